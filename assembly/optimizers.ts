@@ -1,0 +1,83 @@
+// In-place parameter updates, PyTorch semantics (see ../shared/golden/README.md).
+// L2 weight decay is added to the gradient (g = G + wd·P), as torch.optim does.
+// SIMD body and scalar tail perform the same f32 operations.
+
+export function sgd_update(n: i32, P: usize, G: usize, lr: f32, wd: f32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vlr = f32x4.splat(lr), vwd = f32x4.splat(wd);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const p = v128.load(P + o);
+      const g = f32x4.add(v128.load(G + o), f32x4.mul(vwd, p));
+      v128.store(P + o, f32x4.sub(p, f32x4.mul(vlr, g)));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const p = load<f32>(P + o);
+    const g = load<f32>(G + o) + wd * p;
+    store<f32>(P + o, p - lr * g);
+  }
+}
+
+export function momentum_update(n: i32, P: usize, G: usize, V: usize, lr: f32, mu: f32, wd: f32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vlr = f32x4.splat(lr), vmu = f32x4.splat(mu), vwd = f32x4.splat(wd);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const p = v128.load(P + o);
+      const g = f32x4.add(v128.load(G + o), f32x4.mul(vwd, p));
+      const v = f32x4.add(f32x4.mul(vmu, v128.load(V + o)), g);
+      v128.store(V + o, v);
+      v128.store(P + o, f32x4.sub(p, f32x4.mul(vlr, v)));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const p = load<f32>(P + o);
+    const g = load<f32>(G + o) + wd * p;
+    const v = mu * load<f32>(V + o) + g;
+    store<f32>(V + o, v);
+    store<f32>(P + o, p - lr * v);
+  }
+}
+
+export function adam_update(
+  n: i32, P: usize, G: usize, M: usize, V: usize,
+  lr: f32, beta1: f32, beta2: f32, eps: f32, t: f64, wd: f32,
+): void {
+  // Bias corrections in f64, as torch.optim computes them in Python floats.
+  const step = <f32>(<f64>lr / (1.0 - Math.pow(<f64>beta1, t)));
+  const rootBc2 = <f32>Math.sqrt(1.0 - Math.pow(<f64>beta2, t));
+  const c1: f32 = <f32>1 - beta1;
+  const c2: f32 = <f32>1 - beta2;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vb1 = f32x4.splat(beta1), vb2 = f32x4.splat(beta2), vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2);
+    const vstep = f32x4.splat(step), vroot = f32x4.splat(rootBc2), veps = f32x4.splat(eps), vwd = f32x4.splat(wd);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const p = v128.load(P + o);
+      const g = f32x4.add(v128.load(G + o), f32x4.mul(vwd, p));
+      const m = f32x4.add(f32x4.mul(vb1, v128.load(M + o)), f32x4.mul(vc1, g));
+      const v = f32x4.add(f32x4.mul(vb2, v128.load(V + o)), f32x4.mul(f32x4.mul(vc2, g), g));
+      v128.store(M + o, m);
+      v128.store(V + o, v);
+      const denom = f32x4.add(f32x4.div(f32x4.sqrt(v), vroot), veps);
+      v128.store(P + o, f32x4.sub(p, f32x4.mul(vstep, f32x4.div(m, denom))));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const p = load<f32>(P + o);
+    const g = load<f32>(G + o) + wd * p;
+    const m = beta1 * load<f32>(M + o) + c1 * g;
+    const v = beta2 * load<f32>(V + o) + (c2 * g) * g;
+    store<f32>(M + o, m);
+    store<f32>(V + o, v);
+    const denom = sqrt<f32>(v) / rootBc2 + eps;
+    store<f32>(P + o, p - step * (m / denom));
+  }
+}

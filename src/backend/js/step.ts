@@ -1,0 +1,135 @@
+import { Field, LAYER_FIELDS, Opt } from '../abi.js';
+import { actBackward, actForward } from './activations.js';
+import { biasAdd, biasGrad } from './bias.js';
+import { gemm } from './gemm.js';
+import { lossGrad } from './losses.js';
+import type { JsMemory } from './memory.js';
+import { adamUpdate, momentumUpdate, sgdUpdate } from './optimizers.js';
+
+// Whole passes over the layer table (LAYER_FIELDS i32 words per layer, laid
+// out by the facade). alpha and weightDecay are f32 bit patterns, read through
+// the f32 view of the same words.
+
+/** Word index of field `field` of layer `l`. */
+function word(table: number, l: number, field: number): number {
+  return (table >>> 2) + l * LAYER_FIELDS + field;
+}
+
+/** Pointer to layer l's input: X for layer 0, else layer l−1's A. */
+function inputOf(mem: JsMemory, table: number, l: number, X: number): number {
+  return l === 0 ? X : mem.i32[word(table, l - 1, Field.A)];
+}
+
+/** Each layer's Z = input·W + b and A = act(Z). */
+export function forward(mem: JsMemory, table: number, layers: number, X: number, rows: number, scratch: number): void {
+  for (let l = 0; l < layers; l++) {
+    const t = mem.i32;
+    const inputs = t[word(table, l, Field.inputs)];
+    const outputs = t[word(table, l, Field.outputs)];
+    const Z = t[word(table, l, Field.Z)];
+    gemm(mem, 0, 0, rows, outputs, inputs, inputOf(mem, table, l, X), t[word(table, l, Field.W)], Z, 0, scratch);
+    biasAdd(mem, rows, outputs, Z, t[word(table, l, Field.b)]);
+    actForward(mem, t[word(table, l, Field.act)], rows, outputs, mem.f32[word(table, l, Field.alpha)], Z, t[word(table, l, Field.A)]);
+  }
+}
+
+function lastLayerLoss(
+  mem: JsMemory, table: number, layers: number, Y: number, rows: number, loss: number, withGrad: boolean,
+): number {
+  const t = mem.i32;
+  const l = layers - 1;
+  return lossGrad(
+    mem, loss, t[word(table, l, Field.act)], rows, t[word(table, l, Field.outputs)],
+    mem.f32[word(table, l, Field.alpha)], t[word(table, l, Field.Z)], t[word(table, l, Field.A)], Y,
+    withGrad ? t[word(table, l, Field.dZ)] : 0,
+  );
+}
+
+/** forward, loss and backprop into every layer's dZ, dW, db (not dX). Returns the loss. */
+export function computeGradients(
+  mem: JsMemory, table: number, layers: number, X: number, Y: number, rows: number, loss: number, scratch: number,
+): number {
+  forward(mem, table, layers, X, rows, scratch);
+  const value = lastLayerLoss(mem, table, layers, Y, rows, loss, true);
+  for (let l = layers - 1; l >= 0; l--) {
+    const t = mem.i32;
+    const inputs = t[word(table, l, Field.inputs)];
+    const outputs = t[word(table, l, Field.outputs)];
+    const dZ = t[word(table, l, Field.dZ)];
+    gemm(mem, 1, 0, inputs, outputs, rows, inputOf(mem, table, l, X), dZ, t[word(table, l, Field.dW)], 0, scratch);
+    biasGrad(mem, rows, outputs, dZ, t[word(table, l, Field.db)]);
+    if (l > 0) {
+      // dA of the layer below is written straight into its dZ, then act_backward runs in place.
+      const below = t[word(table, l - 1, Field.dZ)];
+      gemm(mem, 0, 1, rows, inputs, outputs, dZ, t[word(table, l, Field.W)], below, 0, scratch);
+      actBackward(
+        mem, t[word(table, l - 1, Field.act)], rows, inputs, mem.f32[word(table, l - 1, Field.alpha)],
+        t[word(table, l - 1, Field.Z)], t[word(table, l - 1, Field.A)], below, below,
+      );
+    }
+  }
+  return value;
+}
+
+function allFinite(f: Float32Array, p: number, n: number): boolean {
+  const p0 = p >>> 2;
+  for (let i = 0; i < n; i++) {
+    const x = f[p0 + i];
+    // x − x is 0 for every finite x and NaN for ±Inf and NaN.
+    if (x - x !== 0) return false;
+  }
+  return true;
+}
+
+function gradientsFinite(mem: JsMemory, table: number, layers: number): boolean {
+  const t = mem.i32;
+  const f = mem.f32;
+  for (let l = 0; l < layers; l++) {
+    const inputs = t[word(table, l, Field.inputs)];
+    const outputs = t[word(table, l, Field.outputs)];
+    if (!allFinite(f, t[word(table, l, Field.dW)], inputs * outputs)) return false;
+    if (!allFinite(f, t[word(table, l, Field.db)], outputs)) return false;
+  }
+  return true;
+}
+
+/**
+ * compute_gradients, then one optimizer update of every layer, only if the
+ * loss and every gradient are finite (else nothing changes and NaN is returned).
+ */
+export function trainStep(
+  mem: JsMemory, table: number, layers: number, X: number, Y: number, rows: number, loss: number,
+  opt: number, lr: number, beta1: number, beta2: number, eps: number, t: number, scratch: number,
+): number {
+  const value = computeGradients(mem, table, layers, X, Y, rows, loss, scratch);
+  if (!Number.isFinite(value) || !gradientsFinite(mem, table, layers)) return NaN;
+  const w = mem.i32;
+  for (let l = 0; l < layers; l++) {
+    const nW = w[word(table, l, Field.inputs)] * w[word(table, l, Field.outputs)];
+    const nb = w[word(table, l, Field.outputs)];
+    const W = w[word(table, l, Field.W)];
+    const b = w[word(table, l, Field.b)];
+    const dW = w[word(table, l, Field.dW)];
+    const db = w[word(table, l, Field.db)];
+    const wd = mem.f32[word(table, l, Field.weightDecay)];
+    if (opt === Opt.adam) {
+      adamUpdate(mem, nW, W, dW, w[word(table, l, Field.mW)], w[word(table, l, Field.vW)], lr, beta1, beta2, eps, t, wd);
+      adamUpdate(mem, nb, b, db, w[word(table, l, Field.mb)], w[word(table, l, Field.vb)], lr, beta1, beta2, eps, t, 0);
+    } else if (opt === Opt.momentum) {
+      momentumUpdate(mem, nW, W, dW, w[word(table, l, Field.mW)], lr, beta1, wd);
+      momentumUpdate(mem, nb, b, db, w[word(table, l, Field.mb)], lr, beta1, 0);
+    } else {
+      sgdUpdate(mem, nW, W, dW, lr, wd);
+      sgdUpdate(mem, nb, b, db, lr, 0);
+    }
+  }
+  return value;
+}
+
+/** forward, then the loss value only. */
+export function lossOnly(
+  mem: JsMemory, table: number, layers: number, X: number, Y: number, rows: number, loss: number, scratch: number,
+): number {
+  forward(mem, table, layers, X, rows, scratch);
+  return lastLayerLoss(mem, table, layers, Y, rows, loss, false);
+}

@@ -1,0 +1,41 @@
+import { PAGE_BYTES, type KernelExports } from '../abi.js';
+import type { Backend, BackendKind } from '../backend.js';
+import { InitError } from '../../errors.js';
+
+/** Bumped with assembly/index.ts ABI_VERSION. */
+export const ABI_VERSION = 1;
+
+export interface MemoryOptions {
+  /** Initial linear memory in 64 KiB pages (default 16 = 1 MiB). */
+  initialPages?: number;
+  /** Maximum linear memory in pages (default 65536 = 4 GiB, the wasm32 limit). */
+  maximumPages?: number;
+}
+
+/**
+ * Instantiates a compiled simdnet module synchronously with its own memory.
+ * Synchronous `new WebAssembly.Instance` is what edge runtimes allow for a
+ * `.wasm` imported as a module.
+ */
+export function instantiateKernels(module: WebAssembly.Module, options: MemoryOptions = {}): Backend {
+  const initial = options.initialPages ?? 16;
+  const maximum = options.maximumPages ?? 65536;
+  const memory = new WebAssembly.Memory({ initial, maximum });
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(module, { env: { memory } });
+  } catch (e) {
+    throw new InitError(`init: the Wasm module could not be instantiated as a simdnet kernel module (${(e as Error).message})`);
+  }
+  const exports = instance.exports as unknown as KernelExports & {
+    SIMD?: WebAssembly.Global;
+    ABI_VERSION?: WebAssembly.Global;
+  };
+  if (!exports.ABI_VERSION || exports.ABI_VERSION.value !== ABI_VERSION || typeof exports.train_step !== 'function') {
+    throw new InitError(
+      `init: module: expected a simdnet kernel module with ABI version ${ABI_VERSION}, got ${exports.ABI_VERSION ? `version ${String(exports.ABI_VERSION.value)}` : 'a module without one'}`,
+    );
+  }
+  const kind: BackendKind = exports.SIMD?.value === 1 ? 'wasm-simd' : 'wasm-scalar';
+  return { kind, kernels: exports, memory, maxBytes: maximum * PAGE_BYTES };
+}

@@ -1,0 +1,37 @@
+/**
+ * simdnet — multi-layer perceptrons with a WebAssembly SIMD core.
+ *
+ * ```ts
+ * import { init, Network, Trainer } from 'simdnet';
+ * await init();
+ * const net = new Network({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 42 });
+ * new Trainer(net, { loss: 'bce', optimizer: { type: 'adam', lr: 0.01 } }).fit(x, y, { epochs: 100 });
+ * net.predict([0.5, 0.6]);
+ * ```
+ */
+export { init, Runtime, type InitOptions } from './runtime.js';
+export {
+  Network,
+  type NetworkOptions,
+  type LayerOptions,
+  type LayerWeights,
+  type FlatLayerWeights,
+  type WeightsInput,
+  type Trace,
+  type LayerTrace,
+} from './network/network.js';
+export { Trainer, type TrainerOptions, type OptimizerOptions, type FitOptions, type History } from './training/trainer.js';
+export type { ActivationName, LossName, OptimizerName } from './backend/abi.js';
+export type { BackendKind } from './backend/backend.js';
+export type { MatrixInput } from './validate.js';
+export type { TargetInput } from './training/targets.js';
+export {
+  SimdnetError,
+  ShapeError,
+  ValueError,
+  DataError,
+  StateError,
+  MemoryError,
+  InitError,
+  TrainingError,
+} from './errors.js';

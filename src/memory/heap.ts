@@ -1,0 +1,163 @@
+import type { Backend } from '../backend/backend.js';
+import { PAGE_BYTES } from '../backend/abi.js';
+import { MemoryError } from '../errors.js';
+
+const ALIGN = 16;
+
+interface Block {
+  ptr: number;
+  bytes: number;
+}
+
+/**
+ * The facade's allocator over a backend's linear memory, shared by every
+ * network on that backend. First-fit over a sorted free list with
+ * coalescing; blocks are 16-byte aligned and padded to 16 bytes, so SIMD
+ * tails stay inside their own block.
+ *
+ * Views are re-derived whenever the memory's buffer changed (growth detaches
+ * the old one); callers get views through `f32()`/`i32()` right before use
+ * and never keep them across an allocation.
+ */
+export class Heap {
+  readonly backend: Backend;
+  private readonly base: number;
+  private top: number;
+  private free: Block[] = [];
+  private readonly live = new Map<number, number>();
+  private buffer: ArrayBuffer | null = null;
+  private f32View = new Float32Array(0);
+  private i32View = new Int32Array(0);
+  private u32View = new Uint32Array(0);
+
+  constructor(backend: Backend) {
+    this.backend = backend;
+    this.base = alignUp(backend.kernels.heap_base());
+    this.top = this.base;
+  }
+
+  /** Bytes currently allocated (live blocks, padded). */
+  get liveBytes(): number {
+    let n = 0;
+    for (const b of this.live.values()) n += b;
+    return n;
+  }
+
+  /** Size of linear memory in bytes. */
+  get memoryBytes(): number {
+    return this.backend.memory.buffer.byteLength;
+  }
+
+  /**
+   * Allocates `bytes` (rounded up to 16), zero-filled. Throws a MemoryError
+   * naming the bytes needed and the limit, before growing, when it cannot fit.
+   */
+  alloc(bytes: number, what: string): number {
+    const size = Math.max(ALIGN, alignUp(bytes));
+    for (let i = 0; i < this.free.length; i++) {
+      const b = this.free[i]!;
+      if (b.bytes >= size) {
+        const ptr = b.ptr;
+        if (b.bytes === size) this.free.splice(i, 1);
+        else {
+          b.ptr += size;
+          b.bytes -= size;
+        }
+        this.live.set(ptr, size);
+        this.f32().fill(0, ptr >>> 2, (ptr + size) >>> 2);
+        return ptr;
+      }
+    }
+    const ptr = this.top;
+    const end = ptr + size;
+    this.ensure(end, size, what);
+    this.top = end;
+    this.live.set(ptr, size);
+    this.f32().fill(0, ptr >>> 2, end >>> 2);
+    return ptr;
+  }
+
+  /** Returns a block to the free list; freeing an unknown pointer is a no-op. */
+  release(ptr: number): void {
+    const size = this.live.get(ptr);
+    if (size === undefined) return;
+    this.live.delete(ptr);
+    let i = 0;
+    while (i < this.free.length && this.free[i]!.ptr < ptr) i++;
+    this.free.splice(i, 0, { ptr, bytes: size });
+    // coalesce with the neighbours
+    const next = this.free[i + 1];
+    if (next && ptr + size === next.ptr) {
+      this.free[i]!.bytes += next.bytes;
+      this.free.splice(i + 1, 1);
+    }
+    const prev = this.free[i - 1];
+    if (prev && prev.ptr + prev.bytes === ptr) {
+      prev.bytes += this.free[i]!.bytes;
+      this.free.splice(i, 1);
+    }
+    // give the top block back to the bump region
+    const last = this.free[this.free.length - 1];
+    if (last && last.ptr + last.bytes === this.top) {
+      this.top = last.ptr;
+      this.free.pop();
+    }
+  }
+
+  private ensure(end: number, request: number, what: string): void {
+    const have = this.backend.memory.buffer.byteLength;
+    if (end <= have) return;
+    const limit = this.backend.maxBytes;
+    if (end > limit) {
+      throw new MemoryError(
+        `${what}: needs ${request} more bytes of linear memory (${end} in all), over the limit of ${limit} bytes`,
+      );
+    }
+    // grow geometrically so a sequence of allocations does not grow page by page
+    const wantBytes = Math.min(limit, Math.max(end, have * 1.5));
+    const pages = Math.ceil((wantBytes - have) / PAGE_BYTES);
+    try {
+      this.backend.memory.grow(pages);
+    } catch {
+      const minimal = Math.ceil((end - have) / PAGE_BYTES);
+      try {
+        this.backend.memory.grow(minimal);
+      } catch {
+        throw new MemoryError(
+          `${what}: needs ${request} more bytes of linear memory (${end} in all); the runtime refused to grow memory beyond ${have} bytes`,
+        );
+      }
+    }
+  }
+
+  private refresh(): void {
+    const buf = this.backend.memory.buffer;
+    if (buf !== this.buffer) {
+      this.buffer = buf;
+      this.f32View = new Float32Array(buf);
+      this.i32View = new Int32Array(buf);
+      this.u32View = new Uint32Array(buf);
+    }
+  }
+
+  /** A Float32Array over all of memory; index = byte pointer >>> 2. Valid until the next allocation. */
+  f32(): Float32Array {
+    if (this.backend.memory.buffer !== this.buffer) this.refresh();
+    return this.f32View;
+  }
+
+  i32(): Int32Array {
+    if (this.backend.memory.buffer !== this.buffer) this.refresh();
+    return this.i32View;
+  }
+
+  u32(): Uint32Array {
+    if (this.backend.memory.buffer !== this.buffer) this.refresh();
+    return this.u32View;
+  }
+}
+
+function alignUp(n: number): number {
+  // arithmetic, not bit masks: memory can exceed 2^31 bytes
+  return Math.ceil(n / ALIGN) * ALIGN;
+}

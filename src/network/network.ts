@@ -1,0 +1,268 @@
+import { Act, Loss, type ActivationName, type LossName } from '../backend/abi.js';
+import { ShapeError, StateError, ValueError } from '../errors.js';
+import { defaultRuntimeOrThrow, type Runtime } from '../runtime.js';
+import { checkNumberIn, checkPositiveInt, describe, toMatrix, type MatrixInput } from '../validate.js';
+import { initialWeights } from './init-weights.js';
+import { Plan, type LayerShape } from './plan.js';
+import { checkLossFits, toTargets, type TargetInput } from '../training/targets.js';
+
+export type { ActivationName, LossName };
+
+/** One dense layer: `units` outputs followed by an activation. */
+export interface LayerOptions {
+  units: number;
+  /** Default 'linear'. */
+  activation?: ActivationName;
+  /** leaky_relu's negative slope (default 0.01). */
+  alpha?: number;
+}
+
+export interface NetworkOptions {
+  /** Number of input features. */
+  inputs: number;
+  /** The dense layers, input side first; the last is the output layer. */
+  layers: LayerOptions[];
+  /** Seed of the weight initialisation (default 0): same seed, same weights, bit for bit. */
+  seed?: number;
+  /** The runtime to live in (default: the one set by the last `init()`). */
+  runtime?: Runtime;
+}
+
+/** A layer's parameters: W is inputs × outputs (W[i][j] from input i to unit j). */
+export interface LayerWeights {
+  W: number[][];
+  b: number[];
+}
+
+/** The same, row-major. */
+export interface FlatLayerWeights {
+  W: Float32Array;
+  b: Float32Array;
+}
+
+export type WeightsInput = { W: ArrayLike<number> | ArrayLike<ArrayLike<number>>; b: ArrayLike<number> };
+
+/** One layer of a `trace`: batch-major matrices (rows × units) and the parameter gradients. */
+export interface LayerTrace {
+  /** Pre-activations a_{l−1}·W + b. */
+  z: number[][];
+  /** Activations act(z). */
+  a: number[][];
+  /** dLoss/dz. */
+  dz: number[][];
+  /** dLoss/dW, inputs × units. */
+  dW: number[][];
+  /** dLoss/db. */
+  db: number[];
+}
+
+export interface Trace {
+  loss: number;
+  output: number[][];
+  layers: LayerTrace[];
+}
+
+const MAX_PREDICT_CHUNK = 1024;
+
+/**
+ * A multi-layer perceptron living in a runtime's linear memory.
+ * Create it after `await init()`; `dispose()` it to give its memory back.
+ */
+export class Network {
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly seed: number;
+  readonly runtime: Runtime;
+  /** @internal */
+  readonly shapes: readonly LayerShape[];
+  private _plan: Plan | null;
+  /** @internal set while a Trainer is fitting this network */
+  training = false;
+
+  constructor(options: NetworkOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new ValueError(`Network: expected an options object { inputs, layers }, got ${describe(options)}`);
+    }
+    this.inputs = checkPositiveInt(options.inputs, 'inputs');
+    if (!Array.isArray(options.layers) || options.layers.length === 0) {
+      throw new ShapeError(`layers: expected a non-empty array of { units, activation }, got ${describe(options.layers)}`);
+    }
+    const seed = options.seed ?? 0;
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new ValueError(`seed: expected an integer from 0 to 4294967295, got ${describe(seed)}`);
+    }
+    this.seed = seed;
+    let inputs = this.inputs;
+    const shapes: LayerShape[] = options.layers.map((layer, i) => {
+      const name = `layers[${i}]`;
+      if (layer === null || typeof layer !== 'object') throw new ShapeError(`${name}: expected { units, activation }, got ${describe(layer)}`);
+      const units = checkPositiveInt(layer.units, `${name}.units`);
+      const activation = layer.activation ?? 'linear';
+      if (typeof activation !== 'string' || !(activation in Act)) {
+        throw new ValueError(`${name}.activation: expected one of ${Object.keys(Act).join(', ')}, got ${describe(activation)}`);
+      }
+      if (activation === 'softmax' && i !== options.layers.length - 1) {
+        throw new ValueError(`${name}.activation: 'softmax' is only supported on the output layer (layer ${options.layers.length - 1}), got it on layer ${i}`);
+      }
+      const alpha = layer.alpha === undefined ? 0.01 : checkNumberIn(layer.alpha, `${name}.alpha`, 0, Infinity);
+      const shape: LayerShape = { inputs, outputs: units, activation, alpha };
+      inputs = units;
+      return shape;
+    });
+    this.runtime = options.runtime ?? defaultRuntimeOrThrow();
+    this.shapes = shapes;
+    this.outputs = inputs;
+    this._plan = new Plan(this.runtime.heap, shapes);
+    this._plan.writeParams(concat(initialWeights(shapes, seed)));
+    this._plan.ensureCapacity(1);
+  }
+
+  /** The layers' shapes and activations (a copy). */
+  get layers(): Array<{ inputs: number; units: number; activation: ActivationName; alpha: number }> {
+    return this.shapes.map((s) => ({ inputs: s.inputs, units: s.outputs, activation: s.activation, alpha: s.alpha }));
+  }
+
+  /** Number of trainable parameters. */
+  get parameterCount(): number {
+    return this.plan.paramCount;
+  }
+
+  /** @internal */
+  get plan(): Plan {
+    if (!this._plan) throw new StateError('network: this network has been disposed; create a new one');
+    return this._plan;
+  }
+
+  get disposed(): boolean {
+    return this._plan === null;
+  }
+
+  /** Gives the network's linear memory back to its runtime. Calling it twice is harmless. */
+  dispose(): void {
+    if (this.training) throw new StateError('dispose: the network is being trained; dispose it after fit returns');
+    this._plan?.dispose();
+    this._plan = null;
+  }
+
+  /**
+   * Replaces every layer's parameters. W is inputs × outputs (nested rows or
+   * row-major). Everything is checked before anything is written.
+   */
+  setWeights(weights: readonly WeightsInput[]): void {
+    const plan = this.plan;
+    if (!Array.isArray(weights) || weights.length !== this.shapes.length) {
+      throw new ShapeError(`weights: expected an array of ${this.shapes.length} layers ({ W, b }), got ${describe(weights)}`);
+    }
+    const parts: Float32Array[] = [];
+    this.shapes.forEach((s, i) => {
+      const w = weights[i];
+      if (w === null || typeof w !== 'object') throw new ShapeError(`weights[${i}]: expected { W, b }, got ${describe(w)}`);
+      const W = toMatrix(w.W, s.outputs, `weights[${i}].W`, `layer ${i}'s ${s.outputs} units`);
+      if (W.rows !== s.inputs) {
+        throw new ShapeError(`weights[${i}].W: expected ${s.inputs} × ${s.outputs} (inputs × units), got ${W.rows} × ${s.outputs}`);
+      }
+      const b = toMatrix(w.b, s.outputs, `weights[${i}].b`, `layer ${i}'s ${s.outputs} units`);
+      if (b.rows !== 1) throw new ShapeError(`weights[${i}].b: expected ${s.outputs} values, got ${b.rows * s.outputs}`);
+      parts.push(W.data, b.data);
+    });
+    plan.writeParams(concat(parts));
+  }
+
+  /** Every layer's parameters as nested arrays (W[i][j] from input i to unit j). */
+  getWeights(): LayerWeights[];
+  getWeights(options: { flat: true }): FlatLayerWeights[];
+  getWeights(options?: { flat?: boolean }): LayerWeights[] | FlatLayerWeights[] {
+    const flat = this.plan.readParams();
+    const out: FlatLayerWeights[] = [];
+    let o = 0;
+    for (const s of this.shapes) {
+      const w = s.inputs * s.outputs;
+      out.push({ W: flat.slice(o, o + w), b: flat.slice(o + w, o + w + s.outputs) });
+      o += w + s.outputs;
+    }
+    if (options?.flat) return out;
+    return out.map((l, i) => ({ W: nest(l.W, this.shapes[i]!.outputs), b: Array.from(l.b) }));
+  }
+
+  /**
+   * The forward pass. One sample (an array of `inputs` numbers) gives a
+   * Float32Array of `outputs`; a batch of nested rows gives nested rows; a
+   * row-major Float32Array of k·inputs values gives k·outputs values.
+   */
+  predict(x: ArrayLike<number>): Float32Array;
+  predict(x: ArrayLike<ArrayLike<number>>): number[][];
+  predict(x: MatrixInput): Float32Array | number[][] {
+    const plan = this.plan;
+    const m = toMatrix(x, this.inputs, 'x', "the network's inputs");
+    const out = new Float32Array(m.rows * this.outputs);
+    const chunk = Math.max(plan.capacity, Math.min(m.rows, MAX_PREDICT_CHUNK));
+    plan.ensureCapacity(chunk);
+    const k = this.runtime.backend.kernels;
+    const last = this.shapes.length - 1;
+    for (let r = 0; r < m.rows; r += chunk) {
+      const n = Math.min(chunk, m.rows - r);
+      this.runtime.heap.f32().set(m.data.subarray(r * this.inputs, (r + n) * this.inputs), plan.X >>> 2);
+      k.forward(plan.table, this.shapes.length, plan.X, n, plan.scratch);
+      const A = plan.activations(last).A >>> 2;
+      out.set(this.runtime.heap.f32().subarray(A, A + n * this.outputs), r * this.outputs);
+    }
+    return isNestedInput(x) ? nest(out, this.outputs) : out;
+  }
+
+  /**
+   * One forward and backward pass on (x, y), without changing the weights:
+   * every layer's z, a, dz, dW and db, the loss and the output.
+   */
+  trace(x: MatrixInput, y: TargetInput, options: { loss: LossName }): Trace {
+    const plan = this.plan;
+    const lossName = options?.loss;
+    if (typeof lossName !== 'string' || !(lossName in Loss)) {
+      throw new ValueError(`loss: expected one of ${Object.keys(Loss).join(', ')}, got ${describe(lossName)}`);
+    }
+    checkLossFits(lossName, this.shapes[this.shapes.length - 1]!);
+    const m = toMatrix(x, this.inputs, 'x', "the network's inputs");
+    const t = toTargets(y, m.rows, this.outputs, lossName);
+    plan.ensureCapacity(m.rows);
+    const heap = this.runtime.heap;
+    heap.f32().set(m.data, plan.X >>> 2);
+    heap.f32().set(t, plan.Y >>> 2);
+    const loss = this.runtime.backend.kernels.compute_gradients(plan.table, this.shapes.length, plan.X, plan.Y, m.rows, Loss[lossName], plan.scratch);
+    const f32 = heap.f32();
+    const read = (ptr: number, n: number): Float32Array => f32.slice(ptr >>> 2, (ptr >>> 2) + n);
+    const layers = this.shapes.map((s, i): LayerTrace => {
+      const a = plan.activations(i);
+      const p = plan.params[i]!;
+      const n = m.rows * s.outputs;
+      return {
+        z: nest(read(a.Z, n), s.outputs),
+        a: nest(read(a.A, n), s.outputs),
+        dz: nest(read(a.dZ, n), s.outputs),
+        dW: nest(read(p.dW, s.inputs * s.outputs), s.outputs),
+        db: Array.from(read(p.db, s.outputs)),
+      };
+    });
+    return { loss, output: layers[layers.length - 1]!.a, layers };
+  }
+}
+
+function isNestedInput(x: unknown): boolean {
+  return Array.isArray(x) && x.length > 0 && typeof x[0] === 'object';
+}
+
+function nest(flat: Float32Array, cols: number): number[][] {
+  const out: number[][] = [];
+  for (let r = 0; r < flat.length; r += cols) out.push(Array.from(flat.subarray(r, r + cols)));
+  return out;
+}
+
+function concat(parts: readonly Float32Array[]): Float32Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Float32Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,212 @@
+import { Act, Field, LAYER_FIELDS, type ActivationName } from '../backend/abi.js';
+import type { Heap } from '../memory/heap.js';
+
+export interface LayerShape {
+  inputs: number;
+  outputs: number;
+  activation: ActivationName;
+  alpha: number;
+}
+
+/** Byte pointers of one layer's parameter-side buffers. */
+interface ParamPointers {
+  W: number;
+  b: number;
+  dW: number;
+  db: number;
+  mW: number;
+  mb: number;
+  vW: number;
+  vb: number;
+}
+
+/** Byte pointers of one layer's batch-side buffers. */
+interface ActivationPointers {
+  Z: number;
+  A: number;
+  dZ: number;
+}
+
+const f32Bytes = (n: number): number => Math.ceil((n * 4) / 16) * 16;
+
+/**
+ * A network laid out in linear memory: one block for the layer table,
+ * parameters, gradients and optimizer state (fixed for the network's life),
+ * and one block for a batch of `capacity` rows (X, Y, every layer's Z, A, dZ,
+ * and the GEMM scratch), re-laid only when a larger batch arrives.
+ * Every buffer is 16-byte aligned and padded to 16 bytes.
+ */
+export class Plan {
+  readonly heap: Heap;
+  readonly layers: readonly LayerShape[];
+  readonly table: number;
+  readonly params: readonly ParamPointers[];
+  private readonly paramBlock: number;
+  private batchBlock = 0;
+  private acts: ActivationPointers[] = [];
+  private _capacity = 0;
+  private _X = 0;
+  private _Y = 0;
+  private _scratch = 0;
+  /** L2 coefficient the kernels apply to every W (set by the trainer). */
+  private weightDecay = 0;
+
+  constructor(heap: Heap, layers: readonly LayerShape[]) {
+    this.heap = heap;
+    this.layers = layers;
+    let bytes = f32Bytes(layers.length * LAYER_FIELDS);
+    for (const l of layers) bytes += 4 * f32Bytes(l.inputs * l.outputs) + 4 * f32Bytes(l.outputs);
+    this.paramBlock = heap.alloc(bytes, 'network parameters');
+    this.table = this.paramBlock;
+    let p = this.paramBlock + f32Bytes(layers.length * LAYER_FIELDS);
+    const take = (n: number): number => {
+      const ptr = p;
+      p += f32Bytes(n);
+      return ptr;
+    };
+    this.params = layers.map((l) => {
+      const w = l.inputs * l.outputs;
+      return { W: take(w), b: take(l.outputs), dW: take(w), db: take(l.outputs), mW: take(w), mb: take(l.outputs), vW: take(w), vb: take(l.outputs) };
+    });
+  }
+
+  get capacity(): number {
+    return this._capacity;
+  }
+  get X(): number {
+    return this._X;
+  }
+  get Y(): number {
+    return this._Y;
+  }
+  get scratch(): number {
+    return this._scratch;
+  }
+  activations(l: number): Readonly<ActivationPointers> {
+    return this.acts[l]!;
+  }
+
+  /** Makes room for batches of up to `rows` rows (never shrinks). */
+  ensureCapacity(rows: number): void {
+    if (rows <= this._capacity) return;
+    const k = this.heap.backend.kernels;
+    const inputs = this.layers[0]!.inputs;
+    const outputs = this.layers[this.layers.length - 1]!.outputs;
+    let scratchBytes = 0;
+    for (const l of this.layers) {
+      scratchBytes = Math.max(
+        scratchBytes,
+        k.gemm_scratch_bytes(0, 0, rows, l.outputs, l.inputs),
+        k.gemm_scratch_bytes(1, 0, l.inputs, l.outputs, rows),
+        k.gemm_scratch_bytes(0, 1, rows, l.inputs, l.outputs),
+      );
+    }
+    let bytes = f32Bytes(rows * inputs) + f32Bytes(rows * outputs) + f32Bytes(scratchBytes / 4);
+    for (const l of this.layers) bytes += 3 * f32Bytes(rows * l.outputs);
+    // allocate before releasing: a refused allocation leaves the old layout intact
+    const block = this.heap.alloc(bytes, `a batch of ${rows} rows`);
+    if (this.batchBlock) this.heap.release(this.batchBlock);
+    this.batchBlock = block;
+    let p = block;
+    const take = (n: number): number => {
+      const ptr = p;
+      p += f32Bytes(n);
+      return ptr;
+    };
+    this._X = take(rows * inputs);
+    this._Y = take(rows * outputs);
+    this._scratch = take(scratchBytes / 4);
+    this.acts = this.layers.map((l) => ({ Z: take(rows * l.outputs), A: take(rows * l.outputs), dZ: take(rows * l.outputs) }));
+    this._capacity = rows;
+    this.writeTable();
+  }
+
+  /** Writes the layer table the kernels read (see src/backend/abi.ts). */
+  writeTable(): void {
+    const weightDecay = this.weightDecay;
+    const i32 = this.heap.i32();
+    const f32 = this.heap.f32();
+    this.layers.forEach((l, i) => {
+      const base = (this.table >>> 2) + i * LAYER_FIELDS;
+      const p = this.params[i]!;
+      const a = this.acts[i];
+      i32[base + Field.inputs] = l.inputs;
+      i32[base + Field.outputs] = l.outputs;
+      i32[base + Field.act] = Act[l.activation];
+      f32[base + Field.alpha] = l.alpha;
+      i32[base + Field.W] = p.W;
+      i32[base + Field.b] = p.b;
+      i32[base + Field.dW] = p.dW;
+      i32[base + Field.db] = p.db;
+      i32[base + Field.Z] = a ? a.Z : 0;
+      i32[base + Field.A] = a ? a.A : 0;
+      i32[base + Field.dZ] = a ? a.dZ : 0;
+      i32[base + Field.mW] = p.mW;
+      i32[base + Field.mb] = p.mb;
+      i32[base + Field.vW] = p.vW;
+      i32[base + Field.vb] = p.vb;
+      f32[base + Field.weightDecay] = weightDecay;
+    });
+  }
+
+  setWeightDecay(wd: number): void {
+    this.weightDecay = wd;
+    this.writeTable();
+  }
+
+  /** Zeroes the optimizer state (a new Trainer starts fresh). */
+  resetOptimizerState(): void {
+    const f32 = this.heap.f32();
+    this.layers.forEach((l, i) => {
+      const p = this.params[i]!;
+      const w = l.inputs * l.outputs;
+      f32.fill(0, p.mW >>> 2, (p.mW >>> 2) + w);
+      f32.fill(0, p.vW >>> 2, (p.vW >>> 2) + w);
+      f32.fill(0, p.mb >>> 2, (p.mb >>> 2) + l.outputs);
+      f32.fill(0, p.vb >>> 2, (p.vb >>> 2) + l.outputs);
+    });
+  }
+
+  /** Parameters (W then b of every layer) as one array, for snapshots. */
+  readParams(): Float32Array {
+    const f32 = this.heap.f32();
+    const out = new Float32Array(this.paramCount);
+    let o = 0;
+    this.layers.forEach((l, i) => {
+      const p = this.params[i]!;
+      const w = l.inputs * l.outputs;
+      out.set(f32.subarray(p.W >>> 2, (p.W >>> 2) + w), o);
+      o += w;
+      out.set(f32.subarray(p.b >>> 2, (p.b >>> 2) + l.outputs), o);
+      o += l.outputs;
+    });
+    return out;
+  }
+
+  /** Inverse of readParams. */
+  writeParams(flat: Float32Array): void {
+    const f32 = this.heap.f32();
+    let o = 0;
+    this.layers.forEach((l, i) => {
+      const p = this.params[i]!;
+      const w = l.inputs * l.outputs;
+      f32.set(flat.subarray(o, o + w), p.W >>> 2);
+      o += w;
+      f32.set(flat.subarray(o, o + l.outputs), p.b >>> 2);
+      o += l.outputs;
+    });
+  }
+
+  get paramCount(): number {
+    let n = 0;
+    for (const l of this.layers) n += l.inputs * l.outputs + l.outputs;
+    return n;
+  }
+
+  dispose(): void {
+    if (this.batchBlock) this.heap.release(this.batchBlock);
+    this.heap.release(this.paramBlock);
+    this.batchBlock = 0;
+    this._capacity = 0;
+  }
+}

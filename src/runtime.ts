@@ -1,0 +1,126 @@
+import type { Backend, BackendKind } from './backend/backend.js';
+import { createJsBackend } from './backend/js/index.js';
+import { instantiateKernels, type MemoryOptions } from './backend/wasm/index.js';
+import { simdSupported } from './backend/wasm/detect.js';
+import { wasmUrl } from './backend/wasm/wasm-url.js';
+import { InitError, StateError } from './errors.js';
+import { Heap } from './memory/heap.js';
+
+/** Where to get the Wasm kernels from. Without any, the bundled `.wasm` beside this module is loaded. */
+export interface InitOptions extends MemoryOptions {
+  /** 'wasm' (default): the SIMD build where supported, else the scalar build. 'js': the pure-JS backend. */
+  backend?: 'wasm' | 'js';
+  /** With the bundled builds: false forces the scalar build; true requires SIMD (default: detect). */
+  simd?: boolean;
+  /** A compiled simdnet module (e.g. `import wasm from 'simdnet/simd.wasm'` in edge runtimes). */
+  module?: WebAssembly.Module;
+  /** The bytes of a simdnet `.wasm` file. */
+  bytes?: ArrayBuffer | ArrayBufferView;
+  /** A URL to fetch a simdnet `.wasm` file from. */
+  url?: string | URL;
+  /** Make this runtime the default for networks created without one (default true). */
+  setDefault?: boolean;
+}
+
+/**
+ * A backend with its memory and allocator. Networks live in one runtime;
+ * several networks can share it.
+ */
+export class Runtime {
+  /** @internal */
+  readonly heap: Heap;
+  /** @internal */
+  readonly backend: Backend;
+
+  /** @internal */
+  constructor(backend: Backend) {
+    this.backend = backend;
+    this.heap = new Heap(backend);
+  }
+
+  /** 'wasm-simd', 'wasm-scalar' or 'js'. */
+  get kind(): BackendKind {
+    return this.backend.kind;
+  }
+
+  /** Bytes allocated to live networks. */
+  get liveBytes(): number {
+    return this.heap.liveBytes;
+  }
+
+  /** Current size of linear memory in bytes. */
+  get memoryBytes(): number {
+    return this.heap.memoryBytes;
+  }
+}
+
+let defaultRuntime: Runtime | null = null;
+
+/**
+ * Loads the kernels and returns a runtime (also made the default for new
+ * networks unless `setDefault: false`). Nothing happens on import; nothing
+ * here uses top-level await.
+ */
+export async function init(options: InitOptions = {}): Promise<Runtime> {
+  const runtime = new Runtime(await createBackend(options));
+  if (options.setDefault !== false) defaultRuntime = runtime;
+  return runtime;
+}
+
+/** The runtime set by the last `init()`. */
+export function defaultRuntimeOrThrow(): Runtime {
+  if (!defaultRuntime) {
+    throw new StateError('simdnet is not initialised: call `await init()` (or pass `runtime`) before creating a network');
+  }
+  return defaultRuntime;
+}
+
+async function createBackend(options: InitOptions): Promise<Backend> {
+  const memory: MemoryOptions = {};
+  if (options.initialPages !== undefined) memory.initialPages = options.initialPages;
+  if (options.maximumPages !== undefined) memory.maximumPages = options.maximumPages;
+  checkPages(options);
+  const backend = options.backend ?? 'wasm';
+  if (backend === 'js') return createJsBackend(memory);
+  if (backend !== 'wasm') {
+    throw new InitError(`init: backend: expected 'wasm' or 'js', got ${JSON.stringify(backend)}`);
+  }
+  if (typeof WebAssembly !== 'object') {
+    throw new InitError("init: this runtime has no WebAssembly; use init({ backend: 'js' })");
+  }
+  if (options.module) return instantiateKernels(options.module, memory);
+  if (options.bytes) return instantiateKernels(await WebAssembly.compile(toBytes(options.bytes) as BufferSource), memory);
+  const simd = simdSupported();
+  if (options.simd === true && !simd) {
+    throw new InitError('init: simd: true was requested, but this runtime does not support Wasm SIMD');
+  }
+  const file = options.simd === false || !simd ? 'scalar.wasm' : 'simd.wasm';
+  const url = options.url ?? wasmUrl(file);
+  return instantiateKernels(await compileFrom(url), memory);
+}
+
+function checkPages(options: InitOptions): void {
+  for (const key of ['initialPages', 'maximumPages'] as const) {
+    const v = options[key];
+    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 65536)) {
+      throw new InitError(`init: ${key}: expected an integer from 1 to 65536, got ${String(v)}`);
+    }
+  }
+}
+
+function toBytes(bytes: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return bytes instanceof ArrayBuffer
+    ? new Uint8Array(bytes)
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+async function compileFrom(url: string | URL): Promise<WebAssembly.Module> {
+  const href = url instanceof URL ? url : new URL(url, typeof location === 'object' ? location.href : undefined);
+  if (href.protocol === 'file:') {
+    const fs = await import(/* @vite-ignore */ 'node:fs/promises');
+    return WebAssembly.compile(await fs.readFile(href));
+  }
+  const response = await fetch(href);
+  if (!response.ok) throw new InitError(`init: url: fetching ${href.href} failed with HTTP ${response.status}`);
+  return WebAssembly.compile(await response.arrayBuffer());
+}

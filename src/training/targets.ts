@@ -1,0 +1,85 @@
+import type { LossName } from '../backend/abi.js';
+import { ShapeError, ValueError } from '../errors.js';
+import type { LayerShape } from '../network/plan.js';
+import { assertFinite, describe, toMatrix } from '../validate.js';
+
+/**
+ * Targets: nested rows (rows × outputs), row-major values, or — for 'cce' —
+ * one class index per row (turned into one-hot rows).
+ */
+export type TargetInput = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+
+/** The output layer a loss is defined for: bce ⇒ sigmoid, cce ⇒ softmax, mse ⇒ any. */
+export function checkLossFits(loss: LossName, output: LayerShape): void {
+  if (loss === 'bce' && output.activation !== 'sigmoid') {
+    throw new ValueError(`loss: 'bce' (binary cross-entropy) needs a sigmoid output layer, got '${output.activation}'`);
+  }
+  if (loss === 'cce' && output.activation !== 'softmax') {
+    throw new ValueError(`loss: 'cce' (categorical cross-entropy) needs a softmax output layer, got '${output.activation}'`);
+  }
+  if (loss === 'cce' && output.outputs < 2) {
+    throw new ShapeError(`loss: 'cce' needs a softmax output layer of at least 2 units, got ${output.outputs}`);
+  }
+}
+
+/** Validated targets as a fresh row-major Float32Array of rows × outputs. */
+export function toTargets(y: TargetInput, rows: number, outputs: number, loss: LossName): Float32Array {
+  if (y === null || typeof y !== 'object' || typeof (y as ArrayLike<unknown>).length !== 'number') {
+    throw new ShapeError(`y: expected an array of targets, got ${describe(y)}`);
+  }
+  const nested = Array.isArray(y) && y.length > 0 && typeof y[0] === 'object';
+  let t: Float32Array;
+  if (nested) {
+    if (y.length !== rows) throw new ShapeError(`y: expected ${rows} rows (one per row of x), got ${y.length}`);
+    const what = loss === 'cce' ? `one-hot over the output layer's ${outputs} classes` : `one per output unit`;
+    t = toMatrix(y, outputs, 'y', what).data;
+  } else {
+    const flat = y as ArrayLike<number>;
+    if (flat.length === rows * outputs) {
+      t = toMatrix(flat, outputs, 'y', 'one per output unit').data;
+    } else if (loss === 'cce' && flat.length === rows) {
+      t = oneHotFromIndices(flat, rows, outputs);
+    } else {
+      const expect = loss === 'cce'
+        ? `${rows} class indices or ${rows} × ${outputs} one-hot values`
+        : `${rows} × ${outputs} values (rows of x × output units)`;
+      throw new ShapeError(`y: expected ${expect}, got ${flat.length} values`);
+    }
+  }
+  assertFinite(t, outputs, 'y');
+  if (loss === 'bce') checkRange(t, outputs, 0, 1, 'y', 'binary targets (probabilities of class 1)');
+  if (loss === 'cce') checkDistributions(t, outputs);
+  return t;
+}
+
+function oneHotFromIndices(labels: ArrayLike<number>, rows: number, classes: number): Float32Array {
+  const t = new Float32Array(rows * classes);
+  for (let r = 0; r < rows; r++) {
+    const c = labels[r];
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= classes) {
+      throw new ValueError(`y: expected class indices, integers from 0 to ${classes - 1}, got ${describe(c)} at row ${r}`);
+    }
+    t[r * classes + c] = 1;
+  }
+  return t;
+}
+
+function checkRange(t: Float32Array, cols: number, lo: number, hi: number, name: string, what: string): void {
+  for (let i = 0; i < t.length; i++) {
+    const v = t[i]!;
+    if (v < lo || v > hi) {
+      throw new ValueError(`${name}: expected ${what} in [${lo}, ${hi}], got ${v} at row ${Math.floor(i / cols)}, column ${i % cols}`);
+    }
+  }
+}
+
+function checkDistributions(t: Float32Array, cols: number): void {
+  checkRange(t, cols, 0, 1, 'y', 'one-hot (or probability) rows');
+  for (let r = 0; r < t.length / cols; r++) {
+    let s = 0;
+    for (let c = 0; c < cols; c++) s += t[r * cols + c]!;
+    if (Math.abs(s - 1) > 1e-4) {
+      throw new ValueError(`y: expected each row to sum to 1 (one-hot over ${cols} classes), got a sum of ${s} at row ${r}`);
+    }
+  }
+}

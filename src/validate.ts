@@ -1,0 +1,118 @@
+import { ShapeError, ValueError } from './errors.js';
+
+/** A batch of rows: nested arrays, or row-major numbers with the row width implied by the network. */
+export type MatrixInput = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+
+export interface Matrix {
+  data: Float32Array;
+  rows: number;
+  cols: number;
+}
+
+function isNested(x: unknown): x is ArrayLike<ArrayLike<number>> {
+  return Array.isArray(x) && x.length > 0 && typeof x[0] === 'object' && x[0] !== null;
+}
+
+/**
+ * Copies `x` into a fresh row-major Float32Array of `cols` columns, checking
+ * the shape (ragged rows, a width that doesn't divide) and that every value
+ * is finite. The copy means later mutation of the caller's array cannot
+ * change anything.
+ */
+export function toMatrix(x: MatrixInput, cols: number, name: string, what: string): Matrix {
+  if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<unknown>).length !== 'number') {
+    throw new ShapeError(`${name}: expected an array of numbers or of rows, got ${describe(x)}`);
+  }
+  let data: Float32Array;
+  let rows: number;
+  if (isNested(x)) {
+    rows = x.length;
+    data = new Float32Array(rows * cols);
+    for (let r = 0; r < rows; r++) {
+      const row = x[r];
+      if (row === null || typeof row !== 'object' || typeof row.length !== 'number') {
+        throw new ShapeError(`${name}: expected row ${r} to be an array of ${cols} numbers (${what}), got ${describe(row)}`);
+      }
+      if (row.length !== cols) {
+        throw new ShapeError(`${name}: expected ${cols} columns per row (${what}), got ${row.length} at row ${r}`);
+      }
+      for (let c = 0; c < cols; c++) data[r * cols + c] = numberAt(row, c, name, r);
+    }
+  } else {
+    const flat = x as ArrayLike<number>;
+    if (flat.length === 0) throw new ShapeError(`${name}: expected at least one row of ${cols} values (${what}), got an empty array`);
+    if (flat.length % cols !== 0) {
+      throw new ShapeError(
+        `${name}: expected a multiple of ${cols} values (${what}: rows × ${cols}, row-major), got ${flat.length}`,
+      );
+    }
+    rows = flat.length / cols;
+    if (flat instanceof Float32Array) data = flat.slice();
+    else {
+      data = new Float32Array(flat.length);
+      for (let i = 0; i < flat.length; i++) data[i] = numberAt(flat, i, name, -1);
+    }
+  }
+  if (rows === 0) throw new ShapeError(`${name}: expected at least one row of ${cols} values (${what}), got none`);
+  assertFinite(data, cols, name);
+  return { data, rows, cols };
+}
+
+function numberAt(arr: ArrayLike<unknown>, i: number, name: string, row: number): number {
+  const v = arr[i];
+  if (typeof v !== 'number') {
+    const where = row >= 0 ? `row ${row}, column ${i}` : `index ${i}`;
+    throw new ValueError(`${name}: expected a number at ${where}, got ${describe(v)}`);
+  }
+  return v;
+}
+
+/** Throws a ValueError with the count of non-finite values and the first (row, column). */
+export function assertFinite(data: Float32Array, cols: number, name: string): void {
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    // v − v is 0 for finite values and NaN for NaN and ±Infinity
+    if (v - v !== 0) {
+      if (first < 0) first = i;
+      count++;
+    }
+  }
+  if (count > 0) {
+    const r = Math.floor(first / cols);
+    const c = first % cols;
+    throw new ValueError(
+      `${name}: expected finite numbers, got ${count} non-finite value${count === 1 ? '' : 's'} (first: ${String(data[first])} at row ${r}, column ${c})`,
+    );
+  }
+}
+
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${String(v)}`;
+}
+
+export function checkPositiveInt(v: unknown, name: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new ValueError(`${name}: expected a positive integer, got ${describe(v)}`);
+  }
+  return v;
+}
+
+export function checkNumberIn(v: unknown, name: string, lo: number, hi: number, loOpen = false, hiOpen = false): number {
+  const ok =
+    typeof v === 'number' &&
+    Number.isFinite(v) &&
+    (loOpen ? v > lo : v >= lo) &&
+    (hiOpen ? v < hi : v <= hi);
+  if (!ok) {
+    const range = `${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}`;
+    throw new ValueError(`${name}: expected a number in ${range}, got ${describe(v)}`);
+  }
+  return v as number;
+}

@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      {
+        // the bundled package finds its .wasm beside dist/index.js; tests use build/
+        find: /^.*\/wasm-url\.js$/,
+        replacement: fileURLToPath(new URL('./test/support/wasm-url.ts', import.meta.url)),
+      },
+    ],
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
