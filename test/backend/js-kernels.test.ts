@@ -487,6 +487,11 @@ describe('activations', () => {
     for (let r = 0; r < 3; r++) expect(Math.abs(a.slice(r * 4, r * 4 + 4).reduce((s, v) => s + v, 0) - 1)).toBeLessThan(1e-6);
     expectClose(a, [0.5, 0, 0.5, 0, 0.25, 0.25, 0.25, 0.25, 1 / (1 + Math.exp(-1)), 1 / (1 + Math.exp(1)), 0, 0], 1e-7, 1e-6);
 
+    // Far beyond where e^z overflows even float64: only max subtraction keeps these finite.
+    const pbig = heap.put([1e4, -1e4, 1e4, 0]);
+    heap.k.act_forward(Act.softmax, 1, 4, 0, pbig, pbig);
+    expect(heap.read(pbig, 4)).toEqual([0.5, 0, 0.5, 0]);
+
     heap.k.act_forward(Act.sigmoid, 3, 4, 0, pz, pa);
     for (const [i, v] of heap.read(pa, z.length).entries()) {
       expect(Number.isFinite(v)).toBe(true);
@@ -590,6 +595,9 @@ describe('loss_grad', () => {
     const c = run(Loss.cce, Act.softmax, 3, [100, -100, 0, 100, -100, 0], [0, 1, 0, 1, 0, 0]);
     expect(c.value).toBeCloseTo(100, 10);
     expectClose(c.dZ, [0.5, -0.5, 0, 0, 0, 0], 1e-12, 0);
+    const huge = run(Loss.cce, Act.softmax, 3, [1e4, -1e4, 0], [0, 1, 0]);
+    expect(huge.value).toBe(2e4);
+    expect(run(Loss.bce, Act.sigmoid, 2, [1e4, -1e4], [0, 0]).value).toBe(5e3);
   });
 });
 
@@ -972,6 +980,20 @@ describe('train_step', () => {
     for (const opt of [Opt.sgd, Opt.momentum, Opt.adam]) {
       const before = snapshot(heap, net);
       expect(heap.k.train_step(net.table, 1, net.X, net.Y, 1, Loss.mse, opt, lr, beta1, beta2, eps, 1, 0)).toBeNaN();
+      expectBitsEqual(snapshot(heap, net), before, 'parameters and state');
+    }
+  });
+
+  it('a non-finite loss with finite gradients: returns NaN, parameters unchanged', () => {
+    const heap = new Heap(createJsBackend());
+    // Z overflows f32 to +Inf: σ = 1 = y makes dZ, and so every gradient, exactly 0, but the loss is Inf − Inf.
+    const net = layoutNet(heap, 2, [{ outputs: 1, act: Act.sigmoid }], 1, [3e38, 3e38], [1], 10);
+    heap.write(net.layers[0]!.W, [2, 2]);
+    expect(heap.k.compute_gradients(net.table, 1, net.X, net.Y, 1, Loss.bce, 0)).toBeNaN();
+    expect(heap.read(net.layers[0]!.dW, 2)).toEqual([0, 0]);
+    for (const opt of [Opt.sgd, Opt.momentum, Opt.adam]) {
+      const before = snapshot(heap, net);
+      expect(heap.k.train_step(net.table, 1, net.X, net.Y, 1, Loss.bce, opt, lr, beta1, beta2, eps, 1, 0)).toBeNaN();
       expectBitsEqual(snapshot(heap, net), before, 'parameters and state');
     }
   });
