@@ -987,8 +987,11 @@ describe('train_step', () => {
   it('a non-finite loss with finite gradients: returns NaN, parameters unchanged', () => {
     const heap = new Heap(createJsBackend());
     // Z overflows f32 to +Inf: σ = 1 = y makes dZ, and so every gradient, exactly 0, but the loss is Inf − Inf.
-    const net = layoutNet(heap, 2, [{ outputs: 1, act: Act.sigmoid }], 1, [3e38, 3e38], [1], 10);
+    // Weight decay and non-zero optimizer state, so that an update with zero gradients would show.
+    const net = layoutNet(heap, 2, [{ outputs: 1, act: Act.sigmoid, weightDecay: 0.1 }], 1, [3e38, 3e38], [1], 10);
     heap.write(net.layers[0]!.W, [2, 2]);
+    heap.write(net.layers[0]!.mW, [0.1, 0.1]);
+    heap.write(net.layers[0]!.vW, [0.01, 0.01]);
     expect(heap.k.compute_gradients(net.table, 1, net.X, net.Y, 1, Loss.bce, 0)).toBeNaN();
     expect(heap.read(net.layers[0]!.dW, 2)).toEqual([0, 0]);
     for (const opt of [Opt.sgd, Opt.momentum, Opt.adam]) {

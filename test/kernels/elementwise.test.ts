@@ -1,0 +1,243 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Act, Loss } from '../../src/backend/abi.js';
+import { runtimeFor } from '../support/backends.js';
+import { KernelMemory, values } from '../support/kernel-memory.js';
+
+const ACTS = Object.entries(Act) as Array<[keyof typeof Act, number]>;
+const NAN_POSITIVE = 0x7fc00000;
+const NAN_NEGATIVE = 0xffc00000; // what Wasm arithmetic can produce
+
+function f64Act(name: keyof typeof Act, z: number[], alpha: number): number[] {
+  switch (name) {
+    case 'linear': return z;
+    case 'relu': return z.map((v) => (v < 0 ? 0 : v));
+    case 'leaky_relu': return z.map((v) => (v < 0 ? alpha * v : v));
+    case 'sigmoid': return z.map((v) => 1 / (1 + Math.exp(-v)));
+    case 'tanh': return z.map(Math.tanh);
+    case 'softmax': {
+      const m = Math.max(...z);
+      const e = z.map((v) => Math.exp(v - m));
+      const s = e.reduce((a, b) => a + b, 0);
+      return e.map((v) => v / s);
+    }
+  }
+}
+
+describe('activations, losses and optimizers: SIMD vs scalar vs JS', () => {
+  let mems: Record<'simd' | 'scalar' | 'js', KernelMemory>;
+  beforeAll(async () => {
+    mems = {
+      simd: new KernelMemory(await runtimeFor({ simd: true })),
+      scalar: new KernelMemory(await runtimeFor({ simd: false })),
+      js: new KernelMemory(await runtimeFor({ backend: 'js' })),
+    };
+  });
+
+  function forward(mem: KernelMemory, act: number, rows: number, cols: number, alpha: number, z: Float32Array): Float32Array {
+    const pZ = mem.alloc(z.length);
+    const pA = mem.alloc(z.length);
+    mem.write(pZ, z);
+    mem.k.act_forward(act, rows, cols, alpha, pZ, pA);
+    const out = mem.read(pA, z.length);
+    mem.release(pZ, pA);
+    return out;
+  }
+
+  it.each(ACTS)('%s forward: every length 1..19, wide range, vs float64', (name, code) => {
+    for (let n = 1; n <= 19; n++) {
+      const z = values(n, n).map((v) => v * 12);
+      const rows = name === 'softmax' ? 1 : n;
+      const cols = name === 'softmax' ? n : 1;
+      const outs = (['simd', 'scalar', 'js'] as const).map((b) => forward(mems[b], code, rows, cols, 0.01, z));
+      expect(outs[0], `${name} n=${n}: SIMD build = scalar build`).toEqual(outs[1]);
+      const e = f64Act(name, Array.from(z), 0.01);
+      for (const out of outs) {
+        for (let i = 0; i < n; i++) expect(Math.abs(out[i]! - e[i]!)).toBeLessThanOrEqual(3e-7 * Math.abs(e[i]!) + 1e-7);
+      }
+    }
+  });
+
+  it('tanh and sigmoid keep relative accuracy near 0 and saturate cleanly', () => {
+    const z = new Float32Array([1e-6, -3e-5, 0.001, 0.6249, 0.6251, -9, 9, 20, -20, 88, -88, 100, -100]);
+    for (const b of ['simd', 'scalar'] as const) {
+      const t = forward(mems[b], Act.tanh, z.length, 1, 0, z);
+      const s = forward(mems[b], Act.sigmoid, z.length, 1, 0, z);
+      for (let i = 0; i < z.length; i++) {
+        const et = Math.tanh(z[i]!);
+        const es = 1 / (1 + Math.exp(-z[i]!));
+        expect(Math.abs(t[i]! - et)).toBeLessThanOrEqual(4e-7 * Math.abs(et) + 1e-30);
+        expect(Math.abs(s[i]! - es)).toBeLessThanOrEqual(4e-7 * Math.abs(es) + 1e-37);
+      }
+    }
+  });
+
+  it('softmax is stable for logits of ±100 and rows sum to 1', () => {
+    const z = new Float32Array([100, -100, 0, 99.5, -100, 100, 100, 100]);
+    for (const b of ['simd', 'scalar', 'js'] as const) {
+      const a = forward(mems[b], Act.softmax, 2, 4, 0, z);
+      expect(a.every(Number.isFinite)).toBe(true);
+      expect(Math.abs(a[0]! + a[1]! + a[2]! + a[3]! - 1)).toBeLessThan(1e-6);
+      expect(Math.abs(a[4]! + a[5]! + a[6]! + a[7]! - 1)).toBeLessThan(1e-6);
+      expect(a[0]).toBeCloseTo(1 / (1 + Math.exp(-0.5)), 6);
+    }
+  });
+
+  it.each(ACTS)('%s: NaN in gives NaN out, for both NaN sign bits', (name, code) => {
+    for (const bits of [NAN_POSITIVE, NAN_NEGATIVE]) {
+      const z = new Float32Array(9).fill(0.5);
+      new Uint32Array(z.buffer)[5] = bits;
+      for (const b of ['simd', 'scalar', 'js'] as const) {
+        const a = forward(mems[b], code, name === 'softmax' ? 1 : 9, name === 'softmax' ? 9 : 1, 0.01, z);
+        expect(Number.isNaN(a[5]), `${name} ${b} 0x${bits.toString(16)}`).toBe(true);
+        if (name !== 'softmax') expect(a[4]).toBe(forward(mems[b], code, 1, 1, 0.01, new Float32Array([0.5]))[0]);
+      }
+    }
+  });
+
+  it.each(ACTS)('%s backward matches central differences of the float64 forward', (name, code) => {
+    const rows = 3, cols = 7;
+    const z = values(rows * cols, 11).map((v) => v * 3);
+    // keep relu-family kinks away from the difference step
+    for (let i = 0; i < z.length; i++) if (Math.abs(z[i]!) < 0.05) z[i] = 0.3;
+    const dA = values(rows * cols, 12);
+    const h = 1e-6;
+    const fwdRow = (r: number[]): number[] => f64Act(name, r, 0.02);
+    const expected = new Float64Array(rows * cols);
+    for (let r = 0; r < rows; r++) {
+      const row = Array.from(z.subarray(r * cols, (r + 1) * cols));
+      for (let c = 0; c < cols; c++) {
+        const up = row.slice(); up[c]! += h;
+        const dn = row.slice(); dn[c]! -= h;
+        // elementwise activations: the row function is applied per element
+        const fu = name === 'softmax' ? fwdRow(up) : up.map((v) => fwdRow([v])[0]!);
+        const fd = name === 'softmax' ? fwdRow(dn) : dn.map((v) => fwdRow([v])[0]!);
+        let g = 0;
+        for (let k = 0; k < cols; k++) g += dA[r * cols + k]! * (fu[k]! - fd[k]!) / (2 * h);
+        expected[r * cols + c] = g;
+      }
+    }
+    const results = (['simd', 'scalar', 'js'] as const).map((b) => {
+      const mem = mems[b];
+      const n = rows * cols;
+      const pZ = mem.alloc(n), pA = mem.alloc(n), pdA = mem.alloc(n), pdZ = mem.alloc(n);
+      mem.write(pZ, z);
+      mem.write(pdA, dA);
+      const ar = name === 'softmax' ? rows : n;
+      const ac = name === 'softmax' ? cols : 1;
+      mem.k.act_forward(code, ar, ac, 0.02, pZ, pA);
+      mem.k.act_backward(code, ar, ac, 0.02, pZ, pA, pdA, pdZ);
+      const out = mem.read(pdZ, n);
+      // in place (dZ aliasing dA) gives the same
+      mem.k.act_backward(code, ar, ac, 0.02, pZ, pA, pdA, pdA);
+      expect(mem.read(pdA, n)).toEqual(out);
+      mem.release(pZ, pA, pdA, pdZ);
+      return out;
+    });
+    expect(results[0]).toEqual(results[1]);
+    for (const out of results) {
+      for (let i = 0; i < rows * cols; i++) expect(Math.abs(out[i]! - expected[i]!)).toBeLessThan(2e-5 + 1e-4 * Math.abs(expected[i]!));
+    }
+  });
+
+  it.each([
+    ['bce', Loss.bce, Act.sigmoid],
+    ['cce', Loss.cce, Act.softmax],
+    ['mse linear', Loss.mse, Act.linear],
+    ['mse sigmoid', Loss.mse, Act.sigmoid],
+    ['mse tanh', Loss.mse, Act.tanh],
+    ['mse softmax', Loss.mse, Act.softmax],
+  ] as const)('loss %s: value and dLoss/dZ match central differences in float64', (_n, loss, act) => {
+    const rows = 5, cols = 3, n = rows * cols;
+    const z = values(n, 21).map((v) => v * 4);
+    const y = new Float32Array(n);
+    const name = (Object.keys(Act) as Array<keyof typeof Act>).find((k) => Act[k] === act)!;
+    for (let r = 0; r < rows; r++) {
+      if (loss === Loss.cce) y[r * cols + (r % cols)] = 1;
+      else for (let c = 0; c < cols; c++) y[r * cols + c] = loss === Loss.bce ? (r + c) % 2 : values(1, r * 3 + c)[0]!;
+    }
+    const lossOf = (zz: number[]): number => {
+      let s = 0;
+      for (let r = 0; r < rows; r++) {
+        const row = zz.slice(r * cols, (r + 1) * cols);
+        const a = name === 'softmax' ? f64Act(name, row, 0) : row.map((v) => f64Act(name, [v], 0)[0]!);
+        for (let c = 0; c < cols; c++) {
+          const t = y[r * cols + c]!;
+          if (loss === Loss.bce) s -= t * Math.log(a[c]!) + (1 - t) * Math.log(1 - a[c]!);
+          else if (loss === Loss.cce) s -= t * Math.log(a[c]!);
+          else s += (a[c]! - t) ** 2;
+        }
+      }
+      return loss === Loss.cce ? s / rows : s / n;
+    };
+    const zs = Array.from(z);
+    const value = lossOf(zs);
+    const h = 1e-6;
+    const grad = zs.map((_, i) => {
+      const up = zs.slice(); up[i]! += h;
+      const dn = zs.slice(); dn[i]! -= h;
+      return (lossOf(up) - lossOf(dn)) / (2 * h);
+    });
+    const outs = (['simd', 'scalar', 'js'] as const).map((b) => {
+      const mem = mems[b];
+      const pZ = mem.alloc(n), pA = mem.alloc(n), pY = mem.alloc(n), pdZ = mem.alloc(n);
+      mem.write(pZ, z);
+      mem.write(pY, y);
+      mem.k.act_forward(act, act === Act.softmax ? rows : n, act === Act.softmax ? cols : 1, 0, pZ, pA);
+      const v = mem.k.loss_grad(loss, act, rows, cols, 0, pZ, pA, pY, pdZ);
+      const vOnly = mem.k.loss_grad(loss, act, rows, cols, 0, pZ, pA, pY, 0);
+      const g = mem.read(pdZ, n);
+      mem.release(pZ, pA, pY, pdZ);
+      return { v, vOnly, g };
+    });
+    expect(outs[0]!.g).toEqual(outs[1]!.g);
+    for (const o of outs) {
+      expect(Math.abs(o.v - value)).toBeLessThan(1e-6 * Math.abs(value) + 1e-7);
+      expect(o.vOnly).toBe(o.v);
+      for (let i = 0; i < n; i++) expect(Math.abs(o.g[i]! - grad[i]!)).toBeLessThan(1e-6 + 1e-4 * Math.abs(grad[i]!));
+    }
+  });
+
+  it('bce and cce stay finite for logits of ±100', () => {
+    for (const b of ['simd', 'scalar', 'js'] as const) {
+      const mem = mems[b];
+      const z = new Float32Array([100, -100, -100, 100]);
+      const y = new Float32Array([0, 1, 1, 0]);
+      const pZ = mem.alloc(4), pA = mem.alloc(4), pY = mem.alloc(4), pdZ = mem.alloc(4);
+      mem.write(pZ, z);
+      mem.write(pY, y);
+      mem.k.act_forward(Act.sigmoid, 4, 1, 0, pZ, pA);
+      expect(mem.k.loss_grad(Loss.bce, Act.sigmoid, 4, 1, 0, pZ, pA, pY, pdZ)).toBeCloseTo(100, 4);
+      mem.k.act_forward(Act.softmax, 2, 2, 0, pZ, pA);
+      mem.write(pY, [0, 1, 0, 1]);
+      expect(mem.k.loss_grad(Loss.cce, Act.softmax, 2, 2, 0, pZ, pA, pY, pdZ)).toBeCloseTo(200 / 2, 4);
+      expect(mem.read(pdZ, 4).every(Number.isFinite)).toBe(true);
+      mem.release(pZ, pA, pY, pdZ);
+    }
+  });
+
+  it('optimizers: SIMD = scalar bit for bit, JS within float32 rounding, every length 1..19', () => {
+    for (let n = 1; n <= 19; n++) {
+      const p0 = values(n, n), g = values(n, n + 100);
+      const results = (['simd', 'scalar', 'js'] as const).map((b) => {
+        const mem = mems[b];
+        const P = mem.alloc(n), G = mem.alloc(n), M = mem.alloc(n), V = mem.alloc(n);
+        const out: Float32Array[] = [];
+        mem.write(P, p0); mem.write(G, g);
+        mem.k.sgd_update(n, P, G, 0.1, 0.01);
+        out.push(mem.read(P, n));
+        mem.write(P, p0);
+        for (let t = 0; t < 3; t++) mem.k.momentum_update(n, P, G, M, 0.1, 0.9, 0.01);
+        out.push(mem.read(P, n), mem.read(M, n));
+        mem.write(P, p0); mem.write(M, new Float32Array(n)); mem.write(V, new Float32Array(n));
+        for (let t = 1; t <= 3; t++) mem.k.adam_update(n, P, G, M, V, 0.01, 0.9, 0.999, 1e-8, t, 0.01);
+        out.push(mem.read(P, n), mem.read(M, n), mem.read(V, n));
+        mem.release(P, G, M, V);
+        return out;
+      });
+      expect(results[0]).toEqual(results[1]);
+      results[2]!.forEach((arr, k) => {
+        for (let i = 0; i < n; i++) expect(Math.abs(arr[i]! - results[0]![k]![i]!)).toBeLessThan(1e-6 * (1 + Math.abs(arr[i]!)));
+      });
+    }
+  });
+});

@@ -1,0 +1,142 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../src/index.js';
+import { runtimeFor } from '../support/backends.js';
+import { KernelMemory, values } from '../support/kernel-memory.js';
+
+// SIMD tile is 4 rows × 8 columns: every remainder of both, up to 2·tile + 3.
+const MAX_M = 2 * 4 + 3;
+const MAX_N = 2 * 8 + 3;
+const MAX_K = 2 * 8 + 3;
+const FORMS = [
+  [0, 0],
+  [1, 0],
+  [0, 1],
+  [1, 1],
+] as const;
+
+/** float64 reference of op(A)·op(B), with the per-element f32 error bound K·2^−23·Σ|a||b|. */
+function reference(tA: number, tB: number, M: number, N: number, K: number, A: Float32Array, B: Float32Array) {
+  const C = new Float64Array(M * N);
+  const bound = new Float64Array(M * N);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      let mag = 0;
+      for (let k = 0; k < K; k++) {
+        const a = tA ? A[k * M + i]! : A[i * K + k]!;
+        const b = tB ? B[j * K + k]! : B[k * N + j]!;
+        s += a * b;
+        mag += Math.abs(a * b);
+      }
+      C[i * N + j] = s;
+      bound[i * N + j] = (K + 2) * 2 ** -23 * mag + 1e-30;
+    }
+  }
+  return { C, bound };
+}
+
+const CANARY = 0x7fa5a5a5; // a NaN pattern no kernel produces
+
+describe('f32 GEMM sweep: SIMD vs scalar vs JS vs float64', () => {
+  let simd: KernelMemory;
+  let scalar: KernelMemory;
+  let js: KernelMemory;
+  beforeAll(async () => {
+    simd = new KernelMemory(await runtimeFor({ simd: true }));
+    scalar = new KernelMemory(await runtimeFor({ simd: false }));
+    js = new KernelMemory(await runtimeFor({ backend: 'js' }));
+  });
+
+  function run(mem: KernelMemory, fn: 'gemm' | 'gemm__scalar', tA: number, tB: number, M: number, N: number, K: number, A: Float32Array, B: Float32Array, C0: Float32Array | null) {
+    const pA = mem.alloc(A.length + 4);
+    const pB = mem.alloc(B.length + 4);
+    // C with canary words before and after it
+    const pC = mem.alloc(M * N + 8);
+    const pS = mem.alloc(mem.k.gemm_scratch_bytes(tA, tB, M, N, K) / 4 + 4);
+    const u32 = mem.runtime.heap.u32();
+    u32.fill(CANARY, pC >>> 2, (pC >>> 2) + M * N + 8);
+    mem.write(pA, A);
+    mem.write(pB, B);
+    const c = pC + 16;
+    if (C0) mem.write(c, C0);
+    mem.k[fn](tA, tB, M, N, K, pA, pB, c, C0 ? 1 : 0, pS);
+    const out = mem.read(c, M * N);
+    const guard = [...mem.u32(pC, 4), ...mem.u32(c + M * N * 4, 4)];
+    mem.release(pA, pB, pC, pS);
+    return { out, guard };
+  }
+
+  it.each(FORMS)('transA=%i transB=%i: every size 1..2·tile+3, accumulate off and on', (tA, tB) => {
+    let checked = 0;
+    for (let M = 1; M <= MAX_M; M++) {
+      for (let N = 1; N <= MAX_N; N++) {
+        for (const K of [0, 1, 2, 3, 4, 5, 7, 8, 9, 16, MAX_K]) {
+          const A = values(M * K, M * 131 + K);
+          const B = values(K * N, N * 17 + K + 7);
+          const accumulate = (M + N + K) % 3 === 0;
+          const C0 = accumulate ? values(M * N, M + N) : null;
+          const { C, bound } = reference(tA, tB, M, N, K, A, B);
+          const a = run(simd, 'gemm', tA, tB, M, N, K, A, B, C0);
+          const s = run(scalar, 'gemm', tA, tB, M, N, K, A, B, C0);
+          const s2 = run(simd, 'gemm__scalar', tA, tB, M, N, K, A, B, C0);
+          const j = run(js, 'gemm', tA, tB, M, N, K, A, B, C0);
+          for (const r of [a, s, s2, j]) expect(r.guard.every((w) => w === CANARY), `canary ${M}×${N}×${K}`).toBe(true);
+          // same summation order: the SIMD kernel and its scalar twin agree bit for bit
+          expect(a.out, `simd vs scalar build ${M}×${N}×${K}`).toEqual(s.out);
+          expect(s2.out, `simd vs its scalar twin ${M}×${N}×${K}`).toEqual(s.out);
+          for (let i = 0; i < M * N; i++) {
+            const e = C[i]! + (C0 ? C0[i]! : 0);
+            const tol = bound[i]! + (C0 ? 2 ** -23 * Math.abs(e) : 0) + 1e-7;
+            if (Math.abs(a.out[i]! - e) > tol || Math.abs(j.out[i]! - e) > tol) {
+              expect.fail(`${M}×${N}×${K} [${i}]: simd ${a.out[i]}, js ${j.out[i]}, float64 ${e}, bound ${tol}`);
+            }
+          }
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(MAX_M * MAX_N * 11);
+  });
+
+  it('K = 0 gives zeros (or leaves C when accumulating)', () => {
+    for (const mem of [simd, scalar, js]) {
+      const C0 = values(6, 3);
+      expect(Array.from(run(mem, 'gemm', 0, 0, 2, 3, 0, new Float32Array(0), new Float32Array(0), null).out)).toEqual([0, 0, 0, 0, 0, 0]);
+      expect(run(mem, 'gemm', 0, 0, 2, 3, 0, new Float32Array(0), new Float32Array(0), C0).out).toEqual(C0);
+    }
+  });
+
+  it('buffers flush against the end of linear memory do not trap', () => {
+    for (const mem of [simd, scalar]) {
+      const bytes = mem.runtime.memoryBytes;
+      const M = 5, N = 11, K = 7;
+      // B ends exactly at the last byte of memory; A and C just before it
+      const pB = bytes - K * N * 4;
+      const pA = pB - M * K * 4 - 4;
+      const pC = pA - M * N * 4 - 4;
+      const f32 = mem.runtime.heap.f32();
+      const A = values(M * K, 1);
+      const B = values(K * N, 2);
+      f32.set(A, pA >>> 2);
+      f32.set(B, pB >>> 2);
+      // NN and TN read B up to its end; the result is still right
+      mem.k.gemm(0, 0, M, N, K, pA, pB, pC, 0, 0);
+      const { C } = reference(0, 0, M, N, K, A, B);
+      const out = mem.read(pC, M * N);
+      for (let i = 0; i < M * N; i++) expect(Math.abs(out[i]! - C[i]!)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('a large product matches float64 on every backend', () => {
+    const M = 37, N = 70, K = 129;
+    for (const [tA, tB] of FORMS) {
+      const A = values(M * K, 5);
+      const B = values(K * N, 6);
+      const { C, bound } = reference(tA, tB, M, N, K, A, B);
+      for (const mem of [simd, scalar, js]) {
+        const { out } = run(mem, 'gemm', tA, tB, M, N, K, A, B, null);
+        for (let i = 0; i < M * N; i++) expect(Math.abs(out[i]! - C[i]!)).toBeLessThanOrEqual(bound[i]! + 1e-7);
+      }
+    }
+  });
+});
