@@ -71,7 +71,7 @@ export function gemm(
         s += f[pa] * f[pb + k];
         pa += csA;
       }
-      if (acc) f[pc + j] = s;
+      if (acc) f[pc + j] += s;
       else f[pc + j] = s;
     }
   }

@@ -1,0 +1,190 @@
+/**
+ * Feature scaling: per-column affine maps, fitted on the training part only
+ * so that no statistic of the validation or test rows leaks into training.
+ */
+
+import { DataError, ShapeError, ValueError } from '../errors.js';
+import { checkFinite, checkInteger, formatValue } from './validate.js';
+
+/** `minmax`: training range → [0, 1]; `standard`: zero mean, unit variance; `none`: identity. */
+export type ScalerKind = 'minmax' | 'standard' | 'none';
+
+const KINDS: readonly ScalerKind[] = ['minmax', 'standard', 'none'];
+
+/** The saved form of a {@link Scaler}: `scaled = (value − offset[c]) / scale[c]` for column c. */
+export interface ScalerJSON {
+  kind: ScalerKind;
+  features: number;
+  offset: number[];
+  scale: number[];
+}
+
+/**
+ * A fitted per-column scaling, `scaled = (value − offset) / scale`, computed
+ * in float64 and stored as float32. A constant column gets scale 1, so it maps
+ * to 0 (minmax, standard) instead of NaN or ±Infinity.
+ */
+export class Scaler {
+  /** Which scaling this is. */
+  readonly kind: ScalerKind;
+  /** Number of columns it was fitted on; inputs must have exactly this many. */
+  readonly features: number;
+  private readonly offset: Float64Array;
+  private readonly scale: Float64Array;
+
+  private constructor(kind: ScalerKind, offset: Float64Array, scale: Float64Array) {
+    this.kind = kind;
+    this.features = offset.length;
+    this.offset = offset;
+    this.scale = scale;
+  }
+
+  /**
+   * Fits a scaler to a row-major matrix — pass the training rows only.
+   * `standard` uses the population standard deviation (divide by rows, as
+   * scikit-learn's StandardScaler does).
+   *
+   * @throws ValueError for an unknown kind, bad sizes or NaN/±Infinity in x;
+   *   ShapeError when x does not hold rows × features values; DataError for 0 rows.
+   */
+  static fit(x: Float32Array, rows: number, features: number, kind: ScalerKind): Scaler {
+    if (!KINDS.includes(kind)) throw new ValueError(`kind: expected 'minmax', 'standard' or 'none', got '${String(kind)}'`);
+    checkInteger('rows', rows, 0);
+    checkInteger('features', features, 1);
+    if (rows === 0) throw new DataError('x: expected at least one row to fit the scaler on, got 0 rows');
+    if (x.length !== rows * features) {
+      throw new ShapeError(`x: expected rows × features = ${rows} × ${features} = ${rows * features} values, got ${x.length}`);
+    }
+    checkFinite('x', x, features);
+    const offset = new Float64Array(features);
+    const scale = new Float64Array(features).fill(1);
+    if (kind === 'none') return new Scaler(kind, offset, scale);
+    for (let c = 0; c < features; c++) {
+      let min = Infinity;
+      let max = -Infinity;
+      let sum = 0;
+      for (let r = 0; r < rows; r++) {
+        const v = x[r * features + c] as number;
+        if (v < min) min = v;
+        if (v > max) max = v;
+        sum += v;
+      }
+      // Exact equality, not a tolerance: only a truly constant column has no
+      // scale, and then (v − offset) is exactly 0 for every training value.
+      const constant = min === max;
+      if (kind === 'minmax') {
+        offset[c] = min;
+        scale[c] = constant ? 1 : max - min;
+      } else {
+        const mean = sum / rows;
+        // Two passes: the one-pass Σv² − n·mean² loses everything for large means.
+        let squares = 0;
+        for (let r = 0; r < rows; r++) squares += ((x[r * features + c] as number) - mean) ** 2;
+        offset[c] = mean;
+        scale[c] = constant ? 1 : Math.sqrt(squares / rows);
+      }
+    }
+    return new Scaler(kind, offset, scale);
+  }
+
+  /**
+   * Scales a row-major matrix into a new array; `x` is never modified.
+   * NaN stays NaN (the network rejects it with a clear error).
+   *
+   * @throws ShapeError when x does not hold rows × this.features values.
+   */
+  transform(x: Float32Array, rows: number): Float32Array {
+    checkInteger('rows', rows, 0);
+    const f = this.features;
+    if (x.length !== rows * f) {
+      throw new ShapeError(`x: expected rows × features = ${rows} × ${f} = ${rows * f} values (the scaler was fitted on ${f} features), got ${x.length}`);
+    }
+    const out = new Float32Array(x.length);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < f; c++) {
+        const i = r * f + c;
+        out[i] = ((x[i] as number) - (this.offset[c] as number)) / (this.scale[c] as number);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Scales one row. Pass `out` to reuse an array (no allocation per sample);
+   * it may be the input row itself.
+   *
+   * @throws ShapeError when the row (or `out`) does not hold this.features values.
+   */
+  transformRow(row: ArrayLike<number>, out: Float32Array = new Float32Array(this.features)): Float32Array {
+    const f = this.features;
+    if (row.length !== f) throw new ShapeError(`row: expected ${f} values (the scaler's features), got ${row.length}`);
+    if (out.length !== f) throw new ShapeError(`out: expected ${f} values (the scaler's features), got ${out.length}`);
+    for (let c = 0; c < f; c++) out[c] = ((row[c] as number) - (this.offset[c] as number)) / (this.scale[c] as number);
+    return out;
+  }
+
+  /** The saved form: plain numbers, exact (float64) statistics. */
+  toJSON(): ScalerJSON {
+    return { kind: this.kind, features: this.features, offset: Array.from(this.offset), scale: Array.from(this.scale) };
+  }
+
+  /**
+   * Rebuilds a scaler from {@link Scaler.toJSON}'s output, checking every field.
+   *
+   * @throws DataError when `obj` or a field is missing or of the wrong type;
+   *   ShapeError when `offset` or `scale` does not hold `features` numbers;
+   *   ValueError for an unknown kind or a non-finite offset, a scale that is
+   *   not finite and > 0, or a `none` scaler that is not the identity.
+   */
+  static fromJSON(obj: unknown): Scaler {
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+      throw new DataError(`scaler: expected an object with kind, features, offset and scale, got ${describe(obj)}`);
+    }
+    const record = obj as Record<string, unknown>;
+    const kind = record['kind'];
+    if (typeof kind !== 'string') throw new DataError(`scaler.kind: expected a string, got ${describe(kind)}`);
+    if (!(KINDS as readonly string[]).includes(kind)) {
+      throw new ValueError(`scaler.kind: expected 'minmax', 'standard' or 'none', got '${kind}'`);
+    }
+    const features = record['features'];
+    if (typeof features !== 'number') throw new DataError(`scaler.features: expected a number, got ${describe(features)}`);
+    checkInteger('scaler.features', features, 1);
+    const offset = numberArray(record, 'offset', features);
+    const scale = numberArray(record, 'scale', features);
+    offset.forEach((v, c) => {
+      if (!Number.isFinite(v)) throw new ValueError(`scaler.offset[${c}]: expected a finite number, got ${formatValue(v)}`);
+    });
+    scale.forEach((v, c) => {
+      if (!(Number.isFinite(v) && v > 0)) throw new ValueError(`scaler.scale[${c}]: expected a finite number > 0, got ${formatValue(v)}`);
+    });
+    if (kind === 'none') {
+      const c = offset.findIndex((v, i) => v !== 0 || scale[i] !== 1);
+      if (c >= 0) {
+        throw new ValueError(`scaler.offset/scale[${c}]: expected 0 and 1 for kind 'none', got ${formatValue(offset[c] as number)} and ${formatValue(scale[c] as number)}`);
+      }
+    }
+    return new Scaler(kind as ScalerKind, offset, scale);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'number') return formatValue(value);
+  return typeof value;
+}
+
+function numberArray(record: Record<string, unknown>, field: string, length: number): Float64Array {
+  const value = record[field];
+  if (!Array.isArray(value)) throw new DataError(`scaler.${field}: expected an array of ${length} numbers, got ${describe(value)}`);
+  if (value.length !== length) {
+    throw new ShapeError(`scaler.${field}: expected ${length} numbers (one per feature), got ${value.length}`);
+  }
+  const out = new Float64Array(length);
+  value.forEach((v: unknown, i) => {
+    if (typeof v !== 'number') throw new DataError(`scaler.${field}[${i}]: expected a number, got ${describe(v)}`);
+    out[i] = v;
+  });
+  return out;
+}
