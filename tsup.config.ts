@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: { index: 'src/index.ts', csv: 'src/csv.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -112,5 +112,12 @@ export function train_step(
       sgd_update(nb, ptr(L, F_B), ptr(L, F_DB), lr, 0);
     }
   }
+  // An update can overflow even from finite gradients (a huge learning rate):
+  // report it so the facade restores its snapshot.
+  for (let l = 0; l < layers; l++) {
+    const L = table + <usize>l * LAYER_BYTES;
+    const nW = <usize>field(L, F_INPUTS) * <usize>field(L, F_OUTPUTS);
+    if (!allFinite(nW, ptr(L, F_W)) || !allFinite(<usize>field(L, F_OUTPUTS), ptr(L, F_B))) return -Infinity;
+  }
   return value;
 }

@@ -35,3 +35,20 @@ export {
   InitError,
   TrainingError,
 } from './errors.js';
+export { makeDataset, oneHot, subset, type Dataset, type Task, type MakeDatasetOptions } from './data/dataset.js';
+export { split, type SplitOptions, type Split } from './data/split.js';
+export { Scaler, type ScalerKind, type ScalerJSON } from './data/scaler.js';
+export {
+  confusionMatrix,
+  accuracy,
+  perClassScores,
+  macroAverage,
+  weightedAverage,
+  classificationReport,
+  binaryScores,
+  type ClassScores,
+  type AverageScores,
+  type ClassificationReport,
+  type BinaryScores,
+} from './metrics/classification.js';
+export { mse, mae, r2 } from './metrics/regression.js';

@@ -131,7 +131,9 @@ export interface KernelExports {
    * compute_gradients, then — only if the loss and every gradient are finite —
    * one optimizer update of every W (with the layer's weight decay) and b.
    * opt: Opt code; for momentum beta1 is the momentum; t is Adam's step count.
-   * Returns the loss, or NaN when the update was skipped because something was not finite.
+   * Returns the loss; NaN when the update was skipped because the loss or a gradient was
+   * not finite (nothing changed); −Infinity when the update was applied but made a
+   * parameter non-finite (the caller restores its snapshot).
    */
   train_step(table: number, layers: number, X: number, Y: number, rows: number, loss: number, opt: number, lr: number, beta1: number, beta2: number, eps: number, t: number, scratch: number): number;
   /** forward, then the loss value only (validation). Returns the loss (f64). */

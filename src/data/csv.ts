@@ -108,9 +108,9 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   let dropped = 0;
   let firstProblem = '';
   const reject = (row: number, problem: string): void => {
-    const message = `${source}: row ${row} (line ${lines[row] ?? '?'}): ${problem}`;
-    if (!dropInvalid) throw new DataError(`${message}; pass dropInvalid: true to drop such rows`);
-    if (dropped === 0) firstProblem = message;
+    const where = `row ${row} (line ${lines[row] ?? '?'}): ${problem}`;
+    if (!dropInvalid) throw new DataError(`${source}: ${where}; pass dropInvalid: true to drop such rows`);
+    if (dropped === 0) firstProblem = where;
     dropped++;
   };
 

@@ -67,7 +67,7 @@ export function split(ds: Dataset, options: SplitOptions = {}): Split {
   const sum = fractions.reduce((a, b) => a + b, 0);
   if (Math.abs(sum - 1) > 1e-9) {
     throw new ValueError(
-      `options: expected train + validation + test = 1, got ${fractions.map(formatValue).join(' + ')} = ${formatValue(sum)}`,
+      `options: expected train + validation + test = 1, got ${fractions.map(formatValue).join(' + ')} = ${formatValue(Number(sum.toPrecision(12)))}`,
     );
   }
   const seed = options.seed ?? 0;

@@ -51,6 +51,10 @@ export function mae(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number 
 export function r2(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
   checkPair(yTrue, yPred);
   const n = yTrue.length;
+  // Tested directly: a rounded mean (0.1 + 0.1 + 0.1 over 3 is not 0.1)
+  // would give a constant target a tiny non-zero total and a meaningless r2.
+  let constant = true;
+  for (let i = 1; i < n && constant; i++) constant = yTrue[i] === yTrue[0];
   let mean = 0;
   for (let i = 0; i < n; i++) mean += yTrue[i] as number;
   mean /= n;
@@ -60,6 +64,6 @@ export function r2(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
     residual += ((yTrue[i] as number) - (yPred[i] as number)) ** 2;
     total += ((yTrue[i] as number) - mean) ** 2;
   }
-  if (total === 0) return residual === 0 ? 1 : 0;
+  if (constant || total === 0) return residual === 0 ? 1 : 0;
   return 1 - residual / total;
 }

@@ -168,9 +168,8 @@ export class Plan {
   }
 
   /** Parameters (W then b of every layer) as one array, for snapshots. */
-  readParams(): Float32Array {
+  readParams(out = new Float32Array(this.paramCount)): Float32Array {
     const f32 = this.heap.f32();
-    const out = new Float32Array(this.paramCount);
     let o = 0;
     this.layers.forEach((l, i) => {
       const p = this.params[i]!;

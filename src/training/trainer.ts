@@ -118,11 +118,14 @@ export class Trainer {
     const order = new Uint32Array(rows);
     for (let i = 0; i < rows; i++) order[i] = i;
     const history: History = { loss: [] };
+    // the weights at the start of the epoch, restored if an update overflows
+    const snapshot = new Float32Array(plan.paramCount);
 
     net.training = true;
     try {
       for (let epoch = 0; epoch < epochs; epoch++) {
         if (this.shuffle) this.rng.shuffle(order);
+        plan.readParams(snapshot);
         let sum = 0;
         for (let start = 0, b = 0; start < rows; start += batch, b++) {
           const n = Math.min(batch, rows - start);
@@ -134,6 +137,14 @@ export class Trainer {
           if (Number.isNaN(value)) {
             throw new TrainingError(
               `fit: the loss or a gradient is not finite at epoch ${epoch + 1}, batch ${b + 1}; that step was not applied, so the weights are those after the last finite step (try a smaller learning rate)`,
+              { epoch: epoch + 1, batch: b + 1 },
+            );
+          }
+          if (value === -Infinity) {
+            plan.writeParams(snapshot);
+            plan.resetOptimizerState();
+            throw new TrainingError(
+              `fit: the update at epoch ${epoch + 1}, batch ${b + 1} made a weight non-finite; the weights were restored to the start of epoch ${epoch + 1} and the optimizer state reset (try a smaller learning rate)`,
               { epoch: epoch + 1, batch: b + 1 },
             );
           }

@@ -696,7 +696,8 @@ interface Net {
   rows: number;
 }
 
-const WORDS: (keyof typeof Field)[] = ['W', 'b', 'dW', 'db', 'Z', 'A', 'dZ', 'mW', 'mb', 'vW', 'vb'];
+const WORDS = ['W', 'b', 'dW', 'db', 'Z', 'A', 'dZ', 'mW', 'mb', 'vW', 'vb'] as const;
+type BufferField = (typeof WORDS)[number];
 
 /** Lays out a table and its buffers the way the facade would, with random parameters. */
 function layoutNet(heap: Heap, inputs: number, specs: LayerSpec[], rows: number, x: number[], y: number[], seed: number): Net {
@@ -706,21 +707,21 @@ function layoutNet(heap: Heap, inputs: number, specs: LayerSpec[], rows: number,
   let fanIn = inputs;
   for (const s of specs) {
     const nW = fanIn * s.outputs;
-    const sizes: Record<string, number> = { W: nW, b: s.outputs, dW: nW, db: s.outputs, Z: rows * s.outputs, A: rows * s.outputs, dZ: rows * s.outputs, mW: nW, mb: s.outputs, vW: nW, vb: s.outputs };
-    const p: Record<string, number> = {};
-    for (const w of WORDS) p[w] = heap.alloc(sizes[w] as number);
-    heap.write(p.W as number, randomF32(rand, nW, -1, 1));
-    heap.write(p.b as number, randomF32(rand, s.outputs, -0.5, 0.5));
+    const sizes: Record<BufferField, number> = { W: nW, b: s.outputs, dW: nW, db: s.outputs, Z: rows * s.outputs, A: rows * s.outputs, dZ: rows * s.outputs, mW: nW, mb: s.outputs, vW: nW, vb: s.outputs };
+    const p = {} as Record<BufferField, number>;
+    for (const w of WORDS) p[w] = heap.alloc(sizes[w]);
+    heap.write(p.W, randomF32(rand, nW, -1, 1));
+    heap.write(p.b, randomF32(rand, s.outputs, -0.5, 0.5));
     const base = (table >>> 2) + layers.length * LAYER_FIELDS;
     const i32 = heap.i32();
     i32[base + Field.inputs] = fanIn;
     i32[base + Field.outputs] = s.outputs;
     i32[base + Field.act] = s.act;
-    for (const w of WORDS) i32[base + Field[w]] = p[w] as number;
+    for (const w of WORDS) i32[base + Field[w]] = p[w];
     const f32 = heap.f32();
     f32[base + Field.alpha] = s.alpha ?? 0;
     f32[base + Field.weightDecay] = s.weightDecay ?? 0;
-    layers.push({ inputs: fanIn, outputs: s.outputs, act: s.act, alpha: Math.fround(s.alpha ?? 0), ...(p as Record<(typeof WORDS)[number], number>) });
+    layers.push({ inputs: fanIn, outputs: s.outputs, act: s.act, alpha: Math.fround(s.alpha ?? 0), ...p });
     fanIn = s.outputs;
   }
   return { table, layers, X: heap.put(x), Y: heap.put(y), rows };
@@ -999,6 +1000,20 @@ describe('train_step', () => {
       expect(heap.k.train_step(net.table, 1, net.X, net.Y, 1, Loss.bce, opt, lr, beta1, beta2, eps, 1, 0)).toBeNaN();
       expectBitsEqual(snapshot(heap, net), before, 'parameters and state');
     }
+  });
+
+  it('an update that overflows a parameter from finite gradients: returns −Infinity', () => {
+    const heap = new Heap(createJsBackend());
+    const net = layoutNet(heap, 1, [{ outputs: 1, act: Act.linear }], 1, [1], [0], 13);
+    heap.write(net.layers[0]!.W, [1]);
+    heap.write(net.layers[0]!.b, [0]);
+    // loss 1, dW = db = 2: a step of 1e38 takes W to −2e38 (finite) and then to −Inf at twice the rate.
+    expect(heap.k.train_step(net.table, 1, net.X, net.Y, 1, Loss.mse, Opt.sgd, 1e38, 0, 0, 0, 1, 0)).toBe(1);
+    expect(heap.read(net.layers[0]!.W, 1)[0]).toBe(Math.fround(1 - 2e38));
+    heap.write(net.layers[0]!.W, [1]);
+    heap.write(net.layers[0]!.b, [0]);
+    expect(heap.k.train_step(net.table, 1, net.X, net.Y, 1, Loss.mse, Opt.sgd, 2e38, 0, 0, 0, 1, 0)).toBe(-Infinity);
+    expect(heap.read(net.layers[0]!.W, 1)[0]).toBe(-Infinity);
   });
 
   it('memory growing between steps changes nothing: bit-identical losses and parameters', () => {

@@ -81,28 +81,38 @@ function allFinite(f: Float32Array, p: number, n: number): boolean {
   return true;
 }
 
-function gradientsFinite(mem: JsMemory, table: number, layers: number): boolean {
+/** Whether every layer's `weights` (inputs × outputs) and `bias` (outputs) buffers are finite. */
+function layersFinite(mem: JsMemory, table: number, layers: number, weights: number, bias: number): boolean {
   const t = mem.i32;
   const f = mem.f32;
   for (let l = 0; l < layers; l++) {
     const inputs = t[word(table, l, Field.inputs)];
     const outputs = t[word(table, l, Field.outputs)];
-    if (!allFinite(f, t[word(table, l, Field.dW)], inputs * outputs)) return false;
-    if (!allFinite(f, t[word(table, l, Field.db)], outputs)) return false;
+    if (!allFinite(f, t[word(table, l, weights)], inputs * outputs)) return false;
+    if (!allFinite(f, t[word(table, l, bias)], outputs)) return false;
   }
   return true;
 }
 
+function gradientsFinite(mem: JsMemory, table: number, layers: number): boolean {
+  return layersFinite(mem, table, layers, Field.dW, Field.db);
+}
+
+function parametersFinite(mem: JsMemory, table: number, layers: number): boolean {
+  return layersFinite(mem, table, layers, Field.W, Field.b);
+}
+
 /**
  * compute_gradients, then one optimizer update of every layer, only if the
- * loss and every gradient are finite (else nothing changes and NaN is returned).
+ * loss and every gradient are finite (else nothing changes and NaN is
+ * returned). Returns −Infinity when the update made a parameter non-finite.
  */
 export function trainStep(
   mem: JsMemory, table: number, layers: number, X: number, Y: number, rows: number, loss: number,
   opt: number, lr: number, beta1: number, beta2: number, eps: number, t: number, scratch: number,
 ): number {
   const value = computeGradients(mem, table, layers, X, Y, rows, loss, scratch);
-  if (!Number.isFinite(value)) return NaN;
+  if (!Number.isFinite(value) || !gradientsFinite(mem, table, layers)) return NaN;
   const w = mem.i32;
   for (let l = 0; l < layers; l++) {
     const nW = w[word(table, l, Field.inputs)] * w[word(table, l, Field.outputs)];
@@ -123,6 +133,9 @@ export function trainStep(
       sgdUpdate(mem, nb, b, db, lr, 0);
     }
   }
+  // Finite gradients can still overflow a parameter (a huge learning rate); the
+  // update cannot be undone here, so the caller is told to restore its snapshot.
+  if (!parametersFinite(mem, table, layers)) return -Infinity;
   return value;
 }
 
