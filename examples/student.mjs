@@ -28,7 +28,7 @@ net.setWeights(articleWeights);
 console.log('1. Forward pass, x = [0.5, 0.6] (hours, attendance, scaled to [0, 1]), target: pass (1)');
 const t = net.trace([[0.5, 0.6]], [[1]], { loss: 'bce' });
 const [hidden, out] = t.layers;
-console.log(`   hidden pre-activations z1 = x·W1 + b1 : ${hidden.z[0].map((v) => fmt(v, 4).replace(/0$/, '')).join('  ')}`);
+console.log(`   hidden pre-activations z1 = x·W1 + b1 : ${hidden.z[0].map((v) => fmt(v, Math.abs(v) < 0.1 ? 3 : 4)).join('  ')}`);
 console.log(`   hidden activations a1 = relu(z1)      : ${row(hidden.a[0], 4)}`);
 console.log(`   output logit z2 = a1·W2 + b2          : ${row(out.z[0], 4)}`);
 console.log(`   prediction sigmoid(z2)                : ${fmt(out.a[0][0], 3)}  (${out.a[0][0].toFixed(5)}) → ${out.a[0][0] > 0.5 ? 'pass' : 'fail'}`);
