@@ -155,7 +155,8 @@ describe.each(BACKENDS)('network reliability on $name', ({ options }) => {
     expect((err as TrainingError).epoch).toBeGreaterThanOrEqual(1);
     expect(allWeights(net).every(Number.isFinite)).toBe(true);
     // the network is still usable
-    expect(() => trainer.fit(x, x.map((r) => [r[0]!]), { epochs: 1 })).not.toThrow();
+    const calm = new Trainer(net, { loss: 'mse', optimizer: { type: 'sgd', lr: 0.01 }, batchSize: 5 });
+    expect(calm.fit(x, x.map((r) => [r[0]!]), { epochs: 1 }).loss.every(Number.isFinite)).toBe(true);
   });
 
   it("the caller's arrays: offset views work, later mutation changes nothing", async () => {
@@ -234,8 +235,8 @@ describe.each(BACKENDS)('clear errors on $name, before any work, network unchang
   ] as const)('Network options: %s', async (_n, opts, type, words) => {
     const rt = await runtimeFor(options);
     const before = rt.liveBytes;
-    expect(() => new Network({ ...(opts as never), runtime: rt })).toThrow(type);
-    expect(() => new Network({ ...(opts as never), runtime: rt })).toThrow(words);
+    expect(() => new Network({ ...(opts as object), runtime: rt } as never)).toThrow(type);
+    expect(() => new Network({ ...(opts as object), runtime: rt } as never)).toThrow(words);
     expect(rt.liveBytes).toBe(before);
   });
 
