@@ -47,6 +47,20 @@ function checkPartition(ds: Dataset, parts: Split): void {
   }
 }
 
+/**
+ * Independent oracle: can `m` rows be divided with every part within one row
+ * of its share and at least one row in every part whose fraction is non-zero?
+ */
+function canDivide(m: number, fractions: readonly number[]): boolean {
+  const ok = (a: number, f: number): boolean => a >= 0 && Math.abs(a - m * f) <= 1 + 1e-9 && (f === 0 || a >= 1);
+  for (let a = 0; a <= m; a++) {
+    for (let b = 0; a + b <= m; b++) {
+      if (ok(a, fractions[0]!) && ok(b, fractions[1]!) && ok(m - a - b, fractions[2]!)) return true;
+    }
+  }
+  return false;
+}
+
 const fractionsArb = fc.constantFrom(
   [0.8, 0.1, 0.1],
   [0.7, 0.15, 0.15],
@@ -81,9 +95,13 @@ describe('split: stratified, property-based over label multisets', () => {
             const [, c, count, needed] = m!.map(Number) as [number, number, number, number];
             expect(count).toBe(sizes[c]);
             expect(needed).toBeGreaterThan(count);
+            expect(canDivide(count, fractions)).toBe(false);
+            expect(canDivide(needed, fractions)).toBe(true);
+            expect(canDivide(needed - 1, fractions)).toBe(false);
             return;
           }
           checkPartition(ds, parts);
+          for (const size of sizes) expect(canDivide(size, fractions)).toBe(true);
           const n = ds.rows;
           const k = sizes.length;
           PARTS.forEach((p, pi) => {
@@ -252,10 +270,13 @@ describe('apportion', () => {
           if (!result.ok) {
             expect(result.size).toBe(sizes[result.group]);
             expect(result.needed).toBeGreaterThan(result.size);
+            expect(canDivide(result.size, fractions)).toBe(false);
+            expect(canDivide(result.needed - 1, fractions)).toBe(false);
             // The size named as needed does work for that group.
             expect(apportion([result.needed], fractions).ok).toBe(true);
             return;
           }
+          for (const size of sizes) if (size > 0) expect(canDivide(size, fractions)).toBe(true);
           const n = sizes.reduce((a, b) => a + b, 0);
           result.counts.forEach((row, g) => {
             expect(row.reduce((a, b) => a + b, 0)).toBe(sizes[g]);
