@@ -131,8 +131,8 @@ export class Trainer {
           const n = Math.min(batch, rows - start);
           // views are taken after the last allocation and stay valid for the whole step
           const f32 = heap.f32();
-          gatherRows(xs.data, order, start, n, inputs, f32, plan.X >>> 2, this.shuffle);
-          gatherRows(ys, order, start, n, outputs, f32, plan.Y >>> 2, this.shuffle);
+          gatherRows(xs.data, order, start, n, inputs, f32, plan.X >>> 2);
+          gatherRows(ys, order, start, n, outputs, f32, plan.Y >>> 2);
           const value = k.train_step(plan.table, layers, plan.X, plan.Y, n, lossCode, o.code, o.lr, o.beta1, o.beta2, o.eps, this.steps + 1, plan.scratch);
           if (Number.isNaN(value)) {
             throw new TrainingError(
@@ -160,14 +160,11 @@ export class Trainer {
   }
 }
 
+// A plain loop rather than set(subarray(...)): no view objects per step.
 function gatherRows(
   src: Float32Array, order: Uint32Array, start: number, n: number, cols: number,
-  dst: Float32Array, dstIndex: number, shuffled: boolean,
+  dst: Float32Array, dstIndex: number,
 ): void {
-  if (!shuffled) {
-    dst.set(src.subarray(start * cols, (start + n) * cols), dstIndex);
-    return;
-  }
   for (let i = 0; i < n; i++) {
     const s = order[start + i]! * cols;
     const d = dstIndex + i * cols;

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apportion } from '../../src/data/apportion.js';
 import { makeDataset, type Dataset } from '../../src/data/dataset.js';
