@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { init, InitError, Network, StateError } from '../src/index.js';
 
 const buildUrl = (f: string) => new URL(`../build/${f}`, import.meta.url);
@@ -40,7 +40,8 @@ describe('init: where the kernels come from', () => {
 
   it('a network before any init() names the fix', async () => {
     // a fresh module graph: no default runtime yet
-    const mod = await import('../src/runtime.js?fresh');
+    vi.resetModules();
+    const mod = await import('../src/runtime.js');
     expect(() => mod.defaultRuntimeOrThrow()).toThrow(StateError);
     expect(() => mod.defaultRuntimeOrThrow()).toThrow(/call `await init\(\)`/);
   });

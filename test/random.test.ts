@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValueError } from '../src/errors.js';
 import { Random } from '../src/random.js';
-import { expectError } from './expect-error.js';
+import { expectError } from './support/expect-error.js';
 
 describe('Random', () => {
   it('matches an independent (Python) implementation of splitmix32-seeded xoshiro128**', () => {

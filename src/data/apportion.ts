@@ -63,8 +63,9 @@ function groupBounds(size: number, fractions: readonly number[]): GroupBounds | 
 function neededSize(size: number, fractions: readonly number[]): number {
   const smallest = Math.min(...fractions.filter((f) => f > 0));
   // From 1/smallest rows on, every non-zero share is ≥ 1, so floors alone suffice.
-  let hi = Math.max(size + 1, Math.ceil(1 / smallest));
-  while (groupBounds(hi, fractions) === null) hi *= 2;
+  // Capped so that a denormal fraction (1/f = Infinity) cannot loop forever.
+  let hi = Math.min(Math.max(size + 1, Math.ceil(1 / smallest)), Number.MAX_SAFE_INTEGER);
+  while (hi < Number.MAX_SAFE_INTEGER && groupBounds(hi, fractions) === null) hi = Math.min(hi * 2, Number.MAX_SAFE_INTEGER);
   let lo = size + 1;
   while (lo < hi) {
     const mid = Math.floor((lo + hi) / 2);

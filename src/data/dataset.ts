@@ -104,20 +104,27 @@ export function makeDataset(
       for (let c = 0; c < features; c++) flat[r * features + c] = row[c] as number;
     }
   } else {
-    rows = options.rows ?? y.length;
-    checkInteger('options.rows', rows, 1);
+    if (options.rows !== undefined) {
+      checkInteger('options.rows', options.rows, 1);
+      rows = options.rows;
+    } else {
+      rows = y.length;
+      if (rows === 0) {
+        throw new ShapeError(`y: expected one target per row of x (${x.length} values), got 0 targets`);
+      }
+    }
     if (options.features !== undefined) {
       checkLength('x', x, rows * options.features, `rows × features = ${rows} × ${options.features}`);
       features = options.features;
     } else {
       if (x.length % rows !== 0) {
-        throw new ShapeError(`x: expected a multiple of rows = ${rows} values (rows × features), got ${x.length}`);
+        const why = options.rows === undefined ? ' (one row per value of y)' : '';
+        throw new ShapeError(`x: expected rows × features values with rows = ${rows}${why}, i.e. a multiple of ${rows}, got ${x.length}`);
       }
       features = x.length / rows;
     }
     flat = Float32Array.from(x);
   }
-  if (rows === 0) throw new DataError('x: expected at least one row, got an empty dataset (0 rows)');
   if (features === 0) throw new ShapeError(`x: expected at least one feature per row, got 0 columns`);
   if (y.length !== rows) {
     throw new ShapeError(`y: expected ${rows} values (one per row of x), got ${y.length}`);

@@ -1,7 +1,8 @@
 import { Act, Loss, type ActivationName, type LossName } from '../backend/abi.js';
 import { ShapeError, StateError, ValueError } from '../errors.js';
 import { defaultRuntimeOrThrow, type Runtime } from '../runtime.js';
-import { checkNumberIn, checkPositiveInt, describe, toMatrix, type MatrixInput } from '../validate.js';
+import { checkNumberIn, checkPositiveInt, describe, toMatrix, type Matrix, type MatrixInput } from '../validate.js';
+import type { Scaler } from '../data/scaler.js';
 import { initialWeights } from './init-weights.js';
 import { Plan, type LayerShape } from './plan.js';
 import { checkLossFits, toTargets, type TargetInput } from '../training/targets.js';
@@ -78,6 +79,18 @@ export class Network {
   private _plan: Plan | null;
   /** @internal set while a Trainer is fitting this network */
   training = false;
+  /**
+   * Feature scaling applied to every input (predict, trace, fit, evaluate),
+   * so the network takes raw rows; saved with the model. Fit it on the
+   * training rows only.
+   */
+  scaler: Scaler | null = null;
+  /** Class labels of the output units (classification), saved with the model. */
+  classes: string[] | null = null;
+  /** Names of the input features, saved with the model. */
+  featureNames: string[] | null = null;
+  /** Name of the target, saved with the model. */
+  targetName: string | null = null;
 
   constructor(options: NetworkOptions) {
     if (options === null || typeof options !== 'object') {
@@ -185,6 +198,17 @@ export class Network {
   }
 
   /**
+   * Inputs as the kernels take them: checked, copied, and scaled by the
+   * network's scaler when it has one (so every public method takes raw rows).
+   * @internal
+   */
+  prepareInputs(x: MatrixInput, name: string): Matrix {
+    const m = toMatrix(x, this.inputs, name, "the network's inputs");
+    if (this.scaler) m.data = this.scaler.transform(m.data, m.rows);
+    return m;
+  }
+
+  /**
    * The forward pass. One sample (an array of `inputs` numbers) gives a
    * Float32Array of `outputs`; a batch of nested rows gives nested rows; a
    * row-major Float32Array of k·inputs values gives k·outputs values.
@@ -193,7 +217,7 @@ export class Network {
   predict(x: ArrayLike<ArrayLike<number>>): number[][];
   predict(x: MatrixInput): Float32Array | number[][] {
     const plan = this.plan;
-    const m = toMatrix(x, this.inputs, 'x', "the network's inputs");
+    const m = this.prepareInputs(x, 'x');
     const out = new Float32Array(m.rows * this.outputs);
     const chunk = Math.max(plan.capacity, Math.min(m.rows, MAX_PREDICT_CHUNK));
     plan.ensureCapacity(chunk);
@@ -220,7 +244,7 @@ export class Network {
       throw new ValueError(`loss: expected one of ${Object.keys(Loss).join(', ')}, got ${describe(lossName)}`);
     }
     checkLossFits(lossName, this.shapes[this.shapes.length - 1]!);
-    const m = toMatrix(x, this.inputs, 'x', "the network's inputs");
+    const m = this.prepareInputs(x, 'x');
     const t = toTargets(y, m.rows, this.outputs, lossName);
     plan.ensureCapacity(m.rows);
     const heap = this.runtime.heap;

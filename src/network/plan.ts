@@ -168,7 +168,7 @@ export class Plan {
   }
 
   /** Parameters (W then b of every layer) as one array, for snapshots. */
-  readParams(out = new Float32Array(this.paramCount)): Float32Array {
+  readParams(out: Float32Array = new Float32Array(this.paramCount)): Float32Array {
     const f32 = this.heap.f32();
     let o = 0;
     this.layers.forEach((l, i) => {

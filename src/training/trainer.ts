@@ -2,7 +2,8 @@ import { Loss, Opt, type LossName, type OptimizerName } from '../backend/abi.js'
 import { StateError, TrainingError, ValueError } from '../errors.js';
 import type { Network } from '../network/network.js';
 import { Random } from '../random.js';
-import { checkNumberIn, checkPositiveInt, describe, toMatrix, type MatrixInput } from '../validate.js';
+import { checkNumberIn, checkPositiveInt, describe, type MatrixInput } from '../validate.js';
+import { outputLossAndScore } from './batch-eval.js';
 import { checkLossFits, toTargets, type TargetInput } from './targets.js';
 
 export interface OptimizerOptions {
@@ -33,14 +34,70 @@ export interface TrainerOptions {
   seed?: number;
 }
 
+export interface EarlyStoppingOptions {
+  /** Epochs without improvement before stopping (default 10). */
+  patience?: number;
+  /** The least decrease that counts as an improvement (default 0). */
+  minDelta?: number;
+  /** Put back the weights of the best epoch when training ends (default true). */
+  restoreBest?: boolean;
+}
+
+export interface EpochInfo {
+  /** 1-based. */
+  epoch: number;
+  epochs: number;
+  loss: number;
+  /** Present when validation data was given. */
+  valLoss?: number;
+  /** Classification losses with validation data: accuracy on it. */
+  valAccuracy?: number;
+  /** mse with validation data: mean absolute error on it. */
+  valMae?: number;
+}
+
+export interface BatchInfo {
+  epoch: number;
+  /** 1-based within the epoch. */
+  batch: number;
+  batches: number;
+  /** Loss of this batch before its update. */
+  loss: number;
+}
+
 export interface FitOptions {
   /** Default 10. */
   epochs?: number;
+  /** Held-out data: its loss (and accuracy or MAE) is computed after every epoch. */
+  validation?: { x: MatrixInput; y: TargetInput };
+  /** Stop when the monitored loss (validation if given, else training) stops improving. */
+  earlyStopping?: EarlyStoppingOptions | boolean;
+  /** Called after every epoch; return false to stop training there. */
+  onEpochEnd?: (info: EpochInfo) => void | boolean;
+  /** Called after every batch. */
+  onBatchEnd?: (info: BatchInfo) => void;
+  /** Cancels training between batches; fit returns what it has (stopReason 'aborted'). */
+  signal?: AbortSignal;
 }
+
+export type StopReason = 'epochs' | 'early-stopping' | 'callback' | 'aborted';
 
 export interface History {
   /** Mean training loss of each epoch (each batch's loss before its update, weighted by its rows). */
   loss: number[];
+  /** Validation loss after each epoch (empty without validation data). */
+  valLoss: number[];
+  /** Validation accuracy after each epoch (classification losses with validation data). */
+  valAccuracy: number[];
+  /** Validation mean absolute error after each epoch (mse with validation data). */
+  valMae: number[];
+  /** Epochs run. */
+  epochs: number;
+  /** 1-based epoch with the lowest monitored loss (validation if given, else training). */
+  bestEpoch: number;
+  /** Whether the weights were set back to bestEpoch's. */
+  restoredBest: boolean;
+  stopReason: StopReason;
 }
 
 interface ResolvedOptimizer {
@@ -93,70 +150,210 @@ export class Trainer {
   }
 
   /**
-   * Runs `epochs` passes over (x, y). With batchSize ≥ rows and shuffle off,
-   * each epoch is exactly one full-batch optimizer step.
+   * Runs up to `epochs` passes over (x, y). With batchSize ≥ rows and shuffle
+   * off, each epoch is exactly one full-batch optimizer step.
    */
   fit(x: MatrixInput, y: TargetInput, options: FitOptions = {}): History {
-    const net = this.network;
-    const plan = net.plan;
-    if (net.training) throw new StateError('fit: this network is already being trained; wait for that fit to return');
-    const epochs = options.epochs === undefined ? 10 : checkPositiveInt(options.epochs, 'epochs');
-    const xs = toMatrix(x, net.inputs, 'x', "the network's inputs");
-    const ys = toTargets(y, xs.rows, net.outputs, this.loss);
-    const rows = xs.rows;
-    const batch = Math.min(this.batchSize, rows);
-    plan.ensureCapacity(batch);
-    plan.setWeightDecay(this.optimizer.weightDecay);
+    const run = this.start(x, y, options);
+    try {
+      while (run.epoch()) {
+        /* one epoch per iteration */
+      }
+      return run.finish();
+    } finally {
+      run.release();
+    }
+  }
 
-    const k = net.runtime.backend.kernels;
+  /**
+   * `fit` that yields to the event loop between epochs, so a UI or a worker
+   * stays responsive and `signal` can cancel from outside.
+   */
+  async fitAsync(x: MatrixInput, y: TargetInput, options: FitOptions = {}): Promise<History> {
+    const run = this.start(x, y, options);
+    try {
+      while (run.epoch()) await yieldToEventLoop();
+      return run.finish();
+    } finally {
+      run.release();
+    }
+  }
+
+  private start(x: MatrixInput, y: TargetInput, options: FitOptions): FitRun {
+    const net = this.network;
+    net.plan; // throws if disposed
+    if (net.training) throw new StateError('fit: this network is already being trained; wait for that fit to return');
+    if (options === null || typeof options !== 'object') throw new ValueError(`fit: expected an options object, got ${describe(options)}`);
+    const epochs = options.epochs === undefined ? 10 : checkPositiveInt(options.epochs, 'epochs');
+    const xs = net.prepareInputs(x, 'x');
+    const ys = toTargets(y, xs.rows, net.outputs, this.loss);
+    let val: { x: Float32Array; y: Float32Array; rows: number } | null = null;
+    if (options.validation !== undefined) {
+      const v = options.validation;
+      if (v === null || typeof v !== 'object' || !('x' in v) || !('y' in v)) {
+        throw new ValueError(`validation: expected { x, y }, got ${describe(v)}`);
+      }
+      const vx = net.prepareInputs(v.x, 'validation.x');
+      val = { x: vx.data, y: toTargets(v.y, vx.rows, net.outputs, this.loss), rows: vx.rows };
+    }
+    const early = resolveEarlyStopping(options.earlyStopping);
+    if (options.onEpochEnd !== undefined && typeof options.onEpochEnd !== 'function') {
+      throw new ValueError(`onEpochEnd: expected a function, got ${describe(options.onEpochEnd)}`);
+    }
+    if (options.onBatchEnd !== undefined && typeof options.onBatchEnd !== 'function') {
+      throw new ValueError(`onBatchEnd: expected a function, got ${describe(options.onBatchEnd)}`);
+    }
+    return new FitRun(this, xs.data, ys, xs.rows, epochs, val, early, options);
+  }
+
+  /** @internal one optimizer step on the batch already in the plan's X/Y; returns the kernel's status value. */
+  step(rows: number): number {
+    const plan = this.network.plan;
+    const o = this.optimizer;
+    const value = this.network.runtime.backend.kernels.train_step(
+      plan.table, plan.layers.length, plan.X, plan.Y, rows, Loss[this.loss],
+      o.code, o.lr, o.beta1, o.beta2, o.eps, this.steps + 1, plan.scratch,
+    );
+    if (value === value && value !== -Infinity) this.steps++;
+    return value;
+  }
+
+  /** @internal */
+  get weightDecay(): number {
+    return this.optimizer.weightDecay;
+  }
+
+  /** @internal */
+  get random(): Random {
+    return this.rng;
+  }
+
+  /** @internal after a restored snapshot the moments no longer match the weights */
+  resetState(): void {
+    this.network.plan.resetOptimizerState();
+    this.steps = 0;
+  }
+}
+
+/** The state of one fit: data, order, snapshots, history. */
+class FitRun {
+  private readonly history: History = {
+    loss: [], valLoss: [], valAccuracy: [], valMae: [], epochs: 0, bestEpoch: 0, restoredBest: false, stopReason: 'epochs',
+  };
+  private readonly order: Uint32Array;
+  private readonly batch: number;
+  /** Weights at the start of the current epoch: restored if an update overflows. */
+  private readonly epochStart: Float32Array;
+  private readonly best: Float32Array | null;
+  private bestValue = Infinity;
+  private wait = 0;
+  private done = false;
+
+  constructor(
+    private readonly trainer: Trainer,
+    private readonly x: Float32Array,
+    private readonly y: Float32Array,
+    private readonly rows: number,
+    private readonly epochs: number,
+    private readonly val: { x: Float32Array; y: Float32Array; rows: number } | null,
+    private readonly early: Required<EarlyStoppingOptions> | null,
+    private readonly options: FitOptions,
+  ) {
+    const net = trainer.network;
+    const plan = net.plan;
+    this.batch = Math.min(trainer.batchSize, rows);
+    plan.ensureCapacity(this.batch);
+    plan.setWeightDecay(trainer.weightDecay);
+    this.order = new Uint32Array(rows);
+    for (let i = 0; i < rows; i++) this.order[i] = i;
+    this.epochStart = new Float32Array(plan.paramCount);
+    this.best = this.early?.restoreBest ? new Float32Array(plan.paramCount) : null;
+    net.training = true;
+  }
+
+  /** Runs one epoch; false once training is over. */
+  epoch(): boolean {
+    if (this.done) return false;
+    const { trainer, options, history } = this;
+    const net = trainer.network;
+    const plan = net.plan;
     const heap = net.runtime.heap;
-    const layers = plan.layers.length;
     const inputs = net.inputs;
     const outputs = net.outputs;
-    const lossCode = Loss[this.loss];
-    const o = this.optimizer;
-    const order = new Uint32Array(rows);
-    for (let i = 0; i < rows; i++) order[i] = i;
-    const history: History = { loss: [] };
-    // the weights at the start of the epoch, restored if an update overflows
-    const snapshot = new Float32Array(plan.paramCount);
-
-    net.training = true;
-    try {
-      for (let epoch = 0; epoch < epochs; epoch++) {
-        if (this.shuffle) this.rng.shuffle(order);
-        plan.readParams(snapshot);
-        let sum = 0;
-        for (let start = 0, b = 0; start < rows; start += batch, b++) {
-          const n = Math.min(batch, rows - start);
-          // views are taken after the last allocation and stay valid for the whole step
-          const f32 = heap.f32();
-          gatherRows(xs.data, order, start, n, inputs, f32, plan.X >>> 2);
-          gatherRows(ys, order, start, n, outputs, f32, plan.Y >>> 2);
-          const value = k.train_step(plan.table, layers, plan.X, plan.Y, n, lossCode, o.code, o.lr, o.beta1, o.beta2, o.eps, this.steps + 1, plan.scratch);
-          if (Number.isNaN(value)) {
-            throw new TrainingError(
-              `fit: the loss or a gradient is not finite at epoch ${epoch + 1}, batch ${b + 1}; that step was not applied, so the weights are those after the last finite step (try a smaller learning rate)`,
-              { epoch: epoch + 1, batch: b + 1 },
-            );
-          }
-          if (value === -Infinity) {
-            plan.writeParams(snapshot);
-            plan.resetOptimizerState();
-            throw new TrainingError(
-              `fit: the update at epoch ${epoch + 1}, batch ${b + 1} made a weight non-finite; the weights were restored to the start of epoch ${epoch + 1} and the optimizer state reset (try a smaller learning rate)`,
-              { epoch: epoch + 1, batch: b + 1 },
-            );
-          }
-          this.steps++;
-          sum += value * n;
-        }
-        history.loss.push(sum / rows);
+    const epoch = history.epochs + 1;
+    const batches = Math.ceil(this.rows / this.batch);
+    if (trainer.shuffle) trainer.random.shuffle(this.order);
+    plan.readParams(this.epochStart);
+    let sum = 0;
+    for (let b = 0; b < batches; b++) {
+      if (options.signal?.aborted) return this.stop('aborted');
+      const start = b * this.batch;
+      const n = Math.min(this.batch, this.rows - start);
+      // views are taken after the last allocation and stay valid for the whole step
+      const f32 = heap.f32();
+      gatherRows(this.x, this.order, start, n, inputs, f32, plan.X >>> 2);
+      gatherRows(this.y, this.order, start, n, outputs, f32, plan.Y >>> 2);
+      const value = trainer.step(n);
+      if (value !== value) {
+        throw new TrainingError(
+          `fit: the loss or a gradient is not finite at epoch ${epoch}, batch ${b + 1}; that step was not applied, so the weights are those after the last finite step (try a smaller learning rate)`,
+          { epoch, batch: b + 1 },
+        );
       }
-    } finally {
-      net.training = false;
+      if (value === -Infinity) {
+        plan.writeParams(this.epochStart);
+        trainer.resetState();
+        throw new TrainingError(
+          `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; the weights were restored to the start of epoch ${epoch} and the optimizer state reset (try a smaller learning rate)`,
+          { epoch, batch: b + 1 },
+        );
+      }
+      sum += value * n;
+      options.onBatchEnd?.({ epoch, batch: b + 1, batches, loss: value });
     }
-    return history;
+    history.epochs = epoch;
+    const info: EpochInfo = { epoch, epochs: this.epochs, loss: sum / this.rows };
+    history.loss.push(info.loss);
+    if (this.val) {
+      const r = outputLossAndScore(net, trainer.loss, this.val.x, this.val.y, this.val.rows);
+      info.valLoss = r.loss;
+      history.valLoss.push(r.loss);
+      if (trainer.loss === 'mse') history.valMae.push((info.valMae = r.score));
+      else history.valAccuracy.push((info.valAccuracy = r.score));
+    }
+    const monitored = info.valLoss ?? info.loss;
+    const minDelta = this.early?.minDelta ?? 0;
+    if (monitored < this.bestValue - minDelta || history.bestEpoch === 0) {
+      this.bestValue = monitored;
+      history.bestEpoch = epoch;
+      this.wait = 0;
+      if (this.best) plan.readParams(this.best);
+    } else {
+      this.wait++;
+    }
+    if (options.onEpochEnd?.(info) === false) return this.stop('callback');
+    if (this.early && this.wait >= this.early.patience) return this.stop('early-stopping');
+    if (epoch >= this.epochs) return this.stop('epochs');
+    return true;
+  }
+
+  private stop(reason: StopReason): false {
+    this.history.stopReason = reason;
+    this.done = true;
+    return false;
+  }
+
+  finish(): History {
+    const h = this.history;
+    if (this.best && h.bestEpoch > 0 && h.bestEpoch !== h.epochs) {
+      this.trainer.network.plan.writeParams(this.best);
+      h.restoredBest = true;
+    }
+    return h;
+  }
+
+  release(): void {
+    this.trainer.network.training = false;
   }
 }
 
@@ -170,6 +367,21 @@ function gatherRows(
     const d = dstIndex + i * cols;
     for (let c = 0; c < cols; c++) dst[d + c] = src[s + c]!;
   }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+function resolveEarlyStopping(e: EarlyStoppingOptions | boolean | undefined): Required<EarlyStoppingOptions> | null {
+  if (e === undefined || e === false) return null;
+  const o: EarlyStoppingOptions = e === true ? {} : e;
+  if (o === null || typeof o !== 'object') throw new ValueError(`earlyStopping: expected true or { patience, minDelta, restoreBest }, got ${describe(e)}`);
+  return {
+    patience: o.patience === undefined ? 10 : checkPositiveInt(o.patience, 'earlyStopping.patience'),
+    minDelta: checkNumberIn(o.minDelta ?? 0, 'earlyStopping.minDelta', 0, Infinity),
+    restoreBest: o.restoreBest ?? true,
+  };
 }
 
 function resolveOptimizer(opt: OptimizerOptions | OptimizerName): ResolvedOptimizer {

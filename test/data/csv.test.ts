@@ -6,7 +6,7 @@ import { parseCsv } from '../../src/data/csv.js';
 import { classCounts } from '../../src/data/dataset.js';
 import { loadCsv } from '../../src/data/load-csv.js';
 import { DataError, ValueError } from '../../src/errors.js';
-import { expectError, expectRejection } from '../expect-error.js';
+import { expectError, expectRejection } from '../support/expect-error.js';
 
 const DATASETS = '/work/shared/datasets';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classCounts, makeDataset, oneHot, subset } from '../../src/data/dataset.js';
 import { DataError, ShapeError, SimdnetError, ValueError } from '../../src/errors.js';
-import { expectError } from '../expect-error.js';
+import { expectError } from '../support/expect-error.js';
 
 /** A float32 holding the given bit pattern (both NaN signs, ±Infinity). */
 function fromBits(bits: number): number {
@@ -74,7 +74,8 @@ describe('makeDataset', () => {
     const cases: [() => unknown, string][] = [
       [() => makeDataset([[1, 2], [3, 4], [5]], [0, 1, 0]), 'x: expected 2 columns per row (as row 0 has), got 1 at row 2'],
       [() => makeDataset([[1, 2], [3, 4]], [0, 1, 0]), 'y: expected 2 values (one per row of x), got 3'],
-      [() => makeDataset(new Float32Array(5), [0, 1]), 'x: expected a multiple of rows = 2 values (rows × features), got 5'],
+      [() => makeDataset(new Float32Array(5), [0, 1]), 'x: expected rows × features values with rows = 2 (one row per value of y), i.e. a multiple of 2, got 5'],
+      [() => makeDataset(new Float32Array(4), []), 'y: expected one target per row of x (4 values), got 0'],
       [() => makeDataset(new Float32Array(6), [0, 1], { features: 2 }), 'x: expected rows × features = 2 × 2 = 4 values, got 6'],
       [() => makeDataset([[1, 2]], [0], { features: 3 }), 'x: expected 3 columns per row (options.features), got 2 at row 0'],
       [() => makeDataset(new Float32Array(6), [0, 1], { rows: 3 }), 'y: expected 3 values (one per row of x), got 2'],

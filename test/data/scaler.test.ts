@@ -3,7 +3,7 @@ import { loadCsv } from '../../src/data/load-csv.js';
 import { Scaler, type ScalerJSON } from '../../src/data/scaler.js';
 import { split } from '../../src/data/split.js';
 import { DataError, ShapeError, ValueError } from '../../src/errors.js';
-import { expectError } from '../expect-error.js';
+import { expectError } from '../support/expect-error.js';
 
 describe('Scaler', () => {
   it('is fitted on the training part only: validation and test data never change it', async () => {

@@ -5,7 +5,7 @@ import { makeDataset, type Dataset } from '../../src/data/dataset.js';
 import { loadCsv } from '../../src/data/load-csv.js';
 import { split, type Split } from '../../src/data/split.js';
 import { DataError, ValueError } from '../../src/errors.js';
-import { expectError } from '../expect-error.js';
+import { expectError } from '../support/expect-error.js';
 
 const PARTS = ['train', 'validation', 'test'] as const;
 
@@ -257,6 +257,13 @@ describe('split: determinism, order, regression', () => {
 });
 
 describe('apportion', () => {
+  it('terminates on a denormal fraction', () => {
+    const start = performance.now();
+    expect(apportion([1], [0.5, 5e-324, 0.5])).toEqual({ ok: false, group: 0, size: 1, needed: 3 });
+    expect(apportion([2, 2], [1, 5e-324, 0])).toEqual({ ok: true, counts: [[1, 1, 0], [1, 1, 0]] });
+    expect(performance.now() - start).toBeLessThan(100);
+  });
+
   it('always meets its guarantees or names a group that cannot (fast-check)', () => {
     fc.assert(
       fc.property(

@@ -10,7 +10,7 @@ import {
   weightedAverage,
 } from '../../src/metrics/classification.js';
 import { DataError, ShapeError, ValueError } from '../../src/errors.js';
-import { expectError } from '../expect-error.js';
+import { expectError } from '../support/expect-error.js';
 
 /** |a − e| ≤ 1e-12 + 1e-12·|e|, per field. */
 function expectClose(actual: Record<string, number>, expected: Record<string, number>): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mae, mse, r2 } from '../../src/metrics/regression.js';
 import { DataError, ShapeError, ValueError } from '../../src/errors.js';
-import { expectError } from '../expect-error.js';
+import { expectError } from '../support/expect-error.js';
 
 function expectClose(actual: number, expected: number): void {
   expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThanOrEqual(1e-12 + 1e-12 * Math.abs(expected));
