@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { init, InitError, Network, StateError } from '../src/index.js';
+import { init, InitError, Network } from '../src/index.js';
 
 const buildUrl = (f: string) => new URL(`../build/${f}`, import.meta.url);
 
@@ -42,7 +42,8 @@ describe('init: where the kernels come from', () => {
     // a fresh module graph: no default runtime yet
     vi.resetModules();
     const mod = await import('../src/runtime.js');
-    expect(() => mod.defaultRuntimeOrThrow()).toThrow(StateError);
+    const errors = await import('../src/errors.js');
+    expect(() => mod.defaultRuntimeOrThrow()).toThrow(errors.StateError);
     expect(() => mod.defaultRuntimeOrThrow()).toThrow(/call `await init\(\)`/);
   });
 });
