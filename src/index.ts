@@ -52,3 +52,7 @@ export {
   type BinaryScores,
 } from './metrics/classification.js';
 export { mse, mae, r2 } from './metrics/regression.js';
+export { evaluate, type Evaluation, type ClassificationEvaluation, type RegressionEvaluation } from './evaluation/evaluate.js';
+export { trainModel, type TrainModelOptions, type TrainedModel } from './pipeline/train-model.js';
+export type { ModelJSON } from './io/model-json.js';
+export type { EpochInfo, BatchInfo, EarlyStoppingOptions, StopReason } from './training/trainer.js';

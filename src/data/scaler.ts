@@ -110,6 +110,26 @@ export class Scaler {
   }
 
   /**
+   * Maps scaled values back: `value = scaled · scale + offset` (a regression
+   * network's outputs back to target units). Returns a new array.
+   *
+   * @throws ShapeError when x does not hold rows × this.features values.
+   */
+  inverseTransform(x: Float32Array, rows: number): Float32Array {
+    checkInteger('rows', rows, 0);
+    const f = this.features;
+    if (x.length !== rows * f) {
+      throw new ShapeError(`x: expected rows × features = ${rows} × ${f} = ${rows * f} values (the scaler was fitted on ${f} features), got ${x.length}`);
+    }
+    const out = new Float32Array(x.length);
+    for (let i = 0; i < x.length; i++) {
+      const c = i % f;
+      out[i] = (x[i] as number) * (this.scale[c] as number) + (this.offset[c] as number);
+    }
+    return out;
+  }
+
+  /**
    * Scales one row. Pass `out` to reuse an array (no allocation per sample);
    * it may be the input row itself.
    *

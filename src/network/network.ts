@@ -3,6 +3,7 @@ import { ShapeError, StateError, ValueError } from '../errors.js';
 import { defaultRuntimeOrThrow, type Runtime } from '../runtime.js';
 import { checkNumberIn, checkPositiveInt, describe, toMatrix, type Matrix, type MatrixInput } from '../validate.js';
 import type { Scaler } from '../data/scaler.js';
+import { buildModelJSON, parseModelJSON, type ModelJSON } from '../io/model-json.js';
 import { initialWeights } from './init-weights.js';
 import { Plan, type LayerShape } from './plan.js';
 import { checkLossFits, toTargets, type TargetInput } from '../training/targets.js';
@@ -85,12 +86,19 @@ export class Network {
    * training rows only.
    */
   scaler: Scaler | null = null;
+  /**
+   * Regression: the scaling of the targets the network was trained on. fit
+   * and trace scale `y` with it; predict maps outputs back to target units.
+   */
+  targetScaler: Scaler | null = null;
   /** Class labels of the output units (classification), saved with the model. */
   classes: string[] | null = null;
   /** Names of the input features, saved with the model. */
   featureNames: string[] | null = null;
   /** Name of the target, saved with the model. */
   targetName: string | null = null;
+  /** What the training pipeline recorded (saved with the model); null when unknown. */
+  trainingSummary: unknown = null;
 
   constructor(options: NetworkOptions) {
     if (options === null || typeof options !== 'object') {
@@ -198,6 +206,48 @@ export class Network {
   }
 
   /**
+   * The network as versioned, self-checking JSON: architecture, weights,
+   * scalers, class labels, feature names and `training` (any JSON-able
+   * summary, e.g. history and test metrics). `JSON.stringify(net)` uses it.
+   */
+  toJSON(training: unknown = this.trainingSummary): ModelJSON {
+    const flat = this.getWeights({ flat: true });
+    return buildModelJSON({
+      inputs: this.inputs,
+      layers: this.shapes.map((s) => ({ units: s.outputs, activation: s.activation, alpha: s.alpha })),
+      weights: flat.map((l) => ({ W: Array.from(l.W), b: Array.from(l.b) })),
+      scaler: this.scaler ? this.scaler.toJSON() : null,
+      targetScaler: this.targetScaler ? this.targetScaler.toJSON() : null,
+      classes: this.classes,
+      featureNames: this.featureNames,
+      targetName: this.targetName,
+      training: training ?? null,
+    });
+  }
+
+  /**
+   * Rebuilds a network from `toJSON()` output (an object or JSON text). Every
+   * field and size is checked first; a corrupt or mismatched file is a
+   * DataError naming the field, and nothing is half-loaded.
+   */
+  static fromJSON(json: unknown, options: { runtime?: Runtime } = {}): Network {
+    const { content, scaler, targetScaler } = parseModelJSON(json);
+    const net = new Network({
+      inputs: content.inputs,
+      layers: content.layers.map((l) => ({ units: l.units, activation: l.activation, alpha: l.alpha })),
+      runtime: options.runtime,
+    });
+    net.setWeights(content.weights);
+    net.scaler = scaler;
+    net.targetScaler = targetScaler;
+    net.classes = content.classes;
+    net.featureNames = content.featureNames;
+    net.targetName = content.targetName;
+    net.trainingSummary = content.training;
+    return net;
+  }
+
+  /**
    * Inputs as the kernels take them: checked, copied, and scaled by the
    * network's scaler when it has one (so every public method takes raw rows).
    * @internal
@@ -206,6 +256,15 @@ export class Network {
     const m = toMatrix(x, this.inputs, name, "the network's inputs");
     if (this.scaler) m.data = this.scaler.transform(m.data, m.rows);
     return m;
+  }
+
+  /**
+   * Targets as the kernels take them: checked, one-hot where cce needs it,
+   * scaled by the target scaler when there is one. @internal
+   */
+  prepareTargets(y: TargetInput, rows: number, loss: LossName): Float32Array {
+    const t = toTargets(y, rows, this.outputs, loss);
+    return this.targetScaler && loss === 'mse' ? this.targetScaler.transform(t, rows) : t;
   }
 
   /**
@@ -230,7 +289,8 @@ export class Network {
       const A = plan.activations(last).A >>> 2;
       out.set(this.runtime.heap.f32().subarray(A, A + n * this.outputs), r * this.outputs);
     }
-    return isNestedInput(x) ? nest(out, this.outputs) : out;
+    const result = this.targetScaler ? this.targetScaler.inverseTransform(out, m.rows) : out;
+    return isNestedInput(x) ? nest(result, this.outputs) : result;
   }
 
   /**
@@ -245,7 +305,7 @@ export class Network {
     }
     checkLossFits(lossName, this.shapes[this.shapes.length - 1]!);
     const m = this.prepareInputs(x, 'x');
-    const t = toTargets(y, m.rows, this.outputs, lossName);
+    const t = this.prepareTargets(y, m.rows, lossName);
     plan.ensureCapacity(m.rows);
     const heap = this.runtime.heap;
     heap.f32().set(m.data, plan.X >>> 2);

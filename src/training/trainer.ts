@@ -4,7 +4,7 @@ import type { Network } from '../network/network.js';
 import { Random } from '../random.js';
 import { checkNumberIn, checkPositiveInt, describe, type MatrixInput } from '../validate.js';
 import { outputLossAndScore } from './batch-eval.js';
-import { checkLossFits, toTargets, type TargetInput } from './targets.js';
+import { checkLossFits, type TargetInput } from './targets.js';
 
 export interface OptimizerOptions {
   type: OptimizerName;
@@ -186,7 +186,7 @@ export class Trainer {
     if (options === null || typeof options !== 'object') throw new ValueError(`fit: expected an options object, got ${describe(options)}`);
     const epochs = options.epochs === undefined ? 10 : checkPositiveInt(options.epochs, 'epochs');
     const xs = net.prepareInputs(x, 'x');
-    const ys = toTargets(y, xs.rows, net.outputs, this.loss);
+    const ys = net.prepareTargets(y, xs.rows, this.loss);
     let val: { x: Float32Array; y: Float32Array; rows: number } | null = null;
     if (options.validation !== undefined) {
       const v = options.validation;
@@ -194,7 +194,7 @@ export class Trainer {
         throw new ValueError(`validation: expected { x, y }, got ${describe(v)}`);
       }
       const vx = net.prepareInputs(v.x, 'validation.x');
-      val = { x: vx.data, y: toTargets(v.y, vx.rows, net.outputs, this.loss), rows: vx.rows };
+      val = { x: vx.data, y: net.prepareTargets(v.y, vx.rows, this.loss), rows: vx.rows };
     }
     const early = resolveEarlyStopping(options.earlyStopping);
     if (options.onEpochEnd !== undefined && typeof options.onEpochEnd !== 'function') {

@@ -1,0 +1,188 @@
+// GEMM: simdnet's kernels through the library's ABI (Runtime.backend.kernels,
+// buffers from its heap), TensorFlow.js matMul on its Wasm and CPU backends,
+// and the 4×8 micro-kernel yardstick, in GFLOP/s (2·M·N·K per product).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import asc from 'assemblyscript/asc';
+import { measure, stats } from './timing.mjs';
+import { tf, withTf } from './tfjs.mjs';
+
+/** [label, M, K, N]: op(A) is M×K, op(B) K×N. */
+export function gemmShapes(quick) {
+  const squares = [64, 128, 256, 512, 1024].map((n) => [`${n}`, n, n, n]);
+  return [...squares, ['128×784×128', 128, 784, 128], ['128×128×10', 128, 128, 10]];
+}
+export const FORMS = [
+  ['A·B', 0, 0],
+  ['Aᵀ·B', 1, 0],
+  ['A·Bᵀ', 0, 1],
+];
+
+/** Deterministic values in [−1, 1). */
+export function values(n, seed) {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = ((s >>> 0) / 4294967296) * 2 - 1;
+  }
+  return out;
+}
+
+class Operands {
+  constructor(runtime, tA, tB, M, N, K, A, B) {
+    this.rt = runtime;
+    this.k = runtime.backend.kernels;
+    const heap = runtime.heap;
+    this.args = [tA, tB, M, N, K];
+    this.pA = heap.alloc(A.length * 4 + 16, 'bench A');
+    this.pB = heap.alloc(B.length * 4 + 16, 'bench B');
+    this.pC = heap.alloc(M * N * 4 + 16, 'bench C');
+    this.pS = heap.alloc(this.k.gemm_scratch_bytes(tA, tB, M, N, K) + 16, 'bench scratch');
+    heap.f32().set(A, this.pA >>> 2);
+    heap.f32().set(B, this.pB >>> 2);
+    this.n = M * N;
+  }
+  run(reps) {
+    const [tA, tB, M, N, K] = this.args;
+    const { k, pA, pB, pC, pS } = this;
+    for (let r = 0; r < reps; r++) k.gemm(tA, tB, M, N, K, pA, pB, pC, 0, pS);
+  }
+  result() {
+    return this.rt.heap.f32().slice(this.pC >>> 2, (this.pC >>> 2) + this.n);
+  }
+  free() {
+    for (const p of [this.pA, this.pB, this.pC, this.pS]) this.rt.heap.release(p);
+  }
+}
+
+/** The yardstick module, compiled from bench/ukernel.ts with the library's optimisation flags. */
+export async function loadYardstick() {
+  const file = fileURLToPath(new URL('./ukernel.ts', import.meta.url));
+  const { binary, stderr } = await asc.compileString(
+    { 'ukernel.ts': readFileSync(file, 'utf8') },
+    { runtime: 'stub', noAssert: true, optimizeLevel: 3, shrinkLevel: 1, enable: ['simd'], use: ['abort='], initialMemory: 1 },
+  );
+  if (!binary) throw new Error(`bench: compiling the yardstick failed:\n${stderr.toString()}`);
+  const { instance } = await WebAssembly.instantiate(binary, {});
+  const mem = instance.exports.memory;
+  const KC = 256;
+  // A panel 4·KC, B panel KC·8, C 4×8: 12.1 KiB, L1-resident
+  const base = 1024;
+  const pA = base, pB = pA + KC * 16, pC = pB + KC * 32;
+  const f32 = new Float32Array(mem.buffer);
+  f32.set(values(4 * KC, 11), pA >>> 2);
+  f32.set(values(8 * KC, 12), pB >>> 2);
+  const run = (reps) => {
+    f32.fill(0, pC >>> 2, (pC >>> 2) + 32);
+    instance.exports.ukernel_4x8_repeat(reps, KC, pA, pB, pC);
+  };
+  // correctness: one call is C += Apanel·Bpanel
+  run(1);
+  const A = f32.slice(pA >>> 2, (pA >>> 2) + 4 * KC), B = f32.slice(pB >>> 2, (pB >>> 2) + 8 * KC);
+  for (let i = 0; i < 4; i++) {
+    for (let j = 0; j < 8; j++) {
+      let s = 0, mag = 0;
+      for (let k = 0; k < KC; k++) {
+        s += A[k * 4 + i] * B[k * 8 + j];
+        mag += Math.abs(A[k * 4 + i] * B[k * 8 + j]);
+      }
+      if (Math.abs(f32[(pC >>> 2) + i * 8 + j] - s) > KC * 2 ** -23 * mag + 1e-6) throw new Error(`bench: the yardstick micro-kernel is wrong at (${i}, ${j})`);
+    }
+  }
+  return { run: (reps) => instance.exports.ukernel_4x8_repeat(reps, KC, pA, pB, pC), flops: 2 * 4 * 8 * KC, KC };
+}
+
+/**
+ * Checks C against the JS reference within the float32 error bound
+ * (K+2)·2⁻²³·Σ|a||b|, bounded above by ‖row of op(A)‖₂·‖column of op(B)‖₂.
+ */
+function check(name, label, C, ref, rowNorm, colNorm, K, N) {
+  for (let i = 0; i < C.length; i++) {
+    const e = ref[i];
+    const tol = (K + 2) * 2 ** -23 * rowNorm[(i / N) | 0] * colNorm[i % N] + 2 ** -23 * Math.abs(e) + 1e-30;
+    if (!(Math.abs(C[i] - e) <= tol)) {
+      throw new Error(`bench: GEMM ${label} by ${name} is wrong at [${(i / N) | 0}][${i % N}]: ${C[i]}, the JS reference gives ${e} (tolerance ${tol})`);
+    }
+  }
+}
+
+function norms(tA, tB, M, N, K, A, B) {
+  const row = new Float64Array(M), col = new Float64Array(N);
+  for (let i = 0; i < M; i++) for (let k = 0; k < K; k++) row[i] += (tA ? A[k * M + i] : A[i * K + k]) ** 2;
+  for (let j = 0; j < N; j++) for (let k = 0; k < K; k++) col[j] += (tB ? B[j * K + k] : B[k * N + j]) ** 2;
+  return [row.map(Math.sqrt), col.map(Math.sqrt)];
+}
+
+/**
+ * Runs every GEMM workload. runtimes: { 'wasm-simd', 'wasm-scalar', js }.
+ * Slow contenders (scalar Wasm, pure JS, TF.js CPU) run on every size in a
+ * full run and up to 256 in a quick one.
+ */
+export function benchGemm({ runtimes, yardstick, quick, rounds, targetMs, log }) {
+  const results = [];
+  const y = measure([{ name: 'yardstick', run: yardstick.run }], { rounds, targetMs });
+  const ys = stats(y.yardstick.samples.map((ms) => yardstick.flops / (ms * 1e6)));
+  results.push({ group: 'gemm', workload: `4×8 micro-kernel, in L1 (KC=${yardstick.KC})`, contender: 'yardstick', unit: 'GFLOP/s', higherIsBetter: true, ...ys });
+  log(`yardstick: ${ys.median.toFixed(1)} GFLOP/s`);
+  for (const [label, M, K, N] of gemmShapes(quick)) {
+    for (const [form, tA, tB] of FORMS) {
+      const workload = `${form} ${label}`;
+      const A = values(M * K, M * 7 + K);
+      const B = values(K * N, N * 13 + K + 1);
+      const slowOk = !quick || M * N * K <= 256 ** 3;
+      const ops = {};
+      for (const [name, rt] of Object.entries(runtimes)) {
+        if (name !== 'wasm-simd' && !slowOk && name !== 'js') continue;
+        ops[name] = new Operands(rt, tA, tB, M, N, K, A, B);
+      }
+      // the JS reference: the pure-JS backend (float64 sums), always computed
+      ops.js.run(1);
+      const ref = ops.js.result();
+      const [rowNorm, colNorm] = norms(tA, tB, M, N, K, A, B);
+      const contenders = [];
+      for (const [name, op] of Object.entries(ops)) {
+        if (name === 'js' && !slowOk) continue;
+        contenders.push({ name, run: (reps) => op.run(reps) });
+      }
+      const tfs = {};
+      for (const backend of slowOk ? ['wasm', 'cpu'] : ['wasm']) {
+        withTf(backend, () => {
+          const a = tf.tensor2d(A, tA ? [K, M] : [M, K]);
+          const b = tf.tensor2d(B, tB ? [N, K] : [K, N]);
+          tfs[backend] = { a, b };
+        });
+        const { a, b } = tfs[backend];
+        contenders.push({
+          name: `tfjs-${backend}`,
+          run: (reps) =>
+            withTf(backend, () => {
+              for (let r = 0; r < reps; r++) tf.matMul(a, b, tA === 1, tB === 1).dispose();
+            }),
+        });
+      }
+      const m = measure(contenders, { rounds, targetMs });
+      // what was timed is checked afterwards (the buffers hold the last result)
+      for (const [name, op] of Object.entries(ops)) check(name, workload, op.result(), ref, rowNorm, colNorm, K, N);
+      for (const [backend, { a, b }] of Object.entries(tfs)) {
+        withTf(backend, () => {
+          const c = tf.matMul(a, b, tA === 1, tB === 1);
+          check(`tfjs-${backend}`, workload, c.dataSync(), ref, rowNorm, colNorm, K, N);
+          c.dispose();
+          a.dispose();
+          b.dispose();
+        });
+      }
+      for (const op of Object.values(ops)) op.free();
+      const flops = 2 * M * N * K;
+      for (const [name, r] of Object.entries(m)) {
+        const s = stats(r.samples.map((ms) => flops / (ms * 1e6)));
+        results.push({ group: 'gemm', workload, shape: label, form, contender: name, unit: 'GFLOP/s', higherIsBetter: true, ...s });
+      }
+      log(`${workload}: ${Object.entries(m).map(([n, r]) => `${n} ${(flops / (stats(r.samples).median * 1e6)).toFixed(1)}`).join(', ')}`);
+    }
+  }
+  return results;
+}

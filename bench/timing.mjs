@@ -1,0 +1,50 @@
+// Interleaved sampling: every contender of a workload is calibrated to a
+// sample of about `targetMs`, then each round runs every contender once, in
+// an order rotated from round to round, so machine noise (frequency changes,
+// other processes, GC) lands on all of them alike.
+
+const now = () => performance.now();
+
+function timeReps(run, reps) {
+  const t0 = now();
+  run(reps);
+  return now() - t0;
+}
+
+/** Repetitions per sample so one sample takes about targetMs (at least 1). Warms the contender up too. */
+function calibrate(run, targetMs) {
+  let reps = 1;
+  let t = timeReps(run, reps);
+  while (t < targetMs / 8 && reps < 1 << 26) {
+    reps *= 4;
+    t = timeReps(run, reps);
+  }
+  t = timeReps(run, reps); // once more, now warm
+  return Math.max(1, Math.round((reps * targetMs) / Math.max(t, 1e-3)));
+}
+
+/**
+ * contenders: [{ name, run(reps) }] where run performs `reps` operations.
+ * Returns { [name]: { samples: ms per op[], reps } }. A contender whose single
+ * operation takes longer than `slowMs` gets at most `slowRounds` samples.
+ */
+export function measure(contenders, { rounds, targetMs, slowMs = 400, slowRounds = 3 }) {
+  const state = contenders.map((c) => ({ c, reps: calibrate(c.run, targetMs), samples: [] }));
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < state.length; i++) {
+      const s = state[(i + r) % state.length];
+      if (s.samples.length >= slowRounds && s.samples[0] >= slowMs) continue;
+      s.samples.push(timeReps(s.c.run, s.reps) / s.reps);
+    }
+  }
+  const out = {};
+  for (const s of state) out[s.c.name] = { samples: s.samples, reps: s.reps };
+  return out;
+}
+
+export function stats(samples) {
+  const v = [...samples].sort((a, b) => a - b);
+  const n = v.length;
+  const median = n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  return { median, min: v[0], max: v[n - 1], n };
+}

@@ -1,0 +1,178 @@
+import { Act, type ActivationName } from '../backend/abi.js';
+import { Scaler, type ScalerJSON } from '../data/scaler.js';
+import { DataError, SimdnetError } from '../errors.js';
+import { crc32 } from './crc32.js';
+
+export const MODEL_FORMAT = 'simdnet-model';
+export const MODEL_VERSION = 1;
+
+/** The saved form of a network: versioned, self-checking JSON. */
+export interface ModelJSON {
+  format: typeof MODEL_FORMAT;
+  version: number;
+  inputs: number;
+  layers: Array<{ units: number; activation: ActivationName; alpha: number }>;
+  /** Per layer: W row-major (inputs × units, W[i·units + j] from input i to unit j) and b. */
+  weights: Array<{ W: number[]; b: number[] }>;
+  scaler: ScalerJSON | null;
+  targetScaler: ScalerJSON | null;
+  classes: string[] | null;
+  featureNames: string[] | null;
+  targetName: string | null;
+  /** Whatever the trainer recorded (config, history summary, test metrics); informational. */
+  training: unknown;
+  /** CRC-32 of the canonical JSON of every field above: any change to the content is detected. */
+  checksum: string;
+}
+
+export type ModelContent = Omit<ModelJSON, 'format' | 'version' | 'checksum'>;
+
+/** Nine significant digits round-trip every float32 exactly and keep files small. */
+function f32Number(v: number): number {
+  return Number(Math.fround(v).toPrecision(9));
+}
+
+function canonical(c: ModelContent): string {
+  // a fixed key order, so the checksum does not depend on how a file orders its keys
+  return JSON.stringify([
+    MODEL_FORMAT, MODEL_VERSION, c.inputs,
+    c.layers.map((l) => [l.units, l.activation, l.alpha]),
+    c.weights.map((w) => [w.W, w.b]),
+    c.scaler && [c.scaler.kind, c.scaler.features, c.scaler.offset, c.scaler.scale],
+    c.targetScaler && [c.targetScaler.kind, c.targetScaler.features, c.targetScaler.offset, c.targetScaler.scale],
+    c.classes, c.featureNames, c.targetName, c.training ?? null,
+  ]);
+}
+
+export function buildModelJSON(content: ModelContent): ModelJSON {
+  const c: ModelContent = {
+    ...content,
+    layers: content.layers.map((l) => ({ units: l.units, activation: l.activation, alpha: f32Number(l.alpha) })),
+    weights: content.weights.map((w) => ({ W: w.W.map(f32Number), b: w.b.map(f32Number) })),
+    training: content.training === undefined ? null : JSON.parse(JSON.stringify(content.training)),
+  };
+  return { format: MODEL_FORMAT, version: MODEL_VERSION, ...c, checksum: crc32(canonical(c)) };
+}
+
+const fail = (field: string, expected: string, got: unknown): never => {
+  throw new DataError(`model.${field}: expected ${expected}, got ${show(got)}`);
+};
+
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing (the field is missing)';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'object') return 'an object';
+  return String(v);
+}
+
+function posInt(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 1 << 24) fail(field, 'a positive integer', v);
+  return v as number;
+}
+
+function finiteArray(v: unknown, n: number, field: string, what: string): number[] {
+  if (!Array.isArray(v)) return fail(field, `an array of ${n} numbers (${what})`, v);
+  if (v.length !== n) fail(field, `${n} numbers (${what})`, `${v.length}`);
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${field}[${i}]`, 'a finite number', x);
+  }
+  return v as number[];
+}
+
+function stringArray(v: unknown, n: number | null, field: string, what: string): string[] | null {
+  if (v === null || v === undefined) return null;
+  if (!Array.isArray(v) || (n !== null && v.length !== n)) fail(field, `null or an array of ${n ?? 'some'} strings (${what})`, v);
+  (v as unknown[]).forEach((s, i) => { if (typeof s !== 'string') fail(`${field}[${i}]`, 'a string', s); });
+  return v as string[];
+}
+
+function scalerFrom(v: unknown, features: number, field: string): Scaler | null {
+  if (v === null || v === undefined) return null;
+  let s: Scaler;
+  try {
+    s = Scaler.fromJSON(v);
+  } catch (e) {
+    if (e instanceof SimdnetError) throw new DataError(`model.${field}: ${e.message}`, { cause: e });
+    throw e;
+  }
+  if (s.features !== features) fail(`${field}.features`, `${features}`, s.features);
+  return s;
+}
+
+/** A model file, checked field by field: everything needed to rebuild the network. */
+export interface ParsedModel {
+  content: ModelContent;
+  scaler: Scaler | null;
+  targetScaler: Scaler | null;
+}
+
+/**
+ * Parses and validates a saved model (text or an already parsed object).
+ * Every error is a DataError naming the field; nothing is allocated in any
+ * runtime until everything has been checked.
+ */
+export function parseModelJSON(json: unknown): ParsedModel {
+  let obj: unknown = json;
+  if (typeof json === 'string') {
+    try {
+      obj = JSON.parse(json);
+    } catch (e) {
+      throw new DataError(`model: expected JSON text, got text that does not parse (${(e as Error).message}); the file may be truncated`, { cause: e });
+    }
+  }
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return fail('', 'a JSON object', obj);
+  const m = obj as Record<string, unknown>;
+  if (m.format !== MODEL_FORMAT) fail('format', `"${MODEL_FORMAT}"`, m.format);
+  if (m.version !== MODEL_VERSION) {
+    const newer = typeof m.version === 'number' && m.version > MODEL_VERSION ? ' (written by a newer simdnet)' : '';
+    fail('version', `${MODEL_VERSION}${newer}`, m.version);
+  }
+  const inputs = posInt(m.inputs, 'inputs');
+  if (!Array.isArray(m.layers) || m.layers.length === 0) fail('layers', 'a non-empty array of { units, activation, alpha }', m.layers);
+  const layerList = m.layers as unknown[];
+  const layers = layerList.map((l, i) => {
+    if (l === null || typeof l !== 'object') return fail(`layers[${i}]`, '{ units, activation, alpha }', l);
+    const o = l as Record<string, unknown>;
+    const units = posInt(o.units, `layers[${i}].units`);
+    if (typeof o.activation !== 'string' || !(o.activation in Act)) fail(`layers[${i}].activation`, `one of ${Object.keys(Act).join(', ')}`, o.activation);
+    if (o.activation === 'softmax' && i !== layerList.length - 1) fail(`layers[${i}].activation`, 'softmax only on the output layer', o.activation);
+    if (typeof o.alpha !== 'number' || !Number.isFinite(o.alpha) || o.alpha < 0) fail(`layers[${i}].alpha`, 'a finite number ≥ 0', o.alpha);
+    return { units, activation: o.activation as ActivationName, alpha: o.alpha as number };
+  });
+  if (!Array.isArray(m.weights) || m.weights.length !== layers.length) fail('weights', `an array of ${layers.length} layers ({ W, b })`, m.weights);
+  let fanIn = inputs;
+  const weights = layers.map((l, i) => {
+    const w = (m.weights as unknown[])[i];
+    if (w === null || typeof w !== 'object') return fail(`weights[${i}]`, '{ W, b }', w);
+    const o = w as Record<string, unknown>;
+    const W = finiteArray(o.W, fanIn * l.units, `weights[${i}].W`, `${fanIn} inputs × ${l.units} units, row-major`);
+    const b = finiteArray(o.b, l.units, `weights[${i}].b`, `one per unit`);
+    fanIn = l.units;
+    return { W, b };
+  });
+  const outputs = fanIn;
+  const scaler = scalerFrom(m.scaler, inputs, 'scaler');
+  const targetScaler = scalerFrom(m.targetScaler, outputs, 'targetScaler');
+  const last = layers[layers.length - 1]!;
+  const classCount = last.activation === 'softmax' ? outputs : last.activation === 'sigmoid' && outputs === 1 ? 2 : null;
+  const classes = stringArray(m.classes, classCount, 'classes', classCount === null ? 'class labels' : `one label per class of the output layer`);
+  const featureNames = stringArray(m.featureNames, inputs, 'featureNames', 'one per input');
+  if (m.targetName !== null && m.targetName !== undefined && typeof m.targetName !== 'string') fail('targetName', 'null or a string', m.targetName);
+  const content: ModelContent = {
+    inputs, layers, weights,
+    scaler: scaler ? scaler.toJSON() : null,
+    targetScaler: targetScaler ? targetScaler.toJSON() : null,
+    classes, featureNames,
+    targetName: (m.targetName as string | null | undefined) ?? null,
+    training: m.training ?? null,
+  };
+  if (typeof m.checksum !== 'string') fail('checksum', 'a string of 8 hex digits', m.checksum);
+  const sum = crc32(canonical(content));
+  if (m.checksum !== sum) {
+    throw new DataError(`model.checksum: expected ${sum} (computed from the content), got ${show(m.checksum)}: the file was changed or corrupted`);
+  }
+  return { content, scaler, targetScaler };
+}

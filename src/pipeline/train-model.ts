@@ -1,0 +1,165 @@
+import type { ActivationName, OptimizerName } from '../backend/abi.js';
+import { classCounts, type Dataset, type Task } from '../data/dataset.js';
+import { Scaler, type ScalerKind } from '../data/scaler.js';
+import { split } from '../data/split.js';
+import { DataError, ValueError } from '../errors.js';
+import { evaluate, type Evaluation } from '../evaluation/evaluate.js';
+import { Network } from '../network/network.js';
+import type { Runtime } from '../runtime.js';
+import { Trainer, type EpochInfo, type History } from '../training/trainer.js';
+import { checkNumberIn, checkPositiveInt, describe } from '../validate.js';
+
+/** Every choice of the pipeline; each has a default that works on the bundled datasets. */
+export interface TrainModelOptions {
+  /** Default: the dataset's task. */
+  task?: Task;
+  /** Hidden layer sizes (default [64, 32]). */
+  hidden?: number[];
+  /** Hidden activation (default 'relu'). */
+  activation?: Exclude<ActivationName, 'softmax'>;
+  optimizer?: OptimizerName;
+  /** Learning rate (default 0.003 for adam, 0.05 for sgd and momentum). */
+  lr?: number;
+  batchSize?: number;
+  /** Maximum epochs (default 300). */
+  epochs?: number;
+  /** Early-stopping patience on the validation loss (default 30). */
+  patience?: number;
+  /** L2 weight decay (default 0). */
+  weightDecay?: number;
+  /** [train, validation, test] fractions (default [0.8, 0.1, 0.1]). */
+  split?: [number, number, number];
+  /** Stratify the split by class (default true for classification). */
+  stratify?: boolean;
+  /** Input scaling fitted on the training part (default 'standard'). */
+  scale?: ScalerKind;
+  /** One seed for the split, the weights and the shuffling (default 0). */
+  seed?: number;
+  runtime?: Runtime;
+  onEpochEnd?: (info: EpochInfo) => void | boolean;
+  signal?: AbortSignal;
+}
+
+export interface TrainedModel {
+  network: Network;
+  history: History;
+  /** Metrics on the test part (null when the test fraction is 0). */
+  test: Evaluation | null;
+  /** Metrics on the validation part (null when there is none). */
+  validation: Evaluation | null;
+  rows: { train: number; validation: number; test: number };
+  config: Required<Omit<TrainModelOptions, 'runtime' | 'onEpochEnd' | 'signal'>>;
+}
+
+/**
+ * The whole pipeline: split (stratified), scale (fitted on the training part
+ * only), build the network for the task, train with validation loss and early
+ * stopping (restoring the best epoch), and evaluate on the test part. The
+ * returned network carries its scaler and labels, so it predicts on raw rows
+ * and saves everything with `toJSON()`.
+ */
+export function trainModel(data: Dataset, options: TrainModelOptions = {}): TrainedModel {
+  const config = resolve(data, options);
+  const [train, validation, test] = config.split;
+  const parts = split(data, {
+    train, validation, test, seed: config.seed,
+    stratify: config.task !== 'regression' && config.stratify,
+    quantileBins: config.task === 'regression' && config.stratify ? 10 : 0,
+  });
+  const classes = data.classes;
+  const outputs = config.task === 'multiclass' ? classes!.length : 1;
+  const network = new Network({
+    inputs: data.features,
+    layers: [
+      ...config.hidden.map((units) => ({ units, activation: config.activation })),
+      { units: outputs, activation: config.task === 'multiclass' ? 'softmax' : config.task === 'binary' ? 'sigmoid' : 'linear' },
+    ],
+    seed: config.seed,
+    runtime: options.runtime,
+  });
+  network.scaler = Scaler.fit(parts.train.x, parts.train.rows, parts.train.features, config.scale);
+  if (config.task === 'regression') network.targetScaler = Scaler.fit(parts.train.y, parts.train.rows, 1, 'standard');
+  network.classes = classes;
+  network.featureNames = data.featureNames;
+  network.targetName = data.targetName;
+
+  const loss = config.task === 'multiclass' ? 'cce' : config.task === 'binary' ? 'bce' : 'mse';
+  const trainer = new Trainer(network, {
+    loss,
+    optimizer: { type: config.optimizer, lr: config.lr, weightDecay: config.weightDecay },
+    batchSize: config.batchSize,
+    seed: config.seed,
+  });
+  const hasValidation = parts.validation.rows > 0;
+  const history = trainer.fit(parts.train.x, parts.train.y, {
+    epochs: config.epochs,
+    validation: hasValidation ? { x: parts.validation.x, y: parts.validation.y } : undefined,
+    earlyStopping: { patience: config.patience, restoreBest: true },
+    onEpochEnd: options.onEpochEnd,
+    signal: options.signal,
+  });
+  const testEval = parts.test.rows > 0 ? evaluate(network, parts.test) : null;
+  const valEval = hasValidation ? evaluate(network, parts.validation) : null;
+  const rows = { train: parts.train.rows, validation: parts.validation.rows, test: parts.test.rows };
+  network.trainingSummary = {
+    config,
+    rows,
+    epochs: history.epochs,
+    bestEpoch: history.bestEpoch,
+    stopReason: history.stopReason,
+    finalLoss: history.loss[history.bestEpoch - 1] ?? null,
+    bestValLoss: history.valLoss[history.bestEpoch - 1] ?? null,
+    test: testEval ? summary(testEval) : null,
+  };
+  return { network, history, test: testEval, validation: valEval, rows, config };
+}
+
+/** The headline numbers of an evaluation, for saving with a model. */
+export function summary(e: Evaluation): Record<string, number> {
+  return e.task === 'regression'
+    ? { loss: e.loss, mse: e.mse, mae: e.mae, r2: e.r2 }
+    : { loss: e.loss, accuracy: e.accuracy, macroF1: e.macro.f1, weightedF1: e.weighted.f1 };
+}
+
+function resolve(data: Dataset, o: TrainModelOptions): TrainedModel['config'] {
+  if (data === null || typeof data !== 'object' || !(data.x instanceof Float32Array)) {
+    throw new ValueError(`data: expected a Dataset (from parseCsv, loadCsv or makeDataset), got ${describe(data)}`);
+  }
+  const task = o.task ?? data.task;
+  if (task !== 'binary' && task !== 'multiclass' && task !== 'regression') {
+    throw new ValueError(`task: expected 'binary', 'multiclass' or 'regression', got ${describe(task)}`);
+  }
+  if (task !== 'regression' && !data.classes) {
+    throw new DataError(`task: '${task}' needs class labels, but the dataset's target '${data.targetName}' is numeric (regression); parse it with task '${task}'`);
+  }
+  if (task === 'binary' && data.classes!.length !== 2) {
+    throw new DataError(`task: 'binary' needs exactly 2 classes, the target '${data.targetName}' has ${data.classes!.length}; use 'multiclass'`);
+  }
+  if (task !== 'regression') {
+    const counts = classCounts(data);
+    if (counts.filter((c) => c > 0).length < 2) throw new DataError(`target '${data.targetName}': expected at least 2 classes with rows, got ${counts.filter((c) => c > 0).length}`);
+  }
+  const hidden = o.hidden ?? [64, 32];
+  if (!Array.isArray(hidden)) throw new ValueError(`hidden: expected an array of layer sizes, got ${describe(hidden)}`);
+  hidden.forEach((h, i) => checkPositiveInt(h, `hidden[${i}]`));
+  const optimizer = o.optimizer ?? 'adam';
+  const splitFractions = o.split ?? [0.8, 0.1, 0.1];
+  if (!Array.isArray(splitFractions) || splitFractions.length !== 3) {
+    throw new ValueError(`split: expected [train, validation, test] fractions, got ${describe(splitFractions)}`);
+  }
+  return {
+    task,
+    hidden,
+    activation: o.activation ?? 'relu',
+    optimizer,
+    lr: checkNumberIn(o.lr ?? (optimizer === 'adam' ? 0.003 : 0.05), 'lr', 0, Infinity, true),
+    batchSize: o.batchSize === undefined ? 32 : checkPositiveInt(o.batchSize, 'batchSize'),
+    epochs: o.epochs === undefined ? 300 : checkPositiveInt(o.epochs, 'epochs'),
+    patience: o.patience === undefined ? 30 : checkPositiveInt(o.patience, 'patience'),
+    weightDecay: checkNumberIn(o.weightDecay ?? 0, 'weightDecay', 0, Infinity),
+    split: splitFractions,
+    stratify: o.stratify ?? true,
+    scale: o.scale ?? 'standard',
+    seed: o.seed ?? 0,
+  };
+}
