@@ -74,7 +74,7 @@ function posInt(v: unknown, field: string): number {
 
 function finiteArray(v: unknown, n: number, field: string, what: string): number[] {
   if (!Array.isArray(v)) return fail(field, `an array of ${n} numbers (${what})`, v);
-  if (v.length !== n) fail(field, `${n} numbers (${what})`, `${v.length}`);
+  if (v.length !== n) fail(field, `${n} numbers (${what})`, v.length);
   for (let i = 0; i < n; i++) {
     const x = v[i];
     if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${field}[${i}]`, 'a finite number', x);

@@ -1,0 +1,159 @@
+// simdnet benchmark: Wasm SIMD, Wasm scalar, pure JS and TensorFlow.js (Wasm
+// and CPU backends, one thread), measured in one process, interleaved, and
+// checked for correctness. Needs a build: `npm run build && npm run bench`.
+//   --quick   fewer rounds and shorter samples; the slow contenders skip large GEMMs (< 1 min)
+//   --json    machine-readable results on stdout (progress goes to stderr)
+//   --only=gemm,mlp,tiny,startup   run some sections only
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { benchGemm, loadYardstick } from './gemm.mjs';
+import { benchMlp } from './mlp.mjs';
+import { benchTiny } from './tiny.mjs';
+import { benchBundle, benchColdStart } from './startup.mjs';
+import { loadTf } from './tfjs.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const json = args.includes('--json');
+const onlyArg = args.find((a) => a.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice(7).split(',')) : null;
+const section = (name) => !only || only.has(name);
+const log = (msg) => process.stderr.write(`${msg}\n`);
+const rounds = quick ? 3 : 7;
+const targetMs = quick ? 5 : 25;
+
+const root = (f) => fileURLToPath(new URL(`../${f}`, import.meta.url));
+if (!existsSync(root('dist/index.js'))) {
+  log('bench: dist/index.js is missing: run `npm run build` first');
+  process.exit(1);
+}
+for (const f of ['simd.wasm', 'scalar.wasm']) {
+  if (existsSync(root(`build/${f}`)) && !readFileSync(root(`build/${f}`)).equals(readFileSync(root(`dist/${f}`)))) {
+    log(`bench: warning: dist/${f} differs from build/${f}; run \`npm run build\` to measure the latest kernels`);
+  }
+}
+
+const lib = await import('../dist/index.js');
+const started = performance.now();
+await loadTf();
+const runtimes = {
+  'wasm-simd': await lib.init({ simd: true, setDefault: false }),
+  'wasm-scalar': await lib.init({ simd: false, setDefault: false }),
+  js: await lib.init({ backend: 'js', setDefault: false }),
+};
+const opts = { lib, runtimes, quick, rounds, targetMs, log };
+const results = [];
+if (section('gemm')) results.push(...benchGemm({ ...opts, yardstick: await loadYardstick() }));
+if (section('mlp')) results.push(...benchMlp(opts));
+if (section('tiny')) results.push(...benchTiny(opts));
+if (section('startup')) {
+  results.push(...benchColdStart(opts));
+  results.push(...(await benchBundle(opts)));
+}
+const seconds = (performance.now() - started) / 1000;
+
+const machine = {
+  cpu: (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? os.cpus()[0]?.model,
+  cores: os.availableParallelism?.() ?? os.cpus().length,
+  node: process.version,
+  mode: quick ? 'quick' : 'full',
+  rounds,
+  seconds: Math.round(seconds),
+};
+
+const find = (group, workload, contender) => results.find((r) => r.group === group && r.workload === workload && r.contender === contender);
+const goals = evaluateGoals();
+
+if (json) {
+  process.stdout.write(`${JSON.stringify({ machine, results, goals }, null, 2)}\n`);
+} else {
+  print();
+}
+
+function evaluateGoals() {
+  const out = [];
+  const gemm = results.filter((r) => r.group === 'gemm' && r.contender === 'wasm-simd');
+  const yard = results.find((r) => r.contender === 'yardstick');
+  if (gemm.length && yard) {
+    const ratios = gemm.map((r) => ({ w: r.workload, v: r.median / yard.median }));
+    const worst = ratios.reduce((a, b) => (b.v < a.v ? b : a));
+    out.push({ goal: 'GEMM ≥ 85% of the 4×8 micro-kernel in L1 (every size, every form)', value: worst.v, target: 0.85, pass: worst.v >= 0.85, worst: worst.w, failing: ratios.filter((r) => r.v < 0.85).map((r) => r.w) });
+    const tf = gemm.map((r) => ({ w: r.workload, v: r.median / find('gemm', r.workload, 'tfjs-wasm').median }));
+    const w2 = tf.reduce((a, b) => (b.v < a.v ? b : a));
+    out.push({ goal: 'GEMM ≥ 1.25× TF.js Wasm (every size, every form)', value: w2.v, target: 1.25, pass: w2.v >= 1.25, worst: w2.w, failing: tf.filter((r) => r.v < 1.25).map((r) => r.w) });
+  }
+  const mlpW = 'train 784-128-64-10, batch 128, Adam';
+  if (find('mlp', mlpW, 'wasm-simd')) {
+    const v = find('mlp', mlpW, 'wasm-simd').median / find('mlp', mlpW, 'tfjs-wasm').median;
+    out.push({ goal: 'MLP training ≥ 10× TF.js Wasm samples/s', value: v, target: 10, pass: v >= 10 });
+  }
+  for (const w of ['2-3-1 predict, one sample', '2-3-1 train, 1000 full-batch epochs on 6 rows']) {
+    if (!find('tiny', w, 'wasm-simd')) continue;
+    const v = find('tiny', w, 'wasm-simd').median / find('tiny', w, 'hand-js').median;
+    out.push({ goal: `tiny network ${w.slice(6)}: ≤ 3× hand-written JS time`, value: v, target: 3, pass: v <= 3 });
+  }
+  const cold = results.find((r) => r.group === 'startup' && r.contender === 'wasm-simd');
+  if (cold) out.push({ goal: 'cold start ≤ 15 ms over an empty Node process', value: cold.median, target: 15, pass: cold.median <= 15 });
+  const bundle = results.find((r) => r.workload === 'JS + simd.wasm, gzipped');
+  if (bundle) out.push({ goal: 'JS + one .wasm, minified and gzipped, ≤ 40 KB', value: bundle.median, target: 40, pass: bundle.median <= 40 });
+  return out;
+}
+
+function fmt(v, unit) {
+  if (!Number.isFinite(v)) return '–';
+  if (unit === 'samples/s') return v >= 1000 ? `${(v / 1000).toFixed(1)}k` : v.toFixed(0);
+  if (unit === 'µs' || unit === 'ms') return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3);
+  return v >= 100 ? v.toFixed(0) : v.toFixed(1);
+}
+const cell = (r) => (r ? (r.n > 1 ? `${fmt(r.median, r.unit)} (${fmt(r.min, r.unit)}–${fmt(r.max, r.unit)})` : fmt(r.median, r.unit)) : '');
+
+function table(header, rows) {
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+  for (const r of rows) lines.push(`| ${r.join(' | ')} |`);
+  return lines.join('\n');
+}
+
+function print() {
+  const out = [];
+  out.push(`simdnet bench (${machine.mode}): ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; medians (min–max) of ${rounds} interleaved rounds; ${machine.seconds} s`);
+  const gemm = results.filter((r) => r.group === 'gemm' && r.contender !== 'yardstick');
+  if (gemm.length) {
+    const yard = results.find((r) => r.contender === 'yardstick');
+    out.push('', `GEMM, GFLOP/s (op(A) M×K, op(B) K×N; labels M×K×N). Yardstick: ${yard.workload}: ${cell(yard)} GFLOP/s`, '');
+    const names = ['wasm-simd', 'wasm-scalar', 'js', 'tfjs-wasm', 'tfjs-cpu'];
+    const rows = [];
+    for (const w of [...new Set(gemm.map((r) => r.workload))]) {
+      const simd = find('gemm', w, 'wasm-simd');
+      const tfw = find('gemm', w, 'tfjs-wasm');
+      rows.push([w, ...names.map((n) => cell(find('gemm', w, n))), `${((100 * simd.median) / yard.median).toFixed(0)}%`, `${(simd.median / tfw.median).toFixed(2)}×`]);
+    }
+    out.push(table(['workload', ...names, 'simd / yardstick', 'simd / tfjs-wasm'], rows));
+  }
+  const mlp = results.filter((r) => r.group === 'mlp');
+  if (mlp.length) {
+    const base = mlp.find((r) => r.contender === 'tfjs-wasm');
+    out.push('', `MLP training, samples/s: ${mlp[0].workload}`, '');
+    out.push(table(['contender', 'samples/s', '× tfjs-wasm'], mlp.map((r) => [r.contender, cell(r), `${(r.median / base.median).toFixed(2)}×`])));
+  }
+  const tiny = results.filter((r) => r.group === 'tiny');
+  if (tiny.length) {
+    out.push('', 'Tiny network (the article\'s 2-3-1), time; ratio = time / hand-written JS time', '');
+    const rows = [];
+    for (const w of [...new Set(tiny.map((r) => r.workload))]) {
+      const base = find('tiny', w, 'hand-js');
+      for (const r of tiny.filter((x) => x.workload === w)) rows.push([w, r.contender, `${cell(r)} ${r.unit}`, `${(r.median / base.median).toFixed(2)}×`]);
+    }
+    out.push(table(['workload', 'contender', 'time', '× hand-js'], rows));
+  }
+  const st = results.filter((r) => r.group === 'startup' || r.group === 'bundle');
+  if (st.length) {
+    out.push('', 'Start-up and size', '');
+    out.push(table(['what', 'value'], st.map((r) => [r.workload, `${cell(r)} ${r.unit}`])));
+  }
+  if (goals.length) {
+    out.push('', 'Goals (issue 4)', '');
+    out.push(table(['goal', 'measured', 'holds'], goals.map((g) => [g.goal, `${g.value.toFixed(2)}${g.worst ? ` (worst: ${g.worst})` : ''}`, g.pass ? 'yes' : `no${g.failing?.length ? `: ${g.failing.join(', ')}` : ''}`])));
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
