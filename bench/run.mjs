@@ -65,11 +65,6 @@ const machine = {
 const find = (group, workload, contender) => results.find((r) => r.group === group && r.workload === workload && r.contender === contender);
 const goals = evaluateGoals();
 
-if (json) {
-  process.stdout.write(`${JSON.stringify({ machine, results, goals }, null, 2)}\n`);
-} else {
-  print();
-}
 
 function evaluateGoals() {
   const out = [];
@@ -156,4 +151,10 @@ function print() {
     out.push(table(['goal', 'measured', 'holds'], goals.map((g) => [g.goal, `${g.value.toFixed(2)}${g.worst ? ` (worst: ${g.worst})` : ''}`, g.pass ? 'yes' : `no${g.failing?.length ? `: ${g.failing.join(', ')}` : ''}`])));
   }
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+if (json) {
+  process.stdout.write(`${JSON.stringify({ machine, results, goals }, null, 2)}\n`);
+} else {
+  print();
 }

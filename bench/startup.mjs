@@ -51,7 +51,7 @@ export async function benchBundle({ log }) {
     minify: true,
     format: 'esm',
     platform: 'neutral',
-    external: ['node:*'],
+    external: ['node:*', 'fs', 'fs/promises'],
     write: false,
     logLevel: 'silent',
   });

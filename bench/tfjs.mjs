@@ -1,16 +1,51 @@
 // TensorFlow.js, set up the way the benchmark compares against it: tfjs-core
 // with the CPU backend (plain JS) and the Wasm backend (XNNPACK), the latter
 // on its SIMD binary, one thread, loaded from node_modules.
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 
+// tfjs-core's Node entry (a CommonJS bundle) registers no gradients, and its
+// register_all_gradients module exists only as ES modules next to the ESM
+// build, a second copy of the core. So the three packages are bundled once,
+// from their ESM builds, into one module with one core and every gradient.
+const ENTRY = `
+export * from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-cpu';
+export { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+`;
+
+async function bundleTf() {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const dir = path.join(root, 'node_modules', '.cache', 'simdnet-bench');
+  mkdirSync(dir, { recursive: true });
+  const outfile = path.join(dir, 'tfjs.mjs');
+  await build({
+    stdin: { contents: ENTRY, resolveDir: root, loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    mainFields: ['module', 'main'],
+    outfile,
+    logLevel: 'error',
+    // the Emscripten glue calls require() for Node built-ins
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; import { dirname as __dn } from 'node:path'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);",
+    },
+  });
+  return import(pathToFileURL(outfile).href);
+}
+
+export let tf = null;
 let ready = false;
 
 export async function loadTf() {
   if (ready) return tf;
+  tf = await bundleTf();
+  const { setThreadsCount, setWasmPaths } = tf;
   const require = createRequire(import.meta.url);
   const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
   // the threaded binary is never used: every name points at a single-threaded one
@@ -36,4 +71,3 @@ export function withTf(name, fn) {
   return fn();
 }
 
-export { tf };

@@ -23,9 +23,9 @@ export interface TrainModelOptions {
   batchSize?: number;
   /** Maximum epochs (default 300). */
   epochs?: number;
-  /** Early-stopping patience on the validation loss (default 30). */
+  /** Early-stopping patience on the validation loss (default 50). */
   patience?: number;
-  /** L2 weight decay (default 0). */
+  /** L2 weight decay (default 0.005: a little regularisation helps every bundled dataset). */
   weightDecay?: number;
   /** [train, validation, test] fractions (default [0.8, 0.1, 0.1]). */
   split?: [number, number, number];
@@ -155,8 +155,8 @@ function resolve(data: Dataset, o: TrainModelOptions): TrainedModel['config'] {
     lr: checkNumberIn(o.lr ?? (optimizer === 'adam' ? 0.003 : 0.05), 'lr', 0, Infinity, true),
     batchSize: o.batchSize === undefined ? 32 : checkPositiveInt(o.batchSize, 'batchSize'),
     epochs: o.epochs === undefined ? 300 : checkPositiveInt(o.epochs, 'epochs'),
-    patience: o.patience === undefined ? 30 : checkPositiveInt(o.patience, 'patience'),
-    weightDecay: checkNumberIn(o.weightDecay ?? 0, 'weightDecay', 0, Infinity),
+    patience: o.patience === undefined ? 50 : checkPositiveInt(o.patience, 'patience'),
+    weightDecay: checkNumberIn(o.weightDecay ?? 0.005, 'weightDecay', 0, Infinity),
     split: splitFractions,
     stratify: o.stratify ?? true,
     scale: o.scale ?? 'standard',
