@@ -25,6 +25,11 @@ export interface CsvOptions {
   task?: 'auto' | Task;
   /** What to call the input in error messages (loadCsv passes the file path). Default `'text'`. */
   source?: string;
+  /**
+   * The feature columns, by name or 0-based index, in the order the network
+   * takes them. Default: every column but the target. Other columns are ignored.
+   */
+  features?: ReadonlyArray<string | number>;
 }
 
 // Plain decimal notation only: Number() alone would also accept '', ' ',
@@ -100,7 +105,19 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
 
   const targetIndex = resolveTarget(header, options.target, source);
   const featureColumns: number[] = [];
-  for (let c = 0; c < columns; c++) if (c !== targetIndex) featureColumns.push(c);
+  if (options.features === undefined) {
+    for (let c = 0; c < columns; c++) if (c !== targetIndex) featureColumns.push(c);
+  } else {
+    if (!Array.isArray(options.features) || options.features.length === 0) {
+      throw new ValueError(`options.features: expected a non-empty array of column names or indices, got ${String(options.features)}`);
+    }
+    options.features.forEach((f, i) => {
+      const c = resolveColumn(header, f, source, `options.features[${i}]`);
+      if (c === targetIndex) throw new ValueError(`options.features[${i}]: '${header[c]}' is the target column; a feature must be another column`);
+      if (featureColumns.includes(c)) throw new ValueError(`options.features[${i}]: column '${header[c]}' is listed twice`);
+      featureColumns.push(c);
+    });
+  }
   const features = featureColumns.length;
   const dataRows = records.length - 1;
 
@@ -200,20 +217,24 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
 
 function resolveTarget(header: string[], target: string | number | undefined, source: string): number {
   if (target === undefined) return header.length - 1;
-  if (typeof target === 'number') {
-    if (!Number.isInteger(target) || target < 0 || target >= header.length) {
-      throw new ValueError(`options.target: expected a column index 0..${header.length - 1}, got ${String(target)}`);
+  return resolveColumn(header, target, source, 'options.target');
+}
+
+function resolveColumn(header: string[], column: string | number, source: string, name: string): number {
+  if (typeof column === 'number') {
+    if (!Number.isInteger(column) || column < 0 || column >= header.length) {
+      throw new ValueError(`${name}: expected a column index 0..${header.length - 1}, got ${String(column)}`);
     }
-    return target;
+    return column;
   }
-  const matches = header.reduce((n, name) => (name === target ? n + 1 : n), 0);
+  const matches = header.reduce((n, h) => (h === column ? n + 1 : n), 0);
   if (matches === 0) {
-    throw new ValueError(`options.target: expected a column name from the header of ${source} (${formatList(header)}), got '${target}'`);
+    throw new ValueError(`${name}: expected a column name from the header of ${source} (${formatList(header)}), got '${column}'`);
   }
   if (matches > 1) {
-    throw new DataError(`${source}: the header names column '${target}' ${matches} times; pass options.target as a column index`);
+    throw new DataError(`${source}: the header names column '${column}' ${matches} times; pass ${name} as a column index`);
   }
-  return header.indexOf(target);
+  return header.indexOf(column);
 }
 
 /** The 'auto' rule for numeric targets: integers only, at most AUTO_MAX_CLASSES distinct values. */

@@ -63,7 +63,8 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
   const [train, validation, test] = config.split;
   const parts = split(data, {
     train, validation, test, seed: config.seed,
-    stratify: config.task !== 'regression' && config.stratify,
+    // regression stratifies on deciles of the target
+    stratify: config.stratify,
     quantileBins: config.task === 'regression' && config.stratify ? 10 : 0,
   });
   const classes = data.classes;
