@@ -19,7 +19,7 @@ function spawnMs(script) {
   return { ms, out: r.stdout.trim() };
 }
 
-export function benchColdStart({ rounds, log }) {
+export function benchColdStart({ quick, log }) {
   const url = new URL('../dist/index.js', import.meta.url).href;
   const first =
     `import(${JSON.stringify(url)}).then(async (m) => { await m.init(); ` +
@@ -29,7 +29,7 @@ export function benchColdStart({ rounds, log }) {
   if (!(Math.abs(Number(check) - 0.56539) <= 5e-6)) throw new Error(`bench: cold start: the first prediction printed ${check}, expected 0.56539`);
   spawnMs('');
   const full = [], empty = [];
-  const n = Math.max(rounds * 2, 10);
+  const n = quick ? 15 : 40;
   for (let r = 0; r < n; r++) {
     // alternate which goes first
     if (r % 2) { empty.push(spawnMs('').ms); full.push(spawnMs(first).ms); }
