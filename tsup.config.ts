@@ -1,10 +1,16 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+
 export default defineConfig({
-  entry: { index: 'src/index.ts', csv: 'src/csv.ts' },
+  // cli: the `simdnet` command (src/cli/main.ts starts with a #! line, which
+  // esbuild keeps and tsup marks executable); it bundles its own copy of the
+  // library and finds dist/simd.wasm beside itself like index.js does.
+  entry: { index: 'src/index.ts', csv: 'src/csv.ts', cli: 'src/cli/main.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { entry: { index: 'src/index.ts', csv: 'src/csv.ts' } },
+  define: { __SIMDNET_VERSION__: JSON.stringify(version) },
   sourcemap: true,
   clean: true,
   target: 'es2022',
@@ -12,5 +18,7 @@ export default defineConfig({
   async onSuccess() {
     mkdirSync('dist', { recursive: true });
     for (const f of ['simd.wasm', 'scalar.wasm']) copyFileSync(`build/${f}`, `dist/${f}`);
+    // tsup builds every entry in every format; the command is ESM only
+    for (const f of ['cli.cjs', 'cli.cjs.map']) rmSync(`dist/${f}`, { force: true });
   },
 });

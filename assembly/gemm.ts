@@ -1,16 +1,57 @@
 // f32 GEMM, row-major, contiguous: C[M×N] (=|+=) op(A)[M×K] · op(B)[K×N].
 //
-// One micro-kernel family serves all transpose forms: op(A)'s element (i, k)
-// is addressed through two byte strides, so Aᵀ costs nothing; op(B) must have
-// contiguous columns for vector loads, so a transposed B is first packed into
-// `scratch` as K×N. Every output element is summed in the same order (k
-// ascending, from 0, then added to C when accumulating) by the SIMD kernels
-// and by the scalar twin, so the two builds agree bit for bit.
+// Summation order. Which order an output element is summed in depends only on
+// (transA, transB, M, N, K) through f32_gemm_dot_route, never on the build, so
+// the SIMD kernels and the scalar twin below agree bit for bit:
+// - the k-ascending order (every shape but the dot route): the element starts
+//   from C when accumulating, else from 0, and adds a(i,k)·b(k,j) for k = 0, 1,
+//   …, K−1, one f32 rounding per step. Blocking over K (gemm-4x8.ts) keeps it:
+//   the next K block starts from the partial sum stored in C.
+// - the dot route (narrow outputs with A not transposed, gemm-narrow.ts): four
+//   lane sums s_q = Σ a(i,k)·b(k,j) over k ≡ q (mod 4), k < K&~3, combined as
+//   (s0 + s2) + (s1 + s3), then the last K mod 4 products in k order, then C
+//   added when accumulating.
+//
+// The SIMD build dispatches to: the scalar twin for tiny products (call and
+// packing overheads dominate there); for narrow N (gemm-narrow.ts) the dot
+// kernel when A is not transposed, the M-vectorised kernel for Aᵀ·B;
+// otherwise the packed, cache-blocked 4×8 kernel (gemm-4x8.ts).
 
-// Bytes of scratch the SIMD path needs: a K×N copy of Bᵀ, when B is transposed.
+import { f32_gemm_4x8_scratch_bytes, f32_gemm_4x8__simd } from './gemm-4x8';
+import { f32_gemm_dot_2x4__simd, f32_gemm_dot_scratch_bytes, f32_gemm_mvec_8x4__simd } from './gemm-narrow';
+
+// Below this many multiply-adds the scalar loops win (no packing, no tiles).
+const SMALL_MACS: i32 = 512;
+
+/** Narrow outputs: N not a multiple of the 8-wide tile, and small, so padding would waste lanes. */
+// @ts-ignore: decorator
+@inline
+export function f32_gemm_narrow(N: i32): bool {
+  return (N & 7) != 0 && N < 24;
+}
+
+/** The shapes summed in the dot order (see above). */
+// @ts-ignore: decorator
+@inline
+export function f32_gemm_dot_route(transA: i32, N: i32): bool {
+  return transA == 0 && f32_gemm_narrow(N);
+}
+
+// @ts-ignore: decorator
+@inline
+function small(M: i32, N: i32, K: i32): bool {
+  return <i64>M * <i64>N * <i64>K <= <i64>SMALL_MACS;
+}
+
+// Bytes of scratch the SIMD build needs for these sizes (the scalar build none).
 export function f32_gemm_scratch_bytes(transA: i32, transB: i32, M: i32, N: i32, K: i32): usize {
   if (ASC_FEATURE_SIMD) {
-    if (transB != 0) return ((<usize>K * <usize>N * 4) + 15) & ~15;
+    if (M <= 0 || N <= 0 || K <= 0 || small(M, N, K)) return 0;
+    if (f32_gemm_narrow(N)) {
+      if (transA == 0) return f32_gemm_dot_scratch_bytes(transB, N, K);
+      if (transB == 0) return 0;
+    }
+    return f32_gemm_4x8_scratch_bytes(M, N, K);
   }
   return 0;
 }
@@ -20,178 +61,30 @@ export function f32_gemm(
   A: usize, B: usize, C: usize, accumulate: i32, scratch: usize,
 ): void {
   if (ASC_FEATURE_SIMD) {
-    let rsB: usize = <usize>N << 2;
-    if (transB != 0) {
-      f32_transpose(N, K, B, scratch);
-      B = scratch;
+    if (M <= 0 || N <= 0 || K <= 0 || small(M, N, K)) {
+      f32_gemm__scalar(transA, transB, M, N, K, A, B, C, accumulate, scratch);
+    } else if (f32_gemm_narrow(N) && transA == 0) {
+      f32_gemm_dot_2x4__simd(transB, M, N, K, A, B, C, accumulate, scratch);
+    } else if (f32_gemm_narrow(N) && transB == 0) {
+      f32_gemm_mvec_8x4__simd(M, N, K, A, B, C, accumulate);
+    } else {
+      f32_gemm_4x8__simd(transA, transB, M, N, K, A, B, C, accumulate, scratch);
     }
-    // Byte strides of op(A)(i, k).
-    const rsA: usize = transA != 0 ? 4 : (<usize>K << 2);
-    const csA: usize = transA != 0 ? (<usize>M << 2) : 4;
-    f32_gemm__simd(M, N, K, A, rsA, csA, B, rsB, C, accumulate);
     return;
   }
   f32_gemm__scalar(transA, transB, M, N, K, A, B, C, accumulate, scratch);
 }
 
-// dst[K×N] = src[N×K]ᵀ
-function f32_transpose(rows: i32, cols: i32, src: usize, dst: usize): void {
-  const rstride: usize = <usize>rows << 2;
-  for (let r = 0; r < rows; r++) {
-    let s = src + ((<usize>r * <usize>cols) << 2);
-    let d = dst + (<usize>r << 2);
-    for (let c = 0; c < cols; c++) {
-      store<f32>(d, load<f32>(s));
-      s += 4;
-      d += rstride;
-    }
-  }
-}
-
 // @ts-ignore: decorator
 @inline
-function storeTile(dst: usize, v: v128, accumulate: i32): void {
-  if (accumulate != 0) v = f32x4.add(v128.load(dst), v);
-  v128.store(dst, v);
+function start(C: usize, accumulate: i32): f32 {
+  return accumulate != 0 ? load<f32>(C) : 0;
 }
 
-// @ts-ignore: decorator
-@inline
-function storeLane(dst: usize, s: f32, accumulate: i32): void {
-  if (accumulate != 0) s = load<f32>(dst) + s;
-  store<f32>(dst, s);
-}
-
-// The register-blocked SIMD kernel: 4×8 tiles (8 f32x4 accumulators), then
-// 4×4, then scalar columns; leftover rows one at a time with the same widths.
-function f32_gemm__simd(
-  M: i32, N: i32, K: i32,
-  A: usize, rsA: usize, csA: usize,
-  B: usize, rsB: usize,
-  C: usize, accumulate: i32,
-): void {
-  const ldc: usize = <usize>N << 2;
-  let i = 0;
-  for (; i + 4 <= M; i += 4) {
-    const a0 = A + <usize>i * rsA;
-    const a1 = a0 + rsA;
-    const a2 = a1 + rsA;
-    const a3 = a2 + rsA;
-    const c0 = C + <usize>i * ldc;
-    let j = 0;
-    for (; j + 8 <= N; j += 8) {
-      let x00 = f32x4.splat(0), x01 = f32x4.splat(0);
-      let x10 = f32x4.splat(0), x11 = f32x4.splat(0);
-      let x20 = f32x4.splat(0), x21 = f32x4.splat(0);
-      let x30 = f32x4.splat(0), x31 = f32x4.splat(0);
-      let bp = B + (<usize>j << 2);
-      let ak: usize = 0;
-      for (let k = 0; k < K; k++) {
-        const b0 = v128.load(bp);
-        const b1 = v128.load(bp, 16);
-        let a = v128.load32_splat(a0 + ak);
-        x00 = f32x4.add(x00, f32x4.mul(a, b0)); x01 = f32x4.add(x01, f32x4.mul(a, b1));
-        a = v128.load32_splat(a1 + ak);
-        x10 = f32x4.add(x10, f32x4.mul(a, b0)); x11 = f32x4.add(x11, f32x4.mul(a, b1));
-        a = v128.load32_splat(a2 + ak);
-        x20 = f32x4.add(x20, f32x4.mul(a, b0)); x21 = f32x4.add(x21, f32x4.mul(a, b1));
-        a = v128.load32_splat(a3 + ak);
-        x30 = f32x4.add(x30, f32x4.mul(a, b0)); x31 = f32x4.add(x31, f32x4.mul(a, b1));
-        bp += rsB;
-        ak += csA;
-      }
-      const c = c0 + (<usize>j << 2);
-      storeTile(c, x00, accumulate); storeTile(c + 16, x01, accumulate);
-      storeTile(c + ldc, x10, accumulate); storeTile(c + ldc + 16, x11, accumulate);
-      storeTile(c + 2 * ldc, x20, accumulate); storeTile(c + 2 * ldc + 16, x21, accumulate);
-      storeTile(c + 3 * ldc, x30, accumulate); storeTile(c + 3 * ldc + 16, x31, accumulate);
-    }
-    for (; j + 4 <= N; j += 4) {
-      let x0 = f32x4.splat(0), x1 = f32x4.splat(0), x2 = f32x4.splat(0), x3 = f32x4.splat(0);
-      let bp = B + (<usize>j << 2);
-      let ak: usize = 0;
-      for (let k = 0; k < K; k++) {
-        const b = v128.load(bp);
-        x0 = f32x4.add(x0, f32x4.mul(v128.load32_splat(a0 + ak), b));
-        x1 = f32x4.add(x1, f32x4.mul(v128.load32_splat(a1 + ak), b));
-        x2 = f32x4.add(x2, f32x4.mul(v128.load32_splat(a2 + ak), b));
-        x3 = f32x4.add(x3, f32x4.mul(v128.load32_splat(a3 + ak), b));
-        bp += rsB;
-        ak += csA;
-      }
-      const c = c0 + (<usize>j << 2);
-      storeTile(c, x0, accumulate);
-      storeTile(c + ldc, x1, accumulate);
-      storeTile(c + 2 * ldc, x2, accumulate);
-      storeTile(c + 3 * ldc, x3, accumulate);
-    }
-    for (; j < N; j++) {
-      let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
-      let bp = B + (<usize>j << 2);
-      let ak: usize = 0;
-      for (let k = 0; k < K; k++) {
-        const b = load<f32>(bp);
-        s0 += load<f32>(a0 + ak) * b;
-        s1 += load<f32>(a1 + ak) * b;
-        s2 += load<f32>(a2 + ak) * b;
-        s3 += load<f32>(a3 + ak) * b;
-        bp += rsB;
-        ak += csA;
-      }
-      const c = c0 + (<usize>j << 2);
-      storeLane(c, s0, accumulate);
-      storeLane(c + ldc, s1, accumulate);
-      storeLane(c + 2 * ldc, s2, accumulate);
-      storeLane(c + 3 * ldc, s3, accumulate);
-    }
-  }
-  for (; i < M; i++) {
-    const a0 = A + <usize>i * rsA;
-    const c0 = C + <usize>i * ldc;
-    let j = 0;
-    for (; j + 8 <= N; j += 8) {
-      let x0 = f32x4.splat(0), x1 = f32x4.splat(0);
-      let bp = B + (<usize>j << 2);
-      let ak: usize = 0;
-      for (let k = 0; k < K; k++) {
-        const a = v128.load32_splat(a0 + ak);
-        x0 = f32x4.add(x0, f32x4.mul(a, v128.load(bp)));
-        x1 = f32x4.add(x1, f32x4.mul(a, v128.load(bp, 16)));
-        bp += rsB;
-        ak += csA;
-      }
-      const c = c0 + (<usize>j << 2);
-      storeTile(c, x0, accumulate);
-      storeTile(c + 16, x1, accumulate);
-    }
-    for (; j + 4 <= N; j += 4) {
-      let x0 = f32x4.splat(0);
-      let bp = B + (<usize>j << 2);
-      let ak: usize = 0;
-      for (let k = 0; k < K; k++) {
-        x0 = f32x4.add(x0, f32x4.mul(v128.load32_splat(a0 + ak), v128.load(bp)));
-        bp += rsB;
-        ak += csA;
-      }
-      storeTile(c0 + (<usize>j << 2), x0, accumulate);
-    }
-    for (; j < N; j++) {
-      let s: f32 = 0;
-      let bp = B + (<usize>j << 2);
-      let ak: usize = 0;
-      for (let k = 0; k < K; k++) {
-        s += load<f32>(a0 + ak) * load<f32>(bp);
-        bp += rsB;
-        ak += csA;
-      }
-      storeLane(c0 + (<usize>j << 2), s, accumulate);
-    }
-  }
-}
-
-// The scalar twin: the reference for the SIMD kernel and the fallback build.
-// 1×4 register blocks over contiguous columns of op(B) when B is not
-// transposed; plain dot products (both operands contiguous in k) when it is.
+// The scalar twin: the reference for the SIMD kernels and the fallback build,
+// in the order described at the top. k-ascending shapes use 1×4 register
+// blocks over contiguous columns of op(B) when B is not transposed, plain
+// dot products when it is; the dot route keeps four lane sums.
 export function f32_gemm__scalar(
   transA: i32, transB: i32, M: i32, N: i32, K: i32,
   A: usize, B: usize, C: usize, accumulate: i32, scratch: usize,
@@ -199,31 +92,59 @@ export function f32_gemm__scalar(
   const rsA: usize = transA != 0 ? 4 : (<usize>K << 2);
   const csA: usize = transA != 0 ? (<usize>M << 2) : 4;
   const ldc: usize = <usize>N << 2;
-  if (transB != 0) {
-    const ldb: usize = <usize>K << 2;
+  // op(B)(k, j) = B + k·rkB + j·cjB
+  const rkB: usize = transB != 0 ? 4 : (<usize>N << 2);
+  const cjB: usize = transB != 0 ? (<usize>K << 2) : 4;
+  if (f32_gemm_dot_route(transA, N)) {
+    const K4 = K & ~3;
     for (let i = 0; i < M; i++) {
       const a0 = A + <usize>i * rsA;
       for (let j = 0; j < N; j++) {
-        const b0 = B + <usize>j * ldb;
-        let s: f32 = 0;
+        const b0 = B + <usize>j * cjB;
+        let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+        let k = 0;
+        for (; k < K4; k += 4) {
+          const ak = a0 + (<usize>k << 2);
+          const bk = b0 + <usize>k * rkB;
+          s0 += load<f32>(ak) * load<f32>(bk);
+          s1 += load<f32>(ak, 4) * load<f32>(bk + rkB);
+          s2 += load<f32>(ak, 8) * load<f32>(bk + 2 * rkB);
+          s3 += load<f32>(ak, 12) * load<f32>(bk + 3 * rkB);
+        }
+        let s = (s0 + s2) + (s1 + s3);
+        for (; k < K; k++) s += load<f32>(a0 + (<usize>k << 2)) * load<f32>(b0 + <usize>k * rkB);
+        const c = C + <usize>i * ldc + (<usize>j << 2);
+        store<f32>(c, accumulate != 0 ? load<f32>(c) + s : s);
+      }
+    }
+    return;
+  }
+  if (transB != 0) {
+    for (let i = 0; i < M; i++) {
+      const a0 = A + <usize>i * rsA;
+      for (let j = 0; j < N; j++) {
+        const b0 = B + <usize>j * cjB;
+        const c = C + <usize>i * ldc + (<usize>j << 2);
+        let s = start(c, accumulate);
         let ak: usize = 0, bk: usize = 0;
         for (let k = 0; k < K; k++) {
           s += load<f32>(a0 + ak) * load<f32>(b0 + bk);
           ak += csA;
           bk += 4;
         }
-        storeLane(C + <usize>i * ldc + (<usize>j << 2), s, accumulate);
+        store<f32>(c, s);
       }
     }
     return;
   }
-  const rsB: usize = <usize>N << 2;
   for (let i = 0; i < M; i++) {
     const a0 = A + <usize>i * rsA;
     const c0 = C + <usize>i * ldc;
     let j = 0;
     for (; j + 4 <= N; j += 4) {
-      let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+      const c = c0 + (<usize>j << 2);
+      let s0 = start(c, accumulate), s1 = start(c + 4, accumulate);
+      let s2 = start(c + 8, accumulate), s3 = start(c + 12, accumulate);
       let bp = B + (<usize>j << 2);
       let ak: usize = 0;
       for (let k = 0; k < K; k++) {
@@ -232,25 +153,25 @@ export function f32_gemm__scalar(
         s1 += a * load<f32>(bp, 4);
         s2 += a * load<f32>(bp, 8);
         s3 += a * load<f32>(bp, 12);
-        bp += rsB;
+        bp += rkB;
         ak += csA;
       }
-      const c = c0 + (<usize>j << 2);
-      storeLane(c, s0, accumulate);
-      storeLane(c + 4, s1, accumulate);
-      storeLane(c + 8, s2, accumulate);
-      storeLane(c + 12, s3, accumulate);
+      store<f32>(c, s0);
+      store<f32>(c, s1, 4);
+      store<f32>(c, s2, 8);
+      store<f32>(c, s3, 12);
     }
     for (; j < N; j++) {
-      let s: f32 = 0;
+      const c = c0 + (<usize>j << 2);
+      let s = start(c, accumulate);
       let bp = B + (<usize>j << 2);
       let ak: usize = 0;
       for (let k = 0; k < K; k++) {
         s += load<f32>(a0 + ak) * load<f32>(bp);
-        bp += rsB;
+        bp += rkB;
         ak += csA;
       }
-      storeLane(c0 + (<usize>j << 2), s, accumulate);
+      store<f32>(c, s);
     }
   }
 }

@@ -6,6 +6,7 @@ import type { Scaler } from '../data/scaler.js';
 import { buildModelJSON, parseModelJSON, type ModelJSON } from '../io/model-json.js';
 import { initialWeights } from './init-weights.js';
 import { Plan, type LayerShape } from './plan.js';
+import { tinyForward, tinyPlan, TINY_MAX_PARAMS, type TinyPlan } from './tiny-forward.js';
 import { checkLossFits, toTargets, type TargetInput } from '../training/targets.js';
 
 export type { ActivationName, LossName };
@@ -136,7 +137,14 @@ export class Network {
     this._plan = new Plan(this.runtime.heap, shapes);
     this._plan.writeParams(concat(initialWeights(shapes, seed)));
     this._plan.ensureCapacity(1);
+    if (this._plan.paramCount <= TINY_MAX_PARAMS) {
+      this.tinyPath = true;
+      this.tinyScaled = new Float32Array(this.inputs);
+    }
   }
+
+  /** Whether one sample is predicted in JS (tiny networks: see tiny-forward.ts). */
+  private tinyPath = false;
 
   /** The layers' shapes and activations (a copy). */
   get layers(): Array<{ inputs: number; units: number; activation: ActivationName; alpha: number }> {
@@ -187,6 +195,7 @@ export class Network {
       parts.push(W.data, b.data);
     });
     plan.writeParams(concat(parts));
+    this.weightsVersion++;
   }
 
   /** Every layer's parameters as nested arrays (W[i][j] from input i to unit j). */
@@ -259,6 +268,37 @@ export class Network {
   }
 
   /**
+   * Bumped whenever the parameters may have changed (setWeights, every
+   * training step), so caches of them know they are stale. @internal
+   */
+  weightsVersion = 0;
+  private tiny: TinyPlan | null = null;
+  private tinyVersion = -1;
+  private tinyScaled = new Float32Array(0);
+
+  /** One sample through the JS twin of the kernels (same bits, no Wasm call). */
+  private predictTiny(x: ArrayLike<number>): Float32Array | number[] {
+    const n = this.inputs;
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      // v − v is 0 only for finite numbers (NaN for NaN/±Infinity and for non-numbers)
+      if (typeof v !== 'number' || v - v !== 0) return this.predictBatch(x) as Float32Array;
+    }
+    let tiny = this.tiny;
+    if (this.tinyVersion !== this.weightsVersion || !tiny) {
+      tiny = this.tiny = tinyPlan(this.shapes, this.plan.readParams(tiny?.params));
+      this.tinyVersion = this.weightsVersion;
+    }
+    const input = this.scaler ? this.scaler.transformRow(x, this.tinyScaled) : x;
+    // a plain array costs a few ns; a Float32Array allocation costs more than the whole forward pass
+    const out: Float32Array | number[] = Array.isArray(x) ? new Array<number>(this.outputs) : new Float32Array(this.outputs);
+    tinyForward(tiny, input, out);
+    if (!this.targetScaler) return out;
+    const back = this.targetScaler.inverseTransform(Float32Array.from(out), 1);
+    return Array.isArray(x) ? Array.from(back) : back;
+  }
+
+  /**
    * Targets as the kernels take them: checked, one-hot where cce needs it,
    * scaled by the target scaler when there is one. @internal
    */
@@ -272,9 +312,17 @@ export class Network {
    * Float32Array of `outputs`; a batch of nested rows gives nested rows; a
    * row-major Float32Array of k·inputs values gives k·outputs values.
    */
-  predict(x: ArrayLike<number>): Float32Array;
+  predict(x: Float32Array): Float32Array;
+  predict(x: readonly number[]): number[];
   predict(x: ArrayLike<ArrayLike<number>>): number[][];
-  predict(x: MatrixInput): Float32Array | number[][] {
+  predict(x: ArrayLike<number>): Float32Array | number[];
+  predict(x: MatrixInput): Float32Array | number[] | number[][] {
+    this.plan; // throws once disposed
+    if (this.tinyPath && isOneSample(x, this.inputs)) return this.predictTiny(x as ArrayLike<number>);
+    return this.predictBatch(x);
+  }
+
+  private predictBatch(x: MatrixInput): Float32Array | number[] | number[][] {
     const plan = this.plan;
     const m = this.prepareInputs(x, 'x');
     const out = new Float32Array(m.rows * this.outputs);
@@ -290,7 +338,9 @@ export class Network {
       out.set(this.runtime.heap.f32().subarray(A, A + n * this.outputs), r * this.outputs);
     }
     const result = this.targetScaler ? this.targetScaler.inverseTransform(out, m.rows) : out;
-    return isNestedInput(x) ? nest(result, this.outputs) : result;
+    // plain arrays in, plain arrays out; typed arrays in, a Float32Array out
+    if (isNestedInput(x)) return nest(result, this.outputs);
+    return Array.isArray(x) ? Array.from(result) : result;
   }
 
   /**
@@ -327,6 +377,13 @@ export class Network {
     });
     return { loss, output: layers[layers.length - 1]!.a, layers };
   }
+}
+
+function isOneSample(x: unknown, inputs: number): boolean {
+  return (
+    x !== null && typeof x === 'object' && (x as ArrayLike<unknown>).length === inputs &&
+    typeof (x as ArrayLike<unknown>)[0] === 'number'
+  );
 }
 
 function isNestedInput(x: unknown): boolean {

@@ -215,6 +215,7 @@ export class Trainer {
       o.code, o.lr, o.beta1, o.beta2, o.eps, this.steps + 1, plan.scratch,
     );
     if (value === value && value !== -Infinity) this.steps++;
+    this.network.weightsVersion++;
     return value;
   }
 
@@ -347,6 +348,7 @@ class FitRun {
     const h = this.history;
     if (this.best && h.bestEpoch > 0 && h.bestEpoch !== h.epochs) {
       this.trainer.network.plan.writeParams(this.best);
+      this.trainer.network.weightsVersion++;
       h.restoredBest = true;
     }
     return h;

@@ -1,0 +1,264 @@
+// f32 GEMM for narrow outputs (N not a multiple of 8 and below 24, e.g. a
+// 10-class output layer), SIMD build only. Vectors run along a dimension that
+// has no padding waste instead of along N:
+// - A not transposed (forward pass, input gradients): along k, as dot
+//   products of rows of A with rows of Bᵀ (B packed as Bᵀ when it is not
+//   transposed already), 4×2 tiles of C; summed in the dot order of gemm.ts.
+// - A transposed, B not (weight gradients): along M, 8×4 tiles of C whose
+//   columns are two f32x4 each, k ascending; stored through 4×4 transposes.
+
+import { transpose4 } from './gemm-4x8';
+
+export function f32_gemm_dot_scratch_bytes(transB: i32, N: i32, K: i32): usize {
+  return transB != 0 ? 0 : ((<usize>N * <usize>K << 2) + 15) & ~15;
+}
+
+// [Σa, Σb, Σc, Σd], each lane sum as (x0 + x2) + (x1 + x3).
+// @ts-ignore: decorator
+@inline
+function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const u = f32x4.add(f32x4.shuffle(a, b, 0, 4, 1, 5), f32x4.shuffle(a, b, 2, 6, 3, 7));
+  const w = f32x4.add(f32x4.shuffle(c, d, 0, 4, 1, 5), f32x4.shuffle(c, d, 2, 6, 3, 7));
+  return f32x4.add(f32x4.shuffle(u, w, 0, 1, 4, 5), f32x4.shuffle(u, w, 2, 3, 6, 7));
+}
+
+// (x0 + x2) + (x1 + x3)
+// @ts-ignore: decorator
+@inline
+function hsum1(x: v128): f32 {
+  const w = f32x4.add(x, f32x4.shuffle(x, x, 2, 3, 0, 1));
+  return f32x4.extract_lane(w, 0) + f32x4.extract_lane(w, 1);
+}
+
+// Adds the last K mod 4 products (k ascending) and stores, adding C when accumulating.
+// @ts-ignore: decorator
+@inline
+function finish(s: f32, a: usize, b: usize, K4: i32, K: i32, c: usize, accumulate: i32): void {
+  for (let k = K4; k < K; k++) s += load<f32>(a + (<usize>k << 2)) * load<f32>(b + (<usize>k << 2));
+  store<f32>(c, accumulate != 0 ? load<f32>(c) + s : s);
+}
+
+// Bt[j][k] = B[k][j]
+function transposeInto(K: i32, N: i32, B: usize, Bt: usize): void {
+  const ldt: usize = <usize>K << 2;
+  for (let k = 0; k < K; k++) {
+    let s = B + (<usize>k * <usize>N << 2);
+    let d = Bt + (<usize>k << 2);
+    for (let j = 0; j < N; j++) {
+      store<f32>(d, load<f32>(s));
+      s += 4;
+      d += ldt;
+    }
+  }
+}
+
+export function f32_gemm_dot_2x4__simd(
+  transB: i32, M: i32, N: i32, K: i32,
+  A: usize, B: usize, C: usize, accumulate: i32, scratch: usize,
+): void {
+  let Bt = B;
+  if (transB == 0) {
+    transposeInto(K, N, B, scratch);
+    Bt = scratch;
+  }
+  const ld: usize = <usize>K << 2; // rows of A and of Bt
+  const ldc: usize = <usize>N << 2;
+  const K4 = K & ~3;
+  const end: usize = <usize>K4 << 2;
+  let i = 0;
+  for (; i + 4 <= M; i += 4) {
+    const a0 = A + <usize>i * ld;
+    const a1 = a0 + ld, a2 = a1 + ld, a3 = a2 + ld;
+    const c0 = C + <usize>i * ldc;
+    let j = 0;
+    for (; j + 2 <= N; j += 2) {
+      const b0 = Bt + <usize>j * ld;
+      const b1 = b0 + ld;
+      let x00 = f32x4.splat(0), x01 = f32x4.splat(0);
+      let x10 = f32x4.splat(0), x11 = f32x4.splat(0);
+      let x20 = f32x4.splat(0), x21 = f32x4.splat(0);
+      let x30 = f32x4.splat(0), x31 = f32x4.splat(0);
+      for (let o: usize = 0; o < end; o += 16) {
+        const v0 = v128.load(b0 + o);
+        const v1 = v128.load(b1 + o);
+        let a = v128.load(a0 + o);
+        x00 = f32x4.add(x00, f32x4.mul(a, v0)); x01 = f32x4.add(x01, f32x4.mul(a, v1));
+        a = v128.load(a1 + o);
+        x10 = f32x4.add(x10, f32x4.mul(a, v0)); x11 = f32x4.add(x11, f32x4.mul(a, v1));
+        a = v128.load(a2 + o);
+        x20 = f32x4.add(x20, f32x4.mul(a, v0)); x21 = f32x4.add(x21, f32x4.mul(a, v1));
+        a = v128.load(a3 + o);
+        x30 = f32x4.add(x30, f32x4.mul(a, v0)); x31 = f32x4.add(x31, f32x4.mul(a, v1));
+      }
+      const s0 = hsum4(x00, x10, x20, x30);
+      const s1 = hsum4(x01, x11, x21, x31);
+      const c = c0 + (<usize>j << 2);
+      finish(f32x4.extract_lane(s0, 0), a0, b0, K4, K, c, accumulate);
+      finish(f32x4.extract_lane(s1, 0), a0, b1, K4, K, c + 4, accumulate);
+      finish(f32x4.extract_lane(s0, 1), a1, b0, K4, K, c + ldc, accumulate);
+      finish(f32x4.extract_lane(s1, 1), a1, b1, K4, K, c + ldc + 4, accumulate);
+      finish(f32x4.extract_lane(s0, 2), a2, b0, K4, K, c + 2 * ldc, accumulate);
+      finish(f32x4.extract_lane(s1, 2), a2, b1, K4, K, c + 2 * ldc + 4, accumulate);
+      finish(f32x4.extract_lane(s0, 3), a3, b0, K4, K, c + 3 * ldc, accumulate);
+      finish(f32x4.extract_lane(s1, 3), a3, b1, K4, K, c + 3 * ldc + 4, accumulate);
+    }
+    if (j < N) {
+      const b0 = Bt + <usize>j * ld;
+      let x0 = f32x4.splat(0), x1 = f32x4.splat(0), x2 = f32x4.splat(0), x3 = f32x4.splat(0);
+      for (let o: usize = 0; o < end; o += 16) {
+        const v0 = v128.load(b0 + o);
+        x0 = f32x4.add(x0, f32x4.mul(v128.load(a0 + o), v0));
+        x1 = f32x4.add(x1, f32x4.mul(v128.load(a1 + o), v0));
+        x2 = f32x4.add(x2, f32x4.mul(v128.load(a2 + o), v0));
+        x3 = f32x4.add(x3, f32x4.mul(v128.load(a3 + o), v0));
+      }
+      const s = hsum4(x0, x1, x2, x3);
+      const c = c0 + (<usize>j << 2);
+      finish(f32x4.extract_lane(s, 0), a0, b0, K4, K, c, accumulate);
+      finish(f32x4.extract_lane(s, 1), a1, b0, K4, K, c + ldc, accumulate);
+      finish(f32x4.extract_lane(s, 2), a2, b0, K4, K, c + 2 * ldc, accumulate);
+      finish(f32x4.extract_lane(s, 3), a3, b0, K4, K, c + 3 * ldc, accumulate);
+    }
+  }
+  for (; i < M; i++) {
+    const a0 = A + <usize>i * ld;
+    const c0 = C + <usize>i * ldc;
+    for (let j = 0; j < N; j++) {
+      const b0 = Bt + <usize>j * ld;
+      let x = f32x4.splat(0);
+      for (let o: usize = 0; o < end; o += 16) x = f32x4.add(x, f32x4.mul(v128.load(a0 + o), v128.load(b0 + o)));
+      finish(hsum1(x), a0, b0, K4, K, c0 + (<usize>j << 2), accumulate);
+    }
+  }
+}
+
+// [p[0], p[s], p[2s], p[3s]]
+// @ts-ignore: decorator
+@inline
+function gather4(p: usize, s: usize): v128 {
+  let v = f32x4.splat(load<f32>(p));
+  v = f32x4.replace_lane(v, 1, load<f32>(p + s));
+  v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * s));
+  return f32x4.replace_lane(v, 3, load<f32>(p + 3 * s));
+}
+
+// @ts-ignore: decorator
+@inline
+function scatter4(v: v128, p: usize, s: usize): void {
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  store<f32>(p + s, f32x4.extract_lane(v, 1));
+  store<f32>(p + 2 * s, f32x4.extract_lane(v, 2));
+  store<f32>(p + 3 * s, f32x4.extract_lane(v, 3));
+}
+
+// C (=|+=) Aᵀ·B with A stored K×M, B stored K×N: op(A)(i, k) = A[k][i], so eight
+// rows of C at one k are two f32x4 loads.
+export function f32_gemm_mvec_8x4__simd(
+  M: i32, N: i32, K: i32,
+  A: usize, B: usize, C: usize, accumulate: i32,
+): void {
+  const lda: usize = <usize>M << 2;
+  const ldb: usize = <usize>N << 2;
+  const ldc: usize = <usize>N << 2;
+  const aEnd: usize = <usize>K * lda;
+  let i = 0;
+  for (; i + 8 <= M; i += 8) {
+    const a0 = A + (<usize>i << 2);
+    const c0 = C + <usize>i * ldc;
+    const c4 = c0 + 4 * ldc;
+    let j = 0;
+    for (; j + 4 <= N; j += 4) {
+      const c = c0 + (<usize>j << 2);
+      const d = c4 + (<usize>j << 2);
+      let x00 = f32x4.splat(0), x01 = f32x4.splat(0);
+      let x10 = f32x4.splat(0), x11 = f32x4.splat(0);
+      let x20 = f32x4.splat(0), x21 = f32x4.splat(0);
+      let x30 = f32x4.splat(0), x31 = f32x4.splat(0);
+      if (accumulate != 0) {
+        x00 = gather4(c, ldc); x01 = gather4(d, ldc);
+        x10 = gather4(c + 4, ldc); x11 = gather4(d + 4, ldc);
+        x20 = gather4(c + 8, ldc); x21 = gather4(d + 8, ldc);
+        x30 = gather4(c + 12, ldc); x31 = gather4(d + 12, ldc);
+      }
+      let a = a0;
+      let b = B + (<usize>j << 2);
+      const end = a0 + aEnd;
+      while (a < end) {
+        const v0 = v128.load(a);
+        const v1 = v128.load(a, 16);
+        let s = v128.load32_splat(b);
+        x00 = f32x4.add(x00, f32x4.mul(v0, s)); x01 = f32x4.add(x01, f32x4.mul(v1, s));
+        s = v128.load32_splat(b, 4);
+        x10 = f32x4.add(x10, f32x4.mul(v0, s)); x11 = f32x4.add(x11, f32x4.mul(v1, s));
+        s = v128.load32_splat(b, 8);
+        x20 = f32x4.add(x20, f32x4.mul(v0, s)); x21 = f32x4.add(x21, f32x4.mul(v1, s));
+        s = v128.load32_splat(b, 12);
+        x30 = f32x4.add(x30, f32x4.mul(v0, s)); x31 = f32x4.add(x31, f32x4.mul(v1, s));
+        a += lda;
+        b += ldb;
+      }
+      transpose4(x00, x10, x20, x30, c, ldc);
+      transpose4(x01, x11, x21, x31, d, ldc);
+    }
+    for (; j + 2 <= N; j += 2) {
+      const c = c0 + (<usize>j << 2);
+      const d = c4 + (<usize>j << 2);
+      let x00 = f32x4.splat(0), x01 = f32x4.splat(0);
+      let x10 = f32x4.splat(0), x11 = f32x4.splat(0);
+      if (accumulate != 0) {
+        x00 = gather4(c, ldc); x01 = gather4(d, ldc);
+        x10 = gather4(c + 4, ldc); x11 = gather4(d + 4, ldc);
+      }
+      let a = a0;
+      let b = B + (<usize>j << 2);
+      const end = a0 + aEnd;
+      while (a < end) {
+        const v0 = v128.load(a);
+        const v1 = v128.load(a, 16);
+        let s = v128.load32_splat(b);
+        x00 = f32x4.add(x00, f32x4.mul(v0, s)); x01 = f32x4.add(x01, f32x4.mul(v1, s));
+        s = v128.load32_splat(b, 4);
+        x10 = f32x4.add(x10, f32x4.mul(v0, s)); x11 = f32x4.add(x11, f32x4.mul(v1, s));
+        a += lda;
+        b += ldb;
+      }
+      scatter4(x00, c, ldc); scatter4(x01, d, ldc);
+      scatter4(x10, c + 4, ldc); scatter4(x11, d + 4, ldc);
+    }
+    for (; j < N; j++) {
+      const c = c0 + (<usize>j << 2);
+      const d = c4 + (<usize>j << 2);
+      let x0 = f32x4.splat(0), x1 = f32x4.splat(0);
+      if (accumulate != 0) {
+        x0 = gather4(c, ldc); x1 = gather4(d, ldc);
+      }
+      let a = a0;
+      let b = B + (<usize>j << 2);
+      const end = a0 + aEnd;
+      while (a < end) {
+        const s = v128.load32_splat(b);
+        x0 = f32x4.add(x0, f32x4.mul(v128.load(a), s));
+        x1 = f32x4.add(x1, f32x4.mul(v128.load(a, 16), s));
+        a += lda;
+        b += ldb;
+      }
+      scatter4(x0, c, ldc); scatter4(x1, d, ldc);
+    }
+  }
+  // the last M mod 8 rows, k ascending
+  for (; i < M; i++) {
+    const c0 = C + <usize>i * ldc;
+    for (let j = 0; j < N; j++) {
+      const c = c0 + (<usize>j << 2);
+      let s: f32 = accumulate != 0 ? load<f32>(c) : 0;
+      let a = A + (<usize>i << 2);
+      let b = B + (<usize>j << 2);
+      for (let k = 0; k < K; k++) {
+        s += load<f32>(a) * load<f32>(b);
+        a += lda;
+        b += ldb;
+      }
+      store<f32>(c, s);
+    }
+  }
+}

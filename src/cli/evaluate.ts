@@ -1,0 +1,67 @@
+/**
+ * `simdnet evaluate model.json data.csv`: a saved model's metrics on labelled
+ * rows, as a report or one JSON object.
+ */
+
+import { evaluate as evaluateModel, init } from '../index.js';
+import { parseCommandLine, type CommandSpec } from './args.js';
+import { readTable } from './csv-table.js';
+import { readText } from './files.js';
+import { architecture, count, fields, metricsReport } from './format.js';
+import { EVALUATE_HELP } from './help.js';
+import type { Io } from './io.js';
+import { jsonText, metricsJson, type MetricsJson } from './json.js';
+import { loadModel } from './model-file.js';
+import { rowsForModel } from './model-data.js';
+
+export const EVALUATE: CommandSpec = {
+  name: 'evaluate',
+  positionals: ['model.json', 'data.csv'],
+  options: {
+    target: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+};
+
+/** What `evaluate --json` prints: one object. */
+export interface EvaluateJson {
+  model: string;
+  data: string;
+  target: string;
+  /** Columns of the file that are neither features of the model nor the target. */
+  ignored: string[];
+  metrics: MetricsJson;
+}
+
+/** Runs `simdnet evaluate`; returns the exit code. */
+export async function evaluate(argv: readonly string[], io: Io): Promise<number> {
+  const args = parseCommandLine(EVALUATE, argv);
+  if (args.help) {
+    io.stdout.write(EVALUATE_HELP);
+    return 0;
+  }
+  const [modelPath, dataPath] = args.positionals as [string, string];
+  const runtime = await init();
+  const net = loadModel(modelPath, runtime);
+  try {
+    const table = readTable(readText(dataPath, 'data file'), dataPath);
+    const data = rowsForModel(net, table, { target: args.strings.get('target'), requireTarget: true });
+    const result = evaluateModel(net, { x: data.x, y: data.y! });
+    if (data.ignored.length > 0 && !args.flags.has('json')) {
+      io.stderr.write(`ignoring column${data.ignored.length > 1 ? 's' : ''} ${data.ignored.map((c) => `'${c}'`).join(', ')} of ${dataPath} (not features of the model)\n`);
+    }
+    if (args.flags.has('json')) {
+      const report: EvaluateJson = { model: modelPath, data: dataPath, target: data.target!, ignored: data.ignored, metrics: metricsJson(result) };
+      io.stdout.write(`${jsonText(report)}\n`);
+      return 0;
+    }
+    const head = fields([
+      ['model', `${modelPath}: ${architecture(net)}`],
+      ['data', `${dataPath}: ${count(data.rows)} rows, target '${data.target}'`],
+    ]);
+    io.stdout.write(`${head}\n\n${metricsReport(result, 'Metrics')}\n`);
+    return 0;
+  } finally {
+    net.dispose();
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The help texts. The defaults quoted here are trainModel's; keep them in step
+ * with src/pipeline/train-model.ts.
+ */
+
+import { VERSION } from './version.js';
+
+export const MAIN_HELP = `simdnet ${VERSION} — train, evaluate and run neural networks (MLPs) on CSV files
+
+Usage:
+  simdnet train data.csv [options]              train, validate and test a model; save it as JSON
+  simdnet evaluate model.json data.csv [options] metrics of a saved model on labelled rows
+  simdnet predict model.json data.csv [options]  predictions of a saved model, as CSV
+
+  simdnet <command> --help   options of a command
+  simdnet --version          the version
+
+The CSV files have a header row; every column but the target is a numeric
+feature. The target (default: the last column) holds class labels (text or
+whole numbers) or, for regression, numbers.
+
+Examples:
+  simdnet train iris.csv --seed 1
+  simdnet evaluate iris.model.json new-flowers.csv
+  simdnet predict iris.model.json new-flowers.csv --probabilities --out predictions.csv
+`;
+
+export const TRAIN_HELP = `Usage: simdnet train data.csv [options]
+
+Splits the rows into train/validation/test parts (stratified by class),
+scales the features (fitted on the training part only), trains with early
+stopping on the validation loss (keeping the best epoch's weights), prints
+the test metrics and the confusion matrix, and saves the model.
+
+Data:
+  --target <col>         target column: header name or 0-based index (default: the last)
+  --features <cols>      feature columns, e.g. hours,attendance (default: every other column)
+  --task <task>          auto | binary | multiclass | regression (default auto: text labels
+                         or at most 20 distinct whole numbers are classes, else regression)
+  --drop-invalid         drop rows with missing or non-numeric cells instead of failing
+  --split <t,v,t>        train,validation,test fractions (default 0.8,0.1,0.1)
+  --no-stratify          random instead of stratified split
+  --scale <kind>         standard | minmax | none (default standard)
+
+Model and training:
+  --hidden <sizes>       hidden layer sizes, e.g. 64,32 (default), or none
+  --activation <name>    relu | leaky_relu | tanh | sigmoid | linear (default relu)
+  --optimizer <name>     adam | sgd | momentum (default adam)
+  --lr <rate>            learning rate (default 0.003 for adam, 0.05 otherwise)
+  --batch-size <n>       rows per mini-batch (default 32)
+  --epochs <n>           at most this many epochs (default 300)
+  --patience <n>         stop after this many epochs without a better validation loss (default 50)
+  --weight-decay <l2>    L2 weight decay (default 0.005)
+  --seed <n>             seed of the split, the initial weights and the shuffling (default 0)
+
+Output:
+  -o, --out <file>       where to save the model (default: <data name>.model.json here)
+  --json                 print one JSON object (config, rows, history, test metrics, model path)
+                         on stdout instead of the report
+  --verbose              stack traces with errors
+  -h, --help             this help
+`;
+
+export const EVALUATE_HELP = `Usage: simdnet evaluate model.json data.csv [options]
+
+Evaluates a saved model on labelled rows: accuracy, precision, recall, F1 (per
+class, macro and weighted) and the confusion matrix, or MSE, MAE and R² for
+regression. The feature columns are matched to the model's by name; the class
+labels are matched to the model's classes by label.
+
+Options:
+  --target <col>         target column: header name or 0-based index
+                         (default: the model's target column if present, else the last)
+  --json                 print one JSON object with the metrics
+  --verbose              stack traces with errors
+  -h, --help             this help
+`;
+
+export const PREDICT_HELP = `Usage: simdnet predict model.json data.csv [options]
+
+Writes one prediction per row as CSV: a header 'prediction', then the class
+label (classification) or the value (regression) of each row. The file may
+have the target column or not; feature columns are matched by name.
+
+Options:
+  -o, --out <file>       write the CSV to this file instead of stdout
+  --probabilities        add one p_<label> column per class (classification)
+  --target <col>         a column to ignore as the target (header name or 0-based index)
+  --verbose              stack traces with errors
+  -h, --help             this help
+`;
