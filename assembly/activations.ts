@@ -4,6 +4,7 @@
 // NaN in gives NaN out (relu keeps NaN: written as z < 0 ? 0 : z).
 
 import { ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_SOFTMAX, ACT_TANH } from './abi';
+import { bias_add } from './bias';
 import { expNonPositive, expNonPositive4 } from './exp';
 
 // Cephes tanhf: odd polynomial below 0.625, exponential form above.
@@ -70,6 +71,58 @@ function tanh4(z: v128): v128 {
   return v128.bitselect(small, large, f32x4.lt(a, f32x4.splat(TANH_SMALL)));
 }
 
+// One 4-lane step of an elementwise activation.
+// @ts-ignore: decorator
+@inline
+function activate4(act: i32, z: v128, va: v128): v128 {
+  if (act == ACT_RELU) return f32x4.pmax(z, f32x4.splat(0));
+  if (act == ACT_LEAKY_RELU) return v128.bitselect(f32x4.mul(va, z), z, f32x4.lt(z, f32x4.splat(0)));
+  if (act == ACT_SIGMOID) return sigmoid4(z);
+  if (act == ACT_TANH) return tanh4(z);
+  return z;
+}
+
+// @ts-ignore: decorator
+@inline
+function activate1(act: i32, z: f32, alpha: f32): f32 {
+  if (act == ACT_RELU) return z < 0 ? 0 : z;
+  if (act == ACT_LEAKY_RELU) return z < 0 ? alpha * z : z;
+  if (act == ACT_SIGMOID) return sigmoid1(z);
+  if (act == ACT_TANH) return tanh1(z);
+  return z;
+}
+
+// The forward pass's epilogue in one sweep: Z += b (per row), A = act(Z).
+// Same operations as bias_add followed by act_forward, so the same bits.
+export function bias_act_forward(act: i32, rows: i32, cols: i32, alpha: f32, Z: usize, b: usize, A: usize): void {
+  if (act == ACT_SOFTMAX) {
+    bias_add(rows, cols, Z, b);
+    softmaxRows(rows, cols, Z, A);
+    return;
+  }
+  const rowBytes = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const z = Z + <usize>r * rowBytes;
+    const a = A + <usize>r * rowBytes;
+    let c = 0;
+    if (ASC_FEATURE_SIMD) {
+      const va = f32x4.splat(alpha);
+      for (; c + 4 <= cols; c += 4) {
+        const o = <usize>c << 2;
+        const v = f32x4.add(v128.load(z + o), v128.load(b + o));
+        v128.store(z + o, v);
+        v128.store(a + o, activate4(act, v, va));
+      }
+    }
+    for (; c < cols; c++) {
+      const o = <usize>c << 2;
+      const v = load<f32>(z + o) + load<f32>(b + o);
+      store<f32>(z + o, v);
+      store<f32>(a + o, activate1(act, v, alpha));
+    }
+  }
+}
+
 export function act_forward(act: i32, rows: i32, cols: i32, alpha: f32, Z: usize, A: usize): void {
   const n = <usize>rows * <usize>cols;
   if (act == ACT_SOFTMAX) {
@@ -78,30 +131,15 @@ export function act_forward(act: i32, rows: i32, cols: i32, alpha: f32, Z: usize
   }
   let i: usize = 0;
   if (ASC_FEATURE_SIMD) {
-    const zero = f32x4.splat(0);
     const va = f32x4.splat(alpha);
     for (; i + 4 <= n; i += 4) {
       const p = i << 2;
-      const z = v128.load(Z + p);
-      let a: v128;
-      if (act == ACT_RELU) a = f32x4.pmax(z, zero);
-      else if (act == ACT_LEAKY_RELU) a = v128.bitselect(f32x4.mul(va, z), z, f32x4.lt(z, zero));
-      else if (act == ACT_SIGMOID) a = sigmoid4(z);
-      else if (act == ACT_TANH) a = tanh4(z);
-      else a = z;
-      v128.store(A + p, a);
+      v128.store(A + p, activate4(act, v128.load(Z + p), va));
     }
   }
   for (; i < n; i++) {
     const p = i << 2;
-    const z = load<f32>(Z + p);
-    let a: f32;
-    if (act == ACT_RELU) a = z < 0 ? 0 : z;
-    else if (act == ACT_LEAKY_RELU) a = z < 0 ? alpha * z : z;
-    else if (act == ACT_SIGMOID) a = sigmoid1(z);
-    else if (act == ACT_TANH) a = tanh1(z);
-    else a = z;
-    store<f32>(A + p, a);
+    store<f32>(A + p, activate1(act, load<f32>(Z + p), alpha));
   }
 }
 

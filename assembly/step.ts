@@ -6,8 +6,8 @@ import {
   F_A, F_ACT, F_ALPHA, F_B, F_DB, F_DW, F_DZ, F_INPUTS, F_MB, F_MW, F_OUTPUTS, F_VB, F_VW, F_W,
   F_WEIGHT_DECAY, F_Z, LAYER_BYTES, OPT_ADAM, OPT_MOMENTUM,
 } from './abi';
-import { act_backward, act_forward } from './activations';
-import { bias_add, bias_grad } from './bias';
+import { act_backward, bias_act_forward } from './activations';
+import { bias_grad } from './bias';
 import { f32_gemm } from './gemm';
 import { loss_grad } from './losses';
 import { adam_update, momentum_update, sgd_update } from './optimizers';
@@ -28,8 +28,7 @@ export function forward(table: usize, layers: i32, X: usize, rows: i32, scratch:
     const Z = ptr(L, F_Z);
     const A = ptr(L, F_A);
     f32_gemm(0, 0, rows, outputs, inputs, input, ptr(L, F_W), Z, 0, scratch);
-    bias_add(rows, outputs, Z, ptr(L, F_B));
-    act_forward(field(L, F_ACT), rows, outputs, fieldF32(L, F_ALPHA), Z, A);
+    bias_act_forward(field(L, F_ACT), rows, outputs, fieldF32(L, F_ALPHA), Z, ptr(L, F_B), A);
     input = A;
   }
 }

@@ -64,10 +64,30 @@ export class Plan {
       p += f32Bytes(n);
       return ptr;
     };
-    this.params = layers.map((l) => {
-      const w = l.inputs * l.outputs;
-      return { W: take(w), b: take(l.outputs), dW: take(w), db: take(l.outputs), mW: take(w), mb: take(l.outputs), vW: take(w), vb: take(l.outputs) };
-    });
+    // Every W and b first, in one contiguous region, so a snapshot of the
+    // parameters is one copy; then gradients, then the optimizer state.
+    const P = layers.map((l) => ({ W: take(l.inputs * l.outputs), b: take(l.outputs) }));
+    this.paramRegion = { start: P[0]!.W, end: p };
+    const G = layers.map((l) => ({ dW: take(l.inputs * l.outputs), db: take(l.outputs) }));
+    const M = layers.map((l) => ({ mW: take(l.inputs * l.outputs), mb: take(l.outputs) }));
+    const V = layers.map((l) => ({ vW: take(l.inputs * l.outputs), vb: take(l.outputs) }));
+    this.params = layers.map((_, i) => ({ ...P[i]!, ...G[i]!, ...M[i]!, ...V[i]! }));
+  }
+
+  /** Byte range holding every W and b (with their padding). */
+  readonly paramRegion: { start: number; end: number };
+
+  /** Copies the parameter region into a heap block of paramRegion's size (no allocation). */
+  snapshotParams(to: number): void {
+    const f32 = this.heap.f32();
+    f32.copyWithin(to >>> 2, this.paramRegion.start >>> 2, this.paramRegion.end >>> 2);
+  }
+
+  /** Inverse of snapshotParams. */
+  restoreParams(from: number): void {
+    const f32 = this.heap.f32();
+    const { start, end } = this.paramRegion;
+    f32.copyWithin(start >>> 2, from >>> 2, (from + end - start) >>> 2);
   }
 
   get capacity(): number {

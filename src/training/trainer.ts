@@ -243,9 +243,10 @@ class FitRun {
   };
   private readonly order: Uint32Array;
   private readonly batch: number;
-  /** Weights at the start of the current epoch: restored if an update overflows. */
-  private readonly epochStart: Float32Array;
-  private readonly best: Float32Array | null;
+  /** Heap block with the weights at the start of the current epoch: restored if an update overflows. */
+  private readonly epochStart: number;
+  /** Heap block with the best epoch's weights (early stopping with restoreBest). */
+  private readonly best: number;
   private bestValue = Infinity;
   private wait = 0;
   private done = false;
@@ -267,8 +268,14 @@ class FitRun {
     plan.setWeightDecay(trainer.weightDecay);
     this.order = new Uint32Array(rows);
     for (let i = 0; i < rows; i++) this.order[i] = i;
-    this.epochStart = new Float32Array(plan.paramCount);
-    this.best = this.early?.restoreBest ? new Float32Array(plan.paramCount) : null;
+    const region = plan.paramRegion.end - plan.paramRegion.start;
+    this.epochStart = net.runtime.heap.alloc(region, 'a snapshot of the weights');
+    try {
+      this.best = this.early?.restoreBest ? net.runtime.heap.alloc(region, 'a snapshot of the best weights') : 0;
+    } catch (e) {
+      net.runtime.heap.release(this.epochStart);
+      throw e;
+    }
     net.training = true;
   }
 
@@ -284,7 +291,7 @@ class FitRun {
     const epoch = history.epochs + 1;
     const batches = Math.ceil(this.rows / this.batch);
     if (trainer.shuffle) trainer.random.shuffle(this.order);
-    plan.readParams(this.epochStart);
+    plan.snapshotParams(this.epochStart);
     let sum = 0;
     for (let b = 0; b < batches; b++) {
       if (options.signal?.aborted) return this.stop('aborted');
@@ -302,7 +309,7 @@ class FitRun {
         );
       }
       if (value === -Infinity) {
-        plan.writeParams(this.epochStart);
+        plan.restoreParams(this.epochStart);
         trainer.resetState();
         throw new TrainingError(
           `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; the weights were restored to the start of epoch ${epoch} and the optimizer state reset (try a smaller learning rate)`,
@@ -328,7 +335,7 @@ class FitRun {
       this.bestValue = monitored;
       history.bestEpoch = epoch;
       this.wait = 0;
-      if (this.best) plan.readParams(this.best);
+      if (this.best) plan.snapshotParams(this.best);
     } else {
       this.wait++;
     }
@@ -347,7 +354,7 @@ class FitRun {
   finish(): History {
     const h = this.history;
     if (this.best && h.bestEpoch > 0 && h.bestEpoch !== h.epochs) {
-      this.trainer.network.plan.writeParams(this.best);
+      this.trainer.network.plan.restoreParams(this.best);
       this.trainer.network.weightsVersion++;
       h.restoredBest = true;
     }
@@ -355,6 +362,9 @@ class FitRun {
   }
 
   release(): void {
+    const heap = this.trainer.network.runtime.heap;
+    heap.release(this.epochStart);
+    if (this.best) heap.release(this.best);
     this.trainer.network.training = false;
   }
 }
