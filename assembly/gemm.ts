@@ -21,7 +21,7 @@ import { f32_gemm_4x8_scratch_bytes, f32_gemm_4x8__simd } from './gemm-4x8';
 import { f32_gemm_dot_2x4__simd, f32_gemm_dot_scratch_bytes, f32_gemm_mvec_8x4__simd } from './gemm-narrow';
 
 // Below this many multiply-adds the scalar loops win (no packing, no tiles).
-const SMALL_MACS: i32 = 512;
+const SMALL_MACS: i32 = 64;
 
 /** Narrow outputs: N not a multiple of the 8-wide tile, and small, so padding would waste lanes. */
 // @ts-ignore: decorator

@@ -3,10 +3,20 @@ import type { Runtime } from '../../src/index.js';
 import { runtimeFor } from '../support/backends.js';
 import { KernelMemory, values } from '../support/kernel-memory.js';
 
-// SIMD tile is 4 rows × 8 columns: every remainder of both, up to 2·tile + 3.
+// The SIMD kernels (assembly/gemm*.ts) and their tiles, each swept over every
+// remainder up to 2·tile + 3 in each dimension:
+// - packed 4×8 (rows × columns of C) for N ≥ 24 or a multiple of 8, and Aᵀ·Bᵀ;
+// - dot 4×2 for narrow N (N mod 8 ≠ 0, N < 24) with A not transposed, k in f32x4 steps;
+// - M-vectorised 8×4 (then 8×2, 8×1 columns) for narrow N in Aᵀ·B;
+// - tiny products (M·N·K ≤ 64) take the scalar loops in both builds.
+// The packed kernel blocks K by 256, M by 128 and N by 1024: sizes on each side
+// of every boundary are checked too.
 const MAX_M = 2 * 4 + 3;
 const MAX_N = 2 * 8 + 3;
 const MAX_K = 2 * 8 + 3;
+const MVEC_M = 2 * 8 + 3;
+// K values; 31 and 67 push every M×N of the sweeps past the tiny-product cut-off
+const KS = [0, 1, 2, 3, 4, 5, 7, 8, 9, 16, MAX_K, 31, 67];
 const FORMS = [
   [0, 0],
   [1, 0],
@@ -66,36 +76,72 @@ describe('f32 GEMM sweep: SIMD vs scalar vs JS vs float64', () => {
     return { out, guard };
   }
 
+  /** One product on every build, checked bit for bit between the builds and against float64. */
+  function check(tA: number, tB: number, M: number, N: number, K: number, accumulate: boolean): void {
+    const A = values(M * K, M * 131 + K);
+    const B = values(K * N, N * 17 + K + 7);
+    const C0 = accumulate ? values(M * N, M + N) : null;
+    const { C, bound } = reference(tA, tB, M, N, K, A, B);
+    const a = run(simd, 'gemm', tA, tB, M, N, K, A, B, C0);
+    const s = run(scalar, 'gemm', tA, tB, M, N, K, A, B, C0);
+    const s2 = run(simd, 'gemm__scalar', tA, tB, M, N, K, A, B, C0);
+    const j = run(js, 'gemm', tA, tB, M, N, K, A, B, C0);
+    for (const r of [a, s, s2, j]) expect(r.guard.every((w) => w === CANARY), `canary ${M}×${N}×${K}`).toBe(true);
+    // same summation order: the SIMD kernels and their scalar twin agree bit for bit
+    expect(a.out, `simd vs scalar build ${tA}${tB} ${M}×${N}×${K}`).toEqual(s.out);
+    expect(s2.out, `simd vs its scalar twin ${tA}${tB} ${M}×${N}×${K}`).toEqual(s.out);
+    for (let i = 0; i < M * N; i++) {
+      const e = C[i]! + (C0 ? C0[i]! : 0);
+      // when accumulating, the k-ascending order starts the sum from C, so each of
+      // its K + 1 roundings may also carry |C0|: the bound grows by (K+2)·2^−23·|C0|
+      const tol = bound[i]! + (C0 ? (K + 2) * 2 ** -23 * Math.abs(C0[i]!) + 2 ** -23 * Math.abs(e) : 0) + 1e-7;
+      if (Math.abs(a.out[i]! - e) > tol || Math.abs(j.out[i]! - e) > tol) {
+        expect.fail(`${tA}${tB} ${M}×${N}×${K} [${i}]: simd ${a.out[i]}, js ${j.out[i]}, float64 ${e}, bound ${tol}`);
+      }
+    }
+  }
+
   it.each(FORMS)('transA=%i transB=%i: every size 1..2·tile+3, accumulate off and on', (tA, tB) => {
     let checked = 0;
     for (let M = 1; M <= MAX_M; M++) {
       for (let N = 1; N <= MAX_N; N++) {
-        for (const K of [0, 1, 2, 3, 4, 5, 7, 8, 9, 16, MAX_K]) {
-          const A = values(M * K, M * 131 + K);
-          const B = values(K * N, N * 17 + K + 7);
-          const accumulate = (M + N + K) % 3 === 0;
-          const C0 = accumulate ? values(M * N, M + N) : null;
-          const { C, bound } = reference(tA, tB, M, N, K, A, B);
-          const a = run(simd, 'gemm', tA, tB, M, N, K, A, B, C0);
-          const s = run(scalar, 'gemm', tA, tB, M, N, K, A, B, C0);
-          const s2 = run(simd, 'gemm__scalar', tA, tB, M, N, K, A, B, C0);
-          const j = run(js, 'gemm', tA, tB, M, N, K, A, B, C0);
-          for (const r of [a, s, s2, j]) expect(r.guard.every((w) => w === CANARY), `canary ${M}×${N}×${K}`).toBe(true);
-          // same summation order: the SIMD kernel and its scalar twin agree bit for bit
-          expect(a.out, `simd vs scalar build ${M}×${N}×${K}`).toEqual(s.out);
-          expect(s2.out, `simd vs its scalar twin ${M}×${N}×${K}`).toEqual(s.out);
-          for (let i = 0; i < M * N; i++) {
-            const e = C[i]! + (C0 ? C0[i]! : 0);
-            const tol = bound[i]! + (C0 ? 2 ** -23 * Math.abs(e) : 0) + 1e-7;
-            if (Math.abs(a.out[i]! - e) > tol || Math.abs(j.out[i]! - e) > tol) {
-              expect.fail(`${M}×${N}×${K} [${i}]: simd ${a.out[i]}, js ${j.out[i]}, float64 ${e}, bound ${tol}`);
-            }
-          }
+        for (const K of KS) {
+          check(tA, tB, M, N, K, (M + N + K) % 3 === 0);
           checked++;
         }
       }
     }
-    expect(checked).toBe(MAX_M * MAX_N * 11);
+    expect(checked).toBe(MAX_M * MAX_N * KS.length);
+  });
+
+  it('Aᵀ·B, narrow N (the 8×4 M-vectorised tiles): M 1..19, N 1..19', () => {
+    for (let M = 1; M <= MVEC_M; M++) {
+      for (let N = 1; N <= MAX_N; N++) {
+        for (const K of [1, 5, 67]) check(1, 0, M, N, K, (M + N + K) % 3 === 0);
+      }
+    }
+  });
+
+  it.each(FORMS)('transA=%i transB=%i: wide N (packed 4×8 tiles): M 1..11, N 24..43', (tA, tB) => {
+    for (let M = 1; M <= MAX_M; M++) {
+      for (let N = 24; N <= 24 + MAX_N; N++) {
+        for (const K of [1, 5, 67]) check(tA, tB, M, N, K, (M + N + K) % 3 === 0);
+      }
+    }
+  });
+
+  it.each(FORMS)('transA=%i transB=%i: sizes on each side of every cache block (K 256, M 128, N 1024)', (tA, tB) => {
+    for (const K of [255, 256, 257, 513]) {
+      check(tA, tB, 5, 27, K, false);
+      check(tA, tB, 9, 10, K, true);
+      check(tA, tB, 3, 8, K, K % 2 === 1);
+    }
+    for (const M of [127, 128, 129, 257]) {
+      check(tA, tB, M, 24, 5, M % 2 === 1);
+      check(tA, tB, M, 10, 3, M % 2 === 0);
+    }
+    for (const N of [1023, 1024, 1025, 2049]) check(tA, tB, 5, N, 3, N % 2 === 1);
+    check(tA, tB, 129, 1025, 257, true);
   });
 
   it('K = 0 gives zeros (or leaves C when accumulating)', () => {
@@ -119,8 +165,10 @@ describe('f32 GEMM sweep: SIMD vs scalar vs JS vs float64', () => {
       const B = values(K * N, 2);
       f32.set(A, pA >>> 2);
       f32.set(B, pB >>> 2);
+      const pS = mem.alloc(mem.k.gemm_scratch_bytes(0, 0, M, N, K) / 4 + 4);
       // NN and TN read B up to its end; the result is still right
-      mem.k.gemm(0, 0, M, N, K, pA, pB, pC, 0, 0);
+      mem.k.gemm(0, 0, M, N, K, pA, pB, pC, 0, pS);
+      mem.release(pS);
       const { C } = reference(0, 0, M, N, K, A, B);
       const out = mem.read(pC, M * N);
       for (let i = 0; i < M * N; i++) expect(Math.abs(out[i]! - C[i]!)).toBeLessThan(1e-5);
