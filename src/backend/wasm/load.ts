@@ -1,0 +1,30 @@
+/**
+ * Getting a compiled kernel module: the universal variant (Node, Deno, Bun and
+ * anything else that is not a browser or edge bundle). The package's export
+ * conditions swap in load.browser.ts for browsers and bundlers and
+ * load.edge.ts for edge runtimes; the three share this module's exports.
+ */
+import { InitError } from '../../errors.js';
+import { wasmUrl } from './wasm-url.js';
+
+/** The bundled build beside this module. */
+export function compileBundled(file: 'simd.wasm' | 'scalar.wasm'): Promise<WebAssembly.Module> {
+  return compileUrl(wasmUrl(file));
+}
+
+export function compileBytes(bytes: Uint8Array): Promise<WebAssembly.Module> {
+  return WebAssembly.compile(bytes as BufferSource);
+}
+
+export async function compileUrl(url: string | URL): Promise<WebAssembly.Module> {
+  const href = url instanceof URL ? url : new URL(url, typeof location === 'object' ? location.href : undefined);
+  if (href.protocol === 'file:') {
+    // Node's fetch has no file: URLs. Only this variant names node:fs, and
+    // only in a dynamic import, so loading it elsewhere costs nothing.
+    const fs = await import(/* @vite-ignore */ 'node:fs/promises');
+    return WebAssembly.compile(await fs.readFile(href));
+  }
+  const response = await fetch(href);
+  if (!response.ok) throw new InitError(`init: url: fetching ${href.href} failed with HTTP ${response.status}`);
+  return WebAssembly.compile(await response.arrayBuffer());
+}
