@@ -94,12 +94,20 @@ export function createProgress(stream: Stream, mode: ProgressMode): Progress {
       const now = performance.now();
       if (now - lastDraw < REDRAW_MS && info.epoch !== info.epochs) return;
       lastDraw = now;
-      const filled = Math.round((BAR_WIDTH * info.epoch) / info.epochs);
-      const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
       const width = String(info.epochs).length;
-      let text = `epoch ${String(info.epoch).padStart(width)}/${info.epochs} ${bar} ${epochSummary(info)}  best ${best.epoch}`;
-      // a line longer than the terminal wraps, and \r would then redraw only its tail
-      const columns = stream.columns ?? 80;
+      const head = `epoch ${String(info.epoch).padStart(width)}/${info.epochs}`;
+      const tail = `${epochSummary(info)}  best ${best.epoch}`;
+      // a line longer than the terminal wraps, and \r would then redraw only its
+      // tail: the bar gives way first, then the end of the numbers
+      const columns = stream.columns || 80; // 0 on a terminal that reports no size
+      const room = columns - 1 - head.length - tail.length - 2;
+      const barWidth = Math.min(BAR_WIDTH, room);
+      let text = head;
+      if (barWidth >= 8) {
+        const filled = Math.round((barWidth * info.epoch) / info.epochs);
+        text += ` ${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}`;
+      }
+      text += ` ${tail}`;
       if ([...text].length > columns - 1) text = [...text].slice(0, Math.max(0, columns - 1)).join('');
       stream.write(`\r\x1b[2K${text}`);
       drawn = true;
