@@ -2,7 +2,7 @@ import type { Backend, BackendKind } from './backend/backend.js';
 import { createJsBackend } from './backend/js/index.js';
 import { instantiateKernels, type MemoryOptions } from './backend/wasm/index.js';
 import { simdSupported } from './backend/wasm/detect.js';
-import { wasmUrl } from './backend/wasm/wasm-url.js';
+import { compileBundled, compileBytes, compileUrl } from './backend/wasm/load.js';
 import { InitError, StateError } from './errors.js';
 import { Heap } from './memory/heap.js';
 
@@ -89,14 +89,14 @@ async function createBackend(options: InitOptions): Promise<Backend> {
     throw new InitError("init: this runtime has no WebAssembly; use init({ backend: 'js' })");
   }
   if (options.module) return instantiateKernels(options.module, memory);
-  if (options.bytes) return instantiateKernels(await WebAssembly.compile(toBytes(options.bytes) as BufferSource), memory);
+  if (options.bytes) return instantiateKernels(await compileBytes(toBytes(options.bytes)), memory);
   const simd = simdSupported();
   if (options.simd === true && !simd) {
     throw new InitError('init: simd: true was requested, but this runtime does not support Wasm SIMD');
   }
   const file = options.simd === false || !simd ? 'scalar.wasm' : 'simd.wasm';
-  const url = options.url ?? wasmUrl(file);
-  return instantiateKernels(await compileFrom(url), memory);
+  const module = options.url === undefined ? await compileBundled(file) : await compileUrl(options.url);
+  return instantiateKernels(module, memory);
 }
 
 function checkPages(options: InitOptions): void {
@@ -112,15 +112,4 @@ function toBytes(bytes: ArrayBuffer | ArrayBufferView): Uint8Array {
   return bytes instanceof ArrayBuffer
     ? new Uint8Array(bytes)
     : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-async function compileFrom(url: string | URL): Promise<WebAssembly.Module> {
-  const href = url instanceof URL ? url : new URL(url, typeof location === 'object' ? location.href : undefined);
-  if (href.protocol === 'file:') {
-    const fs = await import(/* @vite-ignore */ 'node:fs/promises');
-    return WebAssembly.compile(await fs.readFile(href));
-  }
-  const response = await fetch(href);
-  if (!response.ok) throw new InitError(`init: url: fetching ${href.href} failed with HTTP ${response.status}`);
-  return WebAssembly.compile(await response.arrayBuffer());
 }
