@@ -9,6 +9,8 @@ export default defineConfig({
   // library and finds dist/simd.wasm beside itself like index.js does.
   entry: { index: 'src/index.ts', csv: 'src/csv.ts', cli: 'src/cli/main.ts' },
   format: ['esm', 'cjs'],
+  // index.cjs: import.meta.url (where the .wasm is) from __filename
+  shims: true,
   dts: { entry: { index: 'src/index.ts', csv: 'src/csv.ts' } },
   define: { __SIMDNET_VERSION__: JSON.stringify(version) },
   sourcemap: true,
