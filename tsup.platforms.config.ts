@@ -1,0 +1,59 @@
+import { writeFileSync } from 'node:fs';
+import type { Plugin } from 'esbuild';
+import { defineConfig } from 'tsup';
+
+// The browser, bundler and edge builds: the same sources as the universal
+// build (tsup.config.ts, run first), with the platform modules swapped.
+// They share its type declarations (dist/index.d.ts, dist/csv.d.ts).
+//   browser.js      fetch of new URL('./simd.wasm', import.meta.url); nothing Node
+//   edge.js         init() takes a WebAssembly.Module; never compiles from bytes
+//   csv.browser.js  csv-parse's self-contained browser build; loadCsv is Node-only
+
+/** Resolves `<dir>/<name>.js` imported from src/ to `<dir>/<name>.<variant>.ts`. */
+function swap(variant: string, names: string[]): Plugin {
+  const filter = new RegExp(`/(${names.join('|')})\\.js$`);
+  return {
+    name: `swap-${variant}`,
+    setup(build) {
+      build.onResolve({ filter }, (args) => {
+        if (!args.importer.includes('/src/')) return undefined;
+        return { path: new URL(args.path.replace(/\.js$/, `.${variant}.ts`), `file://${args.importer}`).pathname };
+      });
+    },
+  };
+}
+
+/** csv-parse/sync needs Node's Buffer; its browser build carries its own. */
+const csvParseBrowser: Plugin = {
+  name: 'csv-parse-browser',
+  setup(build) {
+    build.onResolve({ filter: /^csv-parse\/sync$/ }, () => build.resolve('csv-parse/browser/esm/sync', { kind: 'import-statement', resolveDir: process.cwd() }).then((r) => ({ path: r.path })));
+  },
+};
+
+const common = {
+  format: ['esm'] as const,
+  sourcemap: true,
+  target: 'es2022',
+  splitting: false,
+  clean: false,
+  dts: false,
+  // keep `node:` out of these builds entirely (tsup would otherwise strip the prefix)
+  removeNodeProtocol: false,
+};
+
+export default defineConfig([
+  { ...common, entry: { browser: 'src/index.ts' }, platform: 'browser', esbuildPlugins: [swap('browser', ['load'])] },
+  { ...common, entry: { edge: 'src/index.ts' }, platform: 'neutral', esbuildPlugins: [swap('edge', ['load'])] },
+  {
+    ...common,
+    entry: { 'csv.browser': 'src/csv.ts' },
+    platform: 'browser',
+    noExternal: ['csv-parse'],
+    esbuildPlugins: [swap('browser', ['load-csv']), csvParseBrowser],
+    onSuccess: async () => {
+      // the types of `import wasm from 'simdnet/simd.wasm'` where the platform compiles it (Workers, Vercel Edge)
+      writeFileSync('dist/wasm.d.ts', 'declare const module: WebAssembly.Module;\nexport default module;\n');
+    },
+  },
+]);
