@@ -3,7 +3,9 @@
 // has no padding waste instead of along N:
 // - A not transposed (forward pass, input gradients): along k, as dot
 //   products of rows of A with rows of Bᵀ (B packed as Bᵀ when it is not
-//   transposed already), 4×2 tiles of C; summed in the dot order of gemm.ts.
+//   transposed already), summed in the dot order of gemm.ts. 2×4 tiles of C,
+//   whose row of four sums reduces into one f32x4 (one store); the last N mod 4
+//   columns in 4×2 and 4×1 tiles.
 // - A transposed, B not (weight gradients): along M, 8×4 tiles of C whose
 //   columns are two f32x4 each, k ascending; stored through 4×4 transposes.
 
@@ -38,17 +40,46 @@ function finish(s: f32, a: usize, b: usize, K4: i32, K: i32, c: usize, accumulat
   store<f32>(c, accumulate != 0 ? load<f32>(c) + s : s);
 }
 
-// Bt[j][k] = B[k][j]
+// Bt[j][k] = B[k][j]: 4×4 blocks through registers, the edges one by one.
 function transposeInto(K: i32, N: i32, B: usize, Bt: usize): void {
   const ldt: usize = <usize>K << 2;
-  for (let k = 0; k < K; k++) {
-    let s = B + (<usize>k * <usize>N << 2);
-    let d = Bt + (<usize>k << 2);
-    for (let j = 0; j < N; j++) {
-      store<f32>(d, load<f32>(s));
-      s += 4;
-      d += ldt;
+  const ldb: usize = <usize>N << 2;
+  const N4 = N & ~3;
+  let k = 0;
+  for (; k + 4 <= K; k += 4) {
+    const s = B + <usize>k * ldb;
+    const d = Bt + (<usize>k << 2);
+    for (let j = 0; j < N4; j += 4) {
+      const o = <usize>j << 2;
+      transpose4(v128.load(s + o), v128.load(s + ldb + o), v128.load(s + 2 * ldb + o), v128.load(s + 3 * ldb + o), d + <usize>j * ldt, ldt);
     }
+    for (let j = N4; j < N; j++) {
+      const o = <usize>j << 2;
+      const t = d + <usize>j * ldt;
+      store<f32>(t, load<f32>(s + o));
+      store<f32>(t, load<f32>(s + ldb + o), 4);
+      store<f32>(t, load<f32>(s + 2 * ldb + o), 8);
+      store<f32>(t, load<f32>(s + 3 * ldb + o), 12);
+    }
+  }
+  for (; k < K; k++) {
+    const s = B + <usize>k * ldb;
+    const d = Bt + (<usize>k << 2);
+    for (let j = 0; j < N; j++) store<f32>(d + <usize>j * ldt, load<f32>(s + (<usize>j << 2)));
+  }
+}
+
+// Adds the last K mod 4 products of four outputs in a row and stores them.
+// @ts-ignore: decorator
+@inline
+function finishRow4(s: v128, a: usize, b: usize, ld: usize, K4: i32, K: i32, c: usize, accumulate: i32): void {
+  if (K4 == K) {
+    v128.store(c, accumulate != 0 ? f32x4.add(v128.load(c), s) : s);
+  } else {
+    finish(f32x4.extract_lane(s, 0), a, b, K4, K, c, accumulate);
+    finish(f32x4.extract_lane(s, 1), a, b + ld, K4, K, c + 4, accumulate);
+    finish(f32x4.extract_lane(s, 2), a, b + 2 * ld, K4, K, c + 8, accumulate);
+    finish(f32x4.extract_lane(s, 3), a, b + 3 * ld, K4, K, c + 12, accumulate);
   }
 }
 
@@ -65,12 +96,60 @@ export function f32_gemm_dot_2x4__simd(
   const ldc: usize = <usize>N << 2;
   const K4 = K & ~3;
   const end: usize = <usize>K4 << 2;
+  // 2×4 tiles: the four sums of a row of C reduce into one f32x4, stored whole
+  const N4 = N & ~3;
   let i = 0;
+  for (; i + 2 <= M; i += 2) {
+    const a0 = A + <usize>i * ld;
+    const a1 = a0 + ld;
+    const c0 = C + <usize>i * ldc;
+    for (let j = 0; j < N4; j += 4) {
+      const b0 = Bt + <usize>j * ld;
+      const b1 = b0 + ld, b2 = b1 + ld, b3 = b2 + ld;
+      let x00 = f32x4.splat(0), x01 = f32x4.splat(0), x02 = f32x4.splat(0), x03 = f32x4.splat(0);
+      let x10 = f32x4.splat(0), x11 = f32x4.splat(0), x12 = f32x4.splat(0), x13 = f32x4.splat(0);
+      for (let o: usize = 0; o < end; o += 16) {
+        const u = v128.load(a0 + o);
+        const v = v128.load(a1 + o);
+        let b = v128.load(b0 + o);
+        x00 = f32x4.add(x00, f32x4.mul(u, b)); x10 = f32x4.add(x10, f32x4.mul(v, b));
+        b = v128.load(b1 + o);
+        x01 = f32x4.add(x01, f32x4.mul(u, b)); x11 = f32x4.add(x11, f32x4.mul(v, b));
+        b = v128.load(b2 + o);
+        x02 = f32x4.add(x02, f32x4.mul(u, b)); x12 = f32x4.add(x12, f32x4.mul(v, b));
+        b = v128.load(b3 + o);
+        x03 = f32x4.add(x03, f32x4.mul(u, b)); x13 = f32x4.add(x13, f32x4.mul(v, b));
+      }
+      const c = c0 + (<usize>j << 2);
+      finishRow4(hsum4(x00, x01, x02, x03), a0, b0, ld, K4, K, c, accumulate);
+      finishRow4(hsum4(x10, x11, x12, x13), a1, b0, ld, K4, K, c + ldc, accumulate);
+    }
+  }
+  if (i < M) {
+    const a0 = A + <usize>i * ld;
+    const c0 = C + <usize>i * ldc;
+    for (let j = 0; j < N4; j += 4) {
+      const b0 = Bt + <usize>j * ld;
+      const b1 = b0 + ld, b2 = b1 + ld, b3 = b2 + ld;
+      let x0 = f32x4.splat(0), x1 = f32x4.splat(0), x2 = f32x4.splat(0), x3 = f32x4.splat(0);
+      for (let o: usize = 0; o < end; o += 16) {
+        const u = v128.load(a0 + o);
+        x0 = f32x4.add(x0, f32x4.mul(u, v128.load(b0 + o)));
+        x1 = f32x4.add(x1, f32x4.mul(u, v128.load(b1 + o)));
+        x2 = f32x4.add(x2, f32x4.mul(u, v128.load(b2 + o)));
+        x3 = f32x4.add(x3, f32x4.mul(u, v128.load(b3 + o)));
+      }
+      finishRow4(hsum4(x0, x1, x2, x3), a0, b0, ld, K4, K, c0 + (<usize>j << 2), accumulate);
+    }
+  }
+  if (N4 == N) return;
+  // the last N mod 4 columns: 4×2 tiles (four rows of one column reduce together), then 4×1
+  i = 0;
   for (; i + 4 <= M; i += 4) {
     const a0 = A + <usize>i * ld;
     const a1 = a0 + ld, a2 = a1 + ld, a3 = a2 + ld;
     const c0 = C + <usize>i * ldc;
-    let j = 0;
+    let j = N4;
     for (; j + 2 <= N; j += 2) {
       const b0 = Bt + <usize>j * ld;
       const b1 = b0 + ld;
@@ -123,7 +202,7 @@ export function f32_gemm_dot_2x4__simd(
   for (; i < M; i++) {
     const a0 = A + <usize>i * ld;
     const c0 = C + <usize>i * ldc;
-    for (let j = 0; j < N; j++) {
+    for (let j = N4; j < N; j++) {
       const b0 = Bt + <usize>j * ld;
       let x = f32x4.splat(0);
       for (let o: usize = 0; o < end; o += 16) x = f32x4.add(x, f32x4.mul(v128.load(a0 + o), v128.load(b0 + o)));

@@ -6,7 +6,8 @@ import { KernelMemory, values } from '../support/kernel-memory.js';
 // The SIMD kernels (assembly/gemm*.ts) and their tiles, each swept over every
 // remainder up to 2·tile + 3 in each dimension:
 // - packed 4×8 (rows × columns of C) for N ≥ 24 or a multiple of 8, and Aᵀ·Bᵀ;
-// - dot 4×2 for narrow N (N mod 8 ≠ 0, N < 24) with A not transposed, k in f32x4 steps;
+// - dot 2×4 (then 4×2, 4×1 for the last N mod 4 columns) for narrow N (N mod 8 ≠ 0,
+//   N < 24) with A not transposed, k in f32x4 steps;
 // - M-vectorised 8×4 (then 8×2, 8×1 columns) for narrow N in Aᵀ·B;
 // - tiny products (M·N·K ≤ 64) take the scalar loops in both builds.
 // The packed kernel blocks K by 256, M by 128 and N by 1024: sizes on each side
