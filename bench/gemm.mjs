@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
-import { measure, stats } from './timing.mjs';
+import { measure, pairedSpeedup, stats } from './timing.mjs';
 import { tf, withTf } from './tfjs.mjs';
 
 /** [label, M, K, N]: op(A) is M×K, op(B) K×N. */
@@ -166,7 +166,7 @@ export function benchGemm({ runtimes, yardstick, quick, rounds, targetMs, log })
             }),
         });
       }
-      const m = measure(contenders, { rounds, targetMs });
+      const m = measure(contenders, { rounds, targetMs, slowRounds: quick ? 1 : 3 });
       // what was timed is checked afterwards (the buffers hold the last result)
       for (const [name, op] of Object.entries(ops)) check(name, workload, op.result(), ref, N);
       for (const [backend, { a, b }] of Object.entries(tfs)) {
@@ -182,7 +182,14 @@ export function benchGemm({ runtimes, yardstick, quick, rounds, targetMs, log })
       const flops = 2 * M * N * K;
       for (const [name, r] of Object.entries(m)) {
         const s = stats(r.samples.map((ms) => (name === 'yardstick' ? yardstick.flops : flops) / (ms * 1e6)));
-        results.push({ group: 'gemm', workload, shape: label, form, contender: name, unit: 'GFLOP/s', higherIsBetter: true, ...s });
+        const row = { group: 'gemm', workload, shape: label, form, contender: name, unit: 'GFLOP/s', higherIsBetter: true, ...s };
+        if (name === 'wasm-simd') {
+          // ratios of samples taken side by side in the same round (robust to the machine's drift)
+          const y = m.yardstick;
+          row.ofYardstick = pairedSpeedup({ byRound: r.byRound.map((ms) => ms && ms / flops) }, { byRound: y.byRound.map((ms) => ms && ms / yardstick.flops) });
+          row.vsTfjsWasm = pairedSpeedup(r, m['tfjs-wasm']);
+        }
+        results.push(row);
       }
       log(`${workload}: ${results.slice(-Object.keys(m).length).map((r) => `${r.contender} ${r.median.toFixed(1)}`).join(', ')}`);
     }

@@ -2,7 +2,7 @@
 // cross-entropy, Adam lr 1e-3, batch 128) on synthetic data, in samples/s.
 // simdnet: Trainer.fit on each backend. TensorFlow.js: tfjs-core ops, the
 // same network, optimizer.minimize per batch, batch tensors made once.
-import { measure, stats } from './timing.mjs';
+import { measure, pairedSpeedup, stats } from './timing.mjs';
 import { tf, withTf } from './tfjs.mjs';
 import { values } from './gemm.mjs';
 
@@ -105,7 +105,7 @@ export function benchMlp({ lib, runtimes, quick, rounds, targetMs, log }) {
   const results = [];
   for (const [name, r] of Object.entries(m)) {
     const s = stats(r.samples.map((ms) => data.rows / (ms / 1000)));
-    results.push({ group: 'mlp', workload: 'train 784-128-64-10, batch 128, Adam', contender: name, unit: 'samples/s', higherIsBetter: true, ...s });
+    results.push({ group: 'mlp', workload: 'train 784-128-64-10, batch 128, Adam', contender: name, unit: 'samples/s', higherIsBetter: true, ...s, vsTfjsWasm: pairedSpeedup(r, m['tfjs-wasm']) });
   }
   log(`mlp: ${results.map((r) => `${r.contender} ${r.median.toFixed(0)}`).join(', ')}`);
   for (const c of Object.values(contenders)) c.net?.dispose();

@@ -73,21 +73,21 @@ function evaluateGoals() {
   const out = [];
   const gemm = results.filter((r) => r.group === 'gemm' && r.contender === 'wasm-simd');
   if (gemm.length) {
-    const ratios = gemm.map((r) => ({ w: r.workload, v: r.median / find('gemm', r.workload, 'yardstick').median }));
+    const ratios = gemm.map((r) => ({ w: r.workload, v: r.ofYardstick }));
     const worst = ratios.reduce((a, b) => (b.v < a.v ? b : a));
     out.push({ goal: 'GEMM ≥ 85% of the 4×8 micro-kernel in L1 (every size, every form)', value: worst.v, target: 0.85, pass: worst.v >= 0.85, worst: worst.w, failing: ratios.filter((r) => r.v < 0.85).map((r) => r.w) });
-    const tf = gemm.map((r) => ({ w: r.workload, v: r.median / find('gemm', r.workload, 'tfjs-wasm').median }));
+    const tf = gemm.map((r) => ({ w: r.workload, v: r.vsTfjsWasm }));
     const w2 = tf.reduce((a, b) => (b.v < a.v ? b : a));
     out.push({ goal: 'GEMM ≥ 1.25× TF.js Wasm (every size, every form)', value: w2.v, target: 1.25, pass: w2.v >= 1.25, worst: w2.w, failing: tf.filter((r) => r.v < 1.25).map((r) => r.w) });
   }
   const mlpW = 'train 784-128-64-10, batch 128, Adam';
   if (find('mlp', mlpW, 'wasm-simd')) {
-    const v = find('mlp', mlpW, 'wasm-simd').median / find('mlp', mlpW, 'tfjs-wasm').median;
+    const v = find('mlp', mlpW, 'wasm-simd').vsTfjsWasm;
     out.push({ goal: 'MLP training ≥ 10× TF.js Wasm samples/s', value: v, target: 10, pass: v >= 10 });
   }
   for (const w of ['2-3-1 predict, one sample', '2-3-1 train, 1000 full-batch epochs on 6 rows']) {
     if (!find('tiny', w, 'wasm-simd')) continue;
-    const v = find('tiny', w, 'wasm-simd').median / find('tiny', w, 'hand-js').median;
+    const v = find('tiny', w, 'wasm-simd').vsHand;
     out.push({ goal: `tiny network ${w.slice(6)}: ≤ 3× hand-written JS time`, value: v, target: 3, pass: v <= 3 });
   }
   const cold = results.find((r) => r.group === 'startup' && r.contender === 'wasm-simd');
@@ -116,30 +116,26 @@ function print() {
   out.push(`simdnet bench (${machine.mode}): ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; medians (min–max) of ${rounds} interleaved rounds; ${machine.seconds} s`);
   const gemm = results.filter((r) => r.group === 'gemm');
   if (gemm.length) {
-    out.push('', 'GEMM, GFLOP/s (op(A) M×K, op(B) K×N; square n or M×K×N). yardstick: a 4×8 f32x4 micro-kernel on L1-resident packed panels (KC=256), run in every workload\'s rounds', '');
+    out.push('', 'GEMM, GFLOP/s (op(A) M×K, op(B) K×N; square n or M×K×N). yardstick: a 4×8 f32x4 micro-kernel on L1-resident packed panels (KC=256), run in every workload\'s rounds. The two ratios are medians of per-round ratios (samples taken side by side)', '');
     const names = ['wasm-simd', 'wasm-scalar', 'js', 'tfjs-wasm', 'tfjs-cpu', 'yardstick'];
     const rows = [];
     for (const w of [...new Set(gemm.map((r) => r.workload))]) {
       const simd = find('gemm', w, 'wasm-simd');
-      const tfw = find('gemm', w, 'tfjs-wasm');
-      const yard = find('gemm', w, 'yardstick');
-      rows.push([w, ...names.map((n) => cell(find('gemm', w, n))), `${((100 * simd.median) / yard.median).toFixed(0)}%`, `${(simd.median / tfw.median).toFixed(2)}×`]);
+      rows.push([w, ...names.map((n) => cell(find('gemm', w, n))), `${(100 * simd.ofYardstick).toFixed(0)}%`, `${simd.vsTfjsWasm.toFixed(2)}×`]);
     }
     out.push(table(['workload', ...names, 'simd / yardstick', 'simd / tfjs-wasm'], rows));
   }
   const mlp = results.filter((r) => r.group === 'mlp');
   if (mlp.length) {
-    const base = mlp.find((r) => r.contender === 'tfjs-wasm');
-    out.push('', `MLP training, samples/s: ${mlp[0].workload}`, '');
-    out.push(table(['contender', 'samples/s', '× tfjs-wasm'], mlp.map((r) => [r.contender, cell(r), `${(r.median / base.median).toFixed(2)}×`])));
+    out.push('', `MLP training, samples/s: ${mlp[0].workload}; ratio: median of per-round ratios`, '');
+    out.push(table(['contender', 'samples/s', '× tfjs-wasm'], mlp.map((r) => [r.contender, cell(r), `${r.vsTfjsWasm.toFixed(2)}×`])));
   }
   const tiny = results.filter((r) => r.group === 'tiny');
   if (tiny.length) {
-    out.push('', 'Tiny network (the article\'s 2-3-1), time; ratio = time / hand-written JS time', '');
+    out.push('', 'Tiny network (the article\'s 2-3-1), time; ratio = time / hand-written JS time (median of per-round ratios)', '');
     const rows = [];
     for (const w of [...new Set(tiny.map((r) => r.workload))]) {
-      const base = find('tiny', w, 'hand-js');
-      for (const r of tiny.filter((x) => x.workload === w)) rows.push([w, r.contender, `${cell(r)} ${r.unit}`, `${(r.median / base.median).toFixed(2)}×`]);
+      for (const r of tiny.filter((x) => x.workload === w)) rows.push([w, r.contender, `${cell(r)} ${r.unit}`, `${r.vsHand.toFixed(2)}×`]);
     }
     out.push(table(['workload', 'contender', 'time', '× hand-js'], rows));
   }

@@ -12,9 +12,10 @@ function timeReps(run, reps) {
 }
 
 /** Repetitions per sample so one sample takes about targetMs (at least 1). Warms the contender up too. */
-function calibrate(run, targetMs) {
+function calibrate(run, targetMs, slowMs) {
   let reps = 1;
   let t = timeReps(run, reps);
+  if (t >= slowMs) return 1; // one operation is already a long sample: that run was the warm-up
   while (t < targetMs / 8 && reps < 1 << 26) {
     reps *= 4;
     t = timeReps(run, reps);
@@ -25,21 +26,37 @@ function calibrate(run, targetMs) {
 
 /**
  * contenders: [{ name, run(reps) }] where run performs `reps` operations.
- * Returns { [name]: { samples: ms per op[], reps } }. A contender whose single
- * operation takes longer than `slowMs` gets at most `slowRounds` samples.
+ * Returns { [name]: { samples: ms per op[], byRound: (ms per op | null)[], reps } }.
+ * A contender whose single operation takes longer than `slowMs` gets at most
+ * `slowRounds` samples.
  */
 export function measure(contenders, { rounds, targetMs, slowMs = 400, slowRounds = 3 }) {
-  const state = contenders.map((c) => ({ c, reps: calibrate(c.run, targetMs), samples: [] }));
+  const state = contenders.map((c) => ({ c, reps: calibrate(c.run, targetMs, slowMs), samples: [], byRound: [] }));
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < state.length; i++) {
       const s = state[(i + r) % state.length];
-      if (s.samples.length >= slowRounds && s.samples[0] >= slowMs) continue;
-      s.samples.push(timeReps(s.c.run, s.reps) / s.reps);
+      if (s.samples.length >= slowRounds && s.samples[0] >= slowMs) {
+        s.byRound[r] = null;
+        continue;
+      }
+      const ms = timeReps(s.c.run, s.reps) / s.reps;
+      s.samples.push(ms);
+      s.byRound[r] = ms;
     }
   }
   const out = {};
-  for (const s of state) out[s.c.name] = { samples: s.samples, reps: s.reps };
+  for (const s of state) out[s.c.name] = { samples: s.samples, byRound: s.byRound, reps: s.reps };
   return out;
+}
+
+/** Median over the rounds both were sampled in of time(b) / time(a), i.e. how many times faster a is. */
+export function pairedSpeedup(a, b) {
+  const ratios = [];
+  a.byRound.forEach((ta, r) => {
+    const tb = b.byRound[r];
+    if (ta != null && tb != null) ratios.push(tb / ta);
+  });
+  return ratios.length ? stats(ratios).median : NaN;
 }
 
 export function stats(samples) {

@@ -1,7 +1,7 @@
 // The article's 2-3-1 network (ReLU hidden layer, sigmoid output): one
 // single-sample prediction (µs), and 1000 full-batch gradient-descent epochs
 // (BCE, SGD lr 0.5) on 6 rows (ms), against a hand-written JS function for each.
-import { measure, stats } from './timing.mjs';
+import { measure, pairedSpeedup, stats } from './timing.mjs';
 import { tf, withTf } from './tfjs.mjs';
 
 export const ARTICLE = [
@@ -128,7 +128,7 @@ export function benchTiny({ lib, runtimes, quick, rounds, targetMs, log }) {
   );
   if (!Number.isFinite(sink)) throw new Error('bench: tiny network: a prediction was not finite');
   for (const [name, r] of Object.entries(predict)) {
-    results.push({ group: 'tiny', workload: '2-3-1 predict, one sample', contender: name, unit: 'µs', higherIsBetter: false, ...stats(r.samples.map((ms) => ms * 1000)) });
+    results.push({ group: 'tiny', workload: '2-3-1 predict, one sample', contender: name, unit: 'µs', higherIsBetter: false, ...stats(r.samples.map((ms) => ms * 1000)), vsHand: 1 / pairedSpeedup(r, predict['hand-js']) });
   }
   log(`tiny predict: ${results.map((r) => `${r.contender} ${r.median.toFixed(3)}`).join(', ')}`);
 
@@ -181,7 +181,8 @@ export function benchTiny({ lib, runtimes, quick, rounds, targetMs, log }) {
   }
   const start = results.length;
   for (const [name, samples] of Object.entries(own)) {
-    results.push({ group: 'tiny', workload: `2-3-1 train, ${EPOCHS} full-batch epochs on 6 rows`, contender: name, unit: 'ms', higherIsBetter: false, ...stats(samples) });
+    const vsHand = 1 / pairedSpeedup({ byRound: samples }, { byRound: own['hand-js'] });
+    results.push({ group: 'tiny', workload: `2-3-1 train, ${EPOCHS} full-batch epochs on 6 rows`, contender: name, unit: 'ms', higherIsBetter: false, ...stats(samples), vsHand });
   }
   log(`tiny train: ${results.slice(start).map((r) => `${r.contender} ${r.median.toFixed(3)}`).join(', ')}`);
   for (const net of Object.values(nets)) net.dispose();
