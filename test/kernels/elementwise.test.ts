@@ -2,26 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Act, Loss } from '../../src/backend/abi.js';
 import { runtimeFor } from '../support/backends.js';
 import { KernelMemory, values } from '../support/kernel-memory.js';
+import { refActivation } from '../support/reference.js';
 
 const ACTS = Object.entries(Act) as Array<[keyof typeof Act, number]>;
 const NAN_POSITIVE = 0x7fc00000;
 const NAN_NEGATIVE = 0xffc00000; // what Wasm arithmetic can produce
 
-function f64Act(name: keyof typeof Act, z: number[], alpha: number): number[] {
-  switch (name) {
-    case 'linear': return z;
-    case 'relu': return z.map((v) => (v < 0 ? 0 : v));
-    case 'leaky_relu': return z.map((v) => (v < 0 ? alpha * v : v));
-    case 'sigmoid': return z.map((v) => 1 / (1 + Math.exp(-v)));
-    case 'tanh': return z.map(Math.tanh);
-    case 'softmax': {
-      const m = Math.max(...z);
-      const e = z.map((v) => Math.exp(v - m));
-      const s = e.reduce((a, b) => a + b, 0);
-      return e.map((v) => v / s);
-    }
-  }
-}
+const f64Act = (name: keyof typeof Act, z: number[], alpha: number): number[] => refActivation(name, z, alpha);
 
 describe('activations, losses and optimizers: SIMD vs scalar vs JS', () => {
   let mems: Record<'simd' | 'scalar' | 'js', KernelMemory>;

@@ -9,7 +9,8 @@ export interface RefLayer {
   alpha: number;
 }
 
-function act(name: string, z: number[], alpha: number): number[] {
+/** One row through an activation, in float64 (softmax over the row). */
+export function refActivation(name: string, z: number[], alpha: number): number[] {
   switch (name) {
     case 'relu': return z.map((v) => Math.max(v, 0));
     case 'leaky_relu': return z.map((v) => (v > 0 ? v : alpha * v));
@@ -30,7 +31,7 @@ export function refForward(layers: RefLayer[], x: number[][]): number[][] {
     let a = row;
     for (const l of layers) {
       const z = l.b.map((bj, j) => a.reduce((s, ai, i) => s + ai * l.W[i]![j]!, bj));
-      a = act(l.activation, z, l.alpha);
+      a = refActivation(l.activation, z, l.alpha);
     }
     return a;
   });
