@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import type { Plugin } from 'esbuild';
-import { defineConfig } from 'tsup';
+import { build, type Options } from 'tsup';
 
 // The browser, bundler and edge builds: the same sources as the universal
-// build (tsup.config.ts, run first), with the platform modules swapped.
+// build, with the platform modules swapped. tsup.config.ts runs them after
+// its own build (from onSuccess, so its `clean` cannot race them).
 // They share its type declarations (dist/index.d.ts, dist/csv.d.ts).
 //   browser.js      fetch of new URL('./simd.wasm', import.meta.url); nothing Node
 //   edge.js         init() takes a WebAssembly.Module; never compiles from bytes
@@ -31,8 +32,8 @@ const csvParseBrowser: Plugin = {
   },
 };
 
-const common = {
-  format: ['esm'] as const,
+const common: Options = {
+  format: ['esm'],
   sourcemap: true,
   target: 'es2022',
   splitting: false,
@@ -42,7 +43,7 @@ const common = {
   removeNodeProtocol: false,
 };
 
-export default defineConfig([
+const platforms: Options[] = [
   { ...common, entry: { browser: 'src/index.ts' }, platform: 'browser', esbuildPlugins: [swap('browser', ['load'])] },
   { ...common, entry: { edge: 'src/index.ts' }, platform: 'neutral', esbuildPlugins: [swap('edge', ['load'])] },
   {
@@ -56,4 +57,8 @@ export default defineConfig([
       writeFileSync('dist/wasm.d.ts', 'declare const module: WebAssembly.Module;\nexport default module;\n');
     },
   },
-]);
+];
+
+export async function buildPlatforms(): Promise<void> {
+  for (const options of platforms) await build({ ...options, config: false, silent: true });
+}
