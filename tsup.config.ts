@@ -1,5 +1,6 @@
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+import { buildPlatforms } from './tsup.platforms.config';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
@@ -22,5 +23,7 @@ export default defineConfig({
     for (const f of ['simd.wasm', 'scalar.wasm']) copyFileSync(`build/${f}`, `dist/${f}`);
     // tsup builds every entry in every format; the command is ESM only
     for (const f of ['cli.cjs', 'cli.cjs.map']) rmSync(`dist/${f}`, { force: true });
+    // dist/browser.js, dist/edge.js, dist/csv.browser.js (see tsup.platforms.config.ts)
+    await buildPlatforms();
   },
 });
