@@ -1,0 +1,134 @@
+/**
+ * Budgets and promises of the built package (dist/, as `npm test` builds it):
+ * each .wasm ≤ 64 KB; the core entry ≤ 40 KB minified + gzipped in every
+ * build; no runtime dependency in the core entry (no bare import at all in
+ * the browser and edge builds; only Node's fs, lazily, in the universal one);
+ * no eval / new Function anywhere; no top-level await; every file the
+ * exports map names exists.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../support/packed.js';
+
+const DIST = join(ROOT, 'dist');
+const WASM_BUDGET = 64 * 1024;
+const CORE_BUDGET = 40 * 1024;
+const CORE_BUILDS = ['index.js', 'index.cjs', 'browser.js', 'edge.js'];
+
+type Esbuild = typeof import('esbuild');
+let esbuild: Esbuild;
+
+beforeAll(async () => {
+  for (const f of [...CORE_BUILDS, 'simd.wasm', 'scalar.wasm']) {
+    if (!statSync(join(DIST, f), { throwIfNoEntry: false })) throw new Error(`dist/${f} is missing: run \`npm run build\` first (\`npm test\` does)`);
+  }
+  esbuild = await import('esbuild');
+});
+
+const js = () => readdirSync(DIST).filter((f) => /\.(c?js)$/.test(f));
+
+describe('budgets', () => {
+  it.each(['simd.wasm', 'scalar.wasm'])('%s ≤ 64 KB', (f) => {
+    const size = statSync(join(DIST, f)).size;
+    console.log(`budget: dist/${f} ${size} bytes (≤ ${WASM_BUDGET})`);
+    expect(size).toBeLessThanOrEqual(WASM_BUDGET);
+  });
+
+  it.each(CORE_BUILDS)('core entry dist/%s ≤ 40 KB minified + gzipped', async (f) => {
+    const code = readFileSync(join(DIST, f), 'utf8');
+    const min = await esbuild.transform(code, { minify: true, format: f.endsWith('.cjs') ? 'cjs' : 'esm', loader: 'js' });
+    const gz = gzipSync(min.code, { level: 9 }).length;
+    console.log(`budget: dist/${f} ${code.length} bytes, ${min.code.length} minified, ${gz} minified+gzipped (≤ ${CORE_BUDGET})`);
+    expect(gz).toBeLessThanOrEqual(CORE_BUDGET);
+  });
+});
+
+describe('no runtime dependencies in the core entry', () => {
+  /** Every import the file makes that its bundle would leave to the host. */
+  async function imports(f: string): Promise<string[]> {
+    const result = await esbuild.build({
+      entryPoints: [join(DIST, f)],
+      bundle: true,
+      write: false,
+      metafile: true,
+      format: 'esm',
+      platform: 'neutral',
+      packages: 'external',
+      external: ['node:*', 'fs', 'fs/*', 'url'],
+      logLevel: 'silent',
+    });
+    const outputs = Object.values(result.metafile.outputs);
+    return outputs.flatMap((o) => o.imports.map((i) => `${i.kind} ${i.path}`)).sort();
+  }
+
+  it('browser.js and edge.js import nothing', async () => {
+    expect(await imports('browser.js')).toEqual([]);
+    expect(await imports('edge.js')).toEqual([]);
+  });
+
+  it('index.js (Node, Deno, Bun) only imports fs, dynamically, for file: URLs; index.cjs the same', async () => {
+    expect(await imports('index.js')).toEqual(['dynamic-import fs/promises']);
+    expect(await imports('index.cjs')).toEqual(['dynamic-import fs/promises']);
+  });
+
+  it('browser.js and edge.js do not mention Node; edge.js has no import.meta.url, fetch or compile from bytes', () => {
+    for (const f of ['browser.js', 'edge.js', 'csv.browser.js']) {
+      expect(readFileSync(join(DIST, f), 'utf8'), f).not.toMatch(/\bfrom\s*["'](node:)?fs|import\(["'](node:)?fs|require\(/);
+    }
+    const edge = readFileSync(join(DIST, 'edge.js'), 'utf8');
+    expect(edge).not.toMatch(/import\.meta\.url|\bfetch\(|WebAssembly\.compile\(/);
+  });
+
+  it('simdnet/csv: the Node build imports csv-parse and fs; the browser build imports nothing', async () => {
+    expect(await imports('csv.browser.js')).toEqual([]);
+    expect(await imports('csv.js')).toEqual(['import-statement csv-parse/sync', 'import-statement fs/promises']);
+  });
+});
+
+describe('strict-CSP and loader safety', () => {
+  it.each(['new Function', 'eval('])('no %s in any built JS', (needle) => {
+    for (const f of js()) {
+      const code = readFileSync(join(DIST, f), 'utf8');
+      const at = code.search(needle === 'eval(' ? /\beval\(/ : /new Function\b/);
+      expect(at, `${needle} in dist/${f}: …${code.slice(Math.max(0, at - 60), at + 60)}…`).toBe(-1);
+    }
+  });
+
+  it('no top-level await in any ESM build (a CJS transform would refuse it)', async () => {
+    for (const f of js().filter((f) => f.endsWith('.js'))) {
+      const code = readFileSync(join(DIST, f), 'utf8').replace(/^#!.*\n/, '');
+      await expect(esbuild.transform(code, { format: 'cjs', loader: 'js', logLevel: 'silent' }), f).resolves.toBeDefined();
+    }
+  });
+
+  it('the TLA check itself catches a top-level await', async () => {
+    await expect(esbuild.transform('await Promise.resolve(1);\nexport {};', { format: 'cjs', loader: 'js', logLevel: 'silent' })).rejects.toThrow(/Top-level await/);
+  });
+});
+
+describe('the exports map', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown>; dependencies?: Record<string, string> };
+
+  it('names the conditions for workerd, edge-light, browser, require, node and default, and every file exists', () => {
+    const core = pkg.exports['.'] as Record<string, unknown>;
+    expect(Object.keys(core)).toEqual(['workerd', 'edge-light', 'browser', 'require', 'node', 'default']);
+    const targets: string[] = [];
+    const walk = (v: unknown) => {
+      if (typeof v === 'string') targets.push(v);
+      else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+    };
+    walk(pkg.exports);
+    for (const t of targets) {
+      if (t === './package.json') continue;
+      expect(statSync(join(ROOT, t), { throwIfNoEntry: false })?.isFile(), t).toBe(true);
+    }
+    expect(pkg.exports['./simd.wasm']).toMatchObject({ default: './dist/simd.wasm' });
+    expect(pkg.exports['./scalar.wasm']).toMatchObject({ default: './dist/scalar.wasm' });
+  });
+
+  it('has one runtime dependency, csv-parse, used only by simdnet/csv', () => {
+    expect(Object.keys(pkg.dependencies ?? {})).toEqual(['csv-parse']);
+  });
+});
