@@ -40,6 +40,7 @@ describe('worker_threads: training off the main thread', () => {
 
   beforeAll(async () => {
     if (!existsSync(`${ROOT}dist/index.js`)) throw new Error('dist/index.js is missing: run `npm run build` first (`npm test` does)');
+    // @ts-expect-error: the example is plain JavaScript; Client above gives its types
     client = (await import('../../examples/worker/client.mjs')) as Client;
     const started = await client.startTrainingWorker();
     worker = started.worker;
