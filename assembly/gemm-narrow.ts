@@ -9,7 +9,7 @@
 // - A transposed, B not (weight gradients): along M, 8×4 tiles of C whose
 //   columns are two f32x4 each, k ascending; stored through 4×4 transposes.
 
-import { transpose4 } from './gemm-4x8';
+import { madd, transpose4 } from './gemm-4x8';
 
 export function f32_gemm_dot_scratch_bytes(transB: i32, N: i32, K: i32): usize {
   return transB != 0 ? 0 : ((<usize>N * <usize>K << 2) + 15) & ~15;
@@ -112,13 +112,13 @@ export function f32_gemm_dot_2x4__simd(
         const u = v128.load(a0 + o);
         const v = v128.load(a1 + o);
         let b = v128.load(b0 + o);
-        x00 = f32x4.add(x00, f32x4.mul(u, b)); x10 = f32x4.add(x10, f32x4.mul(v, b));
+        x00 = madd(u, b, x00); x10 = madd(v, b, x10);
         b = v128.load(b1 + o);
-        x01 = f32x4.add(x01, f32x4.mul(u, b)); x11 = f32x4.add(x11, f32x4.mul(v, b));
+        x01 = madd(u, b, x01); x11 = madd(v, b, x11);
         b = v128.load(b2 + o);
-        x02 = f32x4.add(x02, f32x4.mul(u, b)); x12 = f32x4.add(x12, f32x4.mul(v, b));
+        x02 = madd(u, b, x02); x12 = madd(v, b, x12);
         b = v128.load(b3 + o);
-        x03 = f32x4.add(x03, f32x4.mul(u, b)); x13 = f32x4.add(x13, f32x4.mul(v, b));
+        x03 = madd(u, b, x03); x13 = madd(v, b, x13);
       }
       const c = c0 + (<usize>j << 2);
       finishRow4(hsum4(x00, x01, x02, x03), a0, b0, ld, K4, K, c, accumulate);
@@ -134,10 +134,10 @@ export function f32_gemm_dot_2x4__simd(
       let x0 = f32x4.splat(0), x1 = f32x4.splat(0), x2 = f32x4.splat(0), x3 = f32x4.splat(0);
       for (let o: usize = 0; o < end; o += 16) {
         const u = v128.load(a0 + o);
-        x0 = f32x4.add(x0, f32x4.mul(u, v128.load(b0 + o)));
-        x1 = f32x4.add(x1, f32x4.mul(u, v128.load(b1 + o)));
-        x2 = f32x4.add(x2, f32x4.mul(u, v128.load(b2 + o)));
-        x3 = f32x4.add(x3, f32x4.mul(u, v128.load(b3 + o)));
+        x0 = madd(u, v128.load(b0 + o), x0);
+        x1 = madd(u, v128.load(b1 + o), x1);
+        x2 = madd(u, v128.load(b2 + o), x2);
+        x3 = madd(u, v128.load(b3 + o), x3);
       }
       finishRow4(hsum4(x0, x1, x2, x3), a0, b0, ld, K4, K, c0 + (<usize>j << 2), accumulate);
     }
@@ -161,13 +161,13 @@ export function f32_gemm_dot_2x4__simd(
         const v0 = v128.load(b0 + o);
         const v1 = v128.load(b1 + o);
         let a = v128.load(a0 + o);
-        x00 = f32x4.add(x00, f32x4.mul(a, v0)); x01 = f32x4.add(x01, f32x4.mul(a, v1));
+        x00 = madd(a, v0, x00); x01 = madd(a, v1, x01);
         a = v128.load(a1 + o);
-        x10 = f32x4.add(x10, f32x4.mul(a, v0)); x11 = f32x4.add(x11, f32x4.mul(a, v1));
+        x10 = madd(a, v0, x10); x11 = madd(a, v1, x11);
         a = v128.load(a2 + o);
-        x20 = f32x4.add(x20, f32x4.mul(a, v0)); x21 = f32x4.add(x21, f32x4.mul(a, v1));
+        x20 = madd(a, v0, x20); x21 = madd(a, v1, x21);
         a = v128.load(a3 + o);
-        x30 = f32x4.add(x30, f32x4.mul(a, v0)); x31 = f32x4.add(x31, f32x4.mul(a, v1));
+        x30 = madd(a, v0, x30); x31 = madd(a, v1, x31);
       }
       const s0 = hsum4(x00, x10, x20, x30);
       const s1 = hsum4(x01, x11, x21, x31);
@@ -186,10 +186,10 @@ export function f32_gemm_dot_2x4__simd(
       let x0 = f32x4.splat(0), x1 = f32x4.splat(0), x2 = f32x4.splat(0), x3 = f32x4.splat(0);
       for (let o: usize = 0; o < end; o += 16) {
         const v0 = v128.load(b0 + o);
-        x0 = f32x4.add(x0, f32x4.mul(v128.load(a0 + o), v0));
-        x1 = f32x4.add(x1, f32x4.mul(v128.load(a1 + o), v0));
-        x2 = f32x4.add(x2, f32x4.mul(v128.load(a2 + o), v0));
-        x3 = f32x4.add(x3, f32x4.mul(v128.load(a3 + o), v0));
+        x0 = madd(v128.load(a0 + o), v0, x0);
+        x1 = madd(v128.load(a1 + o), v0, x1);
+        x2 = madd(v128.load(a2 + o), v0, x2);
+        x3 = madd(v128.load(a3 + o), v0, x3);
       }
       const s = hsum4(x0, x1, x2, x3);
       const c = c0 + (<usize>j << 2);
@@ -205,7 +205,7 @@ export function f32_gemm_dot_2x4__simd(
     for (let j = N4; j < N; j++) {
       const b0 = Bt + <usize>j * ld;
       let x = f32x4.splat(0);
-      for (let o: usize = 0; o < end; o += 16) x = f32x4.add(x, f32x4.mul(v128.load(a0 + o), v128.load(b0 + o)));
+      for (let o: usize = 0; o < end; o += 16) x = madd(v128.load(a0 + o), v128.load(b0 + o), x);
       finish(hsum1(x), a0, b0, K4, K, c0 + (<usize>j << 2), accumulate);
     }
   }
@@ -266,13 +266,13 @@ export function f32_gemm_mvec_8x4__simd(
         const v0 = v128.load(a);
         const v1 = v128.load(a, 16);
         let s = v128.load32_splat(b);
-        x00 = f32x4.add(x00, f32x4.mul(v0, s)); x01 = f32x4.add(x01, f32x4.mul(v1, s));
+        x00 = madd(v0, s, x00); x01 = madd(v1, s, x01);
         s = v128.load32_splat(b, 4);
-        x10 = f32x4.add(x10, f32x4.mul(v0, s)); x11 = f32x4.add(x11, f32x4.mul(v1, s));
+        x10 = madd(v0, s, x10); x11 = madd(v1, s, x11);
         s = v128.load32_splat(b, 8);
-        x20 = f32x4.add(x20, f32x4.mul(v0, s)); x21 = f32x4.add(x21, f32x4.mul(v1, s));
+        x20 = madd(v0, s, x20); x21 = madd(v1, s, x21);
         s = v128.load32_splat(b, 12);
-        x30 = f32x4.add(x30, f32x4.mul(v0, s)); x31 = f32x4.add(x31, f32x4.mul(v1, s));
+        x30 = madd(v0, s, x30); x31 = madd(v1, s, x31);
         a += lda;
         b += ldb;
       }
@@ -295,9 +295,9 @@ export function f32_gemm_mvec_8x4__simd(
         const v0 = v128.load(a);
         const v1 = v128.load(a, 16);
         let s = v128.load32_splat(b);
-        x00 = f32x4.add(x00, f32x4.mul(v0, s)); x01 = f32x4.add(x01, f32x4.mul(v1, s));
+        x00 = madd(v0, s, x00); x01 = madd(v1, s, x01);
         s = v128.load32_splat(b, 4);
-        x10 = f32x4.add(x10, f32x4.mul(v0, s)); x11 = f32x4.add(x11, f32x4.mul(v1, s));
+        x10 = madd(v0, s, x10); x11 = madd(v1, s, x11);
         a += lda;
         b += ldb;
       }
@@ -316,8 +316,8 @@ export function f32_gemm_mvec_8x4__simd(
       const end = a0 + aEnd;
       while (a < end) {
         const s = v128.load32_splat(b);
-        x0 = f32x4.add(x0, f32x4.mul(v128.load(a), s));
-        x1 = f32x4.add(x1, f32x4.mul(v128.load(a, 16), s));
+        x0 = madd(v128.load(a), s, x0);
+        x1 = madd(v128.load(a, 16), s, x1);
         a += lda;
         b += ldb;
       }

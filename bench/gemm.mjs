@@ -1,6 +1,8 @@
 // GEMM: simdnet's kernels through the library's ABI (Runtime.backend.kernels,
-// buffers from its heap), TensorFlow.js matMul on its Wasm and CPU backends,
-// and the 4×8 micro-kernel yardstick, in GFLOP/s (2·M·N·K per product).
+// buffers from its heap) on the SIMD, scalar and pure-JS backends, and on the
+// optional relaxed-SIMD build when the runtime can run it; TensorFlow.js
+// matMul on its Wasm and CPU backends; and the 4×8 micro-kernel yardstick; in
+// GFLOP/s (2·M·N·K per product).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
@@ -144,7 +146,7 @@ export function benchGemm({ runtimes, yardstick, quick, rounds, targetMs, log })
       const slowOk = !quick || M * N * K <= 256 ** 3;
       const ops = {};
       for (const [name, rt] of Object.entries(runtimes)) {
-        if (name === 'wasm-simd' || slowOk) ops[name] = new Operands(rt, tA, tB, M, N, K, A, B);
+        if (name === 'wasm-simd' || name === 'wasm-relaxed' || slowOk) ops[name] = new Operands(rt, tA, tB, M, N, K, A, B);
       }
       const ref = reference(tA, tB, M, N, K, A, B);
       // the yardstick runs in every workload's rounds, so each ratio compares samples taken side by side

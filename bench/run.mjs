@@ -6,6 +6,7 @@
 //   --only=gemm,mlp,tiny,startup   run some sections only
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { benchGemm, loadYardstick } from './gemm.mjs';
 import { benchMlp } from './mlp.mjs';
@@ -42,6 +43,14 @@ const runtimes = {
   'wasm-scalar': await lib.init({ simd: false, setDefault: false }),
   js: await lib.init({ backend: 'js', setDefault: false }),
 };
+// the optional relaxed-SIMD build (FMA in the GEMM kernels), GEMM only: Node 20 needs a V8 flag for it
+let relaxed = null;
+if (existsSync(root('build/relaxed.wasm'))) {
+  const bytes = readFileSync(root('build/relaxed.wasm'));
+  if (!WebAssembly.validate(bytes)) setFlagsFromString('--experimental-wasm-relaxed-simd');
+  if (WebAssembly.validate(bytes)) relaxed = await lib.init({ bytes, setDefault: false });
+  else log('bench: this runtime cannot run build/relaxed.wasm; the relaxed-SIMD GEMM is left out');
+}
 const opts = { lib, runtimes, quick, rounds, targetMs, log };
 const results = [];
 const timed = async (name, fn) => {
@@ -50,7 +59,7 @@ const timed = async (name, fn) => {
   results.push(...(await fn()));
   log(`[${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s]`);
 };
-await timed('gemm', async () => benchGemm({ ...opts, yardstick: await loadYardstick() }));
+await timed('gemm', async () => benchGemm({ ...opts, runtimes: relaxed ? { ...runtimes, 'wasm-relaxed': relaxed } : runtimes, yardstick: await loadYardstick() }));
 await timed('mlp', () => benchMlp(opts));
 await timed('tiny', () => benchTiny(opts));
 await timed('startup', async () => [...benchColdStart(opts), ...(await benchBundle(opts))]);
@@ -117,7 +126,7 @@ function print() {
   const gemm = results.filter((r) => r.group === 'gemm');
   if (gemm.length) {
     out.push('', 'GEMM, GFLOP/s (op(A) M×K, op(B) K×N; square n or M×K×N). yardstick: a 4×8 f32x4 micro-kernel on L1-resident packed panels (KC=256), run in every workload\'s rounds. The two ratios are medians of per-round ratios (samples taken side by side)', '');
-    const names = ['wasm-simd', 'wasm-scalar', 'js', 'tfjs-wasm', 'tfjs-cpu', 'yardstick'];
+    const names = ['wasm-simd', 'wasm-relaxed', 'wasm-scalar', 'js', 'tfjs-wasm', 'tfjs-cpu', 'yardstick'].filter((n) => gemm.some((r) => r.contender === n));
     const rows = [];
     for (const w of [...new Set(gemm.map((r) => r.workload))]) {
       const simd = find('gemm', w, 'wasm-simd');

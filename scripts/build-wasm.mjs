@@ -1,8 +1,9 @@
-// Compiles assembly/ twice with asc (targets in asconfig.json): the SIMD build
-// and the scalar fallback, into build/.
+// Compiles assembly/ with asc (targets in asconfig.json) into build/: the SIMD
+// build, the scalar fallback, and an optional relaxed-SIMD build (GEMM with
+// f32x4.relaxed_madd) that the library does not load by default.
 import asc from 'assemblyscript/asc';
 
-for (const target of ['simd', 'scalar']) {
+for (const target of ['simd', 'scalar', 'relaxed']) {
   const { error, stderr } = await asc.main(['assembly/index.ts', '--config', 'asconfig.json', '--target', target]);
   if (error) {
     console.error(stderr.toString());

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/index.js';
 import { runtimeFor } from '../support/backends.js';
@@ -143,6 +145,35 @@ describe('f32 GEMM sweep: SIMD vs scalar vs JS vs float64', () => {
     }
     for (const N of [1023, 1024, 1025, 2049]) check(tA, tB, 5, N, 3, N % 2 === 1);
     check(tA, tB, 129, 1025, 257, true);
+  });
+
+  it('the optional relaxed-SIMD build (FMA) matches float64 within the same bound, every kernel and remainder', async () => {
+    // Node 20 runs relaxed SIMD behind a V8 flag; later versions ship it
+    const bytes = readFileSync(new URL('../../build/relaxed.wasm', import.meta.url));
+    if (!WebAssembly.validate(bytes)) setFlagsFromString('--experimental-wasm-relaxed-simd');
+    expect(WebAssembly.validate(bytes), 'this runtime validates build/relaxed.wasm').toBe(true);
+    const relaxed = new KernelMemory(await runtimeFor({ bytes }));
+    const cases: Array<[number, number, number, number, number]> = [];
+    for (const [tA, tB] of FORMS) {
+      for (let M = 1; M <= MVEC_M; M += 2) {
+        for (const N of [1, 2, 3, 5, 8, 10, 13, 19, 24, 27, 43]) for (const K of [5, 31, 67]) cases.push([tA, tB, M, N, K]);
+      }
+      cases.push([tA, tB, 129, 27, 257], [tA, tB, 9, 1025, 3]);
+    }
+    for (const [tA, tB, M, N, K] of cases) {
+      const accumulate = (M + N + K) % 3 === 0;
+      const A = values(M * K, M * 131 + K);
+      const B = values(K * N, N * 17 + K + 7);
+      const C0 = accumulate ? values(M * N, M + N) : null;
+      const { C, bound } = reference(tA, tB, M, N, K, A, B);
+      const r = run(relaxed, 'gemm', tA, tB, M, N, K, A, B, C0);
+      expect(r.guard.every((w) => w === CANARY), `canary ${M}×${N}×${K}`).toBe(true);
+      for (let i = 0; i < M * N; i++) {
+        const e = C[i]! + (C0 ? C0[i]! : 0);
+        const tol = bound[i]! + (C0 ? (K + 2) * 2 ** -23 * Math.abs(C0[i]!) + 2 ** -23 * Math.abs(e) : 0) + 1e-7;
+        if (!(Math.abs(r.out[i]! - e) <= tol)) expect.fail(`relaxed ${tA}${tB} ${M}×${N}×${K} [${i}]: ${r.out[i]}, float64 ${e}, bound ${tol}`);
+      }
+    }
   });
 
   it('K = 0 gives zeros (or leaves C when accumulating)', () => {
