@@ -134,7 +134,7 @@ function check(name, label, C, ref, N) {
 /**
  * Runs every GEMM workload. runtimes: { 'wasm-simd', 'wasm-scalar', js }.
  * Slow contenders (scalar Wasm, pure JS, TF.js CPU) run on every size in a
- * full run and up to 256 in a quick one.
+ * full run and up to 128³ multiply-adds in a quick one.
  */
 export function benchGemm({ runtimes, yardstick, quick, rounds, targetMs, log }) {
   const results = [];
@@ -143,7 +143,7 @@ export function benchGemm({ runtimes, yardstick, quick, rounds, targetMs, log })
       const workload = `${form} ${label}`;
       const A = values(M * K, M * 7 + K);
       const B = values(K * N, N * 13 + K + 1);
-      const slowOk = !quick || M * N * K <= 256 ** 3;
+      const slowOk = !quick || M * N * K <= 128 ** 3;
       const ops = {};
       for (const [name, rt] of Object.entries(runtimes)) {
         if (name === 'wasm-simd' || name === 'wasm-relaxed' || slowOk) ops[name] = new Operands(rt, tA, tB, M, N, K, A, B);
@@ -152,8 +152,7 @@ export function benchGemm({ runtimes, yardstick, quick, rounds, targetMs, log })
       // the yardstick runs in every workload's rounds, so each ratio compares samples taken side by side
       const contenders = [{ name: 'yardstick', run: yardstick.run }, ...Object.entries(ops).map(([name, op]) => ({ name, run: (reps) => op.run(reps) }))];
       const tfs = {};
-      // TF.js CPU is as slow as pure JS: a quick run times it only up to 128³
-      for (const backend of !quick || M * N * K <= 128 ** 3 ? ['wasm', 'cpu'] : ['wasm']) {
+      for (const backend of slowOk ? ['wasm', 'cpu'] : ['wasm']) {
         withTf(backend, () => {
           const a = tf.tensor2d(A, tA ? [K, M] : [M, K]);
           const b = tf.tensor2d(B, tB ? [N, K] : [K, N]);

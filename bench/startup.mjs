@@ -29,7 +29,7 @@ export function benchColdStart({ quick, log }) {
   if (!(Math.abs(Number(check) - 0.56539) <= 5e-6)) throw new Error(`bench: cold start: the first prediction printed ${check}, expected 0.56539`);
   spawnMs('');
   const full = [], empty = [];
-  const n = quick ? 15 : 40;
+  const n = quick ? 12 : 40;
   for (let r = 0; r < n; r++) {
     // alternate which goes first
     if (r % 2) { empty.push(spawnMs('').ms); full.push(spawnMs(first).ms); }
