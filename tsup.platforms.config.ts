@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { Plugin } from 'esbuild';
 import { build, type Options } from 'tsup';
 
@@ -52,10 +51,6 @@ const platforms: Options[] = [
     platform: 'browser',
     noExternal: ['csv-parse'],
     esbuildPlugins: [swap('browser', ['load-csv']), csvParseBrowser],
-    onSuccess: async () => {
-      // the types of `import wasm from 'simdnet/simd.wasm'` where the platform compiles it (Workers, Vercel Edge)
-      writeFileSync('dist/wasm.d.ts', 'declare const module: WebAssembly.Module;\nexport default module;\n');
-    },
   },
 ];
 
