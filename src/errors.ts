@@ -14,8 +14,18 @@ export interface SimdnetErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * The kinds an error belongs to, stored on it under a registry symbol. Each
+ * entry point (simdnet, simdnet/csv; ESM and CJS) bundles its own copy of
+ * these classes, so plain prototype checks would make `instanceof` fail
+ * across copies; matching on kinds makes it hold across all of them.
+ */
+const KINDS = Symbol.for('simdnet.error.kinds');
+
 /** Base class of every error simdnet throws deliberately. */
 export class SimdnetError extends Error {
+  /** The kind `instanceof` matches on; every subclass sets its own. */
+  static readonly kind: string = 'SimdnetError';
   /** The class name, kept as a string so it survives minification and structured cloning. */
   override name = 'SimdnetError';
 
@@ -25,41 +35,59 @@ export class SimdnetError extends Error {
    */
   constructor(message: string, options?: SimdnetErrorOptions) {
     super(message, options);
+    const kinds: string[] = [];
+    for (let c: unknown = new.target; typeof c === 'function' && c !== Error; c = Object.getPrototypeOf(c)) {
+      if (Object.prototype.hasOwnProperty.call(c, 'kind')) kinds.push((c as typeof SimdnetError).kind);
+    }
+    Object.defineProperty(this, KINDS, { value: kinds });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (value === null || typeof value !== 'object') return false;
+    const kinds = (value as { [KINDS]?: unknown })[KINDS];
+    return Array.isArray(kinds) && kinds.includes(this.kind);
   }
 }
 
 /** An array, matrix or table has the wrong size or layout (ragged rows, row counts that differ, wrong width). */
 export class ShapeError extends SimdnetError {
+  static override readonly kind: string = 'ShapeError';
   override name = 'ShapeError';
 }
 
 /** A value is not acceptable: NaN or ±Infinity, a label outside the valid range, a bad option. */
 export class ValueError extends SimdnetError {
+  static override readonly kind: string = 'ValueError';
   override name = 'ValueError';
 }
 
 /** A table or file is unusable: missing or non-numeric cells, no rows, a class too small to split. */
 export class DataError extends SimdnetError {
+  static override readonly kind: string = 'DataError';
   override name = 'DataError';
 }
 
 /** An object was used in a state that does not allow it: before `init()`, after `dispose()`, a second concurrent `fit`. */
 export class StateError extends SimdnetError {
+  static override readonly kind: string = 'StateError';
   override name = 'StateError';
 }
 
 /** Linear memory cannot hold what was asked for: names the bytes needed and the limit. */
 export class MemoryError extends SimdnetError {
+  static override readonly kind: string = 'MemoryError';
   override name = 'MemoryError';
 }
 
 /** The kernels could not be loaded or instantiated. */
 export class InitError extends SimdnetError {
+  static override readonly kind: string = 'InitError';
   override name = 'InitError';
 }
 
 /** Training stopped: the loss or a gradient became non-finite. Says where. */
 export class TrainingError extends SimdnetError {
+  static override readonly kind: string = 'TrainingError';
   override name = 'TrainingError';
   /** 1-based epoch and batch of the step that failed. */
   readonly epoch: number;
