@@ -206,12 +206,12 @@ export class Trainer {
     return new FitRun(this, xs.data, ys, xs.rows, epochs, val, early, options);
   }
 
-  /** @internal one optimizer step on the batch already in the plan's X/Y; returns the kernel's status value. */
-  step(rows: number): number {
+  /** @internal one optimizer step on `rows` rows at byte pointers X and Y; returns the kernel's status value. */
+  step(rows: number, X: number, Y: number): number {
     const plan = this.network.plan;
     const o = this.optimizer;
     const value = this.network.runtime.backend.kernels.train_step(
-      plan.table, plan.layers.length, plan.X, plan.Y, rows, Loss[this.loss],
+      plan.table, plan.layers.length, X, Y, rows, Loss[this.loss],
       o.code, o.lr, o.beta1, o.beta2, o.eps, this.steps + 1, plan.scratch,
     );
     if (value === value && value !== -Infinity) this.steps++;
@@ -243,6 +243,8 @@ class FitRun {
   };
   private readonly order: Uint32Array;
   private readonly batch: number;
+  private readonly dataX: number;
+  private readonly dataY: number;
   /** Heap block with the weights at the start of the current epoch: restored if an update overflows. */
   private readonly epochStart: number;
   /** Heap block with the best epoch's weights (early stopping with restoreBest). */
@@ -253,8 +255,8 @@ class FitRun {
 
   constructor(
     private readonly trainer: Trainer,
-    private readonly x: Float32Array,
-    private readonly y: Float32Array,
+    x: Float32Array,
+    y: Float32Array,
     private readonly rows: number,
     private readonly epochs: number,
     private readonly val: { x: Float32Array; y: Float32Array; rows: number } | null,
@@ -268,14 +270,26 @@ class FitRun {
     plan.setWeightDecay(trainer.weightDecay);
     this.order = new Uint32Array(rows);
     for (let i = 0; i < rows; i++) this.order[i] = i;
+    const heap = net.runtime.heap;
     const region = plan.paramRegion.end - plan.paramRegion.start;
-    this.epochStart = net.runtime.heap.alloc(region, 'a snapshot of the weights');
+    const blocks: number[] = [];
     try {
-      this.best = this.early?.restoreBest ? net.runtime.heap.alloc(region, 'a snapshot of the best weights') : 0;
+      // The training rows live in linear memory for the whole fit: an
+      // unshuffled batch is used where it lies, a shuffled one gathered with memmoves.
+      this.dataX = heap.alloc(rows * net.inputs * 4, `the ${rows} training rows`);
+      blocks.push(this.dataX);
+      this.dataY = heap.alloc(rows * net.outputs * 4, `the ${rows} training targets`);
+      blocks.push(this.dataY);
+      this.epochStart = heap.alloc(region, 'a snapshot of the weights');
+      blocks.push(this.epochStart);
+      this.best = this.early?.restoreBest ? heap.alloc(region, 'a snapshot of the best weights') : 0;
     } catch (e) {
-      net.runtime.heap.release(this.epochStart);
+      for (const b of blocks) heap.release(b);
       throw e;
     }
+    const f32 = heap.f32();
+    f32.set(x, this.dataX >>> 2);
+    f32.set(y, this.dataY >>> 2);
     net.training = true;
   }
 
@@ -297,11 +311,17 @@ class FitRun {
       if (options.signal?.aborted) return this.stop('aborted');
       const start = b * this.batch;
       const n = Math.min(this.batch, this.rows - start);
-      // views are taken after the last allocation and stay valid for the whole step
-      const f32 = heap.f32();
-      gatherRows(this.x, this.order, start, n, inputs, f32, plan.X >>> 2);
-      gatherRows(this.y, this.order, start, n, outputs, f32, plan.Y >>> 2);
-      const value = trainer.step(n);
+      let X = this.dataX + start * inputs * 4;
+      let Y = this.dataY + start * outputs * 4;
+      if (trainer.shuffle) {
+        // views are taken after the last allocation and stay valid for the whole step
+        const f32 = heap.f32();
+        gatherRows(f32, this.dataX >>> 2, this.order, start, n, inputs, plan.X >>> 2);
+        gatherRows(f32, this.dataY >>> 2, this.order, start, n, outputs, plan.Y >>> 2);
+        X = plan.X;
+        Y = plan.Y;
+      }
+      const value = trainer.step(n, X, Y);
       if (value !== value) {
         throw new TrainingError(
           `fit: the loss or a gradient is not finite at epoch ${epoch}, batch ${b + 1}; that step was not applied, so the weights are those after the last finite step (try a smaller learning rate)`,
@@ -363,21 +383,32 @@ class FitRun {
 
   release(): void {
     const heap = this.trainer.network.runtime.heap;
+    heap.release(this.dataX);
+    heap.release(this.dataY);
     heap.release(this.epochStart);
     if (this.best) heap.release(this.best);
     this.trainer.network.training = false;
   }
 }
 
-// A plain loop rather than set(subarray(...)): no view objects per step.
+// Rows `order[start..start+n)` of the matrix at float index `src` to `dst`,
+// both in the heap view `f32`: memmove per row when rows are wide, a plain
+// loop when they are narrow (where the call would cost more than the copy).
+// Neither allocates.
 function gatherRows(
-  src: Float32Array, order: Uint32Array, start: number, n: number, cols: number,
-  dst: Float32Array, dstIndex: number,
+  f32: Float32Array, src: number, order: Uint32Array, start: number, n: number, cols: number, dst: number,
 ): void {
+  if (cols >= 16) {
+    for (let i = 0; i < n; i++) {
+      const s = src + order[start + i]! * cols;
+      f32.copyWithin(dst + i * cols, s, s + cols);
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
-    const s = order[start + i]! * cols;
-    const d = dstIndex + i * cols;
-    for (let c = 0; c < cols; c++) dst[d + c] = src[s + c]!;
+    const s = src + order[start + i]! * cols;
+    const d = dst + i * cols;
+    for (let c = 0; c < cols; c++) f32[d + c] = f32[s + c]!;
   }
 }
 
