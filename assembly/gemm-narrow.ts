@@ -2,17 +2,23 @@
 // 10-class output layer), SIMD build only. Vectors run along a dimension that
 // has no padding waste instead of along N:
 // - A not transposed (forward pass, input gradients): along k, as dot
-//   products of rows of A with rows of Bᵀ (B packed as Bᵀ when it is not
-//   transposed already), summed in the dot order of gemm.ts. 2×4 tiles of C,
-//   whose row of four sums reduces into one f32x4 (one store); the last N mod 4
-//   columns in 4×2 and 4×1 tiles.
+//   products of rows of A with columns of op(B) (packed so that k runs along
+//   the lanes), summed in the dot order of gemm.ts. 2×4 tiles of C, whose row
+//   of four sums reduces into one f32x4 (one store); the last N mod 4 columns
+//   in 4×2 and 4×1 tiles.
 // - A transposed, B not (weight gradients): along M, 8×4 tiles of C whose
 //   columns are two f32x4 each, k ascending; stored through 4×4 transposes.
 
 import { madd, transpose4 } from './gemm-4x8';
 
+// Scratch of the dot route: op(B)'s columns in groups of four, k-chunks of four
+// interleaved (see packQuads), then, when B is not transposed, the last N mod 4
+// columns as rows of Bᵀ.
 export function f32_gemm_dot_scratch_bytes(transB: i32, N: i32, K: i32): usize {
-  return transB != 0 ? 0 : ((<usize>N * <usize>K << 2) + 15) & ~15;
+  const N4 = <usize>(N & ~3);
+  let floats = N4 * <usize>(K & ~3);
+  if (transB == 0) floats += <usize>(N & 3) * <usize>K;
+  return ((floats << 2) + 15) & ~15;
 }
 
 // [Σa, Σb, Σc, Σd], each lane sum as (x0 + x2) + (x1 + x3).
@@ -32,54 +38,58 @@ function hsum1(x: v128): f32 {
   return f32x4.extract_lane(w, 0) + f32x4.extract_lane(w, 1);
 }
 
-// Adds the last K mod 4 products (k ascending) and stores, adding C when accumulating.
+// Adds the last K mod 4 products (k ascending; b(k) at b + k·bk) and stores,
+// adding C when accumulating.
 // @ts-ignore: decorator
 @inline
-function finish(s: f32, a: usize, b: usize, K4: i32, K: i32, c: usize, accumulate: i32): void {
-  for (let k = K4; k < K; k++) s += load<f32>(a + (<usize>k << 2)) * load<f32>(b + (<usize>k << 2));
+function finish(s: f32, a: usize, b: usize, bk: usize, K4: i32, K: i32, c: usize, accumulate: i32): void {
+  for (let k = K4; k < K; k++) s += load<f32>(a + (<usize>k << 2)) * load<f32>(b + <usize>k * bk);
   store<f32>(c, accumulate != 0 ? load<f32>(c) + s : s);
 }
 
-// Bt[j][k] = B[k][j]: 4×4 blocks through registers, the edges one by one.
-function transposeInto(K: i32, N: i32, B: usize, Bt: usize): void {
-  const ldt: usize = <usize>K << 2;
-  const ldb: usize = <usize>N << 2;
-  const N4 = N & ~3;
-  let k = 0;
-  for (; k + 4 <= K; k += 4) {
-    const s = B + <usize>k * ldb;
-    const d = Bt + (<usize>k << 2);
-    for (let j = 0; j < N4; j += 4) {
-      const o = <usize>j << 2;
-      transpose4(v128.load(s + o), v128.load(s + ldb + o), v128.load(s + 2 * ldb + o), v128.load(s + 3 * ldb + o), d + <usize>j * ldt, ldt);
-    }
-    for (let j = N4; j < N; j++) {
-      const o = <usize>j << 2;
-      const t = d + <usize>j * ldt;
-      store<f32>(t, load<f32>(s + o));
-      store<f32>(t, load<f32>(s + ldb + o), 4);
-      store<f32>(t, load<f32>(s + 2 * ldb + o), 8);
-      store<f32>(t, load<f32>(s + 3 * ldb + o), 12);
-    }
-  }
-  for (; k < K; k++) {
-    const s = B + <usize>k * ldb;
-    const d = Bt + (<usize>k << 2);
-    for (let j = 0; j < N; j++) store<f32>(d + <usize>j * ldt, load<f32>(s + (<usize>j << 2)));
-  }
-}
-
-// Adds the last K mod 4 products of four outputs in a row and stores them.
+// Adds the last K mod 4 products of four outputs in a row (columns bj apart) and stores them.
 // @ts-ignore: decorator
 @inline
-function finishRow4(s: v128, a: usize, b: usize, ld: usize, K4: i32, K: i32, c: usize, accumulate: i32): void {
+function finishRow4(s: v128, a: usize, b: usize, bj: usize, bk: usize, K4: i32, K: i32, c: usize, accumulate: i32): void {
   if (K4 == K) {
     v128.store(c, accumulate != 0 ? f32x4.add(v128.load(c), s) : s);
   } else {
-    finish(f32x4.extract_lane(s, 0), a, b, K4, K, c, accumulate);
-    finish(f32x4.extract_lane(s, 1), a, b + ld, K4, K, c + 4, accumulate);
-    finish(f32x4.extract_lane(s, 2), a, b + 2 * ld, K4, K, c + 8, accumulate);
-    finish(f32x4.extract_lane(s, 3), a, b + 3 * ld, K4, K, c + 12, accumulate);
+    finish(f32x4.extract_lane(s, 0), a, b, bk, K4, K, c, accumulate);
+    finish(f32x4.extract_lane(s, 1), a, b + bj, bk, K4, K, c + 4, accumulate);
+    finish(f32x4.extract_lane(s, 2), a, b + 2 * bj, bk, K4, K, c + 8, accumulate);
+    finish(f32x4.extract_lane(s, 3), a, b + 3 * bj, bk, K4, K, c + 12, accumulate);
+  }
+}
+
+// Bq[j/4][k/4][c] = [op(B)(k, j+c), op(B)(k+1, j+c), op(B)(k+2, j+c), op(B)(k+3, j+c)]
+// for j < N&~3, k < K&~3: the four B vectors one step of a 2×4 tile reads sit
+// in 64 consecutive bytes, addressed by immediate offsets from one pointer.
+function packQuads(transB: i32, N: i32, K: i32, B: usize, Bq: usize): void {
+  const N4 = N & ~3;
+  const K4 = K & ~3;
+  if (transB == 0) {
+    const ldb: usize = <usize>N << 2;
+    for (let j = 0; j < N4; j += 4) {
+      const dst = Bq + (<usize>j * <usize>K4 << 2);
+      for (let k = 0; k < K4; k += 4) {
+        const s = B + <usize>k * ldb + (<usize>j << 2);
+        transpose4(v128.load(s), v128.load(s + ldb), v128.load(s + 2 * ldb), v128.load(s + 3 * ldb), dst + (<usize>k << 4), 16);
+      }
+    }
+  } else {
+    const ldb: usize = <usize>K << 2;
+    for (let j = 0; j < N4; j += 4) {
+      const dst = Bq + (<usize>j * <usize>K4 << 2);
+      const s = B + <usize>j * ldb;
+      for (let k = 0; k < K4; k += 4) {
+        const o = <usize>k << 2;
+        const d = dst + (<usize>k << 4);
+        v128.store(d, v128.load(s + o));
+        v128.store(d, v128.load(s + ldb + o), 16);
+        v128.store(d, v128.load(s + 2 * ldb + o), 32);
+        v128.store(d, v128.load(s + 3 * ldb + o), 48);
+      }
+    }
   }
 }
 
@@ -87,72 +97,94 @@ export function f32_gemm_dot_2x4__simd(
   transB: i32, M: i32, N: i32, K: i32,
   A: usize, B: usize, C: usize, accumulate: i32, scratch: usize,
 ): void {
-  let Bt = B;
-  if (transB == 0) {
-    transposeInto(K, N, B, scratch);
-    Bt = scratch;
-  }
-  const ld: usize = <usize>K << 2; // rows of A and of Bt
-  const ldc: usize = <usize>N << 2;
-  const K4 = K & ~3;
-  const end: usize = <usize>K4 << 2;
-  // 2×4 tiles: the four sums of a row of C reduce into one f32x4, stored whole
   const N4 = N & ~3;
+  const K4 = K & ~3;
+  const lda: usize = <usize>K << 2;
+  const ldc: usize = <usize>N << 2;
+  const end: usize = <usize>K4 << 2;
+  // op(B)(k, j) at B + k·bk + j·bj, for the K mod 4 tails
+  const bk: usize = transB != 0 ? 4 : <usize>N << 2;
+  const bj: usize = transB != 0 ? <usize>K << 2 : 4;
+  const Bq = scratch;
+  packQuads(transB, N, K, B, Bq);
+  // 2×4 tiles: the four sums of a row of C reduce into one f32x4, stored whole
   let i = 0;
   for (; i + 2 <= M; i += 2) {
-    const a0 = A + <usize>i * ld;
-    const a1 = a0 + ld;
+    const a0 = A + <usize>i * lda;
+    const a1 = a0 + lda;
     const c0 = C + <usize>i * ldc;
     for (let j = 0; j < N4; j += 4) {
-      const b0 = Bt + <usize>j * ld;
-      const b1 = b0 + ld, b2 = b1 + ld, b3 = b2 + ld;
       let x00 = f32x4.splat(0), x01 = f32x4.splat(0), x02 = f32x4.splat(0), x03 = f32x4.splat(0);
       let x10 = f32x4.splat(0), x11 = f32x4.splat(0), x12 = f32x4.splat(0), x13 = f32x4.splat(0);
-      for (let o: usize = 0; o < end; o += 16) {
-        const u = v128.load(a0 + o);
-        const v = v128.load(a1 + o);
-        let b = v128.load(b0 + o);
-        x00 = madd(u, b, x00); x10 = madd(v, b, x10);
-        b = v128.load(b1 + o);
-        x01 = madd(u, b, x01); x11 = madd(v, b, x11);
-        b = v128.load(b2 + o);
-        x02 = madd(u, b, x02); x12 = madd(v, b, x12);
-        b = v128.load(b3 + o);
-        x03 = madd(u, b, x03); x13 = madd(v, b, x13);
+      let p = a0;
+      let q = a1;
+      let b = Bq + (<usize>j * <usize>K4 << 2);
+      const stop = a0 + end;
+      while (p < stop) {
+        const u = v128.load(p);
+        const v = v128.load(q);
+        let w = v128.load(b);
+        x00 = madd(u, w, x00); x10 = madd(v, w, x10);
+        w = v128.load(b, 16);
+        x01 = madd(u, w, x01); x11 = madd(v, w, x11);
+        w = v128.load(b, 32);
+        x02 = madd(u, w, x02); x12 = madd(v, w, x12);
+        w = v128.load(b, 48);
+        x03 = madd(u, w, x03); x13 = madd(v, w, x13);
+        p += 16;
+        q += 16;
+        b += 64;
       }
       const c = c0 + (<usize>j << 2);
-      finishRow4(hsum4(x00, x01, x02, x03), a0, b0, ld, K4, K, c, accumulate);
-      finishRow4(hsum4(x10, x11, x12, x13), a1, b0, ld, K4, K, c + ldc, accumulate);
+      const bc = B + <usize>j * bj;
+      finishRow4(hsum4(x00, x01, x02, x03), a0, bc, bj, bk, K4, K, c, accumulate);
+      finishRow4(hsum4(x10, x11, x12, x13), a1, bc, bj, bk, K4, K, c + ldc, accumulate);
     }
   }
   if (i < M) {
-    const a0 = A + <usize>i * ld;
+    const a0 = A + <usize>i * lda;
     const c0 = C + <usize>i * ldc;
     for (let j = 0; j < N4; j += 4) {
-      const b0 = Bt + <usize>j * ld;
-      const b1 = b0 + ld, b2 = b1 + ld, b3 = b2 + ld;
       let x0 = f32x4.splat(0), x1 = f32x4.splat(0), x2 = f32x4.splat(0), x3 = f32x4.splat(0);
-      for (let o: usize = 0; o < end; o += 16) {
-        const u = v128.load(a0 + o);
-        x0 = madd(u, v128.load(b0 + o), x0);
-        x1 = madd(u, v128.load(b1 + o), x1);
-        x2 = madd(u, v128.load(b2 + o), x2);
-        x3 = madd(u, v128.load(b3 + o), x3);
+      let p = a0;
+      let b = Bq + (<usize>j * <usize>K4 << 2);
+      const stop = a0 + end;
+      while (p < stop) {
+        const u = v128.load(p);
+        x0 = madd(u, v128.load(b), x0);
+        x1 = madd(u, v128.load(b, 16), x1);
+        x2 = madd(u, v128.load(b, 32), x2);
+        x3 = madd(u, v128.load(b, 48), x3);
+        p += 16;
+        b += 64;
       }
-      finishRow4(hsum4(x0, x1, x2, x3), a0, b0, ld, K4, K, c0 + (<usize>j << 2), accumulate);
+      finishRow4(hsum4(x0, x1, x2, x3), a0, B + <usize>j * bj, bj, bk, K4, K, c0 + (<usize>j << 2), accumulate);
     }
   }
   if (N4 == N) return;
-  // the last N mod 4 columns: 4×2 tiles (four rows of one column reduce together), then 4×1
+  // The last N mod 4 columns, as rows of Bᵀ (B itself when transposed, else a
+  // copy after the quads): 4×2 tiles (four rows of one column reduce together),
+  // then 4×1, then single rows.
+  let Bt = B;
+  let t0 = 0; // the column of Bt's first row
+  if (transB == 0) {
+    Bt = Bq + (<usize>N4 * <usize>K4 << 2);
+    t0 = N4;
+    const ldb: usize = <usize>N << 2;
+    for (let j = N4; j < N; j++) {
+      const d = Bt + <usize>(j - N4) * lda;
+      for (let k = 0; k < K; k++) store<f32>(d + (<usize>k << 2), load<f32>(B + <usize>k * ldb + (<usize>j << 2)));
+    }
+  }
   i = 0;
   for (; i + 4 <= M; i += 4) {
-    const a0 = A + <usize>i * ld;
-    const a1 = a0 + ld, a2 = a1 + ld, a3 = a2 + ld;
+    const a0 = A + <usize>i * lda;
+    const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
     const c0 = C + <usize>i * ldc;
     let j = N4;
     for (; j + 2 <= N; j += 2) {
-      const b0 = Bt + <usize>j * ld;
-      const b1 = b0 + ld;
+      const b0 = Bt + <usize>(j - t0) * lda;
+      const b1 = b0 + lda;
       let x00 = f32x4.splat(0), x01 = f32x4.splat(0);
       let x10 = f32x4.splat(0), x11 = f32x4.splat(0);
       let x20 = f32x4.splat(0), x21 = f32x4.splat(0);
@@ -172,17 +204,17 @@ export function f32_gemm_dot_2x4__simd(
       const s0 = hsum4(x00, x10, x20, x30);
       const s1 = hsum4(x01, x11, x21, x31);
       const c = c0 + (<usize>j << 2);
-      finish(f32x4.extract_lane(s0, 0), a0, b0, K4, K, c, accumulate);
-      finish(f32x4.extract_lane(s1, 0), a0, b1, K4, K, c + 4, accumulate);
-      finish(f32x4.extract_lane(s0, 1), a1, b0, K4, K, c + ldc, accumulate);
-      finish(f32x4.extract_lane(s1, 1), a1, b1, K4, K, c + ldc + 4, accumulate);
-      finish(f32x4.extract_lane(s0, 2), a2, b0, K4, K, c + 2 * ldc, accumulate);
-      finish(f32x4.extract_lane(s1, 2), a2, b1, K4, K, c + 2 * ldc + 4, accumulate);
-      finish(f32x4.extract_lane(s0, 3), a3, b0, K4, K, c + 3 * ldc, accumulate);
-      finish(f32x4.extract_lane(s1, 3), a3, b1, K4, K, c + 3 * ldc + 4, accumulate);
+      finish(f32x4.extract_lane(s0, 0), a0, b0, 4, K4, K, c, accumulate);
+      finish(f32x4.extract_lane(s1, 0), a0, b1, 4, K4, K, c + 4, accumulate);
+      finish(f32x4.extract_lane(s0, 1), a1, b0, 4, K4, K, c + ldc, accumulate);
+      finish(f32x4.extract_lane(s1, 1), a1, b1, 4, K4, K, c + ldc + 4, accumulate);
+      finish(f32x4.extract_lane(s0, 2), a2, b0, 4, K4, K, c + 2 * ldc, accumulate);
+      finish(f32x4.extract_lane(s1, 2), a2, b1, 4, K4, K, c + 2 * ldc + 4, accumulate);
+      finish(f32x4.extract_lane(s0, 3), a3, b0, 4, K4, K, c + 3 * ldc, accumulate);
+      finish(f32x4.extract_lane(s1, 3), a3, b1, 4, K4, K, c + 3 * ldc + 4, accumulate);
     }
     if (j < N) {
-      const b0 = Bt + <usize>j * ld;
+      const b0 = Bt + <usize>(j - t0) * lda;
       let x0 = f32x4.splat(0), x1 = f32x4.splat(0), x2 = f32x4.splat(0), x3 = f32x4.splat(0);
       for (let o: usize = 0; o < end; o += 16) {
         const v0 = v128.load(b0 + o);
@@ -193,20 +225,20 @@ export function f32_gemm_dot_2x4__simd(
       }
       const s = hsum4(x0, x1, x2, x3);
       const c = c0 + (<usize>j << 2);
-      finish(f32x4.extract_lane(s, 0), a0, b0, K4, K, c, accumulate);
-      finish(f32x4.extract_lane(s, 1), a1, b0, K4, K, c + ldc, accumulate);
-      finish(f32x4.extract_lane(s, 2), a2, b0, K4, K, c + 2 * ldc, accumulate);
-      finish(f32x4.extract_lane(s, 3), a3, b0, K4, K, c + 3 * ldc, accumulate);
+      finish(f32x4.extract_lane(s, 0), a0, b0, 4, K4, K, c, accumulate);
+      finish(f32x4.extract_lane(s, 1), a1, b0, 4, K4, K, c + ldc, accumulate);
+      finish(f32x4.extract_lane(s, 2), a2, b0, 4, K4, K, c + 2 * ldc, accumulate);
+      finish(f32x4.extract_lane(s, 3), a3, b0, 4, K4, K, c + 3 * ldc, accumulate);
     }
   }
   for (; i < M; i++) {
-    const a0 = A + <usize>i * ld;
+    const a0 = A + <usize>i * lda;
     const c0 = C + <usize>i * ldc;
     for (let j = N4; j < N; j++) {
-      const b0 = Bt + <usize>j * ld;
+      const b0 = Bt + <usize>(j - t0) * lda;
       let x = f32x4.splat(0);
       for (let o: usize = 0; o < end; o += 16) x = madd(v128.load(a0 + o), v128.load(b0 + o), x);
-      finish(hsum1(x), a0, b0, K4, K, c0 + (<usize>j << 2), accumulate);
+      finish(hsum1(x), a0, b0, 4, K4, K, c0 + (<usize>j << 2), accumulate);
     }
   }
 }
