@@ -19,7 +19,7 @@ function isNested(x: unknown): x is ArrayLike<ArrayLike<number>> {
  * is finite. The copy means later mutation of the caller's array cannot
  * change anything.
  */
-export function toMatrix(x: MatrixInput, cols: number, name: string, what: string): Matrix {
+export function toMatrix(x: MatrixInput, cols: number, name: string, what: string, copy = true): Matrix {
   if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<unknown>).length !== 'number') {
     throw new ShapeError(`${name}: expected an array of numbers or of rows, got ${describe(x)}`);
   }
@@ -47,7 +47,8 @@ export function toMatrix(x: MatrixInput, cols: number, name: string, what: strin
       );
     }
     rows = flat.length / cols;
-    if (flat instanceof Float32Array) data = flat.slice();
+    // copy = false: the caller copies the rows elsewhere before returning (fit copies them into linear memory)
+    if (flat instanceof Float32Array) data = copy ? flat.slice() : flat;
     else {
       data = new Float32Array(flat.length);
       for (let i = 0; i < flat.length; i++) data[i] = numberAt(flat, i, name, -1);

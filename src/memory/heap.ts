@@ -49,10 +49,11 @@ export class Heap {
   }
 
   /**
-   * Allocates `bytes` (rounded up to 16), zero-filled. Throws a MemoryError
-   * naming the bytes needed and the limit, before growing, when it cannot fit.
+   * Allocates `bytes` (rounded up to 16), zero-filled unless `zero` is false
+   * (for blocks the caller overwrites at once). Throws a MemoryError naming
+   * the bytes needed and the limit, before growing, when it cannot fit.
    */
-  alloc(bytes: number, what: string): number {
+  alloc(bytes: number, what: string, zero = true): number {
     const size = Math.max(ALIGN, alignUp(bytes));
     for (let i = 0; i < this.free.length; i++) {
       const b = this.free[i]!;
@@ -64,7 +65,7 @@ export class Heap {
           b.bytes -= size;
         }
         this.live.set(ptr, size);
-        this.f32().fill(0, ptr >>> 2, (ptr + size) >>> 2);
+        if (zero) this.f32().fill(0, ptr >>> 2, (ptr + size) >>> 2);
         return ptr;
       }
     }
@@ -73,7 +74,8 @@ export class Heap {
     this.ensure(end, size, what);
     this.top = end;
     this.live.set(ptr, size);
-    this.f32().fill(0, ptr >>> 2, end >>> 2);
+    // fresh pages from a grow are already zero, but the bump region may hold released blocks' bytes
+    if (zero) this.f32().fill(0, ptr >>> 2, end >>> 2);
     return ptr;
   }
 

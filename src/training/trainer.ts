@@ -185,7 +185,8 @@ export class Trainer {
     if (net.training) throw new StateError('fit: this network is already being trained; wait for that fit to return');
     if (options === null || typeof options !== 'object') throw new ValueError(`fit: expected an options object, got ${describe(options)}`);
     const epochs = options.epochs === undefined ? 10 : checkPositiveInt(options.epochs, 'epochs');
-    const xs = net.prepareInputs(x, 'x');
+    // no defensive copy: FitRun copies the rows into linear memory before fit returns or awaits
+    const xs = net.prepareInputs(x, 'x', false);
     const ys = net.prepareTargets(y, xs.rows, this.loss);
     let val: { x: Float32Array; y: Float32Array; rows: number } | null = null;
     if (options.validation !== undefined) {
@@ -276,9 +277,9 @@ class FitRun {
     try {
       // The training rows live in linear memory for the whole fit: an
       // unshuffled batch is used where it lies, a shuffled one gathered with memmoves.
-      this.dataX = heap.alloc(rows * net.inputs * 4, `the ${rows} training rows`);
+      this.dataX = heap.alloc(rows * net.inputs * 4, `the ${rows} training rows`, false);
       blocks.push(this.dataX);
-      this.dataY = heap.alloc(rows * net.outputs * 4, `the ${rows} training targets`);
+      this.dataY = heap.alloc(rows * net.outputs * 4, `the ${rows} training targets`, false);
       blocks.push(this.dataY);
       this.epochStart = heap.alloc(region, 'a snapshot of the weights');
       blocks.push(this.epochStart);
