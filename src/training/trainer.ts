@@ -281,9 +281,9 @@ class FitRun {
       blocks.push(this.dataX);
       this.dataY = heap.alloc(rows * net.outputs * 4, `the ${rows} training targets`, false);
       blocks.push(this.dataY);
-      this.epochStart = heap.alloc(region, 'a snapshot of the weights');
+      this.epochStart = heap.alloc(region, 'a snapshot of the weights', false);
       blocks.push(this.epochStart);
-      this.best = this.early?.restoreBest ? heap.alloc(region, 'a snapshot of the best weights') : 0;
+      this.best = this.early?.restoreBest ? heap.alloc(region, 'a snapshot of the best weights', false) : 0;
     } catch (e) {
       for (const b of blocks) heap.release(b);
       throw e;
