@@ -15,6 +15,8 @@ export default defineConfig({
   dts: { entry: { index: 'src/index.ts', csv: 'src/csv.ts' } },
   define: { __SIMDNET_VERSION__: JSON.stringify(version) },
   sourcemap: true,
+  // a third less to parse at start-up (cold start is a budget); the source maps keep stack traces readable
+  minify: true,
   clean: true,
   target: 'es2022',
   splitting: false,

@@ -34,6 +34,7 @@ const csvParseBrowser: Plugin = {
 const common: Options = {
   format: ['esm'],
   sourcemap: true,
+  minify: true,
   target: 'es2022',
   splitting: false,
   clean: false,
