@@ -3,7 +3,7 @@
 // checked for correctness. Needs a build: `npm run build && npm run bench`.
 //   --quick   fewer rounds and shorter samples; the slow contenders (scalar, pure JS, TF.js CPU) time GEMMs up to 128³ only (< 1 min)
 //   --json    machine-readable results on stdout (progress goes to stderr)
-//   --only=gemm,mlp,tiny,startup   run some sections only
+//   --only=gemm,mlp,tiny,denormal,startup   run some sections only
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { setFlagsFromString } from 'node:v8';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { benchGemm, loadYardstick } from './gemm.mjs';
 import { benchMlp } from './mlp.mjs';
 import { benchTiny } from './tiny.mjs';
+import { benchDenormal } from './denormal.mjs';
 import { benchBundle, benchColdStart } from './startup.mjs';
 import { loadTf } from './tfjs.mjs';
 
@@ -62,6 +63,7 @@ const timed = async (name, fn) => {
 await timed('gemm', async () => benchGemm({ ...opts, runtimes: relaxed ? { ...runtimes, 'wasm-relaxed': relaxed } : runtimes, yardstick: await loadYardstick() }));
 await timed('mlp', () => benchMlp(opts));
 await timed('tiny', () => benchTiny(opts));
+await timed('denormal', () => benchDenormal(opts));
 await timed('startup', async () => [...benchColdStart(opts), ...(await benchBundle(opts))]);
 const seconds = (performance.now() - started) / 1000;
 
@@ -148,6 +150,11 @@ function print() {
       for (const r of tiny.filter((x) => x.workload === w)) rows.push([w, r.contender, `${cell(r)} ${r.unit}`, `${r.vsHand.toFixed(2)}×`]);
     }
     out.push(table(['workload', 'contender', 'time', '× hand-js'], rows));
+  }
+  const den = results.filter((r) => r.group === 'denormal');
+  if (den.length) {
+    out.push('', `Denormal inputs (~1e-40) vs ordinary inputs: ${den[0].workload}; slowdown = median of per-round ratios`, '');
+    out.push(table(['contender', 'denormal', 'ordinary', 'slowdown'], den.map((r) => [r.contender, `${cell(r)} ms`, `${r.normal.toFixed(2)} ms`, `${r.slowdown.toFixed(2)}×`])));
   }
   const st = results.filter((r) => r.group === 'startup' || r.group === 'bundle');
   if (st.length) {
