@@ -4,16 +4,15 @@
  * conditions swap in load.browser.ts for browsers and bundlers and
  * load.edge.ts for edge runtimes; the three share this module's exports.
  */
-import { InitError } from '../../errors.js';
+// everything but file: URLs is the browser variant's fetch path
+import { compileBytes, compileUrl as fetchAndCompile } from './load.browser.js';
 import { wasmUrl } from './wasm-url.js';
+
+export { compileBytes };
 
 /** The bundled build beside this module. */
 export function compileBundled(file: 'simd.wasm' | 'scalar.wasm'): Promise<WebAssembly.Module> {
   return compileUrl(wasmUrl(file));
-}
-
-export function compileBytes(bytes: Uint8Array): Promise<WebAssembly.Module> {
-  return WebAssembly.compile(bytes as BufferSource);
 }
 
 export async function compileUrl(url: string | URL): Promise<WebAssembly.Module> {
@@ -27,7 +26,5 @@ export async function compileUrl(url: string | URL): Promise<WebAssembly.Module>
     // outside browsers nothing limits the size of a synchronous compile.
     return new WebAssembly.Module(await fs.readFile(href));
   }
-  const response = await fetch(href);
-  if (!response.ok) throw new InitError(`init: url: fetching ${href.href} failed with HTTP ${response.status}`);
-  return WebAssembly.compile(await response.arrayBuffer());
+  return fetchAndCompile(href);
 }
