@@ -1,53 +1,87 @@
 // In-place parameter updates, PyTorch semantics (see ../shared/golden/README.md).
 // L2 weight decay is added to the gradient (g = G + wd·P), as torch.optim does.
 // SIMD body and scalar tail perform the same f32 operations.
+//
+// Each update also tells whether every parameter it wrote is finite (sums of
+// p·0, as in finite.ts), so train_step needs no second pass over the weights:
+// the sums ride along in loops bound by memory or by the divider.
 
-export function sgd_update(n: i32, P: usize, G: usize, lr: f32, wd: f32): void {
+// @ts-ignore: decorator
+@inline
+function finiteSum(v: v128): bool {
+  return i32x4.all_true(f32x4.eq(v, v));
+}
+
+// @ts-ignore: decorator
+@inline
+export function sgdStep(n: i32, P: usize, G: usize, lr: f32, wd: f32): bool {
   let i = 0;
+  let ok = true;
   if (ASC_FEATURE_SIMD) {
-    const vlr = f32x4.splat(lr), vwd = f32x4.splat(wd);
+    const vlr = f32x4.splat(lr), vwd = f32x4.splat(wd), zero = f32x4.splat(0);
+    let probe = zero;
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
       const p = v128.load(P + o);
       const g = f32x4.add(v128.load(G + o), f32x4.mul(vwd, p));
-      v128.store(P + o, f32x4.sub(p, f32x4.mul(vlr, g)));
+      const q = f32x4.sub(p, f32x4.mul(vlr, g));
+      v128.store(P + o, q);
+      probe = f32x4.add(probe, f32x4.mul(q, zero));
     }
+    ok = finiteSum(probe);
   }
+  let s: f32 = 0;
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(P + o);
     const g = load<f32>(G + o) + wd * p;
-    store<f32>(P + o, p - lr * g);
+    const q = p - lr * g;
+    store<f32>(P + o, q);
+    s += q * 0;
   }
+  return ok && s == s;
 }
 
-export function momentum_update(n: i32, P: usize, G: usize, V: usize, lr: f32, mu: f32, wd: f32): void {
+// @ts-ignore: decorator
+@inline
+export function momentumStep(n: i32, P: usize, G: usize, V: usize, lr: f32, mu: f32, wd: f32): bool {
   let i = 0;
+  let ok = true;
   if (ASC_FEATURE_SIMD) {
-    const vlr = f32x4.splat(lr), vmu = f32x4.splat(mu), vwd = f32x4.splat(wd);
+    const vlr = f32x4.splat(lr), vmu = f32x4.splat(mu), vwd = f32x4.splat(wd), zero = f32x4.splat(0);
+    let probe = zero;
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
       const p = v128.load(P + o);
       const g = f32x4.add(v128.load(G + o), f32x4.mul(vwd, p));
       const v = f32x4.add(f32x4.mul(vmu, v128.load(V + o)), g);
       v128.store(V + o, v);
-      v128.store(P + o, f32x4.sub(p, f32x4.mul(vlr, v)));
+      const q = f32x4.sub(p, f32x4.mul(vlr, v));
+      v128.store(P + o, q);
+      probe = f32x4.add(probe, f32x4.mul(q, zero));
     }
+    ok = finiteSum(probe);
   }
+  let s: f32 = 0;
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(P + o);
     const g = load<f32>(G + o) + wd * p;
     const v = mu * load<f32>(V + o) + g;
     store<f32>(V + o, v);
-    store<f32>(P + o, p - lr * v);
+    const q = p - lr * v;
+    store<f32>(P + o, q);
+    s += q * 0;
   }
+  return ok && s == s;
 }
 
-export function adam_update(
+// @ts-ignore: decorator
+@inline
+export function adamStep(
   n: i32, P: usize, G: usize, M: usize, V: usize,
   lr: f32, beta1: f32, beta2: f32, eps: f32, t: f64, wd: f32,
-): void {
+): bool {
   // Bias corrections in f64, as torch.optim computes them in Python floats.
   const step = <f32>(<f64>lr / (1.0 - Math.pow(<f64>beta1, t)));
   // multiplying by 1/√(1−β2^t) instead of dividing saves a division per element
@@ -55,9 +89,12 @@ export function adam_update(
   const c1: f32 = <f32>1 - beta1;
   const c2: f32 = <f32>1 - beta2;
   let i = 0;
+  let ok = true;
   if (ASC_FEATURE_SIMD) {
     const vb1 = f32x4.splat(beta1), vb2 = f32x4.splat(beta2), vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2);
     const vstep = f32x4.splat(step), vroot = f32x4.splat(invRootBc2), veps = f32x4.splat(eps), vwd = f32x4.splat(wd);
+    const zero = f32x4.splat(0);
+    let probe = zero;
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
       const p = v128.load(P + o);
@@ -67,9 +104,13 @@ export function adam_update(
       v128.store(M + o, m);
       v128.store(V + o, v);
       const denom = f32x4.add(f32x4.mul(f32x4.sqrt(v), vroot), veps);
-      v128.store(P + o, f32x4.sub(p, f32x4.mul(vstep, f32x4.div(m, denom))));
+      const q = f32x4.sub(p, f32x4.mul(vstep, f32x4.div(m, denom)));
+      v128.store(P + o, q);
+      probe = f32x4.add(probe, f32x4.mul(q, zero));
     }
+    ok = finiteSum(probe);
   }
+  let s: f32 = 0;
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(P + o);
@@ -79,6 +120,24 @@ export function adam_update(
     store<f32>(M + o, m);
     store<f32>(V + o, v);
     const denom = sqrt<f32>(v) * invRootBc2 + eps;
-    store<f32>(P + o, p - step * (m / denom));
+    const q = p - step * (m / denom);
+    store<f32>(P + o, q);
+    s += q * 0;
   }
+  return ok && s == s;
+}
+
+export function sgd_update(n: i32, P: usize, G: usize, lr: f32, wd: f32): void {
+  sgdStep(n, P, G, lr, wd);
+}
+
+export function momentum_update(n: i32, P: usize, G: usize, V: usize, lr: f32, mu: f32, wd: f32): void {
+  momentumStep(n, P, G, V, lr, mu, wd);
+}
+
+export function adam_update(
+  n: i32, P: usize, G: usize, M: usize, V: usize,
+  lr: f32, beta1: f32, beta2: f32, eps: f32, t: f64, wd: f32,
+): void {
+  adamStep(n, P, G, M, V, lr, beta1, beta2, eps, t, wd);
 }

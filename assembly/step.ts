@@ -8,9 +8,10 @@ import {
 } from './abi';
 import { act_backward, bias_act_forward } from './activations';
 import { bias_grad } from './bias';
+import { all_finite } from './finite';
 import { f32_gemm } from './gemm';
 import { loss_grad } from './losses';
-import { adam_update, momentum_update, sgd_update } from './optimizers';
+import { adamStep, momentumStep, sgdStep } from './optimizers';
 
 // @ts-ignore: decorator
 @inline function field(layer: usize, f: usize): i32 { return load<i32>(layer + f); }
@@ -69,20 +70,6 @@ export function compute_gradients(table: usize, layers: i32, X: usize, Y: usize,
   return value;
 }
 
-// A non-finite element turns x·0 into NaN; the sum of those stays 0 otherwise.
-function allFinite(n: usize, P: usize): bool {
-  let i: usize = 0;
-  if (ASC_FEATURE_SIMD) {
-    let acc = f32x4.splat(0);
-    const zero = f32x4.splat(0);
-    for (; i + 4 <= n; i += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(P + (i << 2)), zero));
-    if (!i32x4.all_true(f32x4.eq(acc, acc))) return false;
-  }
-  let s: f32 = 0;
-  for (; i < n; i++) s += load<f32>(P + (i << 2)) * 0;
-  return s == s;
-}
-
 export function train_step(
   table: usize, layers: i32, X: usize, Y: usize, rows: i32, loss: i32,
   opt: i32, lr: f32, beta1: f32, beta2: f32, eps: f32, t: f64, scratch: usize,
@@ -91,32 +78,28 @@ export function train_step(
   if (!isFinite(value)) return NaN;
   for (let l = 0; l < layers; l++) {
     const L = table + <usize>l * LAYER_BYTES;
-    const nW = <usize>field(L, F_INPUTS) * <usize>field(L, F_OUTPUTS);
-    const nb = <usize>field(L, F_OUTPUTS);
-    if (!allFinite(nW, ptr(L, F_DW)) || !allFinite(nb, ptr(L, F_DB))) return NaN;
+    const nW = field(L, F_INPUTS) * field(L, F_OUTPUTS);
+    if (!all_finite(nW, ptr(L, F_DW)) || !all_finite(field(L, F_OUTPUTS), ptr(L, F_DB))) return NaN;
   }
+  // An update can overflow even from finite gradients (a huge learning rate):
+  // each update reports whether what it wrote is finite, and a non-finite
+  // result is reported so the facade restores its snapshot.
+  let finite = true;
   for (let l = 0; l < layers; l++) {
     const L = table + <usize>l * LAYER_BYTES;
     const nW = field(L, F_INPUTS) * field(L, F_OUTPUTS);
     const nb = field(L, F_OUTPUTS);
     const wd = fieldF32(L, F_WEIGHT_DECAY);
     if (opt == OPT_ADAM) {
-      adam_update(nW, ptr(L, F_W), ptr(L, F_DW), ptr(L, F_MW), ptr(L, F_VW), lr, beta1, beta2, eps, t, wd);
-      adam_update(nb, ptr(L, F_B), ptr(L, F_DB), ptr(L, F_MB), ptr(L, F_VB), lr, beta1, beta2, eps, t, 0);
+      finite = adamStep(nW, ptr(L, F_W), ptr(L, F_DW), ptr(L, F_MW), ptr(L, F_VW), lr, beta1, beta2, eps, t, wd) && finite;
+      finite = adamStep(nb, ptr(L, F_B), ptr(L, F_DB), ptr(L, F_MB), ptr(L, F_VB), lr, beta1, beta2, eps, t, 0) && finite;
     } else if (opt == OPT_MOMENTUM) {
-      momentum_update(nW, ptr(L, F_W), ptr(L, F_DW), ptr(L, F_MW), lr, beta1, wd);
-      momentum_update(nb, ptr(L, F_B), ptr(L, F_DB), ptr(L, F_MB), lr, beta1, 0);
+      finite = momentumStep(nW, ptr(L, F_W), ptr(L, F_DW), ptr(L, F_MW), lr, beta1, wd) && finite;
+      finite = momentumStep(nb, ptr(L, F_B), ptr(L, F_DB), ptr(L, F_MB), lr, beta1, 0) && finite;
     } else {
-      sgd_update(nW, ptr(L, F_W), ptr(L, F_DW), lr, wd);
-      sgd_update(nb, ptr(L, F_B), ptr(L, F_DB), lr, 0);
+      finite = sgdStep(nW, ptr(L, F_W), ptr(L, F_DW), lr, wd) && finite;
+      finite = sgdStep(nb, ptr(L, F_B), ptr(L, F_DB), lr, 0) && finite;
     }
   }
-  // An update can overflow even from finite gradients (a huge learning rate):
-  // report it so the facade restores its snapshot.
-  for (let l = 0; l < layers; l++) {
-    const L = table + <usize>l * LAYER_BYTES;
-    const nW = <usize>field(L, F_INPUTS) * <usize>field(L, F_OUTPUTS);
-    if (!allFinite(nW, ptr(L, F_W)) || !allFinite(<usize>field(L, F_OUTPUTS), ptr(L, F_B))) return -Infinity;
-  }
-  return value;
+  return finite ? value : -Infinity;
 }

@@ -17,9 +17,10 @@ function isNested(x: unknown): x is ArrayLike<ArrayLike<number>> {
  * Copies `x` into a fresh row-major Float32Array of `cols` columns, checking
  * the shape (ragged rows, a width that doesn't divide) and that every value
  * is finite. The copy means later mutation of the caller's array cannot
- * change anything.
+ * change anything. `checkFinite = false` leaves the finiteness check to the
+ * caller (fit checks its copy in linear memory with a kernel, much faster).
  */
-export function toMatrix(x: MatrixInput, cols: number, name: string, what: string, copy = true): Matrix {
+export function toMatrix(x: MatrixInput, cols: number, name: string, what: string, copy = true, checkFinite = true): Matrix {
   if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<unknown>).length !== 'number') {
     throw new ShapeError(`${name}: expected an array of numbers or of rows, got ${describe(x)}`);
   }
@@ -55,7 +56,7 @@ export function toMatrix(x: MatrixInput, cols: number, name: string, what: strin
     }
   }
   if (rows === 0) throw new ShapeError(`${name}: expected at least one row of ${cols} values (${what}), got none`);
-  assertFinite(data, cols, name);
+  if (checkFinite) assertFinite(data, cols, name);
   return { data, rows, cols };
 }
 

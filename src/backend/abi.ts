@@ -120,6 +120,9 @@ export interface KernelExports {
    */
   adam_update(n: number, P: number, G: number, M: number, V: number, lr: number, beta1: number, beta2: number, eps: number, t: number, wd: number): void;
 
+  /** 1 when the n f32 values at P are all finite, else 0 (NaN or ±Infinity among them). */
+  all_finite(n: number, P: number): number;
+
   /** X[rows×inputs(0)] through every layer of the table: each layer's Z and A. */
   forward(table: number, layers: number, X: number, rows: number, scratch: number): void;
   /**

@@ -261,8 +261,8 @@ export class Network {
    * network's scaler when it has one (so every public method takes raw rows).
    * @internal
    */
-  prepareInputs(x: MatrixInput, name: string, copy = true): Matrix {
-    const m = toMatrix(x, this.inputs, name, "the network's inputs", copy);
+  prepareInputs(x: MatrixInput, name: string, copy = true, checkFinite = true): Matrix {
+    const m = toMatrix(x, this.inputs, name, "the network's inputs", copy, checkFinite);
     if (this.scaler) m.data = this.scaler.transform(m.data, m.rows);
     return m;
   }

@@ -1,7 +1,7 @@
 import type { LossName } from '../backend/abi.js';
 import { ShapeError, ValueError } from '../errors.js';
 import type { LayerShape } from '../network/plan.js';
-import { assertFinite, describe, toMatrix } from '../validate.js';
+import { describe, toMatrix } from '../validate.js';
 
 /**
  * Targets: nested rows (rows × outputs), row-major values, or — for 'cce' —
@@ -46,7 +46,7 @@ export function toTargets(y: TargetInput, rows: number, outputs: number, loss: L
       throw new ShapeError(`y: expected ${expect}, got ${flat.length} values`);
     }
   }
-  assertFinite(t, outputs, 'y');
+  // toMatrix has checked finiteness; one-hot rows built from indices are finite
   if (loss === 'bce') checkRange(t, outputs, 0, 1, 'y', 'binary targets (probabilities of class 1)');
   if (loss === 'cce') checkDistributions(t, outputs);
   return t;
@@ -74,10 +74,16 @@ function checkRange(t: Float32Array, cols: number, lo: number, hi: number, name:
 }
 
 function checkDistributions(t: Float32Array, cols: number): void {
-  checkRange(t, cols, 0, 1, 'y', 'one-hot (or probability) rows');
-  for (let r = 0; r < t.length / cols; r++) {
+  // one pass: every value in [0, 1] and every row summing to 1
+  for (let r = 0, i = 0; i < t.length; r++) {
     let s = 0;
-    for (let c = 0; c < cols; c++) s += t[r * cols + c]!;
+    for (const end = i + cols; i < end; i++) {
+      const v = t[i]!;
+      if (v < 0 || v > 1) {
+        throw new ValueError(`y: expected one-hot (or probability) rows in [0, 1], got ${v} at row ${r}, column ${i - r * cols}`);
+      }
+      s += v;
+    }
     if (Math.abs(s - 1) > 1e-4) {
       throw new ValueError(`y: expected each row to sum to 1 (one-hot over ${cols} classes), got a sum of ${s} at row ${r}`);
     }

@@ -2,7 +2,7 @@ import { Loss, Opt, type LossName, type OptimizerName } from '../backend/abi.js'
 import { StateError, TrainingError, ValueError } from '../errors.js';
 import type { Network } from '../network/network.js';
 import { Random } from '../random.js';
-import { checkNumberIn, checkPositiveInt, describe, type MatrixInput } from '../validate.js';
+import { checkNumberIn, checkPositiveInt, describe, toMatrix, type MatrixInput } from '../validate.js';
 import { outputLossAndScore } from './batch-eval.js';
 import { checkLossFits, type TargetInput } from './targets.js';
 
@@ -185,8 +185,9 @@ export class Trainer {
     if (net.training) throw new StateError('fit: this network is already being trained; wait for that fit to return');
     if (options === null || typeof options !== 'object') throw new ValueError(`fit: expected an options object, got ${describe(options)}`);
     const epochs = options.epochs === undefined ? 10 : checkPositiveInt(options.epochs, 'epochs');
-    // no defensive copy: FitRun copies the rows into linear memory before fit returns or awaits
-    const xs = net.prepareInputs(x, 'x', false);
+    // no defensive copy: FitRun copies the rows into linear memory before fit
+    // returns or awaits, and checks that copy for non-finite values
+    const xs = net.prepareInputs(x, 'x', false, false);
     const ys = net.prepareTargets(y, xs.rows, this.loss);
     let val: { x: Float32Array; y: Float32Array; rows: number } | null = null;
     if (options.validation !== undefined) {
@@ -204,7 +205,12 @@ export class Trainer {
     if (options.onBatchEnd !== undefined && typeof options.onBatchEnd !== 'function') {
       throw new ValueError(`onBatchEnd: expected a function, got ${describe(options.onBatchEnd)}`);
     }
-    return new FitRun(this, xs.data, ys, xs.rows, epochs, val, early, options);
+    const rejectNonFinite = (): never => {
+      // names the first bad value as the caller gave it (the scaler may have changed it)
+      toMatrix(x, net.inputs, 'x', "the network's inputs", false);
+      throw new ValueError('x: expected finite numbers, but scaling them with the network\'s scaler gave non-finite values');
+    };
+    return new FitRun(this, xs.data, ys, xs.rows, epochs, val, early, options, rejectNonFinite);
   }
 
   /** @internal one optimizer step on `rows` rows at byte pointers X and Y; returns the kernel's status value. */
@@ -263,6 +269,7 @@ class FitRun {
     private readonly val: { x: Float32Array; y: Float32Array; rows: number } | null,
     private readonly early: Required<EarlyStoppingOptions> | null,
     private readonly options: FitOptions,
+    rejectNonFinite: () => never,
   ) {
     const net = trainer.network;
     const plan = net.plan;
@@ -291,6 +298,10 @@ class FitRun {
     const f32 = heap.f32();
     f32.set(x, this.dataX >>> 2);
     f32.set(y, this.dataY >>> 2);
+    if (!net.runtime.backend.kernels.all_finite(x.length, this.dataX)) {
+      this.release();
+      rejectNonFinite();
+    }
     net.training = true;
   }
 

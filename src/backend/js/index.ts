@@ -7,7 +7,7 @@ import { gemm, gemmScratchBytes } from './gemm.js';
 import { lossGrad } from './losses.js';
 import { JsMemory, MAX_PAGES } from './memory.js';
 import { adamUpdate, momentumUpdate, sgdUpdate } from './optimizers.js';
-import { computeGradients, forward, lossOnly, trainStep } from './step.js';
+import { allFinite, computeGradients, forward, lossOnly, trainStep } from './step.js';
 
 export { JsMemory } from './memory.js';
 
@@ -43,6 +43,7 @@ export function createJsBackend(options: JsBackendOptions = {}): Backend {
     momentum_update: (n, P, G, V, lr, mu, wd) => momentumUpdate(m, n, P, G, V, lr, mu, wd),
     adam_update: (n, P, G, M, V, lr, beta1, beta2, eps, t, wd) =>
       adamUpdate(m, n, P, G, M, V, lr, beta1, beta2, eps, t, wd),
+    all_finite: (n, P) => (allFinite(m.f32, P, n) ? 1 : 0),
     forward: (table, layers, X, rows, scratch) => forward(m, table, layers, X, rows, scratch),
     compute_gradients: (table, layers, X, Y, rows, loss, scratch) =>
       computeGradients(m, table, layers, X, Y, rows, loss, scratch),

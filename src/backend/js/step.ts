@@ -71,7 +71,7 @@ export function computeGradients(
   return value;
 }
 
-function allFinite(f: Float32Array, p: number, n: number): boolean {
+export function allFinite(f: Float32Array, p: number, n: number): boolean {
   const p0 = p >>> 2;
   for (let i = 0; i < n; i++) {
     const x = f[p0 + i];
