@@ -302,8 +302,8 @@ export class Network {
    * Targets as the kernels take them: checked, one-hot where cce needs it,
    * scaled by the target scaler when there is one. @internal
    */
-  prepareTargets(y: TargetInput, rows: number, loss: LossName): Float32Array {
-    const t = toTargets(y, rows, this.outputs, loss);
+  prepareTargets(y: TargetInput, rows: number, loss: LossName, copy = true): Float32Array {
+    const t = toTargets(y, rows, this.outputs, loss, copy);
     return this.targetScaler && loss === 'mse' ? this.targetScaler.transform(t, rows) : t;
   }
 

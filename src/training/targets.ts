@@ -22,8 +22,12 @@ export function checkLossFits(loss: LossName, output: LayerShape): void {
   }
 }
 
-/** Validated targets as a fresh row-major Float32Array of rows × outputs. */
-export function toTargets(y: TargetInput, rows: number, outputs: number, loss: LossName): Float32Array {
+/**
+ * Validated targets as a row-major Float32Array of rows × outputs: a fresh
+ * one, or with `copy = false` possibly the caller's own Float32Array (for a
+ * caller that copies it elsewhere before returning).
+ */
+export function toTargets(y: TargetInput, rows: number, outputs: number, loss: LossName, copy = true): Float32Array {
   if (y === null || typeof y !== 'object' || typeof (y as ArrayLike<unknown>).length !== 'number') {
     throw new ShapeError(`y: expected an array of targets, got ${describe(y)}`);
   }
@@ -36,7 +40,7 @@ export function toTargets(y: TargetInput, rows: number, outputs: number, loss: L
   } else {
     const flat = y as ArrayLike<number>;
     if (flat.length === rows * outputs) {
-      t = toMatrix(flat, outputs, 'y', 'one per output unit').data;
+      t = toMatrix(flat, outputs, 'y', 'one per output unit', copy).data;
     } else if (loss === 'cce' && flat.length === rows) {
       t = oneHotFromIndices(flat, rows, outputs);
     } else {

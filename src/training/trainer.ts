@@ -188,7 +188,7 @@ export class Trainer {
     // no defensive copy: FitRun copies the rows into linear memory before fit
     // returns or awaits, and checks that copy for non-finite values
     const xs = net.prepareInputs(x, 'x', false, false);
-    const ys = net.prepareTargets(y, xs.rows, this.loss);
+    const ys = net.prepareTargets(y, xs.rows, this.loss, false);
     let val: { x: Float32Array; y: Float32Array; rows: number } | null = null;
     if (options.validation !== undefined) {
       const v = options.validation;

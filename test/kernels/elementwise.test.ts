@@ -202,6 +202,36 @@ describe('activations, losses and optimizers: SIMD vs scalar vs JS', () => {
     }
   });
 
+  it('all_finite: every length 0..70, one NaN (either sign) or ±Infinity at every position', () => {
+    const bad = [NaN, Infinity, -Infinity];
+    for (const b of ['simd', 'scalar', 'js'] as const) {
+      const mem = mems[b];
+      for (let n = 0; n <= 70; n++) {
+        const P = mem.alloc(n + 1);
+        const v = values(n, n).map((e, i) => (i % 7 === 0 ? 3.4e38 : e));
+        mem.write(P, v);
+        expect(mem.k.all_finite(n, P), `${b} n=${n} all finite`).toBe(1);
+        for (let i = 0; i < n; i++) {
+          for (const x of bad) {
+            const w = v.slice();
+            w[i] = x;
+            mem.write(P, w);
+            expect(mem.k.all_finite(n, P), `${b} n=${n} ${x} at ${i}`).toBe(0);
+          }
+          const w = v.slice();
+          new Uint32Array(w.buffer)[i] = NAN_NEGATIVE;
+          mem.write(P, w);
+          expect(mem.k.all_finite(n, P), `${b} n=${n} negative NaN at ${i}`).toBe(0);
+        }
+        // the value after the n counted ones is not looked at
+        mem.write(P + n * 4, [NaN]);
+        mem.write(P, v);
+        expect(mem.k.all_finite(n, P)).toBe(1);
+        mem.release(P);
+      }
+    }
+  });
+
   it('optimizers: SIMD = scalar bit for bit, JS within float32 rounding, every length 1..19', () => {
     for (let n = 1; n <= 19; n++) {
       const p0 = values(n, n), g = values(n, n + 100);

@@ -159,6 +159,17 @@ describe.each(BACKENDS)('network reliability on $name', ({ options }) => {
     expect(calm.fit(x, x.map((r) => [r[0]!]), { epochs: 1 }).loss.every(Number.isFinite)).toBe(true);
   });
 
+  it.each(['sgd', 'momentum'] as const)('an update that overflows from finite gradients (%s) restores the epoch-start weights', async (type) => {
+    const rt = await runtimeFor(options);
+    const { x } = dataset(10, 2, 3);
+    const y = x.map(() => [100]);
+    const net = new Network({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1 }], seed: 4, runtime: rt });
+    const before = allWeights(net);
+    const trainer = new Trainer(net, { loss: 'mse', optimizer: { type, lr: 1e38 }, batchSize: 5, shuffle: false });
+    expect(() => trainer.fit(x, y, { epochs: 1 })).toThrow(/the update at epoch 1, batch 1 made a weight non-finite; the weights were restored to the start of epoch 1/);
+    expect(allWeights(net)).toEqual(before);
+  });
+
   it("the caller's arrays: offset views work, later mutation changes nothing", async () => {
     const rt = await runtimeFor(options);
     const net = student(rt);
@@ -199,6 +210,8 @@ describe.each(BACKENDS)('clear errors on $name, before any work, network unchang
     ['x/y rows differ', (n: Network) => new Trainer(n, { loss: 'bce' }).fit(x, [[1]]), ShapeError, /y: expected 2 rows \(one per row of x\), got 1/],
     ['y width', (n: Network) => new Trainer(n, { loss: 'bce' }).fit(x, [[1, 0], [0, 1]]), ShapeError, /y: expected 1 columns per row \(one per output unit\), got 2 at row 0/],
     ['bce label out of range', (n: Network) => new Trainer(n, { loss: 'bce' }).fit(x, [[2], [0]]), ValueError, /y: expected binary targets .* in \[0, 1\], got 2 at row 0/],
+    ['NaN in fit x (checked in linear memory)', (n: Network) => new Trainer(n, { loss: 'bce' }).fit([[0.5, 0.6], [0.2, -Infinity]], y), ValueError, /x: expected finite numbers, got 1 non-finite value \(first: -Infinity at row 1, column 1\)/],
+    ['NaN in a flat Float32Array fit x', (n: Network) => new Trainer(n, { loss: 'bce' }).fit(new Float32Array([0.5, NaN, 0.2, 0.3]), y), ValueError, /x: expected finite numbers, got 1 non-finite value \(first: NaN at row 0, column 1\)/],
     ['NaN in y', (n: Network) => new Trainer(n, { loss: 'bce' }).fit(x, [[NaN], [0]]), ValueError, /y: expected finite numbers, got 1 non-finite value/],
     ['unknown loss', (n: Network) => new Trainer(n, { loss: 'hinge' as 'bce' }), ValueError, /loss: expected one of mse, bce, cce, got "hinge"/],
     ['loss vs output', (n: Network) => new Trainer(n, { loss: 'cce' }), ValueError, /loss: 'cce' \(categorical cross-entropy\) needs a softmax output layer, got 'sigmoid'/],
