@@ -15,16 +15,33 @@ export function compileBundled(file: 'simd.wasm' | 'scalar.wasm'): Promise<WebAs
   return compileUrl(wasmUrl(file));
 }
 
+interface NodeFs {
+  readFileSync(path: URL): Uint8Array;
+}
+
+/**
+ * node:fs without an import: process.getBuiltinModule (Node ≥ 20.16, Deno,
+ * Bun) hands it over synchronously. From CommonJS, a dynamic import() would
+ * start Node's ES module loader just to read one file (about 6 ms of a cold
+ * start).
+ */
+function builtinFs(): NodeFs | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return typeof proc?.getBuiltinModule === 'function' ? (proc.getBuiltinModule('node:fs') as NodeFs | undefined) : undefined;
+}
+
 export async function compileUrl(url: string | URL): Promise<WebAssembly.Module> {
   const href = url instanceof URL ? url : new URL(url, typeof location === 'object' ? location.href : undefined);
   if (href.protocol === 'file:') {
-    // Node's fetch has no file: URLs. Only this variant names node:fs, and
-    // only in a dynamic import, so loading it elsewhere costs nothing.
-    const fs = await import(/* @vite-ignore */ 'node:fs/promises');
     // Synchronous compilation of the small kernel module takes about a third
     // of the async path's time in Node (no hand-off to a compile thread);
     // outside browsers nothing limits the size of a synchronous compile.
-    return new WebAssembly.Module(await fs.readFile(href));
+    const fs = builtinFs();
+    if (fs) return new WebAssembly.Module(fs.readFileSync(href));
+    // Node's fetch has no file: URLs. Only this variant names node:fs, and
+    // only in a dynamic import, so loading it elsewhere costs nothing.
+    const fsp = await import(/* @vite-ignore */ 'node:fs/promises');
+    return new WebAssembly.Module(await fsp.readFile(href));
   }
   return fetchAndCompile(href);
 }
