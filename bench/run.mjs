@@ -96,7 +96,7 @@ function evaluateGoals() {
     const v = find('mlp', mlpW, 'wasm-simd').vsTfjsWasm;
     out.push({ goal: 'MLP training ≥ 10× TF.js Wasm samples/s', value: v, target: 10, pass: v >= 10 });
   }
-  for (const w of ['2-3-1 predict, one sample', '2-3-1 train, 1000 full-batch epochs on 6 rows']) {
+  for (const w of ['2-3-1 predict, one sample', '2-3-1 predict, one sample as a Float32Array', '2-3-1 train, 1000 full-batch epochs on 6 rows']) {
     if (!find('tiny', w, 'wasm-simd')) continue;
     const v = find('tiny', w, 'wasm-simd').vsHand;
     out.push({ goal: `tiny network ${w.slice(6)}: ≤ 3× hand-written JS time`, value: v, target: 3, pass: v <= 3 });

@@ -118,18 +118,34 @@ export function benchTiny({ lib, runtimes, quick, rounds, targetMs, log }) {
     if (!(Math.abs(p - EXPECTED) <= 5e-6)) throw new Error(`bench: tiny network: ${n} predicts ${p} for [0.5, 0.6], expected ${EXPECTED}`);
   }
   let sink = 0;
-  const predict = measure(
-    [
-      { name: 'hand-js', run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) s += hand(X[0], X[1] + r * 1e-9); sink += s; } },
-      ...Object.entries(nets).map(([name, net]) => ({ name, run: (reps) => { for (let r = 0; r < reps; r++) sink += net.predict(x)[0]; } })),
-      ...Object.entries(tfs).map(([name, t]) => ({ name, run: (reps) => { for (let r = 0; r < reps; r++) sink += t.predict(); } })),
-    ],
-    { rounds, targetMs },
-  );
-  if (!Number.isFinite(sink)) throw new Error('bench: tiny network: a prediction was not finite');
-  for (const [name, r] of Object.entries(predict)) {
-    results.push({ group: 'tiny', workload: '2-3-1 predict, one sample', contender: name, unit: 'µs', higherIsBetter: false, ...stats(r.samples.map((ms) => ms * 1000)), vsHand: 1 / pairedSpeedup(r, predict['hand-js']) });
+  // One sample as a plain array (the documented single-sample call: a plain
+  // array back), then as a Float32Array (a Float32Array back, whose
+  // allocation alone costs about what the hand-written function does). Each
+  // form on networks of its own, so the call sites stay monomorphic.
+  const forms = [
+    ['2-3-1 predict, one sample', (net) => (reps) => { const a = [X[0], X[1]]; for (let r = 0; r < reps; r++) sink += net.predict(a)[0]; }, true],
+    ['2-3-1 predict, one sample as a Float32Array', (net) => (reps) => { for (let r = 0; r < reps; r++) sink += net.predict(x)[0]; }, false],
+  ];
+  for (const [workload, call, withPeers] of forms) {
+    const own = Object.fromEntries(Object.entries(runtimes).map(([name, runtime]) => {
+      const net = new lib.Network({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], runtime });
+      net.setWeights(ARTICLE);
+      return [name, net];
+    }));
+    const predict = measure(
+      [
+        { name: 'hand-js', run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) s += hand(X[0], X[1] + r * 1e-9); sink += s; } },
+        ...Object.entries(own).map(([name, net]) => ({ name, run: call(net) })),
+        ...(withPeers ? Object.entries(tfs).map(([name, t]) => ({ name, run: (reps) => { for (let r = 0; r < reps; r++) sink += t.predict(); } })) : []),
+      ],
+      { rounds, targetMs },
+    );
+    for (const [name, r] of Object.entries(predict)) {
+      results.push({ group: 'tiny', workload, contender: name, unit: 'µs', higherIsBetter: false, ...stats(r.samples.map((ms) => ms * 1000)), vsHand: 1 / pairedSpeedup(r, predict['hand-js']) });
+    }
+    for (const net of Object.values(own)) net.dispose();
   }
+  if (!Number.isFinite(sink)) throw new Error('bench: tiny network: a prediction was not finite');
   log(`tiny predict: ${results.map((r) => `${r.contender} ${r.median.toFixed(3)}`).join(', ')}`);
 
   // training: 1000 epochs per operation, weights reset (untimed) before each

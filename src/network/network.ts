@@ -276,26 +276,24 @@ export class Network {
   private tinyVersion = -1;
   private tinyScaled = new Float32Array(0);
 
-  /** One sample through the JS twin of the kernels (same bits, no Wasm call). */
+  /** One sample through plain JS (tiny-forward.ts): no Wasm call, no typed-array allocation for array input. */
   private predictTiny(x: ArrayLike<number>): Float32Array | number[] {
-    const n = this.inputs;
-    for (let i = 0; i < n; i++) {
-      const v = x[i];
-      // v − v is 0 only for finite numbers (NaN for NaN/±Infinity and for non-numbers)
-      if (typeof v !== 'number' || v - v !== 0) return this.predictBatch(x) as Float32Array;
-    }
     let tiny = this.tiny;
-    if (this.tinyVersion !== this.weightsVersion || !tiny) {
+    if (this.tinyVersion !== this.weightsVersion || tiny === null) {
       tiny = this.tiny = tinyPlan(this.shapes, this.plan.readParams(tiny?.params));
       this.tinyVersion = this.weightsVersion;
     }
-    const input = this.scaler ? this.scaler.transformRow(x, this.tinyScaled) : x;
+    const scaler = this.scaler;
+    // a bad value makes the batch path throw its error (which names it)
+    if (scaler !== null && !finiteRow(x, this.inputs)) return this.predictBatch(x) as Float32Array;
+    const input = scaler !== null ? scaler.transformRow(x, this.tinyScaled) : x;
+    const array = Array.isArray(x);
     // a plain array costs a few ns; a Float32Array allocation costs more than the whole forward pass
-    const out: Float32Array | number[] = Array.isArray(x) ? new Array<number>(this.outputs) : new Float32Array(this.outputs);
-    tinyForward(tiny, input, out);
-    if (!this.targetScaler) return out;
+    const out: Float32Array | number[] = array ? new Array<number>(this.outputs) : new Float32Array(this.outputs);
+    if (!tinyForward(tiny, input, out)) return this.predictBatch(x) as Float32Array;
+    if (this.targetScaler === null) return out;
     const back = this.targetScaler.inverseTransform(Float32Array.from(out), 1);
-    return Array.isArray(x) ? Array.from(back) : back;
+    return array ? Array.from(back) : back;
   }
 
   /**
@@ -377,6 +375,15 @@ export class Network {
     });
     return { loss, output: layers[layers.length - 1]!.a, layers };
   }
+}
+
+function finiteRow(x: ArrayLike<unknown>, n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    // v − v is 0 only for finite numbers (NaN for NaN/±Infinity and for non-numbers)
+    if (typeof v !== 'number' || v - v !== 0) return false;
+  }
+  return true;
 }
 
 function isOneSample(x: unknown, inputs: number): boolean {

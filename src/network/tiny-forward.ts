@@ -1,14 +1,16 @@
 import type { LayerShape } from './plan.js';
 
 /**
- * One sample through the network in plain JS, with the arithmetic of the
- * pure-JS reference backend (float64 sums and activations, rounded to f32
- * wherever that backend stores a value), so it returns exactly the JS
- * backend's bits and agrees with the Wasm kernels within float32 rounding.
+ * One sample through the network in plain JS: float64 sums and activations,
+ * rounded to float32 once per output, so it agrees with every backend's batch
+ * path within float32 rounding (those round each layer's values to f32).
  *
  * For tiny networks the JS→Wasm call, the buffer copies and a Float32Array
  * allocation cost more than the arithmetic; `predict` takes this path for
- * one sample when the network has at most TINY_MAX_PARAMS parameters.
+ * one sample when the network has at most TINY_MAX_PARAMS parameters. The
+ * loop below is shaped by measurement (V8, Node 20): data-dependent trip
+ * counts with the bias folded into the sum's start, no per-value rounding,
+ * no second pass per layer.
  */
 
 const f = Math.fround;
@@ -67,35 +69,41 @@ export function tinyPlan(shapes: readonly LayerShape[], params: Float32Array): T
   return { layers: shapes.length, desc, weights, alpha: Float64Array.from(shapes, (s) => f(s.alpha)), work: new Float64Array(2 * width), width, params };
 }
 
-/** x: one finite, already scaled sample. Writes the outputs to `out`. */
-export function tinyForward(p: TinyPlan, x: ArrayLike<number>, out: { length: number; [i: number]: number }): void {
+/**
+ * x: one already scaled sample. Writes the outputs to `out` and returns true,
+ * or returns false (writing nothing) when an input is not a finite number.
+ */
+export function tinyForward(p: TinyPlan, x: ArrayLike<number>, out: { length: number; [i: number]: number }): boolean {
   const v = p.work;
   const w = p.weights;
   const desc = p.desc;
   const n0 = desc[0]!;
-  // the JS backend reads inputs from f32 memory
-  for (let k = 0; k < n0; k++) v[k] = f(x[k]!);
+  for (let k = 0; k < n0; k++) {
+    const e = x[k];
+    // e − e is 0 only for finite numbers (NaN for NaN/±Infinity and for non-numbers)
+    if (typeof e !== 'number' || e - e !== 0) return false;
+    v[k] = e;
+  }
   let src = 0;
   let dst = p.width;
   let o = 0;
-  for (let l = 0, d = 0; l < p.layers; l++, d += 3) {
+  const layers = p.layers;
+  for (let l = 0, d = 0; l < layers; l++, d += 3) {
     const nIn = desc[d]!;
     const n = desc[d + 1]!;
     const code = desc[d + 2]!;
     for (let j = 0; j < n; j++) {
-      let acc = 0;
-      const end = o + nIn;
-      for (let k = src; o < end; o++, k++) acc += v[k]! * w[o]!;
-      let z = f(f(acc) + w[o++]!);
+      // per unit: its weights, then its bias
+      let z = w[o + nIn]!;
+      for (let k = 0; k < nIn; k++) z += v[src + k]! * w[o + k]!;
+      o += nIn + 1;
       if (code === Code.relu) z = z < 0 ? 0 : z;
       else if (code === Code.sigmoid) {
-        if (z >= 0) z = f(1 / (1 + Math.exp(-z)));
-        else {
-          const e = Math.exp(z);
-          z = f(e / (1 + e));
-        }
-      } else if (code === Code.tanh) z = f(Math.tanh(z));
-      else if (code === Code.leaky) z = z < 0 ? f(p.alpha[l]! * z) : z;
+        const e = Math.exp(z < 0 ? z : -z);
+        z = z < 0 ? e / (1 + e) : 1 / (1 + e);
+      }
+      else if (code === Code.tanh) z = Math.tanh(z);
+      else if (code === Code.leaky) z = z < 0 ? p.alpha[l]! * z : z;
       v[dst + j] = z;
     }
     if (code === Code.softmax) softmax(v, dst, n);
@@ -103,7 +111,8 @@ export function tinyForward(p: TinyPlan, x: ArrayLike<number>, out: { length: nu
     src = dst;
     dst = t;
   }
-  for (let j = 0; j < out.length; j++) out[j] = v[src + j]!;
+  for (let j = 0; j < out.length; j++) out[j] = f(v[src + j]!);
+  return true;
 }
 
 function softmax(v: Float64Array, base: number, n: number): void {
@@ -113,8 +122,8 @@ function softmax(v: Float64Array, base: number, n: number): void {
   let sum = 0;
   for (let j = base; j < end; j++) {
     const e = Math.exp(v[j]! - max);
-    v[j] = f(e);
+    v[j] = e;
     sum += e;
   }
-  for (let j = base; j < end; j++) v[j] = f(v[j]! / sum);
+  for (let j = base; j < end; j++) v[j] = v[j]! / sum;
 }

@@ -16,7 +16,7 @@ export function compileBundled(file: 'simd.wasm' | 'scalar.wasm'): Promise<WebAs
 }
 
 interface NodeFs {
-  readFileSync(path: URL): Uint8Array;
+  readFileSync(path: URL): Uint8Array<ArrayBuffer>;
 }
 
 /**
