@@ -117,14 +117,16 @@ export function benchTiny({ lib, runtimes, quick, rounds, targetMs, log }) {
   for (const [n, p] of Object.entries(preds)) {
     if (!(Math.abs(p - EXPECTED) <= 5e-6)) throw new Error(`bench: tiny network: ${n} predicts ${p} for [0.5, 0.6], expected ${EXPECTED}`);
   }
+  // every contender sums into a local and adds it to `sink` once per sample (a
+  // captured variable updated per call would box a number each time)
   let sink = 0;
   // One sample as a plain array (the documented single-sample call: a plain
   // array back), then as a Float32Array (a Float32Array back, whose
   // allocation alone costs about what the hand-written function does). Each
   // form on networks of its own, so the call sites stay monomorphic.
   const forms = [
-    ['2-3-1 predict, one sample', (net) => (reps) => { const a = [X[0], X[1]]; for (let r = 0; r < reps; r++) sink += net.predict(a)[0]; }, true],
-    ['2-3-1 predict, one sample as a Float32Array', (net) => (reps) => { for (let r = 0; r < reps; r++) sink += net.predict(x)[0]; }, false],
+    ['2-3-1 predict, one sample', (net) => (reps) => { const a = [X[0], X[1]]; let s = 0; for (let r = 0; r < reps; r++) s += net.predict(a)[0]; sink += s; }, true],
+    ['2-3-1 predict, one sample as a Float32Array', (net) => (reps) => { let s = 0; for (let r = 0; r < reps; r++) s += net.predict(x)[0]; sink += s; }, false],
   ];
   for (const [workload, call, withPeers] of forms) {
     const own = Object.fromEntries(Object.entries(runtimes).map(([name, runtime]) => {
@@ -136,7 +138,7 @@ export function benchTiny({ lib, runtimes, quick, rounds, targetMs, log }) {
       [
         { name: 'hand-js', run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) s += hand(X[0], X[1] + r * 1e-9); sink += s; } },
         ...Object.entries(own).map(([name, net]) => ({ name, run: call(net) })),
-        ...(withPeers ? Object.entries(tfs).map(([name, t]) => ({ name, run: (reps) => { for (let r = 0; r < reps; r++) sink += t.predict(); } })) : []),
+        ...(withPeers ? Object.entries(tfs).map(([name, t]) => ({ name, run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) s += t.predict(); sink += s; } })) : []),
       ],
       { rounds, targetMs },
     );

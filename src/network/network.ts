@@ -7,6 +7,7 @@ import { buildModelJSON, parseModelJSON, type ModelJSON } from '../io/model-json
 import { initialWeights } from './init-weights.js';
 import { Plan, type LayerShape } from './plan.js';
 import { tinyForward, tinyPlan, TINY_MAX_PARAMS, type TinyPlan } from './tiny-forward.js';
+import { callTiny, compileTiny, releaseTiny, type TinyWasm } from './tiny-wasm.js';
 import { checkLossFits, toTargets, type TargetInput } from '../training/targets.js';
 
 export type { ActivationName, LossName };
@@ -171,6 +172,8 @@ export class Network {
     if (this.training) throw new StateError('dispose: the network is being trained; dispose it after fit returns');
     this._plan?.dispose();
     this._plan = null;
+    if (this.tinyWasm) releaseTiny(this.tinyWasm);
+    this.tinyWasm = null;
   }
 
   /**
@@ -273,24 +276,51 @@ export class Network {
    */
   weightsVersion = 0;
   private tiny: TinyPlan | null = null;
+  /** The generated code of the tiny path; null where it cannot be compiled, undefined until first needed. */
+  private tinyWasm: TinyWasm | null | undefined = undefined;
   private tinyVersion = -1;
   private tinyScaled = new Float32Array(0);
 
-  /** One sample through plain JS (tiny-forward.ts): no Wasm call, no typed-array allocation for array input. */
+  /**
+   * One sample without the batch machinery: generated straight-line Wasm on
+   * a Wasm runtime (tiny-wasm.ts), else the JS loop (tiny-forward.ts). No
+   * typed-array allocation for array input.
+   */
   private predictTiny(x: ArrayLike<number>): Float32Array | number[] {
     let tiny = this.tiny;
     if (this.tinyVersion !== this.weightsVersion || tiny === null) {
       tiny = this.tiny = tinyPlan(this.shapes, this.plan.readParams(tiny?.params));
       this.tinyVersion = this.weightsVersion;
+      if (this.tinyWasm === undefined) {
+        const backend = this.runtime.backend;
+        this.tinyWasm = backend.kind === 'js' ? null : compileTiny(tiny, backend.kernels);
+      } else if (this.tinyWasm !== null) {
+        this.tinyWasm.f64.set(tiny.weights);
+      }
     }
     const scaler = this.scaler;
+    const wasm = this.tinyWasm;
     // a bad value makes the batch path throw its error (which names it)
     if (scaler !== null && !finiteRow(x, this.inputs)) return this.predictBatch(x) as Float32Array;
     const input = scaler !== null ? scaler.transformRow(x, this.tinyScaled) : x;
     const array = Array.isArray(x);
+    const n = this.outputs;
     // a plain array costs a few ns; a Float32Array allocation costs more than the whole forward pass
-    const out: Float32Array | number[] = array ? new Array<number>(this.outputs) : new Float32Array(this.outputs);
-    if (!tinyForward(tiny, input, out)) return this.predictBatch(x) as Float32Array;
+    const out: Float32Array | number[] = array ? new Array<number>(n) : new Float32Array(n);
+    if (wasm) {
+      const m = wasm.f64;
+      const at = wasm.inputAt;
+      for (let k = 0; k < this.inputs; k++) {
+        const e = input[k];
+        // e − e is 0 only for finite numbers (NaN for NaN/±Infinity and for non-numbers)
+        if (typeof e !== 'number' || e - e !== 0) return this.predictBatch(x) as Float32Array;
+        m[at + k] = e;
+      }
+      out[0] = Math.fround(callTiny(wasm.slot));
+      for (let j = 1; j < n; j++) out[j] = Math.fround(m[wasm.outputAt + j]!);
+    } else if (!tinyForward(tiny, input, out)) {
+      return this.predictBatch(x) as Float32Array;
+    }
     if (this.targetScaler === null) return out;
     const back = this.targetScaler.inverseTransform(Float32Array.from(out), 1);
     return array ? Array.from(back) : back;
@@ -315,6 +345,32 @@ export class Network {
   predict(x: ArrayLike<ArrayLike<number>>): number[][];
   predict(x: ArrayLike<number>): Float32Array | number[];
   predict(x: MatrixInput): Float32Array | number[] | number[][] {
+    const wasm = this.tinyWasm;
+    if (wasm && this.tinyVersion === this.weightsVersion && this.scaler === null && this.targetScaler === null && this._plan !== null) {
+      // One sample of a tiny network, already set up: kept short (inlinable),
+      // as the call is the cost here, with one copy per input type so that
+      // each element access sees one kind of array.
+      // e − e is 0 only for finite numbers (NaN for NaN/±Infinity and for non-numbers)
+      const m = wasm.f64;
+      const at = wasm.inputAt;
+      if (Array.isArray(x) && x.length === this.inputs) {
+        for (let k = 0; k < x.length; k++) {
+          const e: unknown = x[k];
+          if (typeof e !== 'number' || e - e !== 0) return this.predictBatch(x);
+          m[at + k] = e;
+        }
+        const y = Math.fround(callTiny(wasm.slot));
+        return this.outputs === 1 ? [y] : tinyOutputs(wasm, y, new Array<number>(this.outputs));
+      }
+      if (x instanceof Float32Array && x.length === this.inputs) {
+        for (let k = 0; k < x.length; k++) {
+          const e = x[k]!;
+          if (e - e !== 0) return this.predictBatch(x);
+          m[at + k] = e;
+        }
+        return tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), new Float32Array(this.outputs));
+      }
+    }
     this.plan; // throws once disposed
     if (this.tinyPath && isOneSample(x, this.inputs)) return this.predictTiny(x as ArrayLike<number>);
     return this.predictBatch(x);
@@ -375,6 +431,13 @@ export class Network {
     });
     return { loss, output: layers[layers.length - 1]!.a, layers };
   }
+}
+
+/** out[0] = first, the other outputs from the generated code's memory. */
+function tinyOutputs<T extends number[] | Float32Array>(w: TinyWasm, first: number, out: T): T {
+  out[0] = first;
+  for (let j = 1; j < out.length; j++) out[j] = Math.fround(w.f64[w.outputAt + j]!);
+  return out;
 }
 
 function finiteRow(x: ArrayLike<unknown>, n: number): boolean {

@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Network, type ActivationName } from '../../src/index.js';
+import { tinyForward, tinyPlan } from '../../src/network/tiny-forward.js';
+import { compileTiny, callTiny, releaseTiny, tinySlotsInUse } from '../../src/network/tiny-wasm.js';
+import type { LayerShape } from '../../src/network/plan.js';
+import { runtimeFor } from '../support/backends.js';
+import { values } from '../support/kernel-memory.js';
+
+const ACTS: ActivationName[] = ['linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh'];
+
+describe('generated straight-line Wasm for one sample of a tiny network', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('gives the JS loop’s outputs (within one float32 ulp) for random shapes and every activation', async () => {
+    const rt = await runtimeFor({ simd: true });
+    let seed = 1;
+    for (let trial = 0; trial < 60; trial++) {
+      const depth = 1 + (trial % 3);
+      let inputs = 1 + (trial % 6);
+      const first = inputs;
+      const shapes: LayerShape[] = [];
+      for (let l = 0; l < depth; l++) {
+        const outputs = 1 + ((trial * 7 + l * 3) % 8);
+        const last = l === depth - 1;
+        const activation = last && trial % 4 === 0 && outputs > 1 ? 'softmax' : ACTS[(trial + l) % ACTS.length]!;
+        shapes.push({ inputs, outputs, activation, alpha: 0.1 });
+        inputs = outputs;
+      }
+      const n = shapes.reduce((a, s) => a + (s.inputs + 1) * s.outputs, 0);
+      const plan = tinyPlan(shapes, values(n, seed++).map((v) => v * 2));
+      const w = compileTiny(plan, rt.backend.kernels)!;
+      expect(w).not.toBeNull();
+      for (let r = 0; r < 5; r++) {
+        const x = Array.from(values(first, seed++), (v) => v * 4);
+        const ref = new Array<number>(inputs);
+        expect(tinyForward(plan, x, ref)).toBe(true);
+        w.f64.set(x, w.inputAt);
+        const first0 = Math.fround(callTiny(w.slot));
+        const got = [first0, ...Array.from({ length: inputs - 1 }, (_, j) => Math.fround(w.f64[w.outputAt + j + 1]!))];
+        got.forEach((v, j) => expect(Math.abs(v - ref[j]!), `trial ${trial} output ${j}`).toBeLessThanOrEqual(2 ** -23 * Math.abs(ref[j]!) + 1e-30));
+      }
+      releaseTiny(w);
+    }
+  });
+
+  it('gives its table slot back on dispose', async () => {
+    const rt = await runtimeFor({ simd: true });
+    const before = tinySlotsInUse();
+    for (let i = 0; i < 300; i++) {
+      const net = new Network({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: i, runtime: rt });
+      expect(Number.isFinite(net.predict([0.5, 0.6])[0])).toBe(true);
+      net.dispose();
+    }
+    expect(tinySlotsInUse()).toBe(before);
+  });
+
+  it('falls back to the JS loop where Wasm cannot be compiled from bytes (as in Cloudflare Workers)', async () => {
+    const rt = await runtimeFor({ simd: true });
+    const net = new Network({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], runtime: rt });
+    net.setWeights([
+      { W: [[0.82, 0.71, -0.45], [0.65, 0.89, 0.78]], b: [-0.5, -0.6, -0.3] },
+      { W: [[0.85], [0.72], [-0.55]], b: [-0.2] },
+    ]);
+    vi.spyOn(WebAssembly, 'Module').mockImplementation(function () {
+      throw new WebAssembly.CompileError('Wasm code generation disallowed by embedder');
+    });
+    expect(net.predict([0.5, 0.6])[0]).toBeCloseTo(0.5653933, 6);
+    expect((net as unknown as { tinyWasm: unknown }).tinyWasm).toBeNull();
+    expect(net.predict(new Float32Array([0.5, 0.6]))[0]).toBeCloseTo(0.5653933, 6);
+  });
+});
