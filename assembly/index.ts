@@ -13,7 +13,7 @@ export { loss_grad } from './losses';
 export { sgd_update, momentum_update, adam_update } from './optimizers';
 export { forward, compute_gradients, train_step, loss_only } from './step';
 export { all_finite } from './finite';
-export { exp64, tanh64 } from './math64';
+export { tanh64 } from './math64';
 
 export function heap_base(): usize {
   return (__heap_base + 15) & ~15;

@@ -120,8 +120,7 @@ export interface KernelExports {
    */
   adam_update(n: number, P: number, G: number, M: number, V: number, lr: number, beta1: number, beta2: number, eps: number, t: number, wd: number): void;
 
-  /** e^x and tanh(x) in double precision (imported by the run-time generated tiny-network code). */
-  exp64(x: number): number;
+  /** tanh(x) in double precision (imported by the run-time generated tiny-network code). */
   tanh64(x: number): number;
 
   /** 1 when the n f32 values at P are all finite, else 0 (NaN or ±Infinity among them). */

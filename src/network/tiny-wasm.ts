@@ -14,8 +14,8 @@ import type { TinyPlan } from './tiny-forward.js';
  *
  * The code has the same arithmetic, in the same order, as tinyForward (float64
  * sums starting from the bias, then the activation; softmax as max, exp, sum,
- * divide), with e^x and tanh imported from the kernel module (Wasm-to-Wasm
- * calls). Weights live in the generated module's own one-page memory as
+ * divide), with e^x inline (see emitExp) and tanh imported from the kernel
+ * module (a Wasm-to-Wasm call). Weights live in the generated module's own one-page memory as
  * float64, refreshed when the network's weights change; the code depends only
  * on the shapes.
  *
@@ -32,7 +32,6 @@ export interface TinyWasm {
 }
 
 export interface TinyMath {
-  exp64: (x: number) => number;
   tanh64: (x: number) => number;
 }
 
@@ -51,13 +50,13 @@ const enum Op {
   f64Abs = 0x99,
   f64Neg = 0x9a,
   f64Add = 0xa0,
+  f64Sub = 0xa1,
   f64Mul = 0xa2,
   f64Div = 0xa3,
 }
 
 const F64 = 0x7c;
-const FN_EXP = 0;
-const FN_TANH = 1;
+const FN_TANH = 0;
 // activation codes, as in tiny-forward.ts / src/backend/abi.ts
 const RELU = 1;
 const LEAKY = 2;
@@ -114,6 +113,69 @@ function body(p: TinyPlan, inputAt: number, outputAt: number): { code: Bytes; lo
   const get = (l: number) => c.op(Op.localGet).uleb(l);
   const set = (l: number) => c.op(Op.localSet).uleb(l);
 
+  // e^x of the value on the stack, for x ≤ 0 or NaN (all the activations
+  // exponentiate: −|z| and z − max), inline: a call would cost about as much
+  // as the rest of a small network. k = round(x·log2 e), r = x − k·ln 2 in two
+  // parts (Cody–Waite), e^r by its Taylor series to r¹⁰ (|r| ≤ ln2/2: relative
+  // error below 1e−12, far inside the float32 rounding of the outputs), times
+  // 2^k built from its bits; below −708 (where 2^k would leave the normal
+  // range) the result is 0, smaller than any float32 output can show.
+  const expX = local();
+  const expK = local();
+  const expR = local();
+  const expR2 = local();
+  const expR4 = local();
+  const emitExp = () => {
+    set(expX);
+    c.op(Op.f64Const).f64(0); // the select's "below −708" value
+    get(expX);
+    c.op(Op.f64Const).f64(Math.LOG2E).op(Op.f64Mul, 0x9e /* f64.nearest */);
+    set(expK);
+    get(expX);
+    get(expK);
+    c.op(Op.f64Const).f64(6.93147180369123816490e-1).op(Op.f64Mul, Op.f64Sub);
+    get(expK);
+    c.op(Op.f64Const).f64(1.90821492927058770002e-10).op(Op.f64Mul, Op.f64Sub);
+    set(expR);
+    // Estrin (short dependency chains): e^r ≈ Σ_{i≤9} rⁱ/i! as
+    // (q0 + q1·r²) + r⁴·(q2 + q3·r²) + r⁸·q4, with q_j = c_2j + c_2j+1·r
+    const inv = [1];
+    for (let i = 1; i <= 9; i++) inv.push(inv[i - 1]! / i);
+    const pair = (j: number) => {
+      get(expR);
+      c.op(Op.f64Const).f64(inv[2 * j + 1]!).op(Op.f64Mul, Op.f64Const).f64(inv[2 * j]!).op(Op.f64Add);
+    };
+    get(expR);
+    get(expR);
+    c.op(Op.f64Mul);
+    set(expR2);
+    pair(0);
+    pair(1);
+    get(expR2);
+    c.op(Op.f64Mul, Op.f64Add); // q0 + q1·r²
+    pair(2);
+    pair(3);
+    get(expR2);
+    c.op(Op.f64Mul, Op.f64Add); // q2 + q3·r²
+    get(expR2);
+    get(expR2);
+    c.op(Op.f64Mul); // r⁴
+    c.op(Op.f64Mul, Op.f64Add); // + r⁴·(q2 + q3·r²)
+    pair(4);
+    get(expR2);
+    get(expR2);
+    c.op(Op.f64Mul);
+    set(expR4);
+    get(expR4);
+    get(expR4);
+    c.op(Op.f64Mul, Op.f64Mul, Op.f64Add); // + r⁸·q4
+    // · 2^k, from the bits (k + 1023) << 52
+    get(expK);
+    c.op(0xfc, 0x06 /* i64.trunc_sat_f64_s */, 0x42 /* i64.const 1023 */, 0xff, 0x07, 0x7c /* i64.add */);
+    c.op(0x42 /* i64.const 52 */, 52, 0x86 /* i64.shl */, 0xbf /* f64.reinterpret_i64 */, Op.f64Mul);
+    get(expX);
+    c.op(Op.f64Const).f64(-708).op(Op.f64Lt, Op.select);
+  };
   let src: number[] = [];
   for (let k = 0; k < desc[0]!; k++) {
     const l = local();
@@ -158,7 +220,8 @@ function body(p: TinyPlan, inputAt: number, outputAt: number): { code: Bytes; lo
         // e = exp(−|z|); z < 0 ? e/(1+e) : 1/(1+e)
         set(t);
         get(t);
-        c.op(Op.f64Abs, Op.f64Neg, Op.call).uleb(FN_EXP);
+        c.op(Op.f64Abs, Op.f64Neg);
+        emitExp();
         set(e);
         get(e);
         c.op(Op.f64Const).f64(1);
@@ -193,7 +256,8 @@ function body(p: TinyPlan, inputAt: number, outputAt: number): { code: Bytes; lo
       for (const z of dst) {
         get(z);
         get(max);
-        c.op(0xa1 /* f64.sub */, Op.call).uleb(FN_EXP);
+        c.op(Op.f64Sub);
+        emitExp();
         set(z);
         get(sum);
         get(z);
@@ -232,13 +296,10 @@ export function tinyModuleBytes(p: TinyPlan): { bytes: Uint8Array<ArrayBuffer>; 
   const m = new Bytes().op(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
   // types: 0 = () → f64, 1 = (f64) → f64
   m.section(1, new Bytes().vec([new Bytes().op(0x60, 0x00, 0x01, F64), new Bytes().op(0x60, 0x01, F64, 0x01, F64)]));
-  m.section(2, new Bytes().vec([
-    new Bytes().name('m').name('exp').op(0x00, 0x01),
-    new Bytes().name('m').name('tanh').op(0x00, 0x01),
-  ]));
+  m.section(2, new Bytes().vec([new Bytes().name('m').name('tanh').op(0x00, 0x01)]));
   m.section(3, new Bytes().vec([new Bytes().op(0x00)]));
   m.section(5, new Bytes().vec([new Bytes().op(0x00).uleb(pages)]));
-  m.section(7, new Bytes().vec([new Bytes().name('run').op(0x00, 0x02), new Bytes().name('mem').op(0x02, 0x00)]));
+  m.section(7, new Bytes().vec([new Bytes().name('run').op(0x00, 0x01), new Bytes().name('mem').op(0x02, 0x00)]));
   m.section(10, new Bytes().vec([new Bytes().uleb(fn.b.length).op(...fn.b)]));
   return { bytes: Uint8Array.from(m.b), inputAt, outputAt };
 }
@@ -315,7 +376,7 @@ export function compileTiny(p: TinyPlan, math: TinyMath): TinyWasm | null {
   const { bytes, inputAt, outputAt } = tinyModuleBytes(p);
   let instance: WebAssembly.Instance;
   try {
-    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { exp: math.exp64, tanh: math.tanh64 } });
+    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { tanh: math.tanh64 } });
   } catch {
     return null;
   }

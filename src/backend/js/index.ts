@@ -43,7 +43,6 @@ export function createJsBackend(options: JsBackendOptions = {}): Backend {
     momentum_update: (n, P, G, V, lr, mu, wd) => momentumUpdate(m, n, P, G, V, lr, mu, wd),
     adam_update: (n, P, G, M, V, lr, beta1, beta2, eps, t, wd) =>
       adamUpdate(m, n, P, G, M, V, lr, beta1, beta2, eps, t, wd),
-    exp64: Math.exp,
     tanh64: Math.tanh,
     all_finite: (n, P) => (allFinite(m.f32, P, n) ? 1 : 0),
     forward: (table, layers, X, rows, scratch) => forward(m, table, layers, X, rows, scratch),
