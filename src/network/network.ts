@@ -7,7 +7,7 @@ import { buildModelJSON, parseModelJSON, type ModelJSON } from '../io/model-json
 import { initialWeights } from './init-weights.js';
 import { Plan, type LayerShape } from './plan.js';
 import { tinyForward, tinyPlan, TINY_MAX_PARAMS, type TinyPlan } from './tiny-forward.js';
-import { callTiny, compileTiny, releaseTiny, type TinyWasm } from './tiny-wasm.js';
+import { callTiny, compileTiny, releaseTiny, TINY_CALLS_BEFORE_CODE, type TinyWasm } from './tiny-wasm.js';
 import { checkLossFits, toTargets, type TargetInput } from '../training/targets.js';
 
 export type { ActivationName, LossName };
@@ -278,6 +278,7 @@ export class Network {
   private tiny: TinyPlan | null = null;
   /** The generated code of the tiny path; null where it cannot be compiled, undefined until first needed. */
   private tinyWasm: TinyWasm | null | undefined = undefined;
+  private tinyCalls = 0;
   private tinyVersion = -1;
   private tinyScaled = new Float32Array(0);
 
@@ -291,12 +292,13 @@ export class Network {
     if (this.tinyVersion !== this.weightsVersion || tiny === null) {
       tiny = this.tiny = tinyPlan(this.shapes, this.plan.readParams(tiny?.params));
       this.tinyVersion = this.weightsVersion;
-      if (this.tinyWasm === undefined) {
-        const backend = this.runtime.backend;
-        this.tinyWasm = backend.kind === 'js' ? null : compileTiny(tiny, backend.kernels);
-      } else if (this.tinyWasm !== null) {
-        this.tinyWasm.f64.set(tiny.weights);
-      }
+      if (this.tinyWasm) this.tinyWasm.f64.set(tiny.weights);
+    }
+    // Generating code pays off over many calls; the first ones (a cold start's
+    // first prediction among them) take the JS loop rather than two compiles.
+    if (this.tinyWasm === undefined && ++this.tinyCalls > TINY_CALLS_BEFORE_CODE) {
+      const backend = this.runtime.backend;
+      this.tinyWasm = backend.kind === 'js' ? null : compileTiny(tiny, backend.kernels);
     }
     const scaler = this.scaler;
     const wasm = this.tinyWasm;

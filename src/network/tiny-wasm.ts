@@ -22,6 +22,9 @@ import type { TinyPlan } from './tiny-forward.js';
  * Where Wasm cannot be compiled from bytes (Cloudflare Workers, a CSP without
  * 'wasm-unsafe-eval') compileTiny returns null and the JS loop is used.
  */
+/** Single-sample predictions a network makes with the JS loop before its code is generated. */
+export const TINY_CALLS_BEFORE_CODE = 64;
+
 export interface TinyWasm {
   /** The network's slot in the shared dispatch table: `callTiny(slot)` runs it. */
   slot: number;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Network, Trainer, ValueError, type ActivationName } from '../../src/index.js';
 import { runtimeFor } from '../support/backends.js';
 import { values } from '../support/kernel-memory.js';
+import { TINY_CALLS_BEFORE_CODE } from '../../src/network/tiny-wasm.js';
 
 describe.each([
   ['wasm-simd', { simd: true }],
@@ -18,7 +19,8 @@ describe.each([
       const layers = [{ units: 7, activation: h, alpha: 0.1 }, { units: 6, activation: h }, { units: 3, activation: o }];
       const net = new Network({ inputs: 5, layers, seed: 3, runtime: rt });
       const ref = new Network({ inputs: 5, layers, seed: 3, runtime: js });
-      for (let i = 0; i < 50; i++) {
+      // past TINY_CALLS_BEFORE_CODE: the JS loop first, then the generated code (on Wasm runtimes)
+      for (let i = 0; i < TINY_CALLS_BEFORE_CODE + 30; i++) {
         const x = Array.from(values(5, i + 1), (v) => v * (i % 7) * 3);
         const single = net.predict(x);
         expect(Array.isArray(single)).toBe(true);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Network, type ActivationName } from '../../src/index.js';
+import { Network, Trainer, type ActivationName } from '../../src/index.js';
 import { tinyForward, tinyPlan } from '../../src/network/tiny-forward.js';
-import { compileTiny, callTiny, releaseTiny, tinySlotsInUse } from '../../src/network/tiny-wasm.js';
+import { compileTiny, callTiny, releaseTiny, tinySlotsInUse, TINY_CALLS_BEFORE_CODE } from '../../src/network/tiny-wasm.js';
 import type { LayerShape } from '../../src/network/plan.js';
 import { runtimeFor } from '../support/backends.js';
 import { values } from '../support/kernel-memory.js';
@@ -46,12 +46,32 @@ describe('generated straight-line Wasm for one sample of a tiny network', () => 
   it('gives its table slot back on dispose', async () => {
     const rt = await runtimeFor({ simd: true });
     const before = tinySlotsInUse();
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 100; i++) {
       const net = new Network({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: i, runtime: rt });
-      expect(Number.isFinite(net.predict([0.5, 0.6])[0])).toBe(true);
+      for (let c = 0; c <= TINY_CALLS_BEFORE_CODE; c++) expect(Number.isFinite(net.predict([0.5, 0.6])[0])).toBe(true);
+      expect((net as unknown as { tinyWasm: unknown }).tinyWasm).toBeTruthy();
+      expect(tinySlotsInUse()).toBe(before + 1);
       net.dispose();
     }
     expect(tinySlotsInUse()).toBe(before);
+  });
+
+  it('sees new weights (setWeights, training, fromJSON) once its code is generated', async () => {
+    const rt = await runtimeFor({ simd: false });
+    const net = new Network({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 5, runtime: rt });
+    for (let c = 0; c <= TINY_CALLS_BEFORE_CODE; c++) net.predict([0.5, 0.6]);
+    expect((net as unknown as { tinyWasm: unknown }).tinyWasm).toBeTruthy();
+    net.setWeights([
+      { W: [[0.82, 0.71, -0.45], [0.65, 0.89, 0.78]], b: [-0.5, -0.6, -0.3] },
+      { W: [[0.85], [0.72], [-0.55]], b: [-0.2] },
+    ]);
+    expect(net.predict([0.5, 0.6])[0]).toBeCloseTo(0.5653933, 6);
+    new Trainer(net, { loss: 'bce', optimizer: { type: 'sgd', lr: 0.5 }, batchSize: 1 }).fit([[0.5, 0.6]], [[1]], { epochs: 2 });
+    const single = net.predict([0.5, 0.6])[0]!;
+    expect(single).toBeGreaterThan(0.5653933);
+    expect(Math.abs(single - net.predict([[0.5, 0.6], [0.5, 0.6]])[1]![0]!)).toBeLessThan(1e-6);
+    const copy = Network.fromJSON(net.toJSON(), { runtime: rt });
+    for (let c = 0; c <= TINY_CALLS_BEFORE_CODE; c++) expect(copy.predict([0.5, 0.6])[0]).toBe(single);
   });
 
   it('falls back to the JS loop where Wasm cannot be compiled from bytes (as in Cloudflare Workers)', async () => {
@@ -64,7 +84,7 @@ describe('generated straight-line Wasm for one sample of a tiny network', () => 
     vi.spyOn(WebAssembly, 'Module').mockImplementation(function () {
       throw new WebAssembly.CompileError('Wasm code generation disallowed by embedder');
     });
-    expect(net.predict([0.5, 0.6])[0]).toBeCloseTo(0.5653933, 6);
+    for (let c = 0; c <= TINY_CALLS_BEFORE_CODE; c++) expect(net.predict([0.5, 0.6])[0]).toBeCloseTo(0.5653933, 6);
     expect((net as unknown as { tinyWasm: unknown }).tinyWasm).toBeNull();
     expect(net.predict(new Float32Array([0.5, 0.6]))[0]).toBeCloseTo(0.5653933, 6);
   });
