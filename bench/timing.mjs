@@ -3,9 +3,19 @@
 // an order rotated from round to round, so machine noise (frequency changes,
 // other processes, GC) lands on all of them alike.
 
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 const now = () => performance.now();
 
+// A full collection before every sample, for every contender alike, so the
+// garbage one contender leaves (TF.js makes a lot) is not collected in the
+// middle of another's sample.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
+
 function timeReps(run, reps) {
+  gc();
   const t0 = now();
   run(reps);
   return now() - t0;
@@ -20,7 +30,10 @@ function calibrate(run, targetMs, slowMs) {
     reps *= 4;
     t = timeReps(run, reps);
   }
-  t = timeReps(run, reps); // once more, now warm
+  // warm up for at least 40 ms whatever the sample length (JIT tiers, the
+  // tiny network's generated code), then once more to calibrate
+  for (let spent = 0; spent < 40; ) spent += timeReps(run, reps);
+  t = timeReps(run, reps);
   return Math.max(1, Math.round((reps * targetMs) / Math.max(t, 1e-3)));
 }
 

@@ -140,7 +140,9 @@ export function benchTiny({ lib, runtimes, quick, rounds, targetMs, log }) {
         ...Object.entries(own).map(([name, net]) => ({ name, run: call(net) })),
         ...(withPeers ? Object.entries(tfs).map(([name, t]) => ({ name, run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) s += t.predict(); sink += s; } })) : []),
       ],
-      { rounds, targetMs },
+      // full-length samples even in --quick: a few ms per sample leaves one call's
+      // JIT and GC noise in the medians, and this section takes seconds anyway
+      { rounds: Math.max(rounds, 7), targetMs: Math.max(targetMs, 25) },
     );
     for (const [name, r] of Object.entries(predict)) {
       results.push({ group: 'tiny', workload, contender: name, unit: 'µs', higherIsBetter: false, ...stats(r.samples.map((ms) => ms * 1000)), vsHand: 1 / pairedSpeedup(r, predict['hand-js']) });
