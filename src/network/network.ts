@@ -318,8 +318,7 @@ export class Network {
         if (typeof e !== 'number' || e - e !== 0) return this.predictBatch(x) as Float32Array;
         m[at + k] = e;
       }
-      out[0] = Math.fround(callTiny(wasm.slot));
-      for (let j = 1; j < n; j++) out[j] = Math.fround(m[wasm.outputAt + j]!);
+      tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), out);
     } else if (!tinyForward(tiny, input, out)) {
       return this.predictBatch(x) as Float32Array;
     }

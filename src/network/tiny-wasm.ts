@@ -2,7 +2,7 @@ import type { TinyPlan } from './tiny-forward.js';
 
 /**
  * Straight-line WebAssembly for one tiny network's forward pass, generated
- * when it first predicts a single sample.
+ * once it has predicted TINY_CALLS_BEFORE_CODE single samples.
  *
  * Why: for a network of a few units a generic loop over layers and units
  * spends most of its time on loop control and on re-checking the typed arrays
@@ -15,13 +15,14 @@ import type { TinyPlan } from './tiny-forward.js';
  * The code has the same arithmetic, in the same order, as tinyForward (float64
  * sums starting from the bias, then the activation; softmax as max, exp, sum,
  * divide), with e^x inline (see emitExp) and tanh imported from the kernel
- * module (a Wasm-to-Wasm call). Weights live in the generated module's own one-page memory as
- * float64, refreshed when the network's weights change; the code depends only
- * on the shapes.
+ * module (a Wasm-to-Wasm call). Weights live in the generated module's own
+ * one-page memory as float64, refreshed when the network's weights change;
+ * the code depends only on the shapes.
  *
  * Where Wasm cannot be compiled from bytes (Cloudflare Workers, a CSP without
  * 'wasm-unsafe-eval') compileTiny returns null and the JS loop is used.
  */
+
 /** Single-sample predictions a network makes with the JS loop before its code is generated. */
 export const TINY_CALLS_BEFORE_CODE = 64;
 
@@ -119,8 +120,8 @@ function body(p: TinyPlan, inputAt: number, outputAt: number): { code: Bytes; lo
   // e^x of the value on the stack, for x ≤ 0 or NaN (all the activations
   // exponentiate: −|z| and z − max), inline: a call would cost about as much
   // as the rest of a small network. k = round(x·log2 e), r = x − k·ln 2 in two
-  // parts (Cody–Waite), e^r by its Taylor series to r¹⁰ (|r| ≤ ln2/2: relative
-  // error below 1e−12, far inside the float32 rounding of the outputs), times
+  // parts (Cody–Waite), e^r by its Taylor series to r⁹ (|r| ≤ ln2/2: relative
+  // error below 1e−11, far inside the float32 rounding of the outputs), times
   // 2^k built from its bits; below −708 (where 2^k would leave the normal
   // range) the result is 0, smaller than any float32 output can show.
   const expX = local();
