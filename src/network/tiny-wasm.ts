@@ -26,6 +26,14 @@ import type { TinyPlan } from './tiny-forward.js';
 /** Single-sample predictions a network makes with the JS loop before its code is generated. */
 export const TINY_CALLS_BEFORE_CODE = 64;
 
+/**
+ * Networks with generated code alive at once. Each has a Wasm memory of its
+ * own, and engines reserve gigabytes of address space per memory; past this
+ * many (until disposed or collected ones free a slot) a network keeps the JS
+ * loop.
+ */
+export const TINY_CODE_LIMIT = 512;
+
 export interface TinyWasm {
   /** The network's slot in the shared dispatch table: `callTiny(slot)` runs it. */
   slot: number;
@@ -376,7 +384,7 @@ export function releaseTiny(w: TinyWasm): void {
 /** Compiles and instantiates the plan's module; null where Wasm cannot be compiled from bytes. */
 export function compileTiny(p: TinyPlan, math: TinyMath): TinyWasm | null {
   const d = dispatcher();
-  if (d === null) return null;
+  if (d === null || (d.free.length === 0 && d.table.length >= TINY_CODE_LIMIT)) return null;
   const { bytes, inputAt, outputAt } = tinyModuleBytes(p);
   let instance: WebAssembly.Instance;
   try {
@@ -387,8 +395,9 @@ export function compileTiny(p: TinyPlan, math: TinyMath): TinyWasm | null {
   const exports = instance.exports as { run: () => number; mem: WebAssembly.Memory };
   if (d.free.length === 0) {
     const n = d.table.length;
-    d.table.grow(n);
-    for (let i = 2 * n - 1; i >= n; i--) d.free.push(i);
+    const more = Math.min(n, TINY_CODE_LIMIT - n);
+    d.table.grow(more);
+    for (let i = n + more - 1; i >= n; i--) d.free.push(i);
   }
   const slot = d.free.pop()!;
   d.table.set(slot, exports.run);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Network, Trainer, type ActivationName } from '../../src/index.js';
 import { tinyForward, tinyPlan } from '../../src/network/tiny-forward.js';
-import { compileTiny, callTiny, releaseTiny, tinySlotsInUse, TINY_CALLS_BEFORE_CODE } from '../../src/network/tiny-wasm.js';
+import { compileTiny, callTiny, releaseTiny, tinySlotsInUse, TINY_CALLS_BEFORE_CODE, TINY_CODE_LIMIT } from '../../src/network/tiny-wasm.js';
 import type { LayerShape } from '../../src/network/plan.js';
 import { runtimeFor } from '../support/backends.js';
 import { values } from '../support/kernel-memory.js';
@@ -53,6 +53,27 @@ describe('generated straight-line Wasm for one sample of a tiny network', () => 
       expect(tinySlotsInUse()).toBe(before + 1);
       net.dispose();
     }
+    expect(tinySlotsInUse()).toBe(before);
+  });
+
+  it(`keeps at most ${TINY_CODE_LIMIT} networks' code alive; past that, networks use the JS loop`, async () => {
+    const rt = await runtimeFor({ simd: true });
+    const before = tinySlotsInUse();
+    const nets: Network[] = [];
+    const warm = (net: Network) => {
+      for (let c = 0; c <= TINY_CALLS_BEFORE_CODE; c++) net.predict([0.5, 0.6]);
+      return (net as unknown as { tinyWasm: unknown }).tinyWasm;
+    };
+    for (let i = before; i < TINY_CODE_LIMIT; i++) {
+      const net = new Network({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: i, runtime: rt });
+      expect(warm(net)).toBeTruthy();
+      nets.push(net);
+    }
+    const extra = new Network({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 1, runtime: rt });
+    expect(warm(extra)).toBeNull();
+    const ref = new Network({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 1, runtime: rt });
+    expect(Math.abs(extra.predict([0.5, 0.6])[0]! - ref.predict([[0.5, 0.6]])[0]![0]!)).toBeLessThan(1e-6);
+    for (const net of nets) net.dispose();
     expect(tinySlotsInUse()).toBe(before);
   });
 
