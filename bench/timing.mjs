@@ -8,14 +8,13 @@ import { runInNewContext } from 'node:vm';
 
 const now = () => performance.now();
 
-// A full collection before every sample, for every contender alike, so the
-// garbage one contender leaves (TF.js makes a lot) is not collected in the
-// middle of another's sample.
+// A full collection before every timed sample (not the calibration runs), for
+// every contender alike, so the garbage one contender leaves (TF.js makes a
+// lot) is not collected in the middle of another's sample.
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 
 function timeReps(run, reps) {
-  gc();
   const t0 = now();
   run(reps);
   return now() - t0;
@@ -30,9 +29,9 @@ function calibrate(run, targetMs, slowMs) {
     reps *= 4;
     t = timeReps(run, reps);
   }
-  // warm up for at least 40 ms whatever the sample length (JIT tiers, the
-  // tiny network's generated code), then once more to calibrate
-  for (let spent = 0; spent < 40; ) spent += timeReps(run, reps);
+  // warm up for two samples' time, at least 10 ms (JIT tiers, the tiny
+  // network's generated code), then once more to calibrate
+  for (let spent = 0; spent < Math.max(2 * targetMs, 10); ) spent += timeReps(run, reps);
   t = timeReps(run, reps);
   return Math.max(1, Math.round((reps * targetMs) / Math.max(t, 1e-3)));
 }
@@ -52,6 +51,7 @@ export function measure(contenders, { rounds, targetMs, slowMs = 400, slowRounds
         s.byRound[r] = null;
         continue;
       }
+      gc();
       const ms = timeReps(s.c.run, s.reps) / s.reps;
       s.samples.push(ms);
       s.byRound[r] = ms;
