@@ -102,7 +102,7 @@ export function benchMlp({ lib, runtimes, quick, rounds, targetMs, log }) {
     Object.entries(contenders).map(([name, c]) => ({ name, run: c.run })),
     // a sample is one fit() of several epochs (about 200 ms), as training is used: the
     // per-call cost of fit (copying and checking the rows) is reported on its own
-    { rounds, targetMs: Math.max(targetMs * 8, 200), slowMs: 1e9 },
+    { rounds, targetMs: Math.max(targetMs * 8, 200), slowMs: 1e9, collect: true },
   );
   const results = [];
   for (const [name, r] of Object.entries(m)) {

@@ -8,9 +8,11 @@ import { runInNewContext } from 'node:vm';
 
 const now = () => performance.now();
 
-// A full collection before every timed sample (not the calibration runs), for
-// every contender alike, so the garbage one contender leaves (TF.js makes a
-// lot) is not collected in the middle of another's sample.
+// `collect`: a full collection before every timed sample (not the calibration
+// runs), for every contender alike, so the garbage one contender leaves (TF.js
+// makes a lot) is not collected in the middle of another's short sample. Off
+// by default: over long samples each contender pays for its own garbage, as
+// its users do.
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 
@@ -42,7 +44,7 @@ function calibrate(run, targetMs, slowMs) {
  * A contender whose single operation takes longer than `slowMs` gets at most
  * `slowRounds` samples.
  */
-export function measure(contenders, { rounds, targetMs, slowMs = 400, slowRounds = 3 }) {
+export function measure(contenders, { rounds, targetMs, slowMs = 400, slowRounds = 3, collect = false }) {
   const state = contenders.map((c) => ({ c, reps: calibrate(c.run, targetMs, slowMs), samples: [], byRound: [] }));
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < state.length; i++) {
@@ -51,7 +53,7 @@ export function measure(contenders, { rounds, targetMs, slowMs = 400, slowRounds
         s.byRound[r] = null;
         continue;
       }
-      gc();
+      if (collect) gc();
       const ms = timeReps(s.c.run, s.reps) / s.reps;
       s.samples.push(ms);
       s.byRound[r] = ms;

@@ -142,7 +142,7 @@ export function benchTiny({ lib, runtimes, quick, rounds, targetMs, log }) {
       ],
       // full-length samples even in --quick: a few ms per sample leaves one call's
       // JIT and GC noise in the medians, and this section takes seconds anyway
-      { rounds: Math.max(rounds, 7), targetMs: Math.max(targetMs, 25) },
+      { rounds: Math.max(rounds, 7), targetMs: Math.max(targetMs, 25), collect: true },
     );
     for (const [name, r] of Object.entries(predict)) {
       results.push({ group: 'tiny', workload, contender: name, unit: 'µs', higherIsBetter: false, ...stats(r.samples.map((ms) => ms * 1000)), vsHand: 1 / pairedSpeedup(r, predict['hand-js']) });
