@@ -10,9 +10,8 @@ const now = () => performance.now();
 
 // `collect`: a full collection before every timed sample (not the calibration
 // runs), for every contender alike, so the garbage one contender leaves (TF.js
-// makes a lot) is not collected in the middle of another's short sample. Off
-// by default: over long samples each contender pays for its own garbage, as
-// its users do.
+// makes a lot) is not collected in the middle of another's sample; used by the
+// sections where TF.js runs between the samples of the others (MLP, tiny).
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 
