@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Network, Trainer, type ActivationName } from '../../src/index.js';
+import { Network, Scaler, Trainer, type ActivationName } from '../../src/index.js';
 import { tinyForward, tinyPlan } from '../../src/network/tiny-forward.js';
 import { compileTiny, callTiny, releaseTiny, tinySlotsInUse, TINY_CALLS_BEFORE_CODE, TINY_CODE_LIMIT } from '../../src/network/tiny-wasm.js';
 import type { LayerShape } from '../../src/network/plan.js';
@@ -108,5 +108,33 @@ describe('generated straight-line Wasm for one sample of a tiny network', () => 
     for (let c = 0; c <= TINY_CALLS_BEFORE_CODE; c++) expect(net.predict([0.5, 0.6])[0]).toBeCloseTo(0.5653933, 6);
     expect((net as unknown as { tinyWasm: unknown }).tinyWasm).toBeNull();
     expect(net.predict(new Float32Array([0.5, 0.6]))[0]).toBeCloseTo(0.5653933, 6);
+  });
+});
+
+describe('tiny path with scalers, once its code is generated', () => {
+  it.each([
+    ['wasm-simd', { simd: true }],
+    ['js', { backend: 'js' }],
+  ] as const)('input and target scalers: single samples match the batch path (%s)', async (_name, options) => {
+    const rt = await runtimeFor(options);
+    const rows = 20;
+    const x = Float32Array.from(values(rows * 3, 9), (v, i) => v * 40 + (i % 3) * 100);
+    const y = Float32Array.from(values(rows * 2, 10), (v) => v * 500 + 1000);
+    const net = new Network({ inputs: 3, layers: [{ units: 5, activation: 'tanh' }, { units: 2, activation: 'linear' }], seed: 2, runtime: rt });
+    net.scaler = Scaler.fit(x, rows, 3, 'standard');
+    net.targetScaler = Scaler.fit(y, rows, 2, 'minmax');
+    for (let c = 0; c < TINY_CALLS_BEFORE_CODE + 20; c++) {
+      const r = c % rows;
+      const sample = Array.from(x.subarray(3 * r, 3 * r + 3));
+      const single = net.predict(sample);
+      const batch = net.predict([sample, sample])[1]!;
+      expect(single).toHaveLength(2);
+      single.forEach((v, j) => expect(Math.abs(v - batch[j]!)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(v))));
+      const f32 = net.predict(Float32Array.from(sample));
+      expect(f32).toBeInstanceOf(Float32Array);
+      expect(Array.from(f32)).toEqual(single);
+    }
+    expect(Boolean((net as unknown as { tinyWasm: unknown }).tinyWasm)).toBe(options === undefined || !('backend' in options));
+    expect(() => net.predict([1, NaN, 2])).toThrow(/x: expected finite numbers, got 1 non-finite value \(first: NaN at row 0, column 1\)/);
   });
 });
