@@ -100,8 +100,8 @@ export function benchMlp({ lib, runtimes, quick, rounds, targetMs, log }) {
   log(`mlp first-epoch loss: ${Object.entries(losses).map(([n, l]) => `${n} ${l.toFixed(6)}`).join(', ')}`);
   const m = measure(
     Object.entries(contenders).map(([name, c]) => ({ name, run: c.run })),
-    // a sample is one fit() of several epochs (about 200 ms), as training is used: the
-    // per-call cost of fit (copying and checking the rows) is reported on its own
+    // a sample is one fit() of several epochs (about 200 ms), as training is used;
+    // fit's per-call cost (copying and checking the rows) is under a millisecond here
     { rounds, targetMs: Math.max(targetMs * 8, 200), slowMs: 1e9, collect: true },
   );
   const results = [];
