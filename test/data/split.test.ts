@@ -114,12 +114,15 @@ describe('split: stratified, property-based over label multisets', () => {
             const total = parts[p].rows;
             // Every class at least 1/f rows: nothing is forced up to 1, so the
             // totals round like the fractions themselves (controlled rounding).
+            // Otherwise a part can give up to one row per class to the parts
+            // forced up to 1 (4+4 rows at 75/5/20: train 2+2 against a share of 6).
             const unforced = sizes.every((s) => fractions.every((fr) => fr === 0 || s * fr >= 1));
-            expect(Math.abs(total - n * f)).toBeLessThan(unforced ? 1 : k);
+            if (unforced) expect(Math.abs(total - n * f)).toBeLessThan(1);
+            else expect(Math.abs(total - n * f)).toBeLessThanOrEqual(k + 1e-9);
           });
         },
       ),
-      { numRuns: 400 },
+      { numRuns: Number(process.env.SPLIT_PROPERTY_RUNS ?? 400), examples: [[[4, 4], [0.75, 0.05, 0.2], 0, 'sorted']] },
     );
   });
 
