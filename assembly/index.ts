@@ -13,6 +13,7 @@ export { loss_grad } from './losses';
 export { sgd_update, momentum_update, adam_update } from './optimizers';
 export { forward, compute_gradients, train_step, loss_only } from './step';
 export { all_finite } from './finite';
+export { sum_squares, clip_grad_norm } from './clip';
 export { tanh64 } from './math64';
 
 export function heap_base(): usize {
@@ -22,4 +23,4 @@ export function heap_base(): usize {
 /** 1 in the SIMD build, 0 in the scalar one. */
 export const SIMD: i32 = ASC_FEATURE_SIMD ? 1 : 0;
 /** Bumped whenever an export's contract changes; the facade refuses a module built for another ABI. */
-export const ABI_VERSION: i32 = 2;
+export const ABI_VERSION: i32 = 3;

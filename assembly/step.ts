@@ -8,6 +8,7 @@ import {
 } from './abi';
 import { act_backward, bias_act_forward } from './activations';
 import { bias_grad } from './bias';
+import { clip_grad_norm } from './clip';
 import { all_finite } from './finite';
 import { f32_gemm } from './gemm';
 import { loss_grad } from './losses';
@@ -72,7 +73,7 @@ export function compute_gradients(table: usize, layers: i32, X: usize, Y: usize,
 
 export function train_step(
   table: usize, layers: i32, X: usize, Y: usize, rows: i32, loss: i32,
-  opt: i32, lr: f32, beta1: f32, beta2: f32, eps: f32, t: f64, scratch: usize,
+  opt: i32, lr: f32, beta1: f32, beta2: f32, eps: f32, clipNorm: f64, t: f64, scratch: usize,
 ): f64 {
   const value = compute_gradients(table, layers, X, Y, rows, loss, scratch);
   if (!isFinite(value)) return NaN;
@@ -81,6 +82,7 @@ export function train_step(
     const nW = field(L, F_INPUTS) * field(L, F_OUTPUTS);
     if (!all_finite(nW, ptr(L, F_DW)) || !all_finite(field(L, F_OUTPUTS), ptr(L, F_DB))) return NaN;
   }
+  if (clipNorm > 0) clip_grad_norm(table, layers, clipNorm);
   // An update can overflow even from finite gradients (a huge learning rate):
   // each update reports whether what it wrote is finite, and a non-finite
   // result is reported so the facade restores its snapshot.

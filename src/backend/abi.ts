@@ -125,6 +125,13 @@ export interface KernelExports {
 
   /** 1 when the n f32 values at P are all finite, else 0 (NaN or ±Infinity among them). */
   all_finite(n: number, P: number): number;
+  /** Σ P[i]² over n f32 values, in float64 (order in assembly/clip.ts). */
+  sum_squares(n: number, P: number): number;
+  /**
+   * Every layer's dW and db scaled by maxNorm / (‖g‖ + 1e-6) when that is below 1,
+   * ‖g‖ the L2 norm of all of them together (PyTorch's clip_grad_norm_). Returns ‖g‖.
+   */
+  clip_grad_norm(table: number, layers: number, maxNorm: number): number;
 
   /** X[rows×inputs(0)] through every layer of the table: each layer's Z and A. */
   forward(table: number, layers: number, X: number, rows: number, scratch: number): void;
@@ -135,13 +142,14 @@ export interface KernelExports {
   compute_gradients(table: number, layers: number, X: number, Y: number, rows: number, loss: number, scratch: number): number;
   /**
    * compute_gradients, then — only if the loss and every gradient are finite —
-   * one optimizer update of every W (with the layer's weight decay) and b.
+   * clip_grad_norm when clipNorm > 0, then one optimizer update of every W (with
+   * the layer's weight decay) and b.
    * opt: Opt code; for momentum beta1 is the momentum; t is Adam's step count.
    * Returns the loss; NaN when the update was skipped because the loss or a gradient was
    * not finite (nothing changed); −Infinity when the update was applied but made a
    * parameter non-finite (the caller restores its snapshot).
    */
-  train_step(table: number, layers: number, X: number, Y: number, rows: number, loss: number, opt: number, lr: number, beta1: number, beta2: number, eps: number, t: number, scratch: number): number;
+  train_step(table: number, layers: number, X: number, Y: number, rows: number, loss: number, opt: number, lr: number, beta1: number, beta2: number, eps: number, clipNorm: number, t: number, scratch: number): number;
   /** forward, then the loss value only (validation). Returns the loss (f64). */
   loss_only(table: number, layers: number, X: number, Y: number, rows: number, loss: number, scratch: number): number;
 }

@@ -51,6 +51,7 @@ Model and training:
   --epochs <n>           at most this many epochs (default 300)
   --patience <n>         stop after this many epochs without a better validation loss (default 50)
   --weight-decay <l2>    L2 weight decay (default 0.005)
+  --clip-norm <n>        scale each step's gradient down to this L2 norm when longer (default: off)
   --seed <n>             seed of the split, the initial weights and the shuffling (default 0)
 
 Output:

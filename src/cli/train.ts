@@ -33,6 +33,7 @@ export const TRAIN: CommandSpec = {
     epochs: { type: 'string' },
     patience: { type: 'string' },
     'weight-decay': { type: 'string' },
+    'clip-norm': { type: 'string' },
     split: { type: 'string' },
     'no-stratify': { type: 'boolean' },
     scale: { type: 'string' },
@@ -84,6 +85,7 @@ function pipelineOptions(args: ParsedArgs): PipelineOptions {
   o.epochs = number('epochs', { integer: true, min: 1 });
   o.patience = number('patience', { integer: true, min: 1 });
   o.weightDecay = number('weight-decay', { min: 0 });
+  o.clipNorm = number('clip-norm', { min: 0, minOpen: true });
   o.seed = number('seed', { integer: true, min: 0, max: 0xffffffff });
   const split = s.get('split');
   if (split !== undefined) o.split = parseSplit(split);
@@ -199,7 +201,7 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
     fields([
       ['data', `${dataPath}: ${count(data.rows)} rows, ${data.features} features, target '${data.targetName}' (${c.task}${classes})`],
       ['network', `${architecture(net)} (${count(net.parameterCount)} parameters, ${runtime.kind})`],
-      ['training', `${c.optimizer} lr ${c.lr}, batch ${c.batchSize}, ${c.scale} scaling${c.weightDecay > 0 ? `, weight decay ${c.weightDecay}` : ''}, seed ${c.seed}`],
+      ['training', `${c.optimizer} lr ${c.lr}, batch ${c.batchSize}, ${c.scale} scaling${c.weightDecay > 0 ? `, weight decay ${c.weightDecay}` : ''}${c.clipNorm !== null ? `, gradient norm clipped to ${c.clipNorm}` : ''}, seed ${c.seed}`],
       ['rows', `train ${count(result.rows.train)}, validation ${count(result.rows.validation)}, test ${count(result.rows.test)}${c.stratify ? ' (stratified)' : ''}`],
       ['epochs', `${h.epochs}, best ${h.bestEpoch} (${stopped}${h.restoredBest ? `; weights of epoch ${h.bestEpoch} kept` : ''})`],
       ['model', out],

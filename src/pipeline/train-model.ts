@@ -27,6 +27,8 @@ export interface TrainModelOptions {
   patience?: number;
   /** L2 weight decay (default 0.005: a little regularisation helps every bundled dataset). */
   weightDecay?: number;
+  /** Clip the gradient's global L2 norm to this (see OptimizerOptions.clipNorm); default null, no clipping. */
+  clipNorm?: number | null;
   /** [train, validation, test] fractions (default [0.8, 0.1, 0.1]). */
   split?: [number, number, number];
   /** Stratify the split by class (default true for classification). */
@@ -87,7 +89,7 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
   const loss = config.task === 'multiclass' ? 'cce' : config.task === 'binary' ? 'bce' : 'mse';
   const trainer = new Trainer(network, {
     loss,
-    optimizer: { type: config.optimizer, lr: config.lr, weightDecay: config.weightDecay },
+    optimizer: { type: config.optimizer, lr: config.lr, weightDecay: config.weightDecay, clipNorm: config.clipNorm ?? undefined },
     batchSize: config.batchSize,
     seed: config.seed,
   });
@@ -158,6 +160,7 @@ function resolve(data: Dataset, o: TrainModelOptions): TrainedModel['config'] {
     epochs: o.epochs === undefined ? 300 : checkPositiveInt(o.epochs, 'epochs'),
     patience: o.patience === undefined ? 50 : checkPositiveInt(o.patience, 'patience'),
     weightDecay: checkNumberIn(o.weightDecay ?? 0.005, 'weightDecay', 0, Infinity),
+    clipNorm: o.clipNorm === undefined || o.clipNorm === null ? null : checkNumberIn(o.clipNorm, 'clipNorm', 0, Infinity, true),
     split: splitFractions,
     stratify: o.stratify ?? true,
     scale: o.scale ?? 'standard',

@@ -20,6 +20,12 @@ export interface OptimizerOptions {
   eps?: number;
   /** L2 weight decay added to the weights' gradients (never the biases'), default 0. */
   weightDecay?: number;
+  /**
+   * Gradient clipping: when the L2 norm of the whole gradient (every layer's
+   * weights and biases together, before weight decay) exceeds this, it is
+   * scaled down to this norm, as PyTorch's clip_grad_norm_. Default: no clipping.
+   */
+  clipNorm?: number;
 }
 
 export interface TrainerOptions {
@@ -107,6 +113,8 @@ interface ResolvedOptimizer {
   beta2: number;
   eps: number;
   weightDecay: number;
+  /** 0: no clipping. */
+  clipNorm: number;
 }
 
 /**
@@ -219,7 +227,7 @@ export class Trainer {
     const o = this.optimizer;
     const value = this.network.runtime.backend.kernels.train_step(
       plan.table, plan.layers.length, X, Y, rows, Loss[this.loss],
-      o.code, o.lr, o.beta1, o.beta2, o.eps, this.steps + 1, plan.scratch,
+      o.code, o.lr, o.beta1, o.beta2, o.eps, o.clipNorm, this.steps + 1, plan.scratch,
     );
     if (value === value && value !== -Infinity) this.steps++;
     this.network.weightsVersion++;
@@ -447,9 +455,10 @@ function resolveOptimizer(opt: OptimizerOptions | OptimizerName): ResolvedOptimi
   }
   const lr = checkNumberIn(o.lr ?? (o.type === 'adam' ? 0.001 : 0.01), 'optimizer.lr', 0, Infinity, true);
   const weightDecay = checkNumberIn(o.weightDecay ?? 0, 'optimizer.weightDecay', 0, Infinity);
+  const clipNorm = o.clipNorm === undefined ? 0 : checkNumberIn(o.clipNorm, 'optimizer.clipNorm', 0, Infinity, true);
   if (o.type === 'momentum') {
     const m = checkNumberIn(o.momentum ?? 0.9, 'optimizer.momentum', 0, 1, false, true);
-    return { code: Opt.momentum, lr, beta1: m, beta2: 0, eps: 0, weightDecay };
+    return { code: Opt.momentum, lr, beta1: m, beta2: 0, eps: 0, weightDecay, clipNorm };
   }
   if (o.type === 'adam') {
     return {
@@ -459,7 +468,8 @@ function resolveOptimizer(opt: OptimizerOptions | OptimizerName): ResolvedOptimi
       beta2: checkNumberIn(o.beta2 ?? 0.999, 'optimizer.beta2', 0, 1, false, true),
       eps: checkNumberIn(o.eps ?? 1e-8, 'optimizer.eps', 0, Infinity, true),
       weightDecay,
+      clipNorm,
     };
   }
-  return { code: Opt.sgd, lr, beta1: 0, beta2: 0, eps: 0, weightDecay };
+  return { code: Opt.sgd, lr, beta1: 0, beta2: 0, eps: 0, weightDecay, clipNorm };
 }

@@ -892,8 +892,8 @@ describe('train_step', () => {
   const OPTS: [string, number][] = [['sgd', Opt.sgd], ['momentum', Opt.momentum], ['adam', Opt.adam]];
 
   for (const [oname, opt] of OPTS) {
-    for (const [ci, c] of NET_CASES.entries()) {
-      it(`${oname}: ${c.name}`, () => {
+    for (const [ci, c] of NET_CASES.entries()) for (const clip of [false, true]) {
+      it(`${oname}${clip ? ', gradient norm clipped to half the first step\'s' : ''}: ${c.name}`, () => {
         const heap = new Heap(createJsBackend());
         const rand = mulberry32(300 + ci);
         const x = randomF32(rand, rows * c.inputs, -2, 2);
@@ -903,10 +903,17 @@ describe('train_step', () => {
         const wds = c.specs.map((s) => Math.fround(s.weightDecay ?? 0));
         const state = ref.map((L) => ({ mW: L.W.map(() => 0), mb: L.b.map(() => 0), vW: L.W.map(() => 0), vb: L.b.map(() => 0) }));
 
+        let clipNorm = 0;
         for (let t = 1; t <= steps; t++) {
           const expectedLoss = refLoss(ref, x, y, rows, c.loss);
           const g = refGradients(ref, x, y, rows, c.loss);
-          const value = heap.k.train_step(net.table, net.layers.length, net.X, net.Y, rows, c.loss, opt, lr, beta1, beta2, eps, t, 0);
+          if (clip) {
+            const norm = Math.hypot(...g.dW.flat(), ...g.db.flat());
+            if (t === 1) clipNorm = Math.fround(norm / 2);
+            const coef = clipNorm / (norm + 1e-6);
+            if (coef < 1) for (const v of [...g.dW, ...g.db]) for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) * coef;
+          }
+          const value = heap.k.train_step(net.table, net.layers.length, net.X, net.Y, rows, c.loss, opt, lr, beta1, beta2, eps, clipNorm, t, 0);
           expect(Math.abs(value - expectedLoss), `loss at step ${t}`).toBeLessThan(1e-5 * Math.abs(expectedLoss) + 1e-6);
           ref.forEach((L, l) => {
             const st = state[l] as { mW: number[]; mb: number[]; vW: number[]; vb: number[] };
@@ -958,12 +965,12 @@ describe('train_step', () => {
       const net = layoutNet(heap, c.inputs, c.specs, rows, randomF32(rand, rows * c.inputs), labelsFor(c, rows, rand), 8);
       for (const opt of [Opt.sgd, Opt.momentum, Opt.adam]) {
         // One good step first so the optimizer state is not all zeros.
-        expect(Number.isFinite(heap.k.train_step(net.table, 2, net.X, net.Y, rows, c.loss, opt, lr, beta1, beta2, eps, 1, 0))).toBe(true);
+        expect(Number.isFinite(heap.k.train_step(net.table, 2, net.X, net.Y, rows, c.loss, opt, lr, beta1, beta2, eps, 0, 1, 0))).toBe(true);
         const before = snapshot(heap, net);
         const u = new Uint32Array(heap.backend.memory.buffer);
         const saved = u[(net.X >>> 2) + 4] as number;
         u[(net.X >>> 2) + 4] = bits;
-        expect(heap.k.train_step(net.table, 2, net.X, net.Y, rows, c.loss, opt, lr, beta1, beta2, eps, 2, 0)).toBeNaN();
+        expect(heap.k.train_step(net.table, 2, net.X, net.Y, rows, c.loss, opt, lr, beta1, beta2, eps, 0, 2, 0)).toBeNaN();
         expectBitsEqual(snapshot(heap, net), before, 'parameters and state');
         new Uint32Array(heap.backend.memory.buffer)[(net.X >>> 2) + 4] = saved;
       }
@@ -980,7 +987,7 @@ describe('train_step', () => {
     expect(heap.read(net.layers[0]!.dW, 2)[0]).toBe(-Infinity);
     for (const opt of [Opt.sgd, Opt.momentum, Opt.adam]) {
       const before = snapshot(heap, net);
-      expect(heap.k.train_step(net.table, 1, net.X, net.Y, 1, Loss.mse, opt, lr, beta1, beta2, eps, 1, 0)).toBeNaN();
+      expect(heap.k.train_step(net.table, 1, net.X, net.Y, 1, Loss.mse, opt, lr, beta1, beta2, eps, 0, 1, 0)).toBeNaN();
       expectBitsEqual(snapshot(heap, net), before, 'parameters and state');
     }
   });
@@ -997,7 +1004,7 @@ describe('train_step', () => {
     expect(heap.read(net.layers[0]!.dW, 2)).toEqual([0, 0]);
     for (const opt of [Opt.sgd, Opt.momentum, Opt.adam]) {
       const before = snapshot(heap, net);
-      expect(heap.k.train_step(net.table, 1, net.X, net.Y, 1, Loss.bce, opt, lr, beta1, beta2, eps, 1, 0)).toBeNaN();
+      expect(heap.k.train_step(net.table, 1, net.X, net.Y, 1, Loss.bce, opt, lr, beta1, beta2, eps, 0, 1, 0)).toBeNaN();
       expectBitsEqual(snapshot(heap, net), before, 'parameters and state');
     }
   });
@@ -1008,11 +1015,11 @@ describe('train_step', () => {
     heap.write(net.layers[0]!.W, [1]);
     heap.write(net.layers[0]!.b, [0]);
     // loss 1, dW = db = 2: a step of 1e38 takes W to −2e38 (finite) and then to −Inf at twice the rate.
-    expect(heap.k.train_step(net.table, 1, net.X, net.Y, 1, Loss.mse, Opt.sgd, 1e38, 0, 0, 0, 1, 0)).toBe(1);
+    expect(heap.k.train_step(net.table, 1, net.X, net.Y, 1, Loss.mse, Opt.sgd, 1e38, 0, 0, 0, 0, 1, 0)).toBe(1);
     expect(heap.read(net.layers[0]!.W, 1)[0]).toBe(Math.fround(1 - 2e38));
     heap.write(net.layers[0]!.W, [1]);
     heap.write(net.layers[0]!.b, [0]);
-    expect(heap.k.train_step(net.table, 1, net.X, net.Y, 1, Loss.mse, Opt.sgd, 2e38, 0, 0, 0, 1, 0)).toBe(-Infinity);
+    expect(heap.k.train_step(net.table, 1, net.X, net.Y, 1, Loss.mse, Opt.sgd, 2e38, 0, 0, 0, 0, 1, 0)).toBe(-Infinity);
     expect(heap.read(net.layers[0]!.W, 1)[0]).toBe(-Infinity);
   });
 
@@ -1030,7 +1037,7 @@ describe('train_step', () => {
           heap.backend.memory.grow(1);
           expect(old.byteLength, 'old buffer detached').toBe(0);
         }
-        losses.push(heap.k.train_step(net.table, 2, net.X, net.Y, r, c.loss, Opt.adam, lr, beta1, beta2, eps, t, 0));
+        losses.push(heap.k.train_step(net.table, 2, net.X, net.Y, r, c.loss, Opt.adam, lr, beta1, beta2, eps, 0, t, 0));
       }
       return { losses, params: snapshot(heap, net) };
     };

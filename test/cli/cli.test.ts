@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/csv.js';
 import { split } from '../../src/index.js';
+import type { TrainJson } from '../../src/cli/train.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
@@ -129,6 +130,16 @@ describe('simdnet train', () => {
     expect(r.stdout.trim().startsWith('{') && r.stdout.trim().endsWith('}')).toBe(true);
     expect(() => JSON.parse(r.stdout)).not.toThrow();
     expect(r.stderr).not.toContain('epoch');
+    expect((JSON.parse(r.stdout) as TrainJson).config.clipNorm).toBeNull();
+  });
+
+  it('--clip-norm reaches the trainer and the report', () => {
+    const r = simdnet(['train', STUDENTS, '--json', '--epochs', '3', '--clip-norm', '0.5', '--out', join(dir, 's3.json')]);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as TrainJson).config.clipNorm).toBe(0.5);
+    const text = simdnet(['train', STUDENTS, '--epochs', '3', '--clip-norm', '0.5', '--out', join(dir, 's3.json')]);
+    expect(text.stdout).toContain('gradient norm clipped to 0.5');
+    expectFailure(simdnet(['train', STUDENTS, '--clip-norm', '0']), 2, "--clip-norm: expected a number > 0, got '0'");
   });
 
   it('saves a model that Network.fromJSON accepts, with the feature names, labels and target', () => {

@@ -232,6 +232,25 @@ describe('activations, losses and optimizers: SIMD vs scalar vs JS', () => {
     }
   });
 
+  it('sum_squares: every length 0..70, the documented float64 order on all three builds, bit for bit', () => {
+    for (let n = 0; n <= 70; n++) {
+      const v = values(n, n + 500).map((e, i) => (i % 5 === 0 ? e * 1e18 : e));
+      // lane sums over i ≡ q (mod 4), (s0 + s1) + (s2 + s3), then the tail in order
+      const s = [0, 0, 0, 0];
+      const n4 = n & ~3;
+      for (let i = 0; i < n4; i++) s[i % 4] += v[i]! * v[i]!;
+      let expected = (s[0]! + s[1]!) + (s[2]! + s[3]!);
+      for (let i = n4; i < n; i++) expected += v[i]! * v[i]!;
+      for (const b of ['simd', 'scalar', 'js'] as const) {
+        const mem = mems[b];
+        const P = mem.alloc(n + 1);
+        mem.write(P, v);
+        expect(mem.k.sum_squares(n, P), `${b} n=${n}`).toBe(expected);
+        mem.release(P);
+      }
+    }
+  });
+
   it('optimizers: SIMD = scalar bit for bit, JS within float32 rounding, every length 1..19', () => {
     for (let n = 1; n <= 19; n++) {
       const p0 = values(n, n), g = values(n, n + 100);

@@ -105,6 +105,48 @@ describe.each(BACKENDS)('Trainer.fit extras on $name', ({ options }) => {
     expect(norm(0.05)).toBeLessThan(norm(0) * 0.9);
   });
 
+  it('clipNorm scales one step\'s whole gradient to that L2 norm, and leaves a shorter one alone', async () => {
+    const rt = await runtimeFor(options);
+    const { x, y } = blobs(30, 11);
+    const lr = 0.5;
+    // one full-batch SGD step: the change of every parameter is −lr·g
+    const change = (clipNorm?: number) => {
+      const net = net3(rt, 5);
+      const before = flatWeights(net);
+      new Trainer(net, { loss: 'cce', optimizer: { type: 'sgd', lr, clipNorm }, batchSize: 30, shuffle: false }).fit(x, y, { epochs: 1 });
+      const after = flatWeights(net);
+      net.dispose();
+      return { before, after, g: after.map((w, i) => (before[i]! - w) / lr) };
+    };
+    const free = change();
+    const norm = Math.hypot(...free.g);
+    expect(norm).toBeGreaterThan(0.1);
+    const clipped = change(norm / 4);
+    const coef = norm / 4 / (norm + 1e-6);
+    // every parameter moved by a quarter of its unclipped step (float32 rounding of w − lr·g aside)
+    clipped.g.forEach((g, i) => expect(Math.abs(g - free.g[i]! * coef)).toBeLessThan(2e-6 * (1 + Math.abs(free.before[i]!)) / lr));
+    expect(Math.hypot(...clipped.g)).toBeCloseTo(norm / 4, 4);
+    // a limit above the gradient's norm changes nothing, bit for bit
+    expect(change(norm * 2).after).toEqual(free.after);
+  });
+
+  it('clipNorm keeps training finite where the unclipped gradient explodes', async () => {
+    const rt = await runtimeFor(options);
+    const x = Array.from({ length: 20 }, (_, i) => [i / 20, ((i * 7) % 11) / 11]);
+    const y = x.map(([a]) => [a! * 1e18]);
+    const mk = () => new Network({ inputs: 2, layers: [{ units: 4, activation: 'relu' }, { units: 1 }], seed: 2, runtime: rt });
+    const opt = { type: 'sgd', lr: 0.01 } as const;
+    expect(() => new Trainer(mk(), { loss: 'mse', optimizer: opt, batchSize: 5, shuffle: false }).fit(x, y, { epochs: 5 })).toThrow(/not finite|non-finite/);
+    const net = mk();
+    const before = flatWeights(net);
+    const h = new Trainer(net, { loss: 'mse', optimizer: { ...opt, clipNorm: 1 }, batchSize: 5, shuffle: false }).fit(x, y, { epochs: 5 });
+    expect(h.loss.every(Number.isFinite)).toBe(true);
+    // 20 steps, each moving the parameters by at most lr·clipNorm
+    const moved = Math.hypot(...flatWeights(net).map((w, i) => w - before[i]!));
+    expect(moved).toBeGreaterThan(0);
+    expect(moved).toBeLessThanOrEqual(20 * 0.01 * 1.0001);
+  });
+
   it('regression with a target scaler trains on scaled targets and predicts in target units', async () => {
     const rt = await runtimeFor(options);
     const { Scaler } = await import('../../src/index.js');
@@ -119,5 +161,28 @@ describe.each(BACKENDS)('Trainer.fit extras on $name', ({ options }) => {
       expect(e.r2).toBeGreaterThan(0.95);
       expect(e.mae).toBeLessThan(2);
     }
+  });
+});
+
+describe('clipNorm across builds', () => {
+  it('the SIMD and scalar builds clip and train bit for bit alike; the JS backend within float32 rounding', async () => {
+    const { x, y } = blobs(64, 21);
+    const train = async (options: Parameters<typeof runtimeFor>[0]) => {
+      const net = new Network({ inputs: 3, layers: [{ units: 9, activation: 'tanh' }, { units: 3, activation: 'softmax' }], seed: 6, runtime: await runtimeFor(options) });
+      const h = new Trainer(net, { loss: 'cce', optimizer: { type: 'adam', lr: 0.05, clipNorm: 0.05 }, batchSize: 16, seed: 2 }).fit(x, y, { epochs: 4 });
+      return { loss: h.loss, w: flatWeights(net) };
+    };
+    const simd = await train({ simd: true }), scalar = await train({ simd: false }), js = await train({ backend: 'js' });
+    expect(simd).toEqual(scalar);
+    simd.w.forEach((w, i) => expect(Math.abs(w - js.w[i]!)).toBeLessThan(1e-4));
+    simd.loss.forEach((l, i) => expect(Math.abs(l - js.loss[i]!)).toBeLessThan(1e-5));
+  });
+
+  it('rejects a clipNorm that is not a positive number, naming it', () => {
+    return runtimeFor({ backend: 'js' }).then((rt) => {
+      for (const bad of [0, -1, NaN, Infinity, '1']) {
+        expect(() => new Trainer(net3(rt), { loss: 'cce', optimizer: { type: 'sgd', clipNorm: bad as number } })).toThrow(/optimizer\.clipNorm: expected a number in \(0, Infinity\], got/);
+      }
+    });
   });
 });

@@ -7,6 +7,7 @@ import { gemm, gemmScratchBytes } from './gemm.js';
 import { lossGrad } from './losses.js';
 import { JsMemory, MAX_PAGES } from './memory.js';
 import { adamUpdate, momentumUpdate, sgdUpdate } from './optimizers.js';
+import { clipGradNorm, sumSquares } from './clip.js';
 import { allFinite, computeGradients, forward, lossOnly, trainStep } from './step.js';
 
 export { JsMemory } from './memory.js';
@@ -45,11 +46,13 @@ export function createJsBackend(options: JsBackendOptions = {}): Backend {
       adamUpdate(m, n, P, G, M, V, lr, beta1, beta2, eps, t, wd),
     tanh64: Math.tanh,
     all_finite: (n, P) => (allFinite(m.f32, P, n) ? 1 : 0),
+    sum_squares: (n, P) => sumSquares(m.f32, P, n),
+    clip_grad_norm: (table, layers, maxNorm) => clipGradNorm(m, table, layers, maxNorm),
     forward: (table, layers, X, rows, scratch) => forward(m, table, layers, X, rows, scratch),
     compute_gradients: (table, layers, X, Y, rows, loss, scratch) =>
       computeGradients(m, table, layers, X, Y, rows, loss, scratch),
-    train_step: (table, layers, X, Y, rows, loss, opt, lr, beta1, beta2, eps, t, scratch) =>
-      trainStep(m, table, layers, X, Y, rows, loss, opt, lr, beta1, beta2, eps, t, scratch),
+    train_step: (table, layers, X, Y, rows, loss, opt, lr, beta1, beta2, eps, clipNorm, t, scratch) =>
+      trainStep(m, table, layers, X, Y, rows, loss, opt, lr, beta1, beta2, eps, clipNorm, t, scratch),
     loss_only: (table, layers, X, Y, rows, loss, scratch) => lossOnly(m, table, layers, X, Y, rows, loss, scratch),
   };
   return { kind: 'js', kernels, memory: m, maxBytes: m.maximumPages * PAGE_BYTES };

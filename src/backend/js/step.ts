@@ -1,19 +1,16 @@
-import { Field, LAYER_FIELDS, Opt } from '../abi.js';
+import { Field, Opt } from '../abi.js';
 import { actBackward, actForward } from './activations.js';
 import { biasAdd, biasGrad } from './bias.js';
+import { clipGradNorm } from './clip.js';
 import { gemm } from './gemm.js';
 import { lossGrad } from './losses.js';
 import type { JsMemory } from './memory.js';
 import { adamUpdate, momentumUpdate, sgdUpdate } from './optimizers.js';
+import { word } from './table.js';
 
 // Whole passes over the layer table (LAYER_FIELDS i32 words per layer, laid
 // out by the facade). alpha and weightDecay are f32 bit patterns, read through
 // the f32 view of the same words.
-
-/** Word index of field `field` of layer `l`. */
-function word(table: number, l: number, field: number): number {
-  return (table >>> 2) + l * LAYER_FIELDS + field;
-}
 
 /** Pointer to layer l's input: X for layer 0, else layer l−1's A. */
 function inputOf(mem: JsMemory, table: number, l: number, X: number): number {
@@ -103,16 +100,18 @@ function parametersFinite(mem: JsMemory, table: number, layers: number): boolean
 }
 
 /**
- * compute_gradients, then one optimizer update of every layer, only if the
- * loss and every gradient are finite (else nothing changes and NaN is
+ * compute_gradients, then (clipping the gradient's norm to clipNorm when it is
+ * > 0) one optimizer update of every layer, only if the loss and every gradient
+ * are finite (else nothing changes and NaN is
  * returned). Returns −Infinity when the update made a parameter non-finite.
  */
 export function trainStep(
   mem: JsMemory, table: number, layers: number, X: number, Y: number, rows: number, loss: number,
-  opt: number, lr: number, beta1: number, beta2: number, eps: number, t: number, scratch: number,
+  opt: number, lr: number, beta1: number, beta2: number, eps: number, clipNorm: number, t: number, scratch: number,
 ): number {
   const value = computeGradients(mem, table, layers, X, Y, rows, loss, scratch);
   if (!Number.isFinite(value) || !gradientsFinite(mem, table, layers)) return NaN;
+  if (clipNorm > 0) clipGradNorm(mem, table, layers, clipNorm);
   const w = mem.i32;
   for (let l = 0; l < layers; l++) {
     const nW = w[word(table, l, Field.inputs)] * w[word(table, l, Field.outputs)];
