@@ -30,7 +30,7 @@ describe('init: where the kernels come from', () => {
     // (module (func (export "f")))
     const other = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 7, 5, 1, 1, 102, 0, 0, 10, 4, 1, 2, 0, 11]);
     await expect(init({ bytes: other, setDefault: false })).rejects.toThrow(InitError);
-    await expect(init({ bytes: other, setDefault: false })).rejects.toThrow(/expected a simdnet kernel module with ABI version 2, got a module without one/);
+    await expect(init({ bytes: other, setDefault: false })).rejects.toThrow(/expected a simdnet kernel module with ABI version 3, got a module without one/);
   });
 
   it('bad options are clear errors', async () => {
