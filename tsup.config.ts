@@ -10,8 +10,13 @@ export default defineConfig({
   // library and finds dist/simd.wasm beside itself like index.js does.
   entry: { index: 'src/index.ts', csv: 'src/csv.ts', cli: 'src/cli/main.ts' },
   format: ['esm', 'cjs'],
-  // index.cjs: import.meta.url (where the .wasm is) from __filename
-  shims: true,
+  // index.cjs: import.meta.url (where the .wasm is) from __filename, escaped
+  // as a file URL must be (tsup's `shims` is not: a '#' in the path broke it)
+  esbuildOptions(options, { format }) {
+    if (format !== 'cjs') return;
+    options.define = { ...options.define, 'import.meta.url': 'importMetaUrl' };
+    options.inject = [...(options.inject ?? []), 'src/shims/cjs-import-meta-url.ts'];
+  },
   dts: { entry: { index: 'src/index.ts', csv: 'src/csv.ts' } },
   define: { __SIMDNET_VERSION__: JSON.stringify(version) },
   sourcemap: true,

@@ -9,7 +9,7 @@
  *     predictions over loopback HTTP.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -81,19 +81,34 @@ async function main() {
 `;
 
 describe('Node: the installed package', () => {
-  const run = (script: string) =>
-    JSON.parse(execFileSync(process.execPath, [script, STUDENTS_CSV.pathname], { cwd: project.dir, encoding: 'utf8', timeout: 60_000 }));
+  // tsup's CommonJS shim of import.meta.url once lost the .wasm files under a path with a '#'
+  const ODD_DIR = 'odd #dir %25 name';
+  const where = (odd: boolean) => {
+    if (!odd) return project.dir;
+    const dir = join(project.root, ODD_DIR);
+    if (!existsSync(dir)) cpSync(project.dir, dir, { recursive: true });
+    return dir;
+  };
+  const run = (script: string, cwd: string) =>
+    JSON.parse(execFileSync(process.execPath, [script, STUDENTS_CSV.pathname], { cwd, encoding: 'utf8', timeout: 60_000 }));
 
-  it.each(['import', 'require'] as const)('via %s: trains the student network and predicts, SIMD and scalar builds', (how) => {
-    const script = join(project.dir, how === 'import' ? 'use.mjs' : 'use.cjs');
+  it.each([
+    ['import', false],
+    ['require', false],
+    ['import', true],
+    ['require', true],
+  ] as const)('via %s (from a path with #, percent signs and spaces: %s): trains the student network and predicts, SIMD and scalar builds', (how, odd) => {
+    const dir = where(odd);
+    const script = join(dir, how === 'import' ? 'use.mjs' : 'use.cjs');
     writeFileSync(
       script,
       how === 'import'
         ? `import { init, Network, Trainer, split, Scaler } from 'simdnet';\nimport { loadCsv } from 'simdnet/csv';\n${BODY}\nconst out = await main();\nout.resolved = import.meta.resolve('simdnet');\nconsole.log(JSON.stringify(out));\n`
         : `const { init, Network, Trainer, split, Scaler } = require('simdnet');\nconst { loadCsv } = require('simdnet/csv');\n${BODY}\nmain().then((out) => { out.resolved = require.resolve('simdnet'); console.log(JSON.stringify(out)); }, (e) => { console.error(e); process.exit(1); });\n`,
     );
-    const out = run(script);
+    const out = run(script, dir);
     expect(out.resolved).toMatch(how === 'import' ? /node_modules\/simdnet\/dist\/index\.js$/ : /node_modules\/simdnet\/dist\/index\.cjs$/);
+    if (odd) expect(out.resolved).toContain(how === 'import' ? encodeURI(ODD_DIR).replace('#', '%23') : ODD_DIR);
     for (const build of ['simd', 'scalar'] as const) {
       expect(out[build].kind).toBe(`wasm-${build}`);
       expect(out[build].prediction).toBeCloseTo(WORKED_PREDICTION, 5);
