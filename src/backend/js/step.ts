@@ -100,10 +100,10 @@ function parametersFinite(mem: JsMemory, table: number, layers: number): boolean
 }
 
 /**
- * compute_gradients, then (clipping the gradient's norm to clipNorm when it is
- * > 0) one optimizer update of every layer, only if the loss and every gradient
- * are finite (else nothing changes and NaN is
- * returned). Returns −Infinity when the update made a parameter non-finite.
+ * compute_gradients, then, only if the loss and every gradient are finite (else
+ * nothing changes and NaN is returned), clipping of the gradient's norm when
+ * clipNorm > 0 and one optimizer update of every layer. Returns −Infinity when
+ * the update made a parameter non-finite.
  */
 export function trainStep(
   mem: JsMemory, table: number, layers: number, X: number, Y: number, rows: number, loss: number,
