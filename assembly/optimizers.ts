@@ -5,11 +5,35 @@
 // Each update also tells whether every parameter it wrote is finite (sums of
 // p·0, as in finite.ts), so train_step needs no second pass over the weights:
 // the sums ride along in loops bound by memory or by the divider.
+//
+// Optimizer state (momentum's V, Adam's M and V) is stored flushed to zero
+// where it would be subnormal (|x| < 2^-126). A parameter whose gradient stays
+// zero (a dead ReLU unit) has its moment decay by β each step into the
+// subnormal range, where it never reaches zero (β·x rounds back up to the
+// smallest subnormal) and every later update of it runs on the CPU's slow
+// subnormal path: Adam took 6× as long on a 784×128 layer with 80% dead
+// inputs, the whole training step 1.2×. A moment that small moves its weight
+// by less than 2^-126·lr/eps, far below a float32 weight's resolution.
 
 // @ts-ignore: decorator
 @inline
 function finiteSum(v: v128): bool {
   return i32x4.all_true(f32x4.eq(v, v));
+}
+
+const MIN_NORMAL: f32 = 1.17549435e-38;
+
+/** x, or +0 where |x| is subnormal (NaN and ±Infinity kept). */
+// @ts-ignore: decorator
+@inline
+function flushSubnormal(x: v128): v128 {
+  return v128.andnot(x, f32x4.lt(f32x4.abs(x), f32x4.splat(MIN_NORMAL)));
+}
+
+// @ts-ignore: decorator
+@inline
+function flushSubnormal1(x: f32): f32 {
+  return abs<f32>(x) < MIN_NORMAL ? 0 : x;
 }
 
 // @ts-ignore: decorator
@@ -54,7 +78,7 @@ export function momentumStep(n: i32, P: usize, G: usize, V: usize, lr: f32, mu: 
       const o = <usize>i << 2;
       const p = v128.load(P + o);
       const g = f32x4.add(v128.load(G + o), f32x4.mul(vwd, p));
-      const v = f32x4.add(f32x4.mul(vmu, v128.load(V + o)), g);
+      const v = flushSubnormal(f32x4.add(f32x4.mul(vmu, v128.load(V + o)), g));
       v128.store(V + o, v);
       const q = f32x4.sub(p, f32x4.mul(vlr, v));
       v128.store(P + o, q);
@@ -67,7 +91,7 @@ export function momentumStep(n: i32, P: usize, G: usize, V: usize, lr: f32, mu: 
     const o = <usize>i << 2;
     const p = load<f32>(P + o);
     const g = load<f32>(G + o) + wd * p;
-    const v = mu * load<f32>(V + o) + g;
+    const v = flushSubnormal1(mu * load<f32>(V + o) + g);
     store<f32>(V + o, v);
     const q = p - lr * v;
     store<f32>(P + o, q);
@@ -99,8 +123,8 @@ export function adamStep(
       const o = <usize>i << 2;
       const p = v128.load(P + o);
       const g = f32x4.add(v128.load(G + o), f32x4.mul(vwd, p));
-      const m = f32x4.add(f32x4.mul(vb1, v128.load(M + o)), f32x4.mul(vc1, g));
-      const v = f32x4.add(f32x4.mul(vb2, v128.load(V + o)), f32x4.mul(f32x4.mul(vc2, g), g));
+      const m = flushSubnormal(f32x4.add(f32x4.mul(vb1, v128.load(M + o)), f32x4.mul(vc1, g)));
+      const v = flushSubnormal(f32x4.add(f32x4.mul(vb2, v128.load(V + o)), f32x4.mul(f32x4.mul(vc2, g), g)));
       v128.store(M + o, m);
       v128.store(V + o, v);
       const denom = f32x4.add(f32x4.mul(f32x4.sqrt(v), vroot), veps);
@@ -115,8 +139,8 @@ export function adamStep(
     const o = <usize>i << 2;
     const p = load<f32>(P + o);
     const g = load<f32>(G + o) + wd * p;
-    const m = beta1 * load<f32>(M + o) + c1 * g;
-    const v = beta2 * load<f32>(V + o) + (c2 * g) * g;
+    const m = flushSubnormal1(beta1 * load<f32>(M + o) + c1 * g);
+    const v = flushSubnormal1(beta2 * load<f32>(V + o) + (c2 * g) * g);
     store<f32>(M + o, m);
     store<f32>(V + o, v);
     const denom = sqrt<f32>(v) * invRootBc2 + eps;

@@ -155,8 +155,8 @@ function print() {
   }
   const den = results.filter((r) => r.group === 'denormal');
   if (den.length) {
-    out.push('', `Denormal inputs (~1e-40) vs ordinary inputs: ${den[0].workload}; slowdown = median of per-round ratios`, '');
-    out.push(table(['contender', 'denormal', 'ordinary', 'slowdown'], den.map((r) => [r.contender, `${cell(r)} ms`, `${r.normal.toFixed(2)} ms`, `${r.slowdown.toFixed(2)}×`])));
+    out.push('', 'Subnormal numbers vs ordinary ones, time of one epoch; slowdown = median of per-round ratios', '');
+    out.push(table(['workload', 'contender', 'subnormal', 'ordinary', 'slowdown'], den.map((r) => [r.workload, r.contender, `${cell(r)} ms`, `${r.normal.toFixed(2)} ms`, `${r.slowdown.toFixed(2)}×`])));
   }
   const st = results.filter((r) => r.group === 'startup' || r.group === 'bundle');
   if (st.length) {

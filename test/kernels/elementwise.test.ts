@@ -276,4 +276,41 @@ describe('activations, losses and optimizers: SIMD vs scalar vs JS', () => {
       });
     }
   });
+
+  it('optimizer state never holds a subnormal: a moment decaying past 2^-126 is stored as +0, on every build', () => {
+    const MIN_NORMAL = 1.1754943508222875e-38;
+    const isSubnormal = (x: number) => x !== 0 && Math.abs(x) < MIN_NORMAL;
+    for (let n = 1; n <= 19; n++) {
+      // moments just above the smallest normal (either sign), zero gradients: the next decay crosses it;
+      // every third lane an ordinary moment and gradient
+      const state = Float32Array.from({ length: n }, (_, i) => (i % 3 === 2 ? 0.25 : (i % 2 ? -1 : 1) * MIN_NORMAL * 1.05));
+      const g = Float32Array.from({ length: n }, (_, i) => (i % 3 === 2 ? 0.5 : 0));
+      const p0 = values(n, n + 7);
+      const results = (['simd', 'scalar', 'js'] as const).map((b) => {
+        const mem = mems[b];
+        const P = mem.alloc(n), G = mem.alloc(n), M = mem.alloc(n), V = mem.alloc(n);
+        mem.write(G, g);
+        mem.write(P, p0); mem.write(M, state);
+        mem.k.momentum_update(n, P, G, M, 0.1, 0.9, 0);
+        const momentum = mem.read(M, n);
+        const vState = state.map(Math.abs);
+        mem.write(P, p0); mem.write(M, state); mem.write(V, vState);
+        // beta2 0.9 so that V crosses the threshold in one step too
+        mem.k.adam_update(n, P, G, M, V, 0.01, 0.9, 0.9, 1e-8, 5, 0);
+        const out = { momentum, m: mem.read(M, n), v: mem.read(V, n), p: mem.read(P, n) };
+        mem.release(P, G, M, V);
+        return out;
+      });
+      for (const [b, r] of [['simd', results[0]!], ['scalar', results[1]!], ['js', results[2]!]] as const) {
+        for (const [name, arr] of [['momentum', r.momentum], ['m', r.m], ['v', r.v]] as const) {
+          arr.forEach((x, i) => {
+            expect(isSubnormal(x), `${b} ${name}[${i}] = ${x}`).toBe(false);
+            if (i % 3 !== 2) expect(Object.is(x, 0), `${b} ${name}[${i}] = ${x} is +0`).toBe(true);
+            else expect(Math.abs(x)).toBeGreaterThan(1e-3);
+          });
+        }
+      }
+      expect(results[0]).toEqual(results[1]);
+    }
+  });
 });

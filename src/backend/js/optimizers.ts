@@ -3,7 +3,15 @@ import type { JsMemory } from './memory.js';
 // In-place parameter updates with PyTorch semantics; weight decay is L2 added
 // to the gradient (not AdamW's decoupled decay). Scalars arrive as f32 in the
 // Wasm ABI, so they are rounded to f32 here too; the arithmetic is float64
-// with one rounding per stored value.
+// with one rounding per stored value. Optimizer state that would be stored
+// subnormal is stored as zero, as the Wasm kernels do (why: assembly/optimizers.ts).
+
+const MIN_NORMAL = 1.1754943508222875e-38;
+
+/** x, or 0 where x rounded to float32 is subnormal. */
+function stateValue(x: number): number {
+  return Math.abs(Math.fround(x)) < MIN_NORMAL ? 0 : x;
+}
 
 /** P −= lr·(G + wd·P). */
 export function sgdUpdate(mem: JsMemory, n: number, P: number, G: number, lr: number, wd: number): void {
@@ -31,7 +39,7 @@ export function momentumUpdate(
   const decay = Math.fround(wd);
   for (let i = 0; i < n; i++) {
     const p = f[p0 + i];
-    const v = m * f[v0 + i] + (f[g0 + i] + decay * p);
+    const v = stateValue(m * f[v0 + i] + (f[g0 + i] + decay * p));
     f[v0 + i] = v;
     f[p0 + i] = p - rate * v;
   }
@@ -59,8 +67,8 @@ export function adamUpdate(
   for (let i = 0; i < n; i++) {
     const p = f[p0 + i];
     const g = f[g0 + i] + decay * p;
-    const m = b1 * f[m0 + i] + (1 - b1) * g;
-    const v = b2 * f[v0 + i] + (1 - b2) * g * g;
+    const m = stateValue(b1 * f[m0 + i] + (1 - b1) * g);
+    const v = stateValue(b2 * f[v0 + i] + (1 - b2) * g * g);
     f[m0 + i] = m;
     f[v0 + i] = v;
     f[p0 + i] = p - (stepSize * m) / (Math.sqrt(v) / sqrtBc2 + e);
