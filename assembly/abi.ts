@@ -34,3 +34,11 @@ export const F_VW: usize = 52;
 export const F_VB: usize = 56;
 export const F_WEIGHT_DECAY: usize = 60;
 export const LAYER_BYTES: usize = 64;
+
+// After the last layer, four words the train step keeps (f32; NaN = unknown,
+// which the facade writes whenever it changes parameters or optimizer state):
+// the largest |parameter| and the largest |momentum buffer value| after the
+// last update, from which it bounds what the next update can reach.
+export const STATS_MAX_PARAM: usize = 0;
+export const STATS_MAX_STATE: usize = 4;
+export const STATS_BYTES: usize = 16;

@@ -34,3 +34,30 @@ export function all_finite(n: i32, P: usize): i32 {
   for (; i < n; i++) s += load<f32>(P + (<usize>i << 2)) * 0;
   return s == s ? 1 : 0;
 }
+
+/**
+ * max |x| over n f32 values at P (0 when n is 0), or NaN when any is NaN or
+ * ±Infinity. The bit patterns of |x| order like the values, and those of NaN
+ * and ±Infinity are the largest (≥ 0x7f800000), so one integer max of the
+ * sign-cleared bits does both jobs.
+ */
+export function max_abs_finite(n: i32, P: usize): f32 {
+  let i = 0;
+  let top: u32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    const mask = i32x4.splat(0x7fffffff);
+    let a = i32x4.splat(0), b = a, c = a, d = a;
+    for (; i + 16 <= n; i += 16) {
+      const p = P + (<usize>i << 2);
+      a = i32x4.max_s(a, v128.and(v128.load(p), mask));
+      b = i32x4.max_s(b, v128.and(v128.load(p, 16), mask));
+      c = i32x4.max_s(c, v128.and(v128.load(p, 32), mask));
+      d = i32x4.max_s(d, v128.and(v128.load(p, 48), mask));
+    }
+    for (; i + 4 <= n; i += 4) a = i32x4.max_s(a, v128.and(v128.load(P + (<usize>i << 2)), mask));
+    const m = i32x4.max_s(i32x4.max_s(a, b), i32x4.max_s(c, d));
+    top = <u32>max(max(i32x4.extract_lane(m, 0), i32x4.extract_lane(m, 1)), max(i32x4.extract_lane(m, 2), i32x4.extract_lane(m, 3)));
+  }
+  for (; i < n; i++) top = max(top, load<u32>(P + (<usize>i << 2)) & 0x7fffffff);
+  return top >= 0x7f800000 ? NaN : reinterpret<f32>(top);
+}

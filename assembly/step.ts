@@ -4,15 +4,15 @@
 
 import {
   F_A, F_ACT, F_ALPHA, F_B, F_DB, F_DW, F_DZ, F_INPUTS, F_MB, F_MW, F_OUTPUTS, F_VB, F_VW, F_W,
-  F_WEIGHT_DECAY, F_Z, LAYER_BYTES, OPT_ADAM, OPT_MOMENTUM,
+  F_WEIGHT_DECAY, F_Z, LAYER_BYTES, OPT_ADAM, OPT_MOMENTUM, STATS_MAX_PARAM, STATS_MAX_STATE,
 } from './abi';
 import { act_backward, bias_act_forward } from './activations';
 import { bias_grad } from './bias';
 import { clip_grad_norm } from './clip';
-import { all_finite } from './finite';
+import { max_abs_finite } from './finite';
 import { f32_gemm } from './gemm';
 import { loss_grad } from './losses';
-import { adamStep, momentumStep, sgdStep } from './optimizers';
+import { adamStep, lastMaxParam, lastMaxState, momentumStep, sgdStep } from './optimizers';
 
 // @ts-ignore: decorator
 @inline function field(layer: usize, f: usize): i32 { return load<i32>(layer + f); }
@@ -71,37 +71,116 @@ export function compute_gradients(table: usize, layers: i32, X: usize, Y: usize,
   return value;
 }
 
+// Whether one update could take a parameter (or a momentum buffer) out of the
+// float32 range, from bounds that hold whatever the values: P ≥ every
+// |parameter|, S ≥ every |momentum buffer value|, G ≥ every |gradient|, wd the
+// largest weight decay. Adam's step is bounded whatever the gradients were
+// (Kingma & Ba §2.1; with zero initial moments, Cauchy–Schwarz gives
+// |m|/√v ≤ (1−β1)/√((1−β2)(1−β1²/β2)) when β1² < β2). Generous margins: a
+// "could" costs one copy of the parameters and state, a miss only the exact
+// undo (the facade then restores its epoch snapshot).
+function updateCouldOverflow(opt: i32, P: f64, S: f64, G: f64, wd: f64, lr: f64, beta1: f64, beta2: f64, eps: f64, t: f64): bool {
+  const LIMIT: f64 = 1e37;
+  if (!(P <= LIMIT) || !(S <= LIMIT) || !(G <= LIMIT)) return true;
+  const g = G + wd * P;
+  if (opt == OPT_ADAM) {
+    // g² must not overflow v either
+    if (g > 1e18 || !(beta1 * beta1 < beta2)) return true;
+    const ratio = (1 - beta1) / Math.sqrt((1 - beta2) * (1 - beta1 * beta1 / beta2));
+    // a v flushed to zero from below 2^-126 leaves |m| ≤ ratio·1.1e-19, divided by eps
+    const step = lr / (1 - Math.pow(beta1, t)) * Math.max(ratio * Math.sqrt(1 - Math.pow(beta2, t)), ratio * 1.1e-19 / eps);
+    return !(P + 2 * step <= LIMIT);
+  }
+  const v = opt == OPT_MOMENTUM ? beta1 * S + g : g;
+  return !(v <= LIMIT && P + lr * v <= LIMIT);
+}
+
+// Every layer's W, b and (per optimizer) state arrays, copied to or from the undo buffer in layer order.
+function copyParamsAndState(table: usize, layers: i32, opt: i32, undo: usize, save: bool): void {
+  let u = undo;
+  const states = opt == OPT_ADAM ? 2 : opt == OPT_MOMENTUM ? 1 : 0;
+  for (let l = 0; l < layers; l++) {
+    const L = table + <usize>l * LAYER_BYTES;
+    const wBytes = <usize>(field(L, F_INPUTS) * field(L, F_OUTPUTS)) << 2;
+    const bBytes = <usize>field(L, F_OUTPUTS) << 2;
+    for (let k = 0; k < 2 + 2 * states; k++) {
+      const bytes = (k & 1) == 0 ? wBytes : bBytes;
+      // F_W, F_B, F_MW, F_MB, F_VW, F_VB
+      const p = ptr(L, k < 2 ? F_W + (<usize>k << 2) : F_MW + (<usize>(k - 2) << 2));
+      if (save) memory.copy(u, p, bytes);
+      else memory.copy(p, u, bytes);
+      u += bytes;
+    }
+  }
+}
+
 export function train_step(
   table: usize, layers: i32, X: usize, Y: usize, rows: i32, loss: i32,
-  opt: i32, lr: f32, beta1: f32, beta2: f32, eps: f32, clipNorm: f64, t: f64, scratch: usize,
+  opt: i32, lr: f32, beta1: f32, beta2: f32, eps: f32, clipNorm: f64, t: f64, scratch: usize, undo: usize,
 ): f64 {
   const value = compute_gradients(table, layers, X, Y, rows, loss, scratch);
   if (!isFinite(value)) return NaN;
+  // the finiteness check of every gradient also gives the largest |gradient|
+  let G: f32 = 0;
+  let wd: f32 = 0;
   for (let l = 0; l < layers; l++) {
     const L = table + <usize>l * LAYER_BYTES;
     const nW = field(L, F_INPUTS) * field(L, F_OUTPUTS);
-    if (!all_finite(nW, ptr(L, F_DW)) || !all_finite(field(L, F_OUTPUTS), ptr(L, F_DB))) return NaN;
+    G = max(G, max(max_abs_finite(nW, ptr(L, F_DW)), max_abs_finite(field(L, F_OUTPUTS), ptr(L, F_DB))));
+    wd = max(wd, fieldF32(L, F_WEIGHT_DECAY));
   }
+  if (G != G) return NaN;
   if (clipNorm > 0) clip_grad_norm(table, layers, clipNorm);
-  // An update can overflow even from finite gradients (a huge learning rate):
-  // each update reports whether what it wrote is finite, and a non-finite
-  // result is reported so the facade restores its snapshot.
+  // An update can overflow even from finite gradients (a huge learning rate).
+  // When the bounds say it could, the parameters and state are saved first, so
+  // an overflow is undone here and the caller keeps the last finite step.
+  const stats = table + <usize>layers * LAYER_BYTES;
+  let P = load<f32>(stats, STATS_MAX_PARAM);
+  let S = load<f32>(stats, STATS_MAX_STATE);
+  if (P != P) {
+    P = 0;
+    for (let l = 0; l < layers; l++) {
+      const L = table + <usize>l * LAYER_BYTES;
+      P = max(P, max(max_abs_finite(field(L, F_INPUTS) * field(L, F_OUTPUTS), ptr(L, F_W)), max_abs_finite(field(L, F_OUTPUTS), ptr(L, F_B))));
+    }
+  }
+  if (opt != OPT_MOMENTUM) S = 0;
+  else if (S != S) {
+    S = 0;
+    for (let l = 0; l < layers; l++) {
+      const L = table + <usize>l * LAYER_BYTES;
+      S = max(S, max(max_abs_finite(field(L, F_INPUTS) * field(L, F_OUTPUTS), ptr(L, F_MW)), max_abs_finite(field(L, F_OUTPUTS), ptr(L, F_MB))));
+    }
+  }
+  const saved = undo != 0 && updateCouldOverflow(opt, P, S, G, wd, lr, beta1, beta2, eps, t);
+  if (saved) copyParamsAndState(table, layers, opt, undo, true);
   let finite = true;
+  let newP: f32 = 0, newS: f32 = 0;
   for (let l = 0; l < layers; l++) {
     const L = table + <usize>l * LAYER_BYTES;
     const nW = field(L, F_INPUTS) * field(L, F_OUTPUTS);
     const nb = field(L, F_OUTPUTS);
-    const wd = fieldF32(L, F_WEIGHT_DECAY);
-    if (opt == OPT_ADAM) {
-      finite = adamStep(nW, ptr(L, F_W), ptr(L, F_DW), ptr(L, F_MW), ptr(L, F_VW), lr, beta1, beta2, eps, t, wd) && finite;
-      finite = adamStep(nb, ptr(L, F_B), ptr(L, F_DB), ptr(L, F_MB), ptr(L, F_VB), lr, beta1, beta2, eps, t, 0) && finite;
-    } else if (opt == OPT_MOMENTUM) {
-      finite = momentumStep(nW, ptr(L, F_W), ptr(L, F_DW), ptr(L, F_MW), lr, beta1, wd) && finite;
-      finite = momentumStep(nb, ptr(L, F_B), ptr(L, F_DB), ptr(L, F_MB), lr, beta1, 0) && finite;
-    } else {
-      finite = sgdStep(nW, ptr(L, F_W), ptr(L, F_DW), lr, wd) && finite;
-      finite = sgdStep(nb, ptr(L, F_B), ptr(L, F_DB), lr, 0) && finite;
+    const lwd = fieldF32(L, F_WEIGHT_DECAY);
+    for (let k = 0; k < 2; k++) {
+      const n = k == 0 ? nW : nb;
+      const w = k == 0 ? lwd : <f32>0;
+      const p = ptr(L, k == 0 ? F_W : F_B), g = ptr(L, k == 0 ? F_DW : F_DB);
+      const m = ptr(L, k == 0 ? F_MW : F_MB), v = ptr(L, k == 0 ? F_VW : F_VB);
+      if (opt == OPT_ADAM) finite = adamStep(n, p, g, m, v, lr, beta1, beta2, eps, t, w) && finite;
+      else if (opt == OPT_MOMENTUM) finite = momentumStep(n, p, g, m, lr, beta1, w) && finite;
+      else finite = sgdStep(n, p, g, lr, w) && finite;
+      newP = max(newP, lastMaxParam);
+      if (opt == OPT_MOMENTUM) newS = max(newS, lastMaxState);
     }
   }
-  return finite ? value : -Infinity;
+  if (!finite) {
+    store<f32>(stats, NaN, STATS_MAX_PARAM);
+    store<f32>(stats, NaN, STATS_MAX_STATE);
+    if (!saved) return Infinity;
+    copyParamsAndState(table, layers, opt, undo, false);
+    return -Infinity;
+  }
+  store<f32>(stats, newP, STATS_MAX_PARAM);
+  store<f32>(stats, newS, STATS_MAX_STATE);
+  return value;
 }

@@ -61,6 +61,14 @@ export const Field = {
 } as const;
 export const LAYER_FIELDS = 16;
 export const LAYER_BYTES = LAYER_FIELDS * 4;
+/**
+ * After the last layer's fields, STATS_FIELDS words train_step keeps (f32,
+ * NaN = unknown; the facade writes NaN whenever it changes parameters or
+ * optimizer state): the largest |parameter| and the largest |momentum buffer
+ * value| after the last update, from which the next update is bounded.
+ */
+export const Stats = { maxParam: 0, maxState: 1 } as const;
+export const STATS_FIELDS = 4;
 
 /** Wasm page size; the JS backend grows in the same unit. */
 export const PAGE_BYTES = 65536;
@@ -145,11 +153,15 @@ export interface KernelExports {
    * clip_grad_norm when clipNorm > 0, then one optimizer update of every W (with
    * the layer's weight decay) and b.
    * opt: Opt code; for momentum beta1 is the momentum; t is Adam's step count.
+   * undo: 0, or a buffer of (1 + state arrays: momentum 1, Adam 2) × every W and b
+   * where the parameters and state are saved before an update that could overflow.
    * Returns the loss; NaN when the update was skipped because the loss or a gradient was
-   * not finite (nothing changed); −Infinity when the update was applied but made a
-   * parameter non-finite (the caller restores its snapshot).
+   * not finite (nothing changed); −Infinity when the update made a parameter
+   * non-finite and was undone from `undo` (nothing changed); +Infinity when it
+   * made a parameter non-finite and could not be undone (the caller restores its
+   * own snapshot).
    */
-  train_step(table: number, layers: number, X: number, Y: number, rows: number, loss: number, opt: number, lr: number, beta1: number, beta2: number, eps: number, clipNorm: number, t: number, scratch: number): number;
+  train_step(table: number, layers: number, X: number, Y: number, rows: number, loss: number, opt: number, lr: number, beta1: number, beta2: number, eps: number, clipNorm: number, t: number, scratch: number, undo: number): number;
   /** forward, then the loss value only (validation). Returns the loss (f64). */
   loss_only(table: number, layers: number, X: number, Y: number, rows: number, loss: number, scratch: number): number;
 }

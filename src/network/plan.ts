@@ -1,4 +1,4 @@
-import { Act, Field, LAYER_FIELDS, type ActivationName } from '../backend/abi.js';
+import { Act, Field, LAYER_FIELDS, Opt, STATS_FIELDS, Stats, type ActivationName, type OptCode } from '../backend/abi.js';
 import type { Heap } from '../memory/heap.js';
 
 export interface LayerShape {
@@ -54,11 +54,12 @@ export class Plan {
   constructor(heap: Heap, layers: readonly LayerShape[]) {
     this.heap = heap;
     this.layers = layers;
-    let bytes = f32Bytes(layers.length * LAYER_FIELDS);
+    const tableWords = layers.length * LAYER_FIELDS + STATS_FIELDS;
+    let bytes = f32Bytes(tableWords);
     for (const l of layers) bytes += 4 * f32Bytes(l.inputs * l.outputs) + 4 * f32Bytes(l.outputs);
     this.paramBlock = heap.alloc(bytes, 'network parameters');
     this.table = this.paramBlock;
-    let p = this.paramBlock + f32Bytes(layers.length * LAYER_FIELDS);
+    let p = this.paramBlock + f32Bytes(tableWords);
     const take = (n: number): number => {
       const ptr = p;
       p += f32Bytes(n);
@@ -72,6 +73,25 @@ export class Plan {
     const M = layers.map((l) => ({ mW: take(l.inputs * l.outputs), mb: take(l.outputs) }));
     const V = layers.map((l) => ({ vW: take(l.inputs * l.outputs), vb: take(l.outputs) }));
     this.params = layers.map((_, i) => ({ ...P[i]!, ...G[i]!, ...M[i]!, ...V[i]! }));
+    this.invalidateStepStats();
+  }
+
+  /**
+   * The train step's bounds on the parameters and optimizer state (see
+   * Stats in src/backend/abi.ts) become unknown: called by every method that
+   * writes either outside the kernels.
+   */
+  private invalidateStepStats(): void {
+    const f32 = this.heap.f32();
+    const base = (this.table >>> 2) + this.layers.length * LAYER_FIELDS;
+    f32[base + Stats.maxParam] = NaN;
+    f32[base + Stats.maxState] = NaN;
+  }
+
+  /** Bytes of the buffer train_step saves the parameters and this optimizer's state in before a risky update. */
+  undoBytes(opt: OptCode): number {
+    const states = opt === Opt.adam ? 2 : opt === Opt.momentum ? 1 : 0;
+    return (this.paramRegion.end - this.paramRegion.start) * (1 + states);
   }
 
   /** Byte range holding every W and b (with their padding). */
@@ -88,6 +108,7 @@ export class Plan {
     const f32 = this.heap.f32();
     const { start, end } = this.paramRegion;
     f32.copyWithin(start >>> 2, from >>> 2, (from + end - start) >>> 2);
+    this.invalidateStepStats();
   }
 
   get capacity(): number {
@@ -185,6 +206,7 @@ export class Plan {
       f32.fill(0, p.mb >>> 2, (p.mb >>> 2) + l.outputs);
       f32.fill(0, p.vb >>> 2, (p.vb >>> 2) + l.outputs);
     });
+    this.invalidateStepStats();
   }
 
   /** Parameters (W then b of every layer) as one array, for snapshots. */
@@ -214,6 +236,7 @@ export class Plan {
       f32.set(flat.subarray(o, o + l.outputs), p.b >>> 2);
       o += l.outputs;
     });
+    this.invalidateStepStats();
   }
 
   get paramCount(): number {

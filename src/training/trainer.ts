@@ -1,4 +1,4 @@
-import { Loss, Opt, type LossName, type OptimizerName } from '../backend/abi.js';
+import { Loss, Opt, type LossName, type OptCode, type OptimizerName } from '../backend/abi.js';
 import { StateError, TrainingError, ValueError } from '../errors.js';
 import type { Network } from '../network/network.js';
 import { Random } from '../random.js';
@@ -221,17 +221,26 @@ export class Trainer {
     return new FitRun(this, xs.data, ys, xs.rows, epochs, val, early, options, rejectNonFinite);
   }
 
-  /** @internal one optimizer step on `rows` rows at byte pointers X and Y; returns the kernel's status value. */
-  step(rows: number, X: number, Y: number): number {
+  /**
+   * @internal one optimizer step on `rows` rows at byte pointers X and Y, with
+   * `undo` (0 or a block of plan.undoBytes) to undo an overflowing update in;
+   * returns the kernel's status value (see train_step in src/backend/abi.ts).
+   */
+  step(rows: number, X: number, Y: number, undo = 0): number {
     const plan = this.network.plan;
     const o = this.optimizer;
     const value = this.network.runtime.backend.kernels.train_step(
       plan.table, plan.layers.length, X, Y, rows, Loss[this.loss],
-      o.code, o.lr, o.beta1, o.beta2, o.eps, o.clipNorm, this.steps + 1, plan.scratch,
+      o.code, o.lr, o.beta1, o.beta2, o.eps, o.clipNorm, this.steps + 1, plan.scratch, undo,
     );
-    if (value === value && value !== -Infinity) this.steps++;
+    if (Number.isFinite(value)) this.steps++;
     this.network.weightsVersion++;
     return value;
+  }
+
+  /** @internal bytes of the undo block `step` takes */
+  get undoBytes(): number {
+    return this.network.plan.undoBytes(this.optimizer.code as OptCode);
   }
 
   /** @internal */
@@ -260,8 +269,10 @@ class FitRun {
   private readonly batch: number;
   private readonly dataX: number;
   private readonly dataY: number;
-  /** Heap block with the weights at the start of the current epoch: restored if an update overflows. */
+  /** Heap block with the weights at the start of the current epoch: restored if an overflowing update could not be undone. */
   private readonly epochStart: number;
+  /** Heap block where a step saves the parameters and optimizer state before an update that could overflow. */
+  private readonly undo: number;
   /** Heap block with the best epoch's weights (early stopping with restoreBest). */
   private readonly best: number;
   private bestValue = Infinity;
@@ -298,6 +309,8 @@ class FitRun {
       blocks.push(this.dataY);
       this.epochStart = heap.alloc(region, 'a snapshot of the weights', false);
       blocks.push(this.epochStart);
+      this.undo = heap.alloc(trainer.undoBytes, 'room to undo an overflowing update', false);
+      blocks.push(this.undo);
       this.best = this.early?.restoreBest ? heap.alloc(region, 'a snapshot of the best weights', false) : 0;
     } catch (e) {
       for (const b of blocks) heap.release(b);
@@ -341,7 +354,7 @@ class FitRun {
         X = plan.X;
         Y = plan.Y;
       }
-      const value = trainer.step(n, X, Y);
+      const value = trainer.step(n, X, Y, this.undo);
       if (value !== value) {
         throw new TrainingError(
           `fit: the loss or a gradient is not finite at epoch ${epoch}, batch ${b + 1}; that step was not applied, so the weights are those after the last finite step (try a smaller learning rate)`,
@@ -349,6 +362,12 @@ class FitRun {
         );
       }
       if (value === -Infinity) {
+        throw new TrainingError(
+          `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; it was undone, so the weights and optimizer state are those after the last finite step (try a smaller learning rate)`,
+          { epoch, batch: b + 1 },
+        );
+      }
+      if (value === Infinity) {
         plan.restoreParams(this.epochStart);
         trainer.resetState();
         throw new TrainingError(
@@ -406,6 +425,7 @@ class FitRun {
     heap.release(this.dataX);
     heap.release(this.dataY);
     heap.release(this.epochStart);
+    heap.release(this.undo);
     if (this.best) heap.release(this.best);
     this.trainer.network.training = false;
   }

@@ -159,15 +159,70 @@ describe.each(BACKENDS)('network reliability on $name', ({ options }) => {
     expect(calm.fit(x, x.map((r) => [r[0]!]), { epochs: 1 }).loss.every(Number.isFinite)).toBe(true);
   });
 
-  it.each(['sgd', 'momentum'] as const)('an update that overflows from finite gradients (%s) restores the epoch-start weights', async (type) => {
+  it.each(['sgd', 'momentum'] as const)('an update that overflows from finite gradients (%s) is undone: the weights and state of the last finite step', async (type) => {
     const rt = await runtimeFor(options);
-    const { x } = dataset(10, 2, 3);
-    const y = x.map(() => [100]);
-    const net = new Network({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1 }], seed: 4, runtime: rt });
-    const before = allWeights(net);
-    const trainer = new Trainer(net, { loss: 'mse', optimizer: { type, lr: 1e38 }, batchSize: 5, shuffle: false });
-    expect(() => trainer.fit(x, y, { epochs: 1 })).toThrow(/the update at epoch 1, batch 1 made a weight non-finite; the weights were restored to the start of epoch 1/);
-    expect(allWeights(net)).toEqual(before);
+    // batch 1 (x = 1e-30) moves b to about −1e8 and stays finite; batch 2 (x = 1) then asks for a step of ~1e46
+    const x = [...Array(5).fill([1e-30]), ...Array(5).fill([1])] as number[][];
+    const y = x.map(() => [0]);
+    const mk = () => {
+      const net = new Network({ inputs: 1, layers: [{ units: 1 }], runtime: rt });
+      net.setWeights([{ W: [[0.5]], b: [0] }]);
+      return net;
+    };
+    const opts = { loss: 'mse', optimizer: { type, lr: 1e38 }, batchSize: 5, shuffle: false } as const;
+    const net = mk();
+    expect(() => new Trainer(net, opts).fit(x, y, { epochs: 1 })).toThrow(
+      /the update at epoch 1, batch 2 made a weight non-finite; it was undone, so the weights and optimizer state are those after the last finite step/,
+    );
+    const ref = mk();
+    new Trainer(ref, opts).fit(x.slice(0, 5), y.slice(0, 5), { epochs: 1 });
+    expect(allWeights(ref)[1]).toBeLessThan(-1e7);
+    expect(bits(allWeights(net))).toEqual(bits(allWeights(ref)));
+    if (type === 'momentum') {
+      const state = (n: Network) => rt.heap.f32().slice(n.plan.params[0]!.mW >>> 2, (n.plan.params[0]!.mW >>> 2) + 1)[0]! + rt.heap.f32()[n.plan.params[0]!.mb >>> 2]!;
+      expect(state(net)).toBe(state(ref));
+    }
+  });
+
+  it.each(['sgd', 'momentum', 'adam'] as const)('train_step (%s): an overflowing update is undone from the undo block, parameters and optimizer state bit for bit', async (type) => {
+    const rt = await runtimeFor(options);
+    const k = rt.backend.kernels;
+    const net = new Network({ inputs: 3, layers: [{ units: 4, activation: 'tanh' }, { units: 2, activation: 'softmax' }], seed: 5, runtime: rt });
+    const trainer = new Trainer(net, { loss: 'cce', optimizer: type, batchSize: 4 });
+    const plan = net.plan;
+    plan.ensureCapacity(4);
+    const heap = rt.heap;
+    const undo = heap.alloc(trainer.undoBytes, 'undo', false);
+    heap.f32().set([0.1, -0.2, 0.3, 0.5, 0.4, -0.1, -0.3, 0.2, 0.9, 0.0, -0.5, 0.6], plan.X >>> 2);
+    heap.f32().set([1, 0, 0, 1, 1, 0, 0, 1], plan.Y >>> 2);
+    const everything = () => plan.params.flatMap((p, l) => {
+      const n = plan.layers[l]!.inputs * plan.layers[l]!.outputs, nb = plan.layers[l]!.outputs;
+      const f = heap.f32();
+      const at = (ptr: number, len: number) => Array.from(f.subarray(ptr >>> 2, (ptr >>> 2) + len));
+      return [...at(p.W, n), ...at(p.b, nb), ...at(p.mW, n), ...at(p.mb, nb), ...at(p.vW, n), ...at(p.vb, nb)];
+    });
+    const opt = { sgd: 0, momentum: 1, adam: 2 }[type];
+    const step = (lr: number, t: number, u = undo) => k.train_step(plan.table, 2, plan.X, plan.Y, 4, 2, opt, lr, 0.9, 0.999, 1e-8, 0, t, plan.scratch, u);
+    expect(Number.isFinite(step(0.1, 1))).toBe(true);
+    expect(Number.isFinite(step(0.1, 2))).toBe(true);
+    const before = everything();
+    // a learning rate beyond float32
+    expect(step(1e39, 3)).toBe(-Infinity);
+    expect(bits(everything())).toEqual(bits(before));
+    // a finite step: the kernel now knows how large the parameters are
+    expect(Number.isFinite(step(0.1, 3))).toBe(true);
+    // output biases just below the top of the float32 range, a modest step for them: only the bound on the
+    // parameters says this update could overflow (setWeights made it unknown, so the step recomputes it)
+    const w = net.getWeights();
+    net.setWeights([w[0]!, { W: w[1]!.W, b: [3.402e38, 3.402e38] }]);
+    heap.f32().set([1, 0, 1, 0, 1, 0, 0, 1], plan.Y >>> 2);
+    const huge = everything();
+    expect(step(1e36, 4)).toBe(-Infinity);
+    expect(bits(everything())).toEqual(bits(huge));
+    // without an undo block the overflow is reported for the caller to repair
+    expect(step(1e39, 5, 0)).toBe(Infinity);
+    expect(everything().some((v) => !Number.isFinite(v))).toBe(true);
+    heap.release(undo);
   });
 
   it("the caller's arrays: offset views work, later mutation changes nothing", async () => {

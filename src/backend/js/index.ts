@@ -51,8 +51,8 @@ export function createJsBackend(options: JsBackendOptions = {}): Backend {
     forward: (table, layers, X, rows, scratch) => forward(m, table, layers, X, rows, scratch),
     compute_gradients: (table, layers, X, Y, rows, loss, scratch) =>
       computeGradients(m, table, layers, X, Y, rows, loss, scratch),
-    train_step: (table, layers, X, Y, rows, loss, opt, lr, beta1, beta2, eps, clipNorm, t, scratch) =>
-      trainStep(m, table, layers, X, Y, rows, loss, opt, lr, beta1, beta2, eps, clipNorm, t, scratch),
+    train_step: (table, layers, X, Y, rows, loss, opt, lr, beta1, beta2, eps, clipNorm, t, scratch, undo) =>
+      trainStep(m, table, layers, X, Y, rows, loss, opt, lr, beta1, beta2, eps, clipNorm, t, scratch, undo),
     loss_only: (table, layers, X, Y, rows, loss, scratch) => lossOnly(m, table, layers, X, Y, rows, loss, scratch),
   };
   return { kind: 'js', kernels, memory: m, maxBytes: m.maximumPages * PAGE_BYTES };

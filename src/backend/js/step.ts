@@ -100,18 +100,44 @@ function parametersFinite(mem: JsMemory, table: number, layers: number): boolean
 }
 
 /**
+ * Every layer's W, b and (per optimizer) state arrays copied to (save) or from
+ * the undo buffer, in layer order, as train_step in assembly/step.ts does.
+ */
+function copyParamsAndState(mem: JsMemory, table: number, layers: number, opt: number, undo: number, save: boolean): void {
+  const w = mem.i32;
+  const f = mem.f32;
+  const fields = opt === Opt.adam ? [Field.W, Field.b, Field.mW, Field.mb, Field.vW, Field.vb] : opt === Opt.momentum ? [Field.W, Field.b, Field.mW, Field.mb] : [Field.W, Field.b];
+  let u = undo >>> 2;
+  for (let l = 0; l < layers; l++) {
+    const nb = w[word(table, l, Field.outputs)]!;
+    const nW = w[word(table, l, Field.inputs)]! * nb;
+    for (const field of fields) {
+      const n = field === Field.W || field === Field.mW || field === Field.vW ? nW : nb;
+      const p = w[word(table, l, field)]! >>> 2;
+      if (save) f.copyWithin(u, p, p + n);
+      else f.copyWithin(p, u, u + n);
+      u += n;
+    }
+  }
+}
+
+/**
  * compute_gradients, then, only if the loss and every gradient are finite (else
  * nothing changes and NaN is returned), clipping of the gradient's norm when
- * clipNorm > 0 and one optimizer update of every layer. Returns −Infinity when
- * the update made a parameter non-finite.
+ * clipNorm > 0 and one optimizer update of every layer. An update that makes
+ * a parameter non-finite is undone from `undo` (−Infinity), or, without one,
+ * left for the caller to restore (+Infinity). This reference saves before
+ * every update when given `undo`; the Wasm kernels only when their bounds say
+ * the update could overflow.
  */
 export function trainStep(
   mem: JsMemory, table: number, layers: number, X: number, Y: number, rows: number, loss: number,
-  opt: number, lr: number, beta1: number, beta2: number, eps: number, clipNorm: number, t: number, scratch: number,
+  opt: number, lr: number, beta1: number, beta2: number, eps: number, clipNorm: number, t: number, scratch: number, undo: number,
 ): number {
   const value = computeGradients(mem, table, layers, X, Y, rows, loss, scratch);
   if (!Number.isFinite(value) || !gradientsFinite(mem, table, layers)) return NaN;
   if (clipNorm > 0) clipGradNorm(mem, table, layers, clipNorm);
+  if (undo) copyParamsAndState(mem, table, layers, opt, undo, true);
   const w = mem.i32;
   for (let l = 0; l < layers; l++) {
     const nW = w[word(table, l, Field.inputs)] * w[word(table, l, Field.outputs)];
@@ -132,9 +158,12 @@ export function trainStep(
       sgdUpdate(mem, nb, b, db, lr, 0);
     }
   }
-  // Finite gradients can still overflow a parameter (a huge learning rate); the
-  // update cannot be undone here, so the caller is told to restore its snapshot.
-  if (!parametersFinite(mem, table, layers)) return -Infinity;
+  // Finite gradients can still overflow a parameter (a huge learning rate).
+  if (!parametersFinite(mem, table, layers)) {
+    if (!undo) return Infinity;
+    copyParamsAndState(mem, table, layers, opt, undo, false);
+    return -Infinity;
+  }
   return value;
 }
 
