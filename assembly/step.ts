@@ -74,11 +74,11 @@ export function compute_gradients(table: usize, layers: i32, X: usize, Y: usize,
 // Whether one update could take a parameter (or a momentum buffer) out of the
 // float32 range, from bounds that hold whatever the values: P ≥ every
 // |parameter|, S ≥ every |momentum buffer value|, G ≥ every |gradient|, wd the
-// largest weight decay. Adam's step is bounded whatever the gradients were
-// (Kingma & Ba §2.1; with zero initial moments, Cauchy–Schwarz gives
-// |m|/√v ≤ (1−β1)/√((1−β2)(1−β1²/β2)) when β1² < β2). Generous margins: a
-// "could" costs one copy of the parameters and state, a miss only the exact
-// undo (the facade then restores its epoch snapshot).
+// largest weight decay. Adam's step is bounded whatever the gradients were:
+// with moments that start at zero, m = (1−β1)Σβ1^k·g_k and v = (1−β2)Σβ2^k·g_k²,
+// so Cauchy–Schwarz gives |m|/√v ≤ (1−β1)/√((1−β2)(1−β1²/β2)) when β1² < β2.
+// Generous margins: a "could" costs one copy of the parameters and state, a
+// miss only the exact undo (the facade then restores its epoch snapshot).
 function updateCouldOverflow(opt: i32, P: f64, S: f64, G: f64, wd: f64, lr: f64, beta1: f64, beta2: f64, eps: f64, t: f64): bool {
   const LIMIT: f64 = 1e37;
   if (!(P <= LIMIT) || !(S <= LIMIT) || !(G <= LIMIT)) return true;
