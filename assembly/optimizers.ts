@@ -42,7 +42,6 @@ export let lastMaxParam: f32 = 0;
 /** Largest |momentum buffer value| written by the last momentumStep. */
 export let lastMaxState: f32 = 0;
 
-
 /** x, or +0 where |x| is subnormal (NaN and ±Infinity kept). */
 // @ts-ignore: decorator
 @inline
