@@ -1,5 +1,6 @@
 import { Loss, Opt, type LossName, type OptCode, type OptimizerName } from '../backend/abi.js';
-import { StateError, TrainingError, ValueError } from '../errors.js';
+import { MemoryError, StateError, TrainingError, ValueError } from '../errors.js';
+import type { Heap } from '../memory/heap.js';
 import type { Network } from '../network/network.js';
 import { Random } from '../random.js';
 import { checkNumberIn, checkPositiveInt, describe, toMatrix, type MatrixInput } from '../validate.js';
@@ -309,8 +310,9 @@ class FitRun {
       blocks.push(this.dataY);
       this.epochStart = heap.alloc(region, 'a snapshot of the weights', false);
       blocks.push(this.epochStart);
-      this.undo = heap.alloc(trainer.undoBytes, 'room to undo an overflowing update', false);
-      blocks.push(this.undo);
+      // optional: without it an overflowing update falls back to the epoch snapshot
+      this.undo = allocOptional(heap, trainer.undoBytes, 'room to undo an overflowing update');
+      if (this.undo) blocks.push(this.undo);
       this.best = this.early?.restoreBest ? heap.alloc(region, 'a snapshot of the best weights', false) : 0;
     } catch (e) {
       for (const b of blocks) heap.release(b);
@@ -425,9 +427,19 @@ class FitRun {
     heap.release(this.dataX);
     heap.release(this.dataY);
     heap.release(this.epochStart);
-    heap.release(this.undo);
+    if (this.undo) heap.release(this.undo);
     if (this.best) heap.release(this.best);
     this.trainer.network.training = false;
+  }
+}
+
+/** A heap block, or 0 where memory is short (the caller can do without it). */
+function allocOptional(heap: Heap, bytes: number, what: string): number {
+  try {
+    return heap.alloc(bytes, what, false);
+  } catch (e) {
+    if (e instanceof MemoryError) return 0;
+    throw e;
   }
 }
 

@@ -323,4 +323,34 @@ describe.each(BACKENDS)('clear errors on $name, before any work, network unchang
     expect((err as Error).message).toMatch(/a batch of \d+ rows: needs \d+ more bytes of linear memory \(\d+ in all\), over the limit of 262144 bytes/);
     expect(net.predict(new Float32Array(50).fill(0.1)).length).toBe(1);
   });
+
+  it('fit runs where memory has no room for the undo block; an overflow then restores the epoch-start weights', async () => {
+    const x = Array.from({ length: 8 }, (_, i) => Array.from({ length: 100 }, (_, j) => ((i * 7 + j) % 11) / 11));
+    const y = x.map((r) => [r[0]!]);
+    const layers = [{ units: 150, activation: 'relu' as const }, { units: 1 }];
+    // the fewest pages in which this network trains (with Adam the undo block would need three times its parameters)
+    let pages = 2;
+    for (; pages < 64; pages++) {
+      const rt = await runtimeFor({ ...options, initialPages: 1, maximumPages: pages });
+      try {
+        const net = new Network({ inputs: 100, layers, seed: 3, runtime: rt });
+        new Trainer(net, { loss: 'mse', optimizer: { type: 'adam', lr: 1e-3 }, batchSize: 8 }).fit(x, y, { epochs: 1 });
+        break;
+      } catch (e) {
+        expect(e).toBeInstanceOf(MemoryError);
+      }
+    }
+    const rt = await runtimeFor({ ...options, initialPages: 1, maximumPages: pages });
+    const net = new Network({ inputs: 100, layers, seed: 3, runtime: rt });
+    const before = allWeights(net);
+    expect(() => new Trainer(net, { loss: 'mse', optimizer: { type: 'adam', lr: 1e39 }, batchSize: 8 }).fit(x, y, { epochs: 1 })).toThrow(
+      /the update at epoch 1, batch 1 made a weight non-finite; the weights were restored to the start of epoch 1 and the optimizer state reset/,
+    );
+    expect(allWeights(net)).toEqual(before);
+    // with room for it, the same update is undone in place
+    const roomy = await runtimeFor({ ...options, initialPages: 1, maximumPages: pages + 16 });
+    const net2 = new Network({ inputs: 100, layers, seed: 3, runtime: roomy });
+    expect(() => new Trainer(net2, { loss: 'mse', optimizer: { type: 'adam', lr: 1e39 }, batchSize: 8 }).fit(x, y, { epochs: 1 })).toThrow(/it was undone/);
+    expect(allWeights(net2)).toEqual(before);
+  });
 });
