@@ -39,8 +39,8 @@ export function momentumUpdate(
   const decay = Math.fround(wd);
   for (let i = 0; i < n; i++) {
     const p = f[p0 + i];
-    const v = stateValue(m * f[v0 + i] + (f[g0 + i] + decay * p));
-    f[v0 + i] = v;
+    const v = m * f[v0 + i] + (f[g0 + i] + decay * p);
+    f[v0 + i] = stateValue(v);
     f[p0 + i] = p - rate * v;
   }
 }
@@ -67,10 +67,10 @@ export function adamUpdate(
   for (let i = 0; i < n; i++) {
     const p = f[p0 + i];
     const g = f[g0 + i] + decay * p;
-    const m = stateValue(b1 * f[m0 + i] + (1 - b1) * g);
-    const v = stateValue(b2 * f[v0 + i] + (1 - b2) * g * g);
-    f[m0 + i] = m;
-    f[v0 + i] = v;
+    const m = b1 * f[m0 + i] + (1 - b1) * g;
+    const v = b2 * f[v0 + i] + (1 - b2) * g * g;
+    f[m0 + i] = stateValue(m);
+    f[v0 + i] = stateValue(v);
     f[p0 + i] = p - (stepSize * m) / (Math.sqrt(v) / sqrtBc2 + e);
   }
 }
