@@ -37,27 +37,27 @@ export function all_finite(n: i32, P: usize): i32 {
 
 /**
  * max |x| over n f32 values at P (0 when n is 0), or NaN when any is NaN or
- * ±Infinity. The bit patterns of |x| order like the values, and those of NaN
- * and ±Infinity are the largest (≥ 0x7f800000), so one integer max of the
- * sign-cleared bits does both jobs.
+ * ±Infinity. The bit patterns shifted left by one (the sign dropped) order as
+ * |x| does, unsigned, and those of NaN and ±Infinity are the largest
+ * (≥ 0xff000000), so one unsigned max does both jobs, with no constant vector
+ * (V8 rematerialises one at every use inside a loop).
  */
 export function max_abs_finite(n: i32, P: usize): f32 {
   let i = 0;
   let top: u32 = 0;
   if (ASC_FEATURE_SIMD) {
-    const mask = i32x4.splat(0x7fffffff);
     let a = i32x4.splat(0), b = a, c = a, d = a;
     for (; i + 16 <= n; i += 16) {
       const p = P + (<usize>i << 2);
-      a = i32x4.max_s(a, v128.and(v128.load(p), mask));
-      b = i32x4.max_s(b, v128.and(v128.load(p, 16), mask));
-      c = i32x4.max_s(c, v128.and(v128.load(p, 32), mask));
-      d = i32x4.max_s(d, v128.and(v128.load(p, 48), mask));
+      a = i32x4.max_u(a, i32x4.shl(v128.load(p), 1));
+      b = i32x4.max_u(b, i32x4.shl(v128.load(p, 16), 1));
+      c = i32x4.max_u(c, i32x4.shl(v128.load(p, 32), 1));
+      d = i32x4.max_u(d, i32x4.shl(v128.load(p, 48), 1));
     }
-    for (; i + 4 <= n; i += 4) a = i32x4.max_s(a, v128.and(v128.load(P + (<usize>i << 2)), mask));
-    const m = i32x4.max_s(i32x4.max_s(a, b), i32x4.max_s(c, d));
-    top = <u32>max(max(i32x4.extract_lane(m, 0), i32x4.extract_lane(m, 1)), max(i32x4.extract_lane(m, 2), i32x4.extract_lane(m, 3)));
+    for (; i + 4 <= n; i += 4) a = i32x4.max_u(a, i32x4.shl(v128.load(P + (<usize>i << 2)), 1));
+    const m = i32x4.max_u(i32x4.max_u(a, b), i32x4.max_u(c, d));
+    top = max(max(<u32>i32x4.extract_lane(m, 0), <u32>i32x4.extract_lane(m, 1)), max(<u32>i32x4.extract_lane(m, 2), <u32>i32x4.extract_lane(m, 3)));
   }
-  for (; i < n; i++) top = max(top, load<u32>(P + (<usize>i << 2)) & 0x7fffffff);
-  return top >= 0x7f800000 ? NaN : reinterpret<f32>(top);
+  for (; i < n; i++) top = max(top, load<u32>(P + (<usize>i << 2)) << 1);
+  return top >= 0xff000000 ? NaN : reinterpret<f32>(top >> 1);
 }

@@ -12,7 +12,7 @@ export { act_forward, act_backward } from './activations';
 export { loss_grad } from './losses';
 export { sgd_update, momentum_update, adam_update } from './optimizers';
 export { forward, compute_gradients, train_step, loss_only } from './step';
-export { all_finite } from './finite';
+export { all_finite, max_abs_finite } from './finite';
 export { sum_squares, clip_grad_norm } from './clip';
 export { tanh64 } from './math64';
 

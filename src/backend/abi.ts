@@ -133,6 +133,8 @@ export interface KernelExports {
 
   /** 1 when the n f32 values at P are all finite, else 0 (NaN or ±Infinity among them). */
   all_finite(n: number, P: number): number;
+  /** max |P[i]| over n f32 values (0 when n is 0), NaN when any is NaN or ±Infinity. */
+  max_abs_finite(n: number, P: number): number;
   /** Σ P[i]² over n f32 values, in float64 (order in assembly/clip.ts). */
   sum_squares(n: number, P: number): number;
   /**

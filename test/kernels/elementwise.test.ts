@@ -251,6 +251,37 @@ describe('activations, losses and optimizers: SIMD vs scalar vs JS', () => {
     }
   });
 
+  it('max_abs_finite: every length 0..70, the largest |x| exactly; NaN (either sign) or ±Infinity at any position gives NaN', () => {
+    const bad = [NaN, Infinity, -Infinity];
+    for (const b of ['simd', 'scalar', 'js'] as const) {
+      const mem = mems[b];
+      for (let n = 0; n <= 70; n++) {
+        const P = mem.alloc(n + 1);
+        const v = values(n, n + 900).map((e, i) => (i % 9 === 4 ? -e * 1e30 : e));
+        mem.write(P, v);
+        const expected = v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+        expect(mem.k.max_abs_finite(n, P), `${b} n=${n}`).toBe(expected);
+        for (let i = 0; i < n; i++) {
+          for (const x of bad) {
+            const w = v.slice();
+            w[i] = x;
+            mem.write(P, w);
+            expect(mem.k.max_abs_finite(n, P), `${b} n=${n} ${x} at ${i}`).toBeNaN();
+          }
+          const w = v.slice();
+          new Uint32Array(w.buffer)[i] = NAN_NEGATIVE;
+          mem.write(P, w);
+          expect(mem.k.max_abs_finite(n, P), `${b} n=${n} negative NaN at ${i}`).toBeNaN();
+        }
+        // the value after the n counted ones is not looked at
+        mem.write(P + n * 4, [Infinity]);
+        mem.write(P, v);
+        expect(mem.k.max_abs_finite(n, P)).toBe(expected);
+        mem.release(P);
+      }
+    }
+  });
+
   it('optimizers: SIMD = scalar bit for bit, JS within float32 rounding, every length 1..19', () => {
     for (let n = 1; n <= 19; n++) {
       const p0 = values(n, n), g = values(n, n + 100);

@@ -8,7 +8,7 @@ import { lossGrad } from './losses.js';
 import { JsMemory, MAX_PAGES } from './memory.js';
 import { adamUpdate, momentumUpdate, sgdUpdate } from './optimizers.js';
 import { clipGradNorm, sumSquares } from './clip.js';
-import { allFinite, computeGradients, forward, lossOnly, trainStep } from './step.js';
+import { allFinite, computeGradients, forward, lossOnly, maxAbsFinite, trainStep } from './step.js';
 
 export { JsMemory } from './memory.js';
 
@@ -46,6 +46,7 @@ export function createJsBackend(options: JsBackendOptions = {}): Backend {
       adamUpdate(m, n, P, G, M, V, lr, beta1, beta2, eps, t, wd),
     tanh64: Math.tanh,
     all_finite: (n, P) => (allFinite(m.f32, P, n) ? 1 : 0),
+    max_abs_finite: (n, P) => maxAbsFinite(m.f32, P, n),
     sum_squares: (n, P) => sumSquares(m.f32, P, n),
     clip_grad_norm: (table, layers, maxNorm) => clipGradNorm(m, table, layers, maxNorm),
     forward: (table, layers, X, rows, scratch) => forward(m, table, layers, X, rows, scratch),

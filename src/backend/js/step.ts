@@ -68,6 +68,18 @@ export function computeGradients(
   return value;
 }
 
+/** max |x| over n values at byte offset p, or NaN when any is not finite. */
+export function maxAbsFinite(f: Float32Array, p: number, n: number): number {
+  const p0 = p >>> 2;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const x = Math.abs(f[p0 + i]!);
+    if (!(x <= 3.4028234663852886e38)) return NaN;
+    if (x > m) m = x;
+  }
+  return m;
+}
+
 export function allFinite(f: Float32Array, p: number, n: number): boolean {
   const p0 = p >>> 2;
   for (let i = 0; i < n; i++) {
