@@ -5,7 +5,7 @@
 
 import { ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_SOFTMAX, ACT_TANH } from './abi';
 import { bias_add } from './bias';
-import { expNonPositive, expNonPositive4 } from './exp';
+import { expNonPositive, expNonPositive4, K_ONE, VCONST } from './exp';
 
 // Cephes tanhf: odd polynomial below 0.625, exponential form above.
 // @ts-ignore: decorator
@@ -21,6 +21,18 @@ import { expNonPositive, expNonPositive4 } from './exp';
 // @ts-ignore: decorator
 @inline const TANH_SMALL: f32 = 0.625;
 
+// tanh's vector constants, loaded where used (why: VCONST in exp.ts)
+const TCONST: usize = memory.data<f32>([
+  T0, T0, T0, T0,
+  T1, T1, T1, T1,
+  T2, T2, T2, T2,
+  T3, T3, T3, T3,
+  T4, T4, T4, T4,
+  -2, -2, -2, -2,
+  -0.0, -0.0, -0.0, -0.0,
+  TANH_SMALL, TANH_SMALL, TANH_SMALL, TANH_SMALL,
+], 16);
+
 // @ts-ignore: decorator
 @inline
 function sigmoid1(z: f32): f32 {
@@ -33,7 +45,8 @@ function sigmoid1(z: f32): f32 {
 @inline
 function sigmoid4(z: v128): v128 {
   const e = expNonPositive4(f32x4.neg(f32x4.abs(z)));
-  const s = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
+  const one = v128.load(VCONST, K_ONE);
+  const s = f32x4.div(one, f32x4.add(one, e));
   return v128.bitselect(f32x4.mul(e, s), s, f32x4.lt(z, f32x4.splat(0)));
 }
 
@@ -56,19 +69,20 @@ function tanh1(z: f32): f32 {
 // @ts-ignore: decorator
 @inline
 function tanh4(z: v128): v128 {
-  const a = f32x4.abs(z);
+  const signBit = v128.load(TCONST, 96);
+  const a = v128.andnot(z, signBit);
   const q = f32x4.mul(z, z);
-  let p = f32x4.add(f32x4.mul(f32x4.splat(T0), q), f32x4.splat(T1));
-  p = f32x4.add(f32x4.mul(p, q), f32x4.splat(T2));
-  p = f32x4.add(f32x4.mul(p, q), f32x4.splat(T3));
-  p = f32x4.add(f32x4.mul(p, q), f32x4.splat(T4));
+  let p = f32x4.add(f32x4.mul(v128.load(TCONST, 0), q), v128.load(TCONST, 16));
+  p = f32x4.add(f32x4.mul(p, q), v128.load(TCONST, 32));
+  p = f32x4.add(f32x4.mul(p, q), v128.load(TCONST, 48));
+  p = f32x4.add(f32x4.mul(p, q), v128.load(TCONST, 64));
   const small = f32x4.add(f32x4.mul(f32x4.mul(p, q), z), z);
-  const e = expNonPositive4(f32x4.mul(a, f32x4.splat(-2)));
-  const t = f32x4.div(f32x4.sub(f32x4.splat(1), e), f32x4.add(f32x4.splat(1), e));
+  const e = expNonPositive4(f32x4.mul(a, v128.load(TCONST, 80)));
+  const one = v128.load(VCONST, K_ONE);
+  const t = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
   // copysign: magnitude from t, sign bit from z
-  const signBit = i32x4.splat(<i32>0x80000000);
   const large = v128.or(v128.andnot(t, signBit), v128.and(z, signBit));
-  return v128.bitselect(small, large, f32x4.lt(a, f32x4.splat(TANH_SMALL)));
+  return v128.bitselect(small, large, f32x4.lt(a, v128.load(TCONST, 112)));
 }
 
 // One 4-lane step of an elementwise activation.

@@ -45,22 +45,75 @@ export function expNonPositive(x: f32): f32 {
   return y * reinterpret<f32>((<i32>fx + 127) << 23);
 }
 
+// Vector constants, loaded from static memory where used: V8 rebuilds a
+// constant v128 at every use inside a loop (three instructions each), and
+// these kernels have a dozen per vector; a load is one.
+// 2^23·1.5 + 127: added to an integral fx in [−126, 0], its low mantissa bits
+// hold fx + 127, the biased exponent of 2^fx.
+const EXP_MAGIC: f32 = 12583039;
+export const VCONST: usize = memory.data<f32>([
+  LO, LO, LO, LO,
+  LOG2E, LOG2E, LOG2E, LOG2E,
+  0.5, 0.5, 0.5, 0.5,
+  LN2_HI, LN2_HI, LN2_HI, LN2_HI,
+  LN2_LO, LN2_LO, LN2_LO, LN2_LO,
+  P0, P0, P0, P0,
+  P1, P1, P1, P1,
+  P2, P2, P2, P2,
+  P3, P3, P3, P3,
+  P4, P4, P4, P4,
+  P5, P5, P5, P5,
+  1, 1, 1, 1,
+  EXP_MAGIC, EXP_MAGIC, EXP_MAGIC, EXP_MAGIC,
+  NaN, NaN, NaN, NaN,
+], 16);
+// byte offsets into VCONST; activations.ts appends its own after K_END
+// @ts-ignore: decorator
+@inline export const K_LO: usize = 0;
+// @ts-ignore: decorator
+@inline const K_LOG2E: usize = 16;
+// @ts-ignore: decorator
+@inline const K_HALF: usize = 32;
+// @ts-ignore: decorator
+@inline const K_LN2_HI: usize = 48;
+// @ts-ignore: decorator
+@inline const K_LN2_LO: usize = 64;
+// @ts-ignore: decorator
+@inline const K_P0: usize = 80;
+// @ts-ignore: decorator
+@inline const K_P1: usize = 96;
+// @ts-ignore: decorator
+@inline const K_P2: usize = 112;
+// @ts-ignore: decorator
+@inline const K_P3: usize = 128;
+// @ts-ignore: decorator
+@inline const K_P4: usize = 144;
+// @ts-ignore: decorator
+@inline const K_P5: usize = 160;
+// @ts-ignore: decorator
+@inline export const K_ONE: usize = 176;
+// @ts-ignore: decorator
+@inline const K_MAGIC: usize = 192;
+// @ts-ignore: decorator
+@inline const K_NAN: usize = 208;
+
 // @ts-ignore: decorator
 @inline
 export function expNonPositive4(x: v128): v128 {
   const nan = f32x4.ne(x, x);
-  x = f32x4.pmax(x, f32x4.splat(LO));
+  x = f32x4.pmax(x, v128.load(VCONST, K_LO));
   x = f32x4.pmin(x, f32x4.splat(0));
-  const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(0.5)));
-  let r = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(LN2_HI)));
-  r = f32x4.sub(r, f32x4.mul(fx, f32x4.splat(LN2_LO)));
+  const fx = f32x4.floor(f32x4.add(f32x4.mul(x, v128.load(VCONST, K_LOG2E)), v128.load(VCONST, K_HALF)));
+  let r = f32x4.sub(x, f32x4.mul(fx, v128.load(VCONST, K_LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(fx, v128.load(VCONST, K_LN2_LO)));
   const z = f32x4.mul(r, r);
-  let y = f32x4.add(f32x4.mul(f32x4.splat(P0), r), f32x4.splat(P1));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(P2));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(P3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(P4));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(P5));
-  y = f32x4.add(f32x4.add(f32x4.mul(y, z), r), f32x4.splat(1));
-  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
-  return v128.bitselect(f32x4.splat(NaN), f32x4.mul(y, pow2), nan);
+  let y = f32x4.add(f32x4.mul(v128.load(VCONST, K_P0), r), v128.load(VCONST, K_P1));
+  y = f32x4.add(f32x4.mul(y, r), v128.load(VCONST, K_P2));
+  y = f32x4.add(f32x4.mul(y, r), v128.load(VCONST, K_P3));
+  y = f32x4.add(f32x4.mul(y, r), v128.load(VCONST, K_P4));
+  y = f32x4.add(f32x4.mul(y, r), v128.load(VCONST, K_P5));
+  y = f32x4.add(f32x4.add(f32x4.mul(y, z), r), v128.load(VCONST, K_ONE));
+  // 2^fx from its exponent bits: the magic add puts fx + 127 in the low bits, the shift moves them into place
+  const pow2 = i32x4.shl(f32x4.add(fx, v128.load(VCONST, K_MAGIC)), 23);
+  return v128.bitselect(v128.load(VCONST, K_NAN), f32x4.mul(y, pow2), nan);
 }
