@@ -71,6 +71,19 @@ export function compute_gradients(table: usize, layers: i32, X: usize, Y: usize,
   return value;
 }
 
+// max |x| over every layer's inputs×outputs values at field fW and outputs
+// values at field fB (W and b, dW and db, …); NaN when any is not finite.
+function maxAbsOverLayers(table: usize, layers: i32, fW: usize, fB: usize): f32 {
+  let m: f32 = 0;
+  for (let l = 0; l < layers; l++) {
+    const L = table + <usize>l * LAYER_BYTES;
+    const outputs = field(L, F_OUTPUTS);
+    // f32.max propagates NaN
+    m = max(m, max(max_abs_finite(field(L, F_INPUTS) * outputs, ptr(L, fW)), max_abs_finite(outputs, ptr(L, fB))));
+  }
+  return m;
+}
+
 // Whether one update could take a parameter (or a momentum buffer) out of the
 // float32 range, from bounds that hold whatever the values: P ≥ every
 // |parameter|, S ≥ every |momentum buffer value|, G ≥ every |gradient|, wd the
@@ -121,14 +134,7 @@ export function train_step(
   const value = compute_gradients(table, layers, X, Y, rows, loss, scratch);
   if (!isFinite(value)) return NaN;
   // the finiteness check of every gradient also gives the largest |gradient|
-  let G: f32 = 0;
-  let wd: f32 = 0;
-  for (let l = 0; l < layers; l++) {
-    const L = table + <usize>l * LAYER_BYTES;
-    const nW = field(L, F_INPUTS) * field(L, F_OUTPUTS);
-    G = max(G, max(max_abs_finite(nW, ptr(L, F_DW)), max_abs_finite(field(L, F_OUTPUTS), ptr(L, F_DB))));
-    wd = max(wd, fieldF32(L, F_WEIGHT_DECAY));
-  }
+  const G = maxAbsOverLayers(table, layers, F_DW, F_DB);
   if (G != G) return NaN;
   if (clipNorm > 0) clip_grad_norm(table, layers, clipNorm);
   // An update can overflow even from finite gradients (a huge learning rate).
@@ -136,22 +142,14 @@ export function train_step(
   // an overflow is undone here and the caller keeps the last finite step.
   const stats = table + <usize>layers * LAYER_BYTES;
   let P = load<f32>(stats, STATS_MAX_PARAM);
-  let S = load<f32>(stats, STATS_MAX_STATE);
-  if (P != P) {
-    P = 0;
-    for (let l = 0; l < layers; l++) {
-      const L = table + <usize>l * LAYER_BYTES;
-      P = max(P, max(max_abs_finite(field(L, F_INPUTS) * field(L, F_OUTPUTS), ptr(L, F_W)), max_abs_finite(field(L, F_OUTPUTS), ptr(L, F_B))));
-    }
+  if (P != P) P = maxAbsOverLayers(table, layers, F_W, F_B);
+  let S: f32 = 0;
+  if (opt == OPT_MOMENTUM) {
+    S = load<f32>(stats, STATS_MAX_STATE);
+    if (S != S) S = maxAbsOverLayers(table, layers, F_MW, F_MB);
   }
-  if (opt != OPT_MOMENTUM) S = 0;
-  else if (S != S) {
-    S = 0;
-    for (let l = 0; l < layers; l++) {
-      const L = table + <usize>l * LAYER_BYTES;
-      S = max(S, max(max_abs_finite(field(L, F_INPUTS) * field(L, F_OUTPUTS), ptr(L, F_MW)), max_abs_finite(field(L, F_OUTPUTS), ptr(L, F_MB))));
-    }
-  }
+  let wd: f32 = 0;
+  for (let l = 0; l < layers; l++) wd = max(wd, fieldF32(table + <usize>l * LAYER_BYTES, F_WEIGHT_DECAY));
   const saved = undo != 0 && updateCouldOverflow(opt, P, S, G, wd, lr, beta1, beta2, eps, t);
   if (saved) copyParamsAndState(table, layers, opt, undo, true);
   let finite = true;
