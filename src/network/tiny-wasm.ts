@@ -124,6 +124,12 @@ function body(p: TinyPlan, inputAt: number, outputAt: number): { code: Bytes; lo
   const load = (index: number) => c.op(Op.i32Const, 0, Op.f64Load, 3).uleb(index * 8);
   const get = (l: number) => c.op(Op.localGet).uleb(l);
   const set = (l: number) => c.op(Op.localSet).uleb(l);
+  // the value on the stack where local z < 0, else z itself
+  const elseZIfNonNegative = (z: number) => {
+    get(z);
+    get(z);
+    c.op(Op.f64Const).f64(0).op(Op.f64Lt, Op.select);
+  };
 
   // e^x of the value on the stack, for x ≤ 0 or NaN (all the activations
   // exponentiate: −|z| and z − max), inline: a call would cost about as much
@@ -217,17 +223,13 @@ function body(p: TinyPlan, inputAt: number, outputAt: number): { code: Bytes; lo
         // z < 0 ? 0 : z
         set(t);
         c.op(Op.f64Const).f64(0);
-        get(t);
-        get(t);
-        c.op(Op.f64Const).f64(0).op(Op.f64Lt, Op.select);
+        elseZIfNonNegative(t);
       } else if (code === LEAKY) {
         // z < 0 ? alpha·z : z
         set(t);
         get(t);
         c.op(Op.f64Const).f64(p.alpha[layer]!).op(Op.f64Mul);
-        get(t);
-        get(t);
-        c.op(Op.f64Const).f64(0).op(Op.f64Lt, Op.select);
+        elseZIfNonNegative(t);
       } else if (code === SIGMOID) {
         // e = exp(−|z|); z < 0 ? e/(1+e) : 1/(1+e)
         set(t);

@@ -202,8 +202,21 @@ describe('activations, losses and optimizers: SIMD vs scalar vs JS', () => {
     }
   });
 
+  /** v with each of NaN, ±Infinity and a negative NaN in turn at position i, for every i < v.length. */
+  function* withOneNonFinite(v: Float32Array): Generator<[Float32Array, string]> {
+    for (let i = 0; i < v.length; i++) {
+      for (const x of [NaN, Infinity, -Infinity]) {
+        const w = v.slice();
+        w[i] = x;
+        yield [w, `${x} at ${i}`];
+      }
+      const w = v.slice();
+      new Uint32Array(w.buffer)[i] = NAN_NEGATIVE;
+      yield [w, `negative NaN at ${i}`];
+    }
+  }
+
   it('all_finite: every length 0..70, one NaN (either sign) or ±Infinity at every position', () => {
-    const bad = [NaN, Infinity, -Infinity];
     for (const b of ['simd', 'scalar', 'js'] as const) {
       const mem = mems[b];
       for (let n = 0; n <= 70; n++) {
@@ -211,17 +224,9 @@ describe('activations, losses and optimizers: SIMD vs scalar vs JS', () => {
         const v = values(n, n).map((e, i) => (i % 7 === 0 ? 3.4e38 : e));
         mem.write(P, v);
         expect(mem.k.all_finite(n, P), `${b} n=${n} all finite`).toBe(1);
-        for (let i = 0; i < n; i++) {
-          for (const x of bad) {
-            const w = v.slice();
-            w[i] = x;
-            mem.write(P, w);
-            expect(mem.k.all_finite(n, P), `${b} n=${n} ${x} at ${i}`).toBe(0);
-          }
-          const w = v.slice();
-          new Uint32Array(w.buffer)[i] = NAN_NEGATIVE;
+        for (const [w, what] of withOneNonFinite(v)) {
           mem.write(P, w);
-          expect(mem.k.all_finite(n, P), `${b} n=${n} negative NaN at ${i}`).toBe(0);
+          expect(mem.k.all_finite(n, P), `${b} n=${n} ${what}`).toBe(0);
         }
         // the value after the n counted ones is not looked at
         mem.write(P + n * 4, [NaN]);
@@ -252,7 +257,6 @@ describe('activations, losses and optimizers: SIMD vs scalar vs JS', () => {
   });
 
   it('max_abs_finite: every length 0..70, the largest |x| exactly; NaN (either sign) or ±Infinity at any position gives NaN', () => {
-    const bad = [NaN, Infinity, -Infinity];
     for (const b of ['simd', 'scalar', 'js'] as const) {
       const mem = mems[b];
       for (let n = 0; n <= 70; n++) {
@@ -261,17 +265,9 @@ describe('activations, losses and optimizers: SIMD vs scalar vs JS', () => {
         mem.write(P, v);
         const expected = v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
         expect(mem.k.max_abs_finite(n, P), `${b} n=${n}`).toBe(expected);
-        for (let i = 0; i < n; i++) {
-          for (const x of bad) {
-            const w = v.slice();
-            w[i] = x;
-            mem.write(P, w);
-            expect(mem.k.max_abs_finite(n, P), `${b} n=${n} ${x} at ${i}`).toBeNaN();
-          }
-          const w = v.slice();
-          new Uint32Array(w.buffer)[i] = NAN_NEGATIVE;
+        for (const [w, what] of withOneNonFinite(v)) {
           mem.write(P, w);
-          expect(mem.k.max_abs_finite(n, P), `${b} n=${n} negative NaN at ${i}`).toBeNaN();
+          expect(mem.k.max_abs_finite(n, P), `${b} n=${n} ${what}`).toBeNaN();
         }
         // the value after the n counted ones is not looked at
         mem.write(P + n * 4, [Infinity]);
