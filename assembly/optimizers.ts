@@ -64,21 +64,36 @@ function flushSubnormal1(x: f32): f32 {
   return (reinterpret<u32>(x) << 1) >> 24 == 0 ? 0 : x;
 }
 
+// An update's per-step scalars as vectors, stored here once per update and
+// loaded in its loop: V8 re-broadcasts a loop-invariant splat at every
+// iteration (eight broadcasts per vector in Adam's loop), while a load from
+// memory costs a load port only. Without weight decay each update runs a loop
+// that leaves it out (x + 0·p is x, up to the sign of a zero).
+const UPDATE_VECTORS: usize = memory.data(8 * 16, 16);
+const K_LR = 0, K_WD = 16, K_MU = 32;
+const A_BETA1 = 32, A_BETA2 = 48, A_C1 = 64, A_C2 = 80, A_STEP = 96, A_ROOT = 112, A_EPS = 0;
+
 // @ts-ignore: decorator
 @inline
 export function sgdStep(n: i32, P: usize, G: usize, lr: f32, wd: f32): bool {
   let i = 0;
   let mp: u32 = 0;
   if (ASC_FEATURE_SIMD) {
-    const vlr = f32x4.splat(lr), vwd = f32x4.splat(wd);
+    const K = UPDATE_VECTORS;
+    v128.store(K, f32x4.splat(lr), K_LR);
+    v128.store(K, f32x4.splat(wd), K_WD);
     let vmp = i32x4.splat(0);
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 2;
-      const p = v128.load(P + o);
-      const g = f32x4.add(v128.load(G + o), f32x4.mul(vwd, p));
-      const q = f32x4.sub(p, f32x4.mul(vlr, g));
-      v128.store(P + o, q);
-      vmp = i32x4.max_u(vmp, i32x4.shl(q, 1));
+    if (wd != 0) {
+      for (; i + 4 <= n; i += 4) {
+        const o = <usize>i << 2;
+        const p = v128.load(P + o);
+        vmp = sgdVector(P + o, p, withDecay(v128.load(G + o), p), vmp);
+      }
+    } else {
+      for (; i + 4 <= n; i += 4) {
+        const o = <usize>i << 2;
+        vmp = sgdVector(P + o, v128.load(P + o), v128.load(G + o), vmp);
+      }
     }
     mp = hmaxU(vmp);
   }
@@ -94,24 +109,48 @@ export function sgdStep(n: i32, P: usize, G: usize, lr: f32, wd: f32): bool {
   return mp < NON_FINITE_BITS;
 }
 
+/** g + wd·p, wd from UPDATE_VECTORS. */
+// @ts-ignore: decorator
+@inline
+function withDecay(g: v128, p: v128): v128 {
+  return f32x4.add(g, f32x4.mul(v128.load(UPDATE_VECTORS, K_WD), p));
+}
+
+/** p − lr·g stored at P; vmp with its bits << 1 maxed in. */
+// @ts-ignore: decorator
+@inline
+function sgdVector(P: usize, p: v128, g: v128, vmp: v128): v128 {
+  const q = f32x4.sub(p, f32x4.mul(v128.load(UPDATE_VECTORS, K_LR), g));
+  v128.store(P, q);
+  return i32x4.max_u(vmp, i32x4.shl(q, 1));
+}
+
 // @ts-ignore: decorator
 @inline
 export function momentumStep(n: i32, P: usize, G: usize, V: usize, lr: f32, mu: f32, wd: f32): bool {
   let i = 0;
   let mp: u32 = 0, ms: u32 = 0;
   if (ASC_FEATURE_SIMD) {
-    const vlr = f32x4.splat(lr), vmu = f32x4.splat(mu), vwd = f32x4.splat(wd);
+    const K = UPDATE_VECTORS;
+    v128.store(K, f32x4.splat(lr), K_LR);
+    v128.store(K, f32x4.splat(wd), K_WD);
+    v128.store(K, f32x4.splat(mu), K_MU);
     let vmp = i32x4.splat(0), vms = vmp;
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 2;
-      const p = v128.load(P + o);
-      const g = f32x4.add(v128.load(G + o), f32x4.mul(vwd, p));
-      const v = f32x4.add(f32x4.mul(vmu, v128.load(V + o)), g);
-      v128.store(V + o, flushSubnormal(v));
-      const q = f32x4.sub(p, f32x4.mul(vlr, v));
-      v128.store(P + o, q);
-      vmp = i32x4.max_u(vmp, i32x4.shl(q, 1));
-      vms = i32x4.max_u(vms, i32x4.shl(v, 1));
+    if (wd != 0) {
+      for (; i + 4 <= n; i += 4) {
+        const o = <usize>i << 2;
+        const p = v128.load(P + o);
+        const v = momentumState(V + o, withDecay(v128.load(G + o), p));
+        vmp = sgdVector(P + o, p, v, vmp);
+        vms = i32x4.max_u(vms, i32x4.shl(v, 1));
+      }
+    } else {
+      for (; i + 4 <= n; i += 4) {
+        const o = <usize>i << 2;
+        const v = momentumState(V + o, v128.load(G + o));
+        vmp = sgdVector(P + o, v128.load(P + o), v, vmp);
+        vms = i32x4.max_u(vms, i32x4.shl(v, 1));
+      }
     }
     mp = hmaxU(vmp);
     ms = hmaxU(vms);
@@ -132,6 +171,15 @@ export function momentumStep(n: i32, P: usize, G: usize, V: usize, lr: f32, mu: 
   return mp < NON_FINITE_BITS;
 }
 
+/** The momentum buffer's four values at V with gradient g: stores them (flushed) and returns them unflushed. */
+// @ts-ignore: decorator
+@inline
+function momentumState(V: usize, g: v128): v128 {
+  const v = f32x4.add(f32x4.mul(v128.load(UPDATE_VECTORS, K_MU), v128.load(V)), g);
+  v128.store(V, flushSubnormal(v));
+  return v;
+}
+
 // @ts-ignore: decorator
 @inline
 export function adamStep(
@@ -147,21 +195,27 @@ export function adamStep(
   let i = 0;
   let mp: u32 = 0;
   if (ASC_FEATURE_SIMD) {
-    const vb1 = f32x4.splat(beta1), vb2 = f32x4.splat(beta2), vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2);
-    const vstep = f32x4.splat(step), vroot = f32x4.splat(invRootBc2), veps = f32x4.splat(eps), vwd = f32x4.splat(wd);
+    const K = UPDATE_VECTORS;
+    v128.store(K, f32x4.splat(beta1), A_BETA1);
+    v128.store(K, f32x4.splat(beta2), A_BETA2);
+    v128.store(K, f32x4.splat(c1), A_C1);
+    v128.store(K, f32x4.splat(c2), A_C2);
+    v128.store(K, f32x4.splat(step), A_STEP);
+    v128.store(K, f32x4.splat(invRootBc2), A_ROOT);
+    v128.store(K, f32x4.splat(eps), A_EPS);
+    v128.store(K, f32x4.splat(wd), K_WD);
     let vmp = i32x4.splat(0);
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 2;
-      const p = v128.load(P + o);
-      const g = f32x4.add(v128.load(G + o), f32x4.mul(vwd, p));
-      const m = f32x4.add(f32x4.mul(vb1, v128.load(M + o)), f32x4.mul(vc1, g));
-      const v = f32x4.add(f32x4.mul(vb2, v128.load(V + o)), f32x4.mul(f32x4.mul(vc2, g), g));
-      v128.store(M + o, flushSubnormal(m));
-      v128.store(V + o, flushSubnormal(v));
-      const denom = f32x4.add(f32x4.mul(f32x4.sqrt(v), vroot), veps);
-      const q = f32x4.sub(p, f32x4.mul(vstep, f32x4.div(m, denom)));
-      v128.store(P + o, q);
-      vmp = i32x4.max_u(vmp, i32x4.shl(q, 1));
+    if (wd != 0) {
+      for (; i + 4 <= n; i += 4) {
+        const o = <usize>i << 2;
+        const p = v128.load(P + o);
+        vmp = adamVector(P + o, p, withDecay(v128.load(G + o), p), M + o, V + o, vmp);
+      }
+    } else {
+      for (; i + 4 <= n; i += 4) {
+        const o = <usize>i << 2;
+        vmp = adamVector(P + o, v128.load(P + o), v128.load(G + o), M + o, V + o, vmp);
+      }
     }
     mp = hmaxU(vmp);
   }
@@ -180,6 +234,21 @@ export function adamStep(
   }
   lastMaxParam = fromAbsBits(mp);
   return mp < NON_FINITE_BITS;
+}
+
+/** Adam on the four values at P, M, V with gradient g; vmp with the written parameters' bits << 1 maxed in. */
+// @ts-ignore: decorator
+@inline
+function adamVector(P: usize, p: v128, g: v128, M: usize, V: usize, vmp: v128): v128 {
+  const K = UPDATE_VECTORS;
+  const m = f32x4.add(f32x4.mul(v128.load(K, A_BETA1), v128.load(M)), f32x4.mul(v128.load(K, A_C1), g));
+  const v = f32x4.add(f32x4.mul(v128.load(K, A_BETA2), v128.load(V)), f32x4.mul(f32x4.mul(v128.load(K, A_C2), g), g));
+  v128.store(M, flushSubnormal(m));
+  v128.store(V, flushSubnormal(v));
+  const denom = f32x4.add(f32x4.mul(f32x4.sqrt(v), v128.load(K, A_ROOT)), v128.load(K, A_EPS));
+  const q = f32x4.sub(p, f32x4.mul(v128.load(K, A_STEP), f32x4.div(m, denom)));
+  v128.store(P, q);
+  return i32x4.max_u(vmp, i32x4.shl(q, 1));
 }
 
 export function sgd_update(n: i32, P: usize, G: usize, lr: f32, wd: f32): void {

@@ -278,7 +278,8 @@ describe('activations, losses and optimizers: SIMD vs scalar vs JS', () => {
     }
   });
 
-  it('optimizers: SIMD = scalar bit for bit, JS within float32 rounding, every length 1..19', () => {
+  // with and without weight decay: the SIMD build runs a separate loop for each
+  it.each([0.01, 0])('optimizers, weight decay %s: SIMD = scalar bit for bit, JS within float32 rounding, every length 1..19', (wd) => {
     for (let n = 1; n <= 19; n++) {
       const p0 = values(n, n), g = values(n, n + 100);
       const results = (['simd', 'scalar', 'js'] as const).map((b) => {
@@ -286,13 +287,13 @@ describe('activations, losses and optimizers: SIMD vs scalar vs JS', () => {
         const P = mem.alloc(n), G = mem.alloc(n), M = mem.alloc(n), V = mem.alloc(n);
         const out: Float32Array[] = [];
         mem.write(P, p0); mem.write(G, g);
-        mem.k.sgd_update(n, P, G, 0.1, 0.01);
+        mem.k.sgd_update(n, P, G, 0.1, wd);
         out.push(mem.read(P, n));
         mem.write(P, p0);
-        for (let t = 0; t < 3; t++) mem.k.momentum_update(n, P, G, M, 0.1, 0.9, 0.01);
+        for (let t = 0; t < 3; t++) mem.k.momentum_update(n, P, G, M, 0.1, 0.9, wd);
         out.push(mem.read(P, n), mem.read(M, n));
         mem.write(P, p0); mem.write(M, new Float32Array(n)); mem.write(V, new Float32Array(n));
-        for (let t = 1; t <= 3; t++) mem.k.adam_update(n, P, G, M, V, 0.01, 0.9, 0.999, 1e-8, t, 0.01);
+        for (let t = 1; t <= 3; t++) mem.k.adam_update(n, P, G, M, V, 0.01, 0.9, 0.999, 1e-8, t, wd);
         out.push(mem.read(P, n), mem.read(M, n), mem.read(V, n));
         mem.release(P, G, M, V);
         return out;
