@@ -133,9 +133,14 @@ describe('activations, losses and optimizers: SIMD vs scalar vs JS', () => {
     ['mse sigmoid', Loss.mse, Act.sigmoid],
     ['mse tanh', Loss.mse, Act.tanh],
     ['mse softmax', Loss.mse, Act.softmax],
-  ] as const)('loss %s: value and dLoss/dZ match central differences in float64', (_n, loss, act) => {
-    const rows = 5, cols = 3, n = rows * cols;
-    const z = values(n, 21).map((v) => v * 4);
+  ] as const)('loss %s: value and dLoss/dZ match central differences in float64; SIMD = scalar bit for bit', (_n, loss, act) => {
+    // 3 columns: scalar loops only; 10: vectors and a tail
+    for (const [rows, cols] of [[5, 3], [7, 10]] as const) checkLoss(loss, act, rows, cols);
+  });
+
+  function checkLoss(loss: number, act: number, rows: number, cols: number): void {
+    const n = rows * cols;
+    const z = values(n, 21 + cols).map((v) => v * 4);
     const y = new Float32Array(n);
     const name = (Object.keys(Act) as Array<keyof typeof Act>).find((k) => Act[k] === act)!;
     for (let r = 0; r < rows; r++) {
@@ -177,12 +182,13 @@ describe('activations, losses and optimizers: SIMD vs scalar vs JS', () => {
       return { v, vOnly, g };
     });
     expect(outs[0]!.g).toEqual(outs[1]!.g);
+    expect(outs[0]!.v).toBe(outs[1]!.v);
     for (const o of outs) {
       expect(Math.abs(o.v - value)).toBeLessThan(1e-6 * Math.abs(value) + 1e-7);
       expect(o.vOnly).toBe(o.v);
       for (let i = 0; i < n; i++) expect(Math.abs(o.g[i]! - grad[i]!)).toBeLessThan(1e-6 + 1e-4 * Math.abs(grad[i]!));
     }
-  });
+  }
 
   it('bce and cce stay finite for logits of ±100', () => {
     for (const b of ['simd', 'scalar', 'js'] as const) {
