@@ -13,6 +13,7 @@ const EXPECTED = 0.56539;
 const ROWS = [[0.5, 0.6], [0.9, 0.8], [0.1, 0.2], [0.3, 0.9], [0.8, 0.3], [0.2, 0.1]];
 const LABELS = [1, 1, 0, 1, 0, 0];
 const EPOCHS = 1000;
+export const PREDICT_INTO = '2-3-1 predictInto, one sample, Float32Array in and out';
 const LR = 0.5;
 
 /** The hand-written forward pass: every weight a local, no arrays. */
@@ -112,7 +113,10 @@ export function benchTiny({ lib, runtimes, quick, rounds, targetMs, log }) {
 
   // correctness of the prediction, for every contender
   const preds = { hand: hand(X[0], X[1]) };
-  for (const [n, net] of Object.entries(nets)) preds[n] = net.predict(x)[0];
+  for (const [n, net] of Object.entries(nets)) {
+    preds[n] = net.predict(x)[0];
+    preds[`${n} predictInto`] = net.predictInto(x, new Float32Array(1))[0];
+  }
   for (const [n, t] of Object.entries(tfs)) preds[n] = t.predict();
   for (const [n, p] of Object.entries(preds)) {
     if (!(Math.abs(p - EXPECTED) <= 5e-6)) throw new Error(`bench: tiny network: ${n} predicts ${p} for [0.5, 0.6], expected ${EXPECTED}`);
@@ -121,12 +125,14 @@ export function benchTiny({ lib, runtimes, quick, rounds, targetMs, log }) {
   // captured variable updated per call would box a number each time)
   let sink = 0;
   // One sample as a plain array (the documented single-sample call: a plain
-  // array back), then as a Float32Array (a Float32Array back, whose
-  // allocation alone costs about what the hand-written function does). Each
+  // array back); as a Float32Array (a Float32Array back, whose allocation
+  // alone, ~20 ns in V8, costs more than the hand-written function); and into
+  // a Float32Array of the caller's (predictInto, nothing allocated). Each
   // form on networks of its own, so the call sites stay monomorphic.
   const forms = [
     ['2-3-1 predict, one sample', (net) => (reps) => { const a = [X[0], X[1]]; let s = 0; for (let r = 0; r < reps; r++) s += net.predict(a)[0]; sink += s; }, true],
     ['2-3-1 predict, one sample as a Float32Array', (net) => (reps) => { let s = 0; for (let r = 0; r < reps; r++) s += net.predict(x)[0]; sink += s; }, false],
+    [PREDICT_INTO, (net) => { const out = new Float32Array(1); return (reps) => { let s = 0; for (let r = 0; r < reps; r++) s += net.predictInto(x, out)[0]; sink += s; }; }, false],
   ];
   for (const [workload, call, withPeers] of forms) {
     const own = Object.fromEntries(Object.entries(runtimes).map(([name, runtime]) => {

@@ -378,9 +378,68 @@ export class Network {
   }
 
   private predictBatch(x: MatrixInput): Float32Array | number[] | number[][] {
-    const plan = this.plan;
     const m = this.prepareInputs(x, 'x');
-    const out = new Float32Array(m.rows * this.outputs);
+    const result = this.forwardRows(m, new Float32Array(m.rows * this.outputs));
+    // plain arrays in, plain arrays out; typed arrays in, a Float32Array out
+    if (isNestedInput(x)) return nest(result, this.outputs);
+    return Array.isArray(x) ? Array.from(result) : result;
+  }
+
+  /**
+   * The forward pass into a Float32Array of yours: `x` as `predict` takes it
+   * (one sample, nested rows or row-major values), `out` exactly rows ×
+   * outputs long; returns `out`. One sample of a tiny network allocates
+   * nothing, the form for hot loops. `out` may be `x` itself (the inputs are
+   * read before any output is written).
+   */
+  predictInto(x: MatrixInput, out: Float32Array): Float32Array {
+    const wasm = this.tinyWasm;
+    if (
+      wasm && this.tinyVersion === this.weightsVersion && this.scaler === null && this.targetScaler === null &&
+      this._plan !== null && out instanceof Float32Array && out.length === this.outputs
+    ) {
+      // the tiny path of predict, writing into out (see there)
+      const m = wasm.f64;
+      const at = wasm.inputAt;
+      if (x instanceof Float32Array && x.length === this.inputs) {
+        for (let k = 0; k < x.length; k++) {
+          const e = x[k]!;
+          if (e - e !== 0) return this.predictIntoChecked(x, out);
+          m[at + k] = e;
+        }
+        return tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), out);
+      }
+      if (Array.isArray(x) && x.length === this.inputs) {
+        for (let k = 0; k < x.length; k++) {
+          const e: unknown = x[k];
+          if (typeof e !== 'number' || e - e !== 0) return this.predictIntoChecked(x, out);
+          m[at + k] = e;
+        }
+        return tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), out);
+      }
+    }
+    return this.predictIntoChecked(x, out);
+  }
+
+  private predictIntoChecked(x: MatrixInput, out: Float32Array): Float32Array {
+    this.plan; // throws once disposed
+    if (!(out instanceof Float32Array)) throw new ShapeError(`out: expected a Float32Array, got ${describe(out)}`);
+    if (this.tinyPath && isOneSample(x, this.inputs)) {
+      if (out.length !== this.outputs) throw outLengthError(out, 1, this.outputs);
+      const y = this.predictTiny(x as ArrayLike<number>);
+      for (let j = 0; j < y.length; j++) out[j] = y[j]!;
+      return out;
+    }
+    const m = this.prepareInputs(x, 'x');
+    if (out.length !== m.rows * this.outputs) throw outLengthError(out, m.rows, this.outputs);
+    const result = this.forwardRows(m, out);
+    if (result !== out) out.set(result);
+    return out;
+  }
+
+  /** The outputs of m's rows (checked and scaled) into out (rows × outputs), or a new array with the target scaler's inverse. */
+  private forwardRows(m: Matrix, out: Float32Array): Float32Array {
+    const plan = this.plan;
     const chunk = Math.max(plan.capacity, Math.min(m.rows, MAX_PREDICT_CHUNK));
     plan.ensureCapacity(chunk);
     const k = this.runtime.backend.kernels;
@@ -392,10 +451,7 @@ export class Network {
       const A = plan.activations(last).A >>> 2;
       out.set(this.runtime.heap.f32().subarray(A, A + n * this.outputs), r * this.outputs);
     }
-    const result = this.targetScaler ? this.targetScaler.inverseTransform(out, m.rows) : out;
-    // plain arrays in, plain arrays out; typed arrays in, a Float32Array out
-    if (isNestedInput(x)) return nest(result, this.outputs);
-    return Array.isArray(x) ? Array.from(result) : result;
+    return this.targetScaler ? this.targetScaler.inverseTransform(out, m.rows) : out;
   }
 
   /**
@@ -439,6 +495,11 @@ function tinyOutputs<T extends number[] | Float32Array>(w: TinyWasm, first: numb
   out[0] = first;
   for (let j = 1; j < out.length; j++) out[j] = Math.fround(w.f64[w.outputAt + j]!);
   return out;
+}
+
+function outLengthError(out: Float32Array, rows: number, outputs: number): ShapeError {
+  const rowsText = rows === 1 ? '1 row' : `${rows} rows`;
+  return new ShapeError(`out: expected ${rows * outputs} values (${rowsText} × ${outputs} outputs), got a Float32Array of ${out.length}`);
 }
 
 function finiteRow(x: ArrayLike<unknown>, n: number): boolean {
