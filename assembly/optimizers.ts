@@ -69,9 +69,10 @@ function flushSubnormal1(x: f32): f32 {
 // iteration (eight broadcasts per vector in Adam's loop), while a load from
 // memory costs a load port only. Without weight decay each update runs a loop
 // that leaves it out (x + 0·p is x, up to the sign of a zero).
-const UPDATE_VECTORS: usize = memory.data(8 * 16, 16);
-const K_LR = 0, K_WD = 16, K_MU = 32;
-const A_BETA1 = 32, A_BETA2 = 48, A_C1 = 64, A_C2 = 80, A_STEP = 96, A_ROOT = 112, A_EPS = 0;
+const UPDATE_VECTORS: usize = memory.data(10 * 16, 16);
+// byte offsets into UPDATE_VECTORS
+const K_WD = 0, K_LR = 16, K_MU = 32;
+const A_BETA1 = 48, A_BETA2 = 64, A_C1 = 80, A_C2 = 96, A_STEP = 112, A_ROOT = 128, A_EPS = 144;
 
 // @ts-ignore: decorator
 @inline

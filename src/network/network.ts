@@ -337,9 +337,10 @@ export class Network {
   }
 
   /**
-   * The forward pass. One sample (an array of `inputs` numbers) gives a
-   * Float32Array of `outputs`; a batch of nested rows gives nested rows; a
-   * row-major Float32Array of k·inputs values gives k·outputs values.
+   * The forward pass. One sample (`inputs` numbers) gives its `outputs`
+   * values, as a plain array for a plain array and as a Float32Array for a
+   * typed array; nested rows give nested rows; a row-major Float32Array of
+   * k·inputs values gives k·outputs values. See also predictInto.
    */
   predict(x: Float32Array): Float32Array;
   predict(x: readonly number[]): number[];
@@ -349,26 +350,14 @@ export class Network {
     const wasm = this.tinyWasm;
     if (wasm && this.tinyVersion === this.weightsVersion && this.scaler === null && this.targetScaler === null && this._plan !== null) {
       // One sample of a tiny network, already set up: kept short (inlinable),
-      // as the call is the cost here, with one copy per input type so that
-      // each element access sees one kind of array.
-      // e − e is 0 only for finite numbers (NaN for NaN/±Infinity and for non-numbers)
-      const m = wasm.f64;
-      const at = wasm.inputAt;
+      // as the call is the cost here.
       if (Array.isArray(x) && x.length === this.inputs) {
-        for (let k = 0; k < x.length; k++) {
-          const e: unknown = x[k];
-          if (typeof e !== 'number' || e - e !== 0) return this.predictBatch(x);
-          m[at + k] = e;
-        }
+        if (!tinyInputsFromArray(wasm, x)) return this.predictBatch(x);
         const y = Math.fround(callTiny(wasm.slot));
         return this.outputs === 1 ? [y] : tinyOutputs(wasm, y, new Array<number>(this.outputs));
       }
       if (x instanceof Float32Array && x.length === this.inputs) {
-        for (let k = 0; k < x.length; k++) {
-          const e = x[k]!;
-          if (e - e !== 0) return this.predictBatch(x);
-          m[at + k] = e;
-        }
+        if (!tinyInputsFromF32(wasm, x)) return this.predictBatch(x);
         return tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), new Float32Array(this.outputs));
       }
     }
@@ -399,22 +388,12 @@ export class Network {
       this._plan !== null && out instanceof Float32Array && out.length === this.outputs
     ) {
       // the tiny path of predict, writing into out (see there)
-      const m = wasm.f64;
-      const at = wasm.inputAt;
       if (x instanceof Float32Array && x.length === this.inputs) {
-        for (let k = 0; k < x.length; k++) {
-          const e = x[k]!;
-          if (e - e !== 0) return this.predictIntoChecked(x, out);
-          m[at + k] = e;
-        }
+        if (!tinyInputsFromF32(wasm, x)) return this.predictIntoChecked(x, out);
         return tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), out);
       }
       if (Array.isArray(x) && x.length === this.inputs) {
-        for (let k = 0; k < x.length; k++) {
-          const e: unknown = x[k];
-          if (typeof e !== 'number' || e - e !== 0) return this.predictIntoChecked(x, out);
-          m[at + k] = e;
-        }
+        if (!tinyInputsFromArray(wasm, x)) return this.predictIntoChecked(x, out);
         return tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), out);
       }
     }
@@ -488,6 +467,33 @@ export class Network {
     });
     return { loss, output: layers[layers.length - 1]!.a, layers };
   }
+}
+
+// The inputs of one sample into the generated code's memory; false (nothing
+// to rely on written) at a value that is not a finite number, which the batch
+// path then rejects with its error. One function per array kind, so that
+// each element access sees one kind of array. e − e is 0 only for finite
+// numbers (NaN for NaN/±Infinity and for non-numbers).
+function tinyInputsFromArray(w: TinyWasm, x: readonly unknown[]): boolean {
+  const m = w.f64;
+  const at = w.inputAt;
+  for (let k = 0; k < x.length; k++) {
+    const e = x[k];
+    if (typeof e !== 'number' || e - e !== 0) return false;
+    m[at + k] = e;
+  }
+  return true;
+}
+
+function tinyInputsFromF32(w: TinyWasm, x: Float32Array): boolean {
+  const m = w.f64;
+  const at = w.inputAt;
+  for (let k = 0; k < x.length; k++) {
+    const e = x[k]!;
+    if (e - e !== 0) return false;
+    m[at + k] = e;
+  }
+  return true;
 }
 
 /** out[0] = first, the other outputs from the generated code's memory. */
