@@ -1,48 +1,13 @@
-// f32 GEMM, 4×8 f32x4 register tiles over packed, cache-blocked panels
-// (SIMD build only; the order of every sum is k ascending, see gemm.ts).
-//
-// Loops, outermost first (Goto/BLIS): NC columns of C; KC steps of k (op(B)'s
-// KC×NC block packed once into 8-column panels, k-major); MC rows (op(A)'s
-// MC×KC block packed into 4-row panels, k-major); then each 8-column B panel
-// (8 KiB at KC = 256, stays in L1) against every 4-row A panel (the A block,
-// 128 KiB, stays in L2). Packing makes every transpose form the same inner
-// loop over sequential memory, and avoids the cache-set and TLB conflicts of
-// walking a 4 KiB-strided column of a 1024-wide matrix.
+// The 4×8 tile of the packed GEMM (gemm-packed.ts): per k step four
+// broadcasts of A and two loads of B feed eight multiply-adds into eight
+// accumulators. Used where N is not a multiple of 16.
 
-const KC: i32 = 256;
-const MC: i32 = 128;
-const NC: i32 = 1024;
-// bytes of the 4×8 edge tile at the end of the scratch
-const TILE_BYTES: usize = 128;
-
-// c + a·b. The relaxed-SIMD build (asconfig target "relaxed", not loaded by
-// default) fuses it into f32x4.relaxed_madd: one rounding instead of two, and
-// on hardware without FMA the runtime may still round twice, so that build
-// agrees with the others only within the float32 error bound, not bit for bit.
-// @ts-ignore: decorator
-@inline
-export function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(c, f32x4.mul(a, b));
-}
-
-// @ts-ignore: decorator
-@inline
-function min(a: i32, b: i32): i32 {
-  return a < b ? a : b;
-}
-
-export function f32_gemm_4x8_scratch_bytes(M: i32, N: i32, K: i32): usize {
-  const kc = <usize>min(K, KC);
-  const nc = <usize>((min(N, NC) + 7) & ~7);
-  const mc = <usize>((min(M, MC) + 3) & ~3);
-  return ((kc * nc + mc * kc) << 2) + TILE_BYTES;
-}
+import { madd, min, transpose4 } from './gemm-simd';
 
 // The micro-kernel: C[4×8] = (fromC ? C : 0) + Ap[kc×4]ᵀ·Bp[kc×8], Ap and Bp k-major.
 // @ts-ignore: decorator
 @inline
-function ukernel(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: usize, fromC: bool): void {
+export function ukernel4x8(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: usize, fromC: bool): void {
   let x00 = f32x4.splat(0), x01 = f32x4.splat(0);
   let x10 = f32x4.splat(0), x11 = f32x4.splat(0);
   let x20 = f32x4.splat(0), x21 = f32x4.splat(0);
@@ -76,23 +41,9 @@ function ukernel(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: usize, fromC: boo
   v128.store(C + 3 * ldc, x30); v128.store(C + 3 * ldc, x31, 16);
 }
 
-// 4×4 transpose: rows r0..r3 in, columns out through the four stores.
-// @ts-ignore: decorator
-@inline
-export function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
-  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
-  const t1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
-  const t2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
-  const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
-  v128.store(dst, f32x4.shuffle(t0, t1, 0, 1, 4, 5));
-  v128.store(dst + stride, f32x4.shuffle(t0, t1, 2, 3, 6, 7));
-  v128.store(dst + 2 * stride, f32x4.shuffle(t2, t3, 0, 1, 4, 5));
-  v128.store(dst + 3 * stride, f32x4.shuffle(t2, t3, 2, 3, 6, 7));
-}
-
 // Packs rows [i0, i0+mc) × k [p0, p0+kc) of op(A) into 4-row panels:
 // Ap[panel][k][r] = op(A)(i0 + 4·panel + r, p0 + k), missing rows zero.
-function packA(transA: i32, M: i32, K: i32, A: usize, i0: i32, mc: i32, p0: i32, kc: i32, Ap: usize): void {
+export function packA4(transA: i32, M: i32, K: i32, A: usize, i0: i32, mc: i32, p0: i32, kc: i32, Ap: usize): void {
   for (let ir = 0; ir < mc; ir += 4) {
     const rows = min(4, mc - ir);
     const dst = Ap + (<usize>ir * <usize>kc << 2);
@@ -135,7 +86,7 @@ function packA(transA: i32, M: i32, K: i32, A: usize, i0: i32, mc: i32, p0: i32,
 
 // Packs k [p0, p0+kc) × columns [j0, j0+nc) of op(B) into 8-column panels:
 // Bp[panel][k][c] = op(B)(p0 + k, j0 + 8·panel + c), missing columns zero.
-function packB(transB: i32, N: i32, K: i32, B: usize, p0: i32, kc: i32, j0: i32, nc: i32, Bp: usize): void {
+export function packB8(transB: i32, N: i32, K: i32, B: usize, p0: i32, kc: i32, j0: i32, nc: i32, Bp: usize): void {
   for (let jr = 0; jr < nc; jr += 8) {
     const cols = min(8, nc - jr);
     const dst = Bp + (<usize>jr * <usize>kc << 2);
@@ -177,54 +128,6 @@ function packB(transB: i32, N: i32, K: i32, B: usize, p0: i32, kc: i32, j0: i32,
         const d = dst + (<usize>k << 5);
         const s = src + (<usize>k << 2);
         for (let c = 0; c < 8; c++) store<f32>(d + (<usize>c << 2), c < cols ? load<f32>(s + <usize>c * ld) : 0);
-      }
-    }
-  }
-}
-
-export function f32_gemm_4x8__simd(
-  transA: i32, transB: i32, M: i32, N: i32, K: i32,
-  A: usize, B: usize, C: usize, accumulate: i32, scratch: usize,
-): void {
-  const ldc: usize = <usize>N << 2;
-  const kcMax = <usize>min(K, KC);
-  const Bp = scratch;
-  const Ap = Bp + ((kcMax * <usize>((min(N, NC) + 7) & ~7)) << 2);
-  const T = Ap + ((kcMax * <usize>((min(M, MC) + 3) & ~3)) << 2);
-  for (let jc = 0; jc < N; jc += NC) {
-    const nc = min(NC, N - jc);
-    for (let pc = 0; pc < K; pc += KC) {
-      const kc = min(KC, K - pc);
-      // the first K block starts from C only when accumulating; later ones continue the partial sums in C
-      const fromC = accumulate != 0 || pc > 0;
-      packB(transB, N, K, B, pc, kc, jc, nc, Bp);
-      for (let ic = 0; ic < M; ic += MC) {
-        const mc = min(MC, M - ic);
-        packA(transA, M, K, A, ic, mc, pc, kc, Ap);
-        for (let jr = 0; jr < nc; jr += 8) {
-          const cols = min(8, nc - jr);
-          const bp = Bp + (<usize>jr * <usize>kc << 2);
-          for (let ir = 0; ir < mc; ir += 4) {
-            const rows = min(4, mc - ir);
-            const ap = Ap + (<usize>ir * <usize>kc << 2);
-            const c = C + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
-            if (rows == 4 && cols == 8) {
-              ukernel(kc, ap, bp, c, ldc, fromC);
-            } else {
-              // edge tile: through a full 4×8 tile in scratch; only the valid part touches C
-              for (let r = 0; r < 4; r++) {
-                for (let q = 0; q < 8; q++) {
-                  const o = <usize>r * ldc + (<usize>q << 2);
-                  store<f32>(T + (<usize>(r * 8 + q) << 2), fromC && r < rows && q < cols ? load<f32>(c + o) : 0);
-                }
-              }
-              ukernel(kc, ap, bp, T, 32, true);
-              for (let r = 0; r < rows; r++) {
-                for (let q = 0; q < cols; q++) store<f32>(c + <usize>r * ldc + (<usize>q << 2), load<f32>(T + (<usize>(r * 8 + q) << 2)));
-              }
-            }
-          }
-        }
       }
     }
   }

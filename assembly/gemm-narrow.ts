@@ -9,7 +9,7 @@
 // - A transposed, B not (weight gradients): along M, 8×4 tiles of C whose
 //   columns are two f32x4 each, k ascending; stored through 4×4 transposes.
 
-import { madd, transpose4 } from './gemm-4x8';
+import { madd, transpose4 } from './gemm-simd';
 
 // Scratch of the dot route: op(B)'s columns in groups of four, k-chunks of four
 // interleaved (see packQuads), then, when B is not transposed, the last N mod 4

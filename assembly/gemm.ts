@@ -5,7 +5,7 @@
 // the SIMD kernels and the scalar twin below agree bit for bit:
 // - the k-ascending order (every shape but the dot route): the element starts
 //   from C when accumulating, else from 0, and adds a(i,k)·b(k,j) for k = 0, 1,
-//   …, K−1, one f32 rounding per step. Blocking over K (gemm-4x8.ts) keeps it:
+//   …, K−1, one f32 rounding per step. Blocking over K (gemm-packed.ts) keeps it:
 //   the next K block starts from the partial sum stored in C.
 // - the dot route (narrow outputs with A not transposed, gemm-narrow.ts): four
 //   lane sums s_q = Σ a(i,k)·b(k,j) over k ≡ q (mod 4), k < K&~3, combined as
@@ -15,9 +15,10 @@
 // The SIMD build dispatches to: the scalar twin for tiny products (call and
 // packing overheads dominate there); for narrow N (gemm-narrow.ts) the dot
 // kernel when A is not transposed, the M-vectorised kernel for Aᵀ·B;
-// otherwise the packed, cache-blocked 4×8 kernel (gemm-4x8.ts).
+// otherwise the packed, cache-blocked kernel with 2×16 or 4×8 register tiles
+// (gemm-packed.ts).
 
-import { f32_gemm_4x8_scratch_bytes, f32_gemm_4x8__simd } from './gemm-4x8';
+import { f32_gemm_packed_scratch_bytes, f32_gemm_packed__simd } from './gemm-packed';
 import { f32_gemm_dot_2x4__simd, f32_gemm_dot_scratch_bytes, f32_gemm_mvec_8x4__simd } from './gemm-narrow';
 
 // Below this many multiply-adds the scalar loops win (no packing, no tiles).
@@ -51,7 +52,7 @@ export function f32_gemm_scratch_bytes(transA: i32, transB: i32, M: i32, N: i32,
       if (transA == 0) return f32_gemm_dot_scratch_bytes(transB, N, K);
       if (transB == 0) return 0;
     }
-    return f32_gemm_4x8_scratch_bytes(M, N, K);
+    return f32_gemm_packed_scratch_bytes(M, N, K);
   }
   return 0;
 }
@@ -68,7 +69,7 @@ export function f32_gemm(
     } else if (f32_gemm_narrow(N) && transB == 0) {
       f32_gemm_mvec_8x4__simd(M, N, K, A, B, C, accumulate);
     } else {
-      f32_gemm_4x8__simd(transA, transB, M, N, K, A, B, C, accumulate, scratch);
+      f32_gemm_packed__simd(transA, transB, M, N, K, A, B, C, accumulate, scratch);
     }
     return;
   }

@@ -7,7 +7,8 @@ import { KernelMemory, values } from '../support/kernel-memory.js';
 
 // The SIMD kernels (assembly/gemm*.ts) and their tiles, each swept over every
 // remainder up to 2·tile + 3 in each dimension:
-// - packed 4×8 (rows × columns of C) for N ≥ 24 or a multiple of 8, and Aᵀ·Bᵀ;
+// - packed 2×16 (rows × columns of C) for N a multiple of 16;
+// - packed 4×8 for the other N ≥ 24 or multiples of 8, and Aᵀ·Bᵀ;
 // - dot 2×4 (then 4×2, 4×1 for the last N mod 4 columns) for narrow N (N mod 8 ≠ 0,
 //   N < 24) with A not transposed, k in f32x4 steps;
 // - M-vectorised 8×4 (then 8×2, 8×1 columns) for narrow N in Aᵀ·B;
@@ -125,10 +126,18 @@ describe('f32 GEMM sweep: SIMD vs scalar vs JS vs float64', () => {
     }
   });
 
-  it.each(FORMS)('transA=%i transB=%i: wide N (packed 4×8 tiles): M 1..11, N 24..43', (tA, tB) => {
+  it.each(FORMS)('transA=%i transB=%i: wide N (packed 4×8 tiles, 2×16 at 32): M 1..11, N 24..43', (tA, tB) => {
     for (let M = 1; M <= MAX_M; M++) {
       for (let N = 24; N <= 24 + MAX_N; N++) {
         for (const K of [1, 5, 67]) check(tA, tB, M, N, K, (M + N + K) % 3 === 0);
+      }
+    }
+  });
+
+  it.each(FORMS)('transA=%i transB=%i: N a multiple of 16 (packed 2×16 tiles): M 1..7, N 16..64', (tA, tB) => {
+    for (let M = 1; M <= 2 * 2 + 3; M++) {
+      for (const N of [16, 32, 48, 64]) {
+        for (const K of [1, 3, 4, 5, 9, 67]) check(tA, tB, M, N, K, (M + N + K) % 3 === 0);
       }
     }
   });
@@ -139,11 +148,13 @@ describe('f32 GEMM sweep: SIMD vs scalar vs JS vs float64', () => {
       check(tA, tB, 9, 10, K, true);
       check(tA, tB, 3, 8, K, K % 2 === 1);
     }
-    for (const M of [127, 128, 129, 257]) {
+    for (const K of [255, 256, 257]) check(tA, tB, 3, 32, K, K % 2 === 0);
+    for (const M of [127, 128, 129, 130, 257]) {
       check(tA, tB, M, 24, 5, M % 2 === 1);
       check(tA, tB, M, 10, 3, M % 2 === 0);
+      check(tA, tB, M, 16, 6, M % 2 === 0);
     }
-    for (const N of [1023, 1024, 1025, 2049]) check(tA, tB, 5, N, 3, N % 2 === 1);
+    for (const N of [1023, 1024, 1025, 1040, 2049]) check(tA, tB, 5, N, 3, N % 2 === 1);
     check(tA, tB, 129, 1025, 257, true);
   });
 
