@@ -106,7 +106,14 @@ function evaluateGoals() {
   for (const kind of ['ESM import', 'CommonJS require']) {
     const cold = results.find((r) => r.group === 'startup' && r.contender === 'wasm-simd' && r.kind === kind);
     const coldIn = results.find((r) => r.group === 'startup' && r.contender === 'wasm-simd-in-process' && r.kind === kind);
-    if (cold) out.push({ goal: `cold start (${kind}) ≤ 15 ms over an empty Node process (wall clock of the spawns)`, value: cold.median, target: 15, pass: cold.median <= 15, note: coldIn ? `in-process ${coldIn.median.toFixed(1)} ms` : undefined });
+    if (!cold) continue;
+    // A spawn takes ±50 ms more in this VM's slow phases, so the median of the
+    // paired differences can land anywhere (even below zero); slow phases only
+    // add time, so the lower quartiles' difference is the spawns' estimate. The
+    // in-process time is the same work measured from inside; the goal takes
+    // the larger of the two.
+    const value = Math.max(cold.lowerQuartileDiff, coldIn ? coldIn.median : -Infinity);
+    out.push({ goal: `cold start (${kind}) ≤ 15 ms over an empty Node process (the larger of: spawns' difference, in-process time)`, value, target: 15, pass: value <= 15, note: `spawns ${cold.lowerQuartileDiff.toFixed(1)} ms apart at the lower quartile, ${cold.median.toFixed(1)} ms median of paired differences${coldIn ? `; in-process ${coldIn.median.toFixed(1)} ms` : ''}` });
   }
   const bundle = results.find((r) => r.workload === 'JS + simd.wasm, gzipped');
   if (bundle) out.push({ goal: 'JS + one .wasm, minified and gzipped, ≤ 40 KB', value: bundle.median, target: 40, pass: bundle.median <= 40 });

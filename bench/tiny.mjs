@@ -147,8 +147,8 @@ export function benchTiny({ lib, runtimes, quick, rounds, targetMs, log }) {
         ...(withPeers ? Object.entries(tfs).map(([name, t]) => ({ name, run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) s += t.predict(); sink += s; } })) : []),
       ],
       // full-length samples even in --quick: a few ms per sample leaves one call's
-      // JIT and GC noise in the medians, and this section takes seconds anyway
-      { rounds: Math.max(rounds, 7), targetMs: Math.max(targetMs, 25), collect: true },
+      // JIT and GC noise in the medians (five rounds there, to stay under a minute)
+      { rounds: quick ? 5 : Math.max(rounds, 7), targetMs: Math.max(targetMs, 25), collect: true },
     );
     for (const [name, r] of Object.entries(predict)) {
       results.push({ group: 'tiny', workload, contender: name, unit: 'µs', higherIsBetter: false, ...stats(r.samples.map((ms) => ms * 1000)), vsHand: 1 / pairedSpeedup(r, predict['hand-js']) });
