@@ -23,4 +23,4 @@ export function heap_base(): usize {
 /** 1 in the SIMD build, 0 in the scalar one. */
 export const SIMD: i32 = ASC_FEATURE_SIMD ? 1 : 0;
 /** Bumped whenever an export's contract changes; the facade refuses a module built for another ABI. */
-export const ABI_VERSION: i32 = 3;
+export const ABI_VERSION: i32 = 4;

@@ -5,6 +5,8 @@
 import {
   F_A, F_ACT, F_ALPHA, F_B, F_DB, F_DW, F_DZ, F_INPUTS, F_MB, F_MW, F_OUTPUTS, F_VB, F_VW, F_W,
   F_WEIGHT_DECAY, F_Z, LAYER_BYTES, OPT_ADAM, OPT_MOMENTUM, STATS_MAX_PARAM, STATS_MAX_STATE,
+  STEP_APPLIED, STEP_BETA1, STEP_BETA2, STEP_CLIP_NORM, STEP_EPS, STEP_LOSS_SUM, STEP_LR, STEP_NOT_UNDONE, STEP_RESULT,
+  STEP_SKIPPED, STEP_T, STEP_UNDONE,
 } from './abi';
 import { act_backward, bias_act_forward } from './activations';
 import { bias_grad } from './bias';
@@ -128,6 +130,23 @@ function copyParamsAndState(table: usize, layers: i32, opt: i32, undo: usize, sa
 }
 
 export function train_step(
+  table: usize, layers: i32, X: usize, Y: usize, rows: i32, loss: i32, opt: i32, scratch: usize, undo: usize,
+): i32 {
+  const tail = table + <usize>layers * LAYER_BYTES;
+  const value = trainStep(
+    table, layers, X, Y, rows, loss, opt,
+    <f32>load<f64>(tail, STEP_LR), <f32>load<f64>(tail, STEP_BETA1), <f32>load<f64>(tail, STEP_BETA2), <f32>load<f64>(tail, STEP_EPS),
+    load<f64>(tail, STEP_CLIP_NORM), load<f64>(tail, STEP_T), scratch, undo,
+  );
+  store<f64>(tail, value, STEP_RESULT);
+  if (value != value) return STEP_SKIPPED;
+  if (value == -Infinity) return STEP_UNDONE;
+  if (value == Infinity) return STEP_NOT_UNDONE;
+  store<f64>(tail, load<f64>(tail, STEP_LOSS_SUM) + value * <f64>rows, STEP_LOSS_SUM);
+  return STEP_APPLIED;
+}
+
+function trainStep(
   table: usize, layers: i32, X: usize, Y: usize, rows: i32, loss: i32,
   opt: i32, lr: f32, beta1: f32, beta2: f32, eps: f32, clipNorm: f64, t: f64, scratch: usize, undo: usize,
 ): f64 {

@@ -62,13 +62,26 @@ export const Field = {
 export const LAYER_FIELDS = 16;
 export const LAYER_BYTES = LAYER_FIELDS * 4;
 /**
- * After the last layer's fields, STATS_FIELDS words train_step keeps (f32,
- * NaN = unknown; the facade writes NaN whenever it changes parameters or
- * optimizer state): the largest |parameter| and the largest |momentum buffer
- * value| after the last update, from which the next update is bounded.
+ * After the last layer's fields, the table's tail (TAIL_FIELDS words,
+ * 16-byte aligned). f32 words (Tail, indexes from the tail's start):
+ * maxParam, maxState: what train_step keeps (NaN = unknown; the facade writes
+ * NaN whenever it changes parameters or optimizer state): the largest
+ * |parameter| and the largest |momentum buffer value| after the last update,
+ * from which the next update is bounded. f64 words (TailF64, indexes in
+ * 8-byte units from the tail's start): train_step's hyperparameters lr,
+ * beta1 (momentum's μ), beta2, eps (each rounded to f32 by the kernel, as an
+ * f32 argument would be), clipNorm (0 = none) and t (Adam's step count),
+ * written before each call; result, where train_step leaves its value;
+ * lossSum, to which every applied step adds loss × rows (the facade zeroes it).
+ * In memory rather than as arguments: a JS caller boxes every float it passes
+ * to a call it cannot inline, and returns one the same way — an allocation
+ * per training step.
  */
-export const Stats = { maxParam: 0, maxState: 1 } as const;
-export const STATS_FIELDS = 4;
+export const Tail = { maxParam: 0, maxState: 1 } as const;
+export const TailF64 = { lr: 2, beta1: 3, beta2: 4, eps: 5, clipNorm: 6, t: 7, result: 8, lossSum: 9 } as const;
+export const TAIL_FIELDS = 20;
+/** train_step's return value. */
+export const StepStatus = { applied: 0, skipped: 1, undone: 2, notUndone: 3 } as const;
 
 /** Wasm page size; the JS backend grows in the same unit. */
 export const PAGE_BYTES = 65536;
@@ -154,16 +167,18 @@ export interface KernelExports {
    * compute_gradients, then — only if the loss and every gradient are finite —
    * clip_grad_norm when clipNorm > 0, then one optimizer update of every W (with
    * the layer's weight decay) and b.
-   * opt: Opt code; for momentum beta1 is the momentum; t is Adam's step count.
+   * opt: Opt code; lr, beta1 (momentum's μ), beta2, eps, clipNorm and t (Adam's
+   * step count) are read from the table's tail (Tail, TailF64).
    * undo: 0, or a buffer of (1 + state arrays: momentum 1, Adam 2) × every W and b
    * where the parameters and state are saved before an update that could overflow.
-   * Returns the loss; NaN when the update was skipped because the loss or a gradient was
-   * not finite (nothing changed); −Infinity when the update made a parameter
-   * non-finite and was undone from `undo` (nothing changed); +Infinity when it
-   * made a parameter non-finite and could not be undone (the caller restores its
-   * own snapshot).
+   * Leaves in the tail's result word: the loss; NaN when the update was skipped
+   * because the loss or a gradient was not finite (nothing changed); −Infinity
+   * when the update made a parameter non-finite and was undone from `undo`
+   * (nothing changed); +Infinity when it made a parameter non-finite and could
+   * not be undone (the caller restores its own snapshot). Returns the same as
+   * a StepStatus (an integer: no float crosses the call).
    */
-  train_step(table: number, layers: number, X: number, Y: number, rows: number, loss: number, opt: number, lr: number, beta1: number, beta2: number, eps: number, clipNorm: number, t: number, scratch: number, undo: number): number;
+  train_step(table: number, layers: number, X: number, Y: number, rows: number, loss: number, opt: number, scratch: number, undo: number): number;
   /** forward, then the loss value only (validation). Returns the loss (f64). */
   loss_only(table: number, layers: number, X: number, Y: number, rows: number, loss: number, scratch: number): number;
 }

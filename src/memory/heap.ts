@@ -27,6 +27,7 @@ export class Heap {
   private readonly live = new Map<number, number>();
   private buffer: ArrayBuffer | null = null;
   private f32View = new Float32Array(0);
+  private f64View = new Float64Array(0);
   private i32View = new Int32Array(0);
   private u32View = new Uint32Array(0);
 
@@ -137,6 +138,7 @@ export class Heap {
     if (buf !== this.buffer) {
       this.buffer = buf;
       this.f32View = new Float32Array(buf);
+      this.f64View = new Float64Array(buf);
       this.i32View = new Int32Array(buf);
       this.u32View = new Uint32Array(buf);
     }
@@ -146,6 +148,12 @@ export class Heap {
   f32(): Float32Array {
     if (this.backend.memory.buffer !== this.buffer) this.refresh();
     return this.f32View;
+  }
+
+  /** A Float64Array over all of memory; index = byte pointer >>> 3 (8-byte aligned data only). */
+  f64(): Float64Array {
+    if (this.backend.memory.buffer !== this.buffer) this.refresh();
+    return this.f64View;
   }
 
   i32(): Int32Array {

@@ -1,4 +1,4 @@
-import { Act, Field, LAYER_FIELDS, Opt, STATS_FIELDS, Stats, type ActivationName, type OptCode } from '../backend/abi.js';
+import { Act, Field, LAYER_FIELDS, Opt, TAIL_FIELDS, Tail, TailF64, type ActivationName, type OptCode } from '../backend/abi.js';
 import type { Heap } from '../memory/heap.js';
 
 export interface LayerShape {
@@ -54,7 +54,7 @@ export class Plan {
   constructor(heap: Heap, layers: readonly LayerShape[]) {
     this.heap = heap;
     this.layers = layers;
-    const tableWords = layers.length * LAYER_FIELDS + STATS_FIELDS;
+    const tableWords = layers.length * LAYER_FIELDS + TAIL_FIELDS;
     let bytes = f32Bytes(tableWords);
     for (const l of layers) bytes += 4 * f32Bytes(l.inputs * l.outputs) + 4 * f32Bytes(l.outputs);
     this.paramBlock = heap.alloc(bytes, 'network parameters');
@@ -73,19 +73,26 @@ export class Plan {
     const M = layers.map((l) => ({ mW: take(l.inputs * l.outputs), mb: take(l.outputs) }));
     const V = layers.map((l) => ({ vW: take(l.inputs * l.outputs), vb: take(l.outputs) }));
     this.params = layers.map((_, i) => ({ ...P[i]!, ...G[i]!, ...M[i]!, ...V[i]! }));
+    const tail = this.table + layers.length * LAYER_FIELDS * 4;
+    this.tailF32 = tail >>> 2;
+    this.tailF64 = tail >>> 3;
     this.invalidateStepStats();
   }
 
+  /** Index of the table's tail (Tail in src/backend/abi.ts) in f32() views. */
+  readonly tailF32: number;
+  /** Index of the table's tail (TailF64) in f64() views; the table is 16-byte aligned. */
+  readonly tailF64: number;
+
   /**
    * The train step's bounds on the parameters and optimizer state (see
-   * Stats in src/backend/abi.ts) become unknown: called by every method that
+   * Tail in src/backend/abi.ts) become unknown: called by every method that
    * writes either outside the kernels.
    */
   private invalidateStepStats(): void {
     const f32 = this.heap.f32();
-    const base = (this.table >>> 2) + this.layers.length * LAYER_FIELDS;
-    f32[base + Stats.maxParam] = NaN;
-    f32[base + Stats.maxState] = NaN;
+    f32[this.tailF32 + Tail.maxParam] = NaN;
+    f32[this.tailF32 + Tail.maxState] = NaN;
   }
 
   /** Bytes of the buffer train_step saves the parameters and this optimizer's state in before a risky update. */

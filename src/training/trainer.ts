@@ -1,4 +1,4 @@
-import { Loss, Opt, type LossName, type OptCode, type OptimizerName } from '../backend/abi.js';
+import { Loss, Opt, StepStatus, TailF64, type LossName, type OptCode, type OptimizerName } from '../backend/abi.js';
 import { MemoryError, StateError, TrainingError, ValueError } from '../errors.js';
 import type { Heap } from '../memory/heap.js';
 import type { Network } from '../network/network.js';
@@ -224,19 +224,29 @@ export class Trainer {
 
   /**
    * @internal one optimizer step on `rows` rows at byte pointers X and Y, with
-   * `undo` (0 or a block of plan.undoBytes) to undo an overflowing update in;
-   * returns the kernel's status value (see train_step in src/backend/abi.ts).
+   * `undo` (0 or a block of plan.undoBytes) to undo an overflowing update in.
+   * Returns a StepStatus; the kernel's value (the loss, see train_step in
+   * src/backend/abi.ts) is in `heap.f64()[plan.tailF64 + TailF64.result]`
+   * and the running loss × rows in TailF64.lossSum: a float returned would be
+   * a new heap number every step.
    */
   step(rows: number, X: number, Y: number, undo = 0): number {
-    const plan = this.network.plan;
+    const net = this.network;
+    const plan = net.plan;
+    const heap = net.runtime.heap;
     const o = this.optimizer;
-    const value = this.network.runtime.backend.kernels.train_step(
-      plan.table, plan.layers.length, X, Y, rows, Loss[this.loss],
-      o.code, o.lr, o.beta1, o.beta2, o.eps, o.clipNorm, this.steps + 1, plan.scratch, undo,
-    );
-    if (Number.isFinite(value)) this.steps++;
-    this.network.weightsVersion++;
-    return value;
+    // the hyperparameters go through memory, not arguments (see Tail): no float crosses a call
+    const f64 = heap.f64();
+    f64[plan.tailF64 + TailF64.lr] = o.lr;
+    f64[plan.tailF64 + TailF64.beta1] = o.beta1;
+    f64[plan.tailF64 + TailF64.beta2] = o.beta2;
+    f64[plan.tailF64 + TailF64.eps] = o.eps;
+    f64[plan.tailF64 + TailF64.clipNorm] = o.clipNorm;
+    f64[plan.tailF64 + TailF64.t] = this.steps + 1;
+    const status = net.runtime.backend.kernels.train_step(plan.table, plan.layers.length, X, Y, rows, Loss[this.loss], o.code, plan.scratch, undo);
+    if (status === StepStatus.applied) this.steps++;
+    net.weightsVersion++;
+    return status;
   }
 
   /** @internal bytes of the undo block `step` takes */
@@ -341,7 +351,8 @@ class FitRun {
     const batches = Math.ceil(this.rows / this.batch);
     if (trainer.shuffle) trainer.random.shuffle(this.order);
     plan.snapshotParams(this.epochStart);
-    let sum = 0;
+    // the step kernel sums loss × rows into the tail: no float is handled here per step
+    heap.f64()[plan.tailF64 + TailF64.lossSum] = 0;
     for (let b = 0; b < batches; b++) {
       if (options.signal?.aborted) return this.stop('aborted');
       const start = b * this.batch;
@@ -356,20 +367,20 @@ class FitRun {
         X = plan.X;
         Y = plan.Y;
       }
-      const value = trainer.step(n, X, Y, this.undo);
-      if (value !== value) {
+      const status = trainer.step(n, X, Y, this.undo);
+      if (status === StepStatus.skipped) {
         throw new TrainingError(
           `fit: the loss or a gradient is not finite at epoch ${epoch}, batch ${b + 1}; that step was not applied, so the weights are those after the last finite step (try a smaller learning rate)`,
           { epoch, batch: b + 1 },
         );
       }
-      if (value === -Infinity) {
+      if (status === StepStatus.undone) {
         throw new TrainingError(
           `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; it was undone, so the weights and optimizer state are those after the last finite step (try a smaller learning rate)`,
           { epoch, batch: b + 1 },
         );
       }
-      if (value === Infinity) {
+      if (status === StepStatus.notUndone) {
         plan.restoreParams(this.epochStart);
         trainer.resetState();
         throw new TrainingError(
@@ -377,11 +388,10 @@ class FitRun {
           { epoch, batch: b + 1 },
         );
       }
-      sum += value * n;
-      options.onBatchEnd?.({ epoch, batch: b + 1, batches, loss: value });
+      if (options.onBatchEnd) options.onBatchEnd({ epoch, batch: b + 1, batches, loss: heap.f64()[plan.tailF64 + TailF64.result]! });
     }
     history.epochs = epoch;
-    const info: EpochInfo = { epoch, epochs: this.epochs, loss: sum / this.rows };
+    const info: EpochInfo = { epoch, epochs: this.epochs, loss: heap.f64()[plan.tailF64 + TailF64.lossSum]! / this.rows };
     history.loss.push(info.loss);
     if (this.val) {
       const r = outputLossAndScore(net, trainer.loss, this.val.x, this.val.y, this.val.rows);

@@ -3,10 +3,11 @@
 // back into src/backend/js to compute an expected value.
 
 import { describe, expect, it } from 'vitest';
-import { Act, Field, LAYER_BYTES, LAYER_FIELDS, Loss, Opt, PAGE_BYTES } from '../../src/backend/abi.js';
+import { Act, Field, LAYER_FIELDS, Loss, Opt, PAGE_BYTES, TAIL_FIELDS } from '../../src/backend/abi.js';
 import type { KernelExports } from '../../src/backend/abi.js';
 import type { Backend } from '../../src/backend/backend.js';
 import { JsMemory, createJsBackend } from '../../src/backend/js/index.js';
+import { trainStepWith } from '../support/train-step.js';
 
 // ---------------------------------------------------------------- helpers
 
@@ -702,7 +703,8 @@ type BufferField = (typeof WORDS)[number];
 /** Lays out a table and its buffers the way the facade would, with random parameters. */
 function layoutNet(heap: Heap, inputs: number, specs: LayerSpec[], rows: number, x: number[], y: number[], seed: number): Net {
   const rand = mulberry32(seed);
-  const table = heap.alloc(specs.length * (LAYER_BYTES / 4));
+  // the layer fields, then the tail train_step reads its hyperparameters from
+  const table = heap.alloc(specs.length * LAYER_FIELDS + TAIL_FIELDS);
   const layers: LayerPtrs[] = [];
   let fanIn = inputs;
   for (const s of specs) {
@@ -913,7 +915,7 @@ describe('train_step', () => {
             const coef = clipNorm / (norm + 1e-6);
             if (coef < 1) for (const v of [...g.dW, ...g.db]) for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) * coef;
           }
-          const value = heap.k.train_step(net.table, net.layers.length, net.X, net.Y, rows, c.loss, opt, lr, beta1, beta2, eps, clipNorm, t, 0, 0);
+          const value = trainStepWith(heap.k, () => heap.backend.memory.buffer, net.table, net.layers.length, net.X, net.Y, rows, c.loss, opt, lr, beta1, beta2, eps, clipNorm, t, 0, 0);
           expect(Math.abs(value - expectedLoss), `loss at step ${t}`).toBeLessThan(1e-5 * Math.abs(expectedLoss) + 1e-6);
           ref.forEach((L, l) => {
             const st = state[l] as { mW: number[]; mb: number[]; vW: number[]; vb: number[] };
@@ -965,12 +967,12 @@ describe('train_step', () => {
       const net = layoutNet(heap, c.inputs, c.specs, rows, randomF32(rand, rows * c.inputs), labelsFor(c, rows, rand), 8);
       for (const opt of [Opt.sgd, Opt.momentum, Opt.adam]) {
         // One good step first so the optimizer state is not all zeros.
-        expect(Number.isFinite(heap.k.train_step(net.table, 2, net.X, net.Y, rows, c.loss, opt, lr, beta1, beta2, eps, 0, 1, 0, 0))).toBe(true);
+        expect(Number.isFinite(trainStepWith(heap.k, () => heap.backend.memory.buffer, net.table, 2, net.X, net.Y, rows, c.loss, opt, lr, beta1, beta2, eps, 0, 1, 0, 0))).toBe(true);
         const before = snapshot(heap, net);
         const u = new Uint32Array(heap.backend.memory.buffer);
         const saved = u[(net.X >>> 2) + 4] as number;
         u[(net.X >>> 2) + 4] = bits;
-        expect(heap.k.train_step(net.table, 2, net.X, net.Y, rows, c.loss, opt, lr, beta1, beta2, eps, 0, 2, 0, 0)).toBeNaN();
+        expect(trainStepWith(heap.k, () => heap.backend.memory.buffer, net.table, 2, net.X, net.Y, rows, c.loss, opt, lr, beta1, beta2, eps, 0, 2, 0, 0)).toBeNaN();
         expectBitsEqual(snapshot(heap, net), before, 'parameters and state');
         new Uint32Array(heap.backend.memory.buffer)[(net.X >>> 2) + 4] = saved;
       }
@@ -987,7 +989,7 @@ describe('train_step', () => {
     expect(heap.read(net.layers[0]!.dW, 2)[0]).toBe(-Infinity);
     for (const opt of [Opt.sgd, Opt.momentum, Opt.adam]) {
       const before = snapshot(heap, net);
-      expect(heap.k.train_step(net.table, 1, net.X, net.Y, 1, Loss.mse, opt, lr, beta1, beta2, eps, 0, 1, 0, 0)).toBeNaN();
+      expect(trainStepWith(heap.k, () => heap.backend.memory.buffer, net.table, 1, net.X, net.Y, 1, Loss.mse, opt, lr, beta1, beta2, eps, 0, 1, 0, 0)).toBeNaN();
       expectBitsEqual(snapshot(heap, net), before, 'parameters and state');
     }
   });
@@ -1004,7 +1006,7 @@ describe('train_step', () => {
     expect(heap.read(net.layers[0]!.dW, 2)).toEqual([0, 0]);
     for (const opt of [Opt.sgd, Opt.momentum, Opt.adam]) {
       const before = snapshot(heap, net);
-      expect(heap.k.train_step(net.table, 1, net.X, net.Y, 1, Loss.bce, opt, lr, beta1, beta2, eps, 0, 1, 0, 0)).toBeNaN();
+      expect(trainStepWith(heap.k, () => heap.backend.memory.buffer, net.table, 1, net.X, net.Y, 1, Loss.bce, opt, lr, beta1, beta2, eps, 0, 1, 0, 0)).toBeNaN();
       expectBitsEqual(snapshot(heap, net), before, 'parameters and state');
     }
   });
@@ -1015,11 +1017,11 @@ describe('train_step', () => {
     heap.write(net.layers[0]!.W, [1]);
     heap.write(net.layers[0]!.b, [0]);
     // loss 1, dW = db = 2: a step of 1e38 takes W to −2e38 (finite) and then to −Inf at twice the rate.
-    expect(heap.k.train_step(net.table, 1, net.X, net.Y, 1, Loss.mse, Opt.sgd, 1e38, 0, 0, 0, 0, 1, 0, 0)).toBe(1);
+    expect(trainStepWith(heap.k, () => heap.backend.memory.buffer, net.table, 1, net.X, net.Y, 1, Loss.mse, Opt.sgd, 1e38, 0, 0, 0, 0, 1, 0, 0)).toBe(1);
     expect(heap.read(net.layers[0]!.W, 1)[0]).toBe(Math.fround(1 - 2e38));
     heap.write(net.layers[0]!.W, [1]);
     heap.write(net.layers[0]!.b, [0]);
-    expect(heap.k.train_step(net.table, 1, net.X, net.Y, 1, Loss.mse, Opt.sgd, 2e38, 0, 0, 0, 0, 1, 0, 0)).toBe(Infinity);
+    expect(trainStepWith(heap.k, () => heap.backend.memory.buffer, net.table, 1, net.X, net.Y, 1, Loss.mse, Opt.sgd, 2e38, 0, 0, 0, 0, 1, 0, 0)).toBe(Infinity);
     expect(heap.read(net.layers[0]!.W, 1)[0]).toBe(-Infinity);
   });
 
@@ -1030,10 +1032,10 @@ describe('train_step', () => {
       const rand = mulberry32(21);
       const net = layoutNet(heap, c.inputs, c.specs, rows, randomF32(rand, rows * c.inputs), labelsFor(c, rows, rand), 22);
       const undo = heap.alloc(net.layers.reduce((s, L) => s + 3 * (L.inputs * L.outputs + L.outputs), 0));
-      expect(Number.isFinite(heap.k.train_step(net.table, net.layers.length, net.X, net.Y, rows, c.loss, opt, 0.05, 0.9, 0.999, 1e-8, 0, 1, 0, undo))).toBe(true);
+      expect(Number.isFinite(trainStepWith(heap.k, () => heap.backend.memory.buffer, net.table, net.layers.length, net.X, net.Y, rows, c.loss, opt, 0.05, 0.9, 0.999, 1e-8, 0, 1, 0, undo))).toBe(true);
       const before = snapshot(heap, net);
       // lr beyond float32: every update overflows
-      expect(heap.k.train_step(net.table, net.layers.length, net.X, net.Y, rows, c.loss, opt, 1e39, 0.9, 0.999, 1e-8, 0, 2, 0, undo)).toBe(-Infinity);
+      expect(trainStepWith(heap.k, () => heap.backend.memory.buffer, net.table, net.layers.length, net.X, net.Y, rows, c.loss, opt, 1e39, 0.9, 0.999, 1e-8, 0, 2, 0, undo)).toBe(-Infinity);
       expect(snapshot(heap, net)).toEqual(before);
     });
   }
@@ -1052,7 +1054,7 @@ describe('train_step', () => {
           heap.backend.memory.grow(1);
           expect(old.byteLength, 'old buffer detached').toBe(0);
         }
-        losses.push(heap.k.train_step(net.table, 2, net.X, net.Y, r, c.loss, Opt.adam, lr, beta1, beta2, eps, 0, t, 0, 0));
+        losses.push(trainStepWith(heap.k, () => heap.backend.memory.buffer, net.table, 2, net.X, net.Y, r, c.loss, Opt.adam, lr, beta1, beta2, eps, 0, t, 0, 0));
       }
       return { losses, params: snapshot(heap, net) };
     };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryError, Network, ShapeError, StateError, Trainer, TrainingError, ValueError, type Runtime } from '../../src/index.js';
 import { BACKENDS, runtimeFor } from '../support/backends.js';
 import { values } from '../support/kernel-memory.js';
+import { trainStepWith } from '../support/train-step.js';
 
 function dataset(rows: number, inputs: number, seed: number) {
   const xv = values(rows * inputs, seed);
@@ -202,7 +203,7 @@ describe.each(BACKENDS)('network reliability on $name', ({ options }) => {
       return [...at(p.W, n), ...at(p.b, nb), ...at(p.mW, n), ...at(p.mb, nb), ...at(p.vW, n), ...at(p.vb, nb)];
     });
     const opt = { sgd: 0, momentum: 1, adam: 2 }[type];
-    const step = (lr: number, t: number, u = undo) => k.train_step(plan.table, 2, plan.X, plan.Y, 4, 2, opt, lr, 0.9, 0.999, 1e-8, 0, t, plan.scratch, u);
+    const step = (lr: number, t: number, u = undo) => trainStepWith(k, () => rt.backend.memory.buffer, plan.table, 2, plan.X, plan.Y, 4, 2, opt, lr, 0.9, 0.999, 1e-8, 0, t, plan.scratch, u);
     expect(Number.isFinite(step(0.1, 1))).toBe(true);
     expect(Number.isFinite(step(0.1, 2))).toBe(true);
     const before = everything();

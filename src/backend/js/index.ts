@@ -8,7 +8,7 @@ import { lossGrad } from './losses.js';
 import { JsMemory, MAX_PAGES } from './memory.js';
 import { adamUpdate, momentumUpdate, sgdUpdate } from './optimizers.js';
 import { clipGradNorm, sumSquares } from './clip.js';
-import { allFinite, computeGradients, forward, lossOnly, maxAbsFinite, trainStep } from './step.js';
+import { allFinite, computeGradients, forward, lossOnly, maxAbsFinite, trainStepFromTail } from './step.js';
 
 export { JsMemory } from './memory.js';
 
@@ -52,8 +52,7 @@ export function createJsBackend(options: JsBackendOptions = {}): Backend {
     forward: (table, layers, X, rows, scratch) => forward(m, table, layers, X, rows, scratch),
     compute_gradients: (table, layers, X, Y, rows, loss, scratch) =>
       computeGradients(m, table, layers, X, Y, rows, loss, scratch),
-    train_step: (table, layers, X, Y, rows, loss, opt, lr, beta1, beta2, eps, clipNorm, t, scratch, undo) =>
-      trainStep(m, table, layers, X, Y, rows, loss, opt, lr, beta1, beta2, eps, clipNorm, t, scratch, undo),
+    train_step: (table, layers, X, Y, rows, loss, opt, scratch, undo) => trainStepFromTail(m, table, layers, X, Y, rows, loss, opt, scratch, undo),
     loss_only: (table, layers, X, Y, rows, loss, scratch) => lossOnly(m, table, layers, X, Y, rows, loss, scratch),
   };
   return { kind: 'js', kernels, memory: m, maxBytes: m.maximumPages * PAGE_BYTES };

@@ -15,12 +15,13 @@ interface TransferableBuffer {
  * stale view in the facade fail the same way on both backends instead of
  * silently reading old data here.
  *
- * `f32`, `i32` and `u8` always view the current buffer; kernels read them at
+ * `f32`, `f64`, `i32` and `u8` always view the current buffer; kernels read them at
  * the start of a call and never across a grow (kernels never grow memory).
  */
 export class JsMemory implements LinearMemory {
   readonly maximumPages: number;
   f32: Float32Array;
+  f64: Float64Array;
   i32: Int32Array;
   u8: Uint8Array;
   private current: ArrayBuffer;
@@ -37,6 +38,7 @@ export class JsMemory implements LinearMemory {
     this.maximumPages = maximumPages;
     this.current = new ArrayBuffer(initialPages * PAGE_BYTES);
     this.f32 = new Float32Array(this.current);
+    this.f64 = new Float64Array(this.current);
     this.i32 = new Int32Array(this.current);
     this.u8 = new Uint8Array(this.current);
   }
@@ -71,6 +73,7 @@ export class JsMemory implements LinearMemory {
     }
     this.current = next;
     this.f32 = new Float32Array(next);
+    this.f64 = new Float64Array(next);
     this.i32 = new Int32Array(next);
     this.u8 = new Uint8Array(next);
     return previous;

@@ -1,4 +1,4 @@
-import { Field, Opt } from '../abi.js';
+import { Field, LAYER_FIELDS, Opt, StepStatus, TailF64 } from '../abi.js';
 import { actBackward, actForward } from './activations.js';
 import { biasAdd, biasGrad } from './bias.js';
 import { clipGradNorm } from './clip.js';
@@ -131,6 +131,27 @@ function copyParamsAndState(mem: JsMemory, table: number, layers: number, opt: n
       u += n;
     }
   }
+}
+
+/** train_step as the ABI has it: hyperparameters from the table's tail, the value left in its result word, a StepStatus back. */
+export function trainStepFromTail(
+  mem: JsMemory, table: number, layers: number, X: number, Y: number, rows: number, loss: number, opt: number, scratch: number, undo: number,
+): number {
+  const w = (table >>> 2) + layers * LAYER_FIELDS;
+  const d = w >>> 1;
+  const f64 = mem.f64;
+  // lr, β1, β2, eps rounded to f32, as the Wasm kernel does
+  const value = trainStep(
+    mem, table, layers, X, Y, rows, loss, opt,
+    Math.fround(f64[d + TailF64.lr]!), Math.fround(f64[d + TailF64.beta1]!), Math.fround(f64[d + TailF64.beta2]!),
+    Math.fround(f64[d + TailF64.eps]!), f64[d + TailF64.clipNorm]!, f64[d + TailF64.t]!, scratch, undo,
+  );
+  f64[d + TailF64.result] = value;
+  if (value !== value) return StepStatus.skipped;
+  if (value === -Infinity) return StepStatus.undone;
+  if (value === Infinity) return StepStatus.notUndone;
+  f64[d + TailF64.lossSum] = f64[d + TailF64.lossSum]! + value * rows;
+  return StepStatus.applied;
 }
 
 /**

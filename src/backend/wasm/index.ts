@@ -3,7 +3,7 @@ import type { Backend, BackendKind } from '../backend.js';
 import { InitError } from '../../errors.js';
 
 /** Bumped with assembly/index.ts ABI_VERSION. */
-export const ABI_VERSION = 3;
+export const ABI_VERSION = 4;
 
 export interface MemoryOptions {
   /** Initial linear memory in 64 KiB pages (default 16 = 1 MiB). */

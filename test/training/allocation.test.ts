@@ -1,0 +1,99 @@
+// "Nothing allocated per training step", measured: bytes allocated in V8's
+// young generation (where every new JS object starts) over many steps,
+// against over few. An allocation per step shows as its size times the extra
+// steps (the smallest JS object, a boxed number, is 16 bytes); compiling and
+// other one-off costs show in both and cancel. Each measurement is repeated
+// and the smallest kept, as the optimizing compiler may still run in one.
+import { getHeapSpaceStatistics } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { TailF64 } from '../../src/backend/abi.js';
+import { Network, Trainer, type OptimizerName, type Runtime } from '../../src/index.js';
+import { BACKENDS, runtimeFor } from '../support/backends.js';
+import { values } from '../support/kernel-memory.js';
+
+function youngBytes(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_used_size;
+}
+
+/**
+ * Bytes allocated per unit of work: (run(many) − run(few)) / (many − few), the
+ * smallest of several tries. No collection is forced in between (a full GC
+ * throws away optimized code that holds objects it frees, and the next runs
+ * would measure the interpreter); a try during which a scavenge ran (the
+ * young generation shrank) is not counted.
+ */
+function bytesPer(run: (n: number) => void, few: number, many: number): number {
+  let best = Infinity;
+  for (let i = 0; i < 8 && best === Infinity || i < 3; i++) {
+    const y0 = youngBytes();
+    run(few);
+    const y1 = youngBytes();
+    run(many);
+    const y2 = youngBytes();
+    if (y1 >= y0 && y2 >= y1) best = Math.min(best, (y2 - y1 - (y1 - y0)) / (many - few));
+  }
+  return best;
+}
+
+const ROWS = 64, INPUTS = 12, CLASSES = 3;
+
+function setup(runtime: Runtime, optimizer: OptimizerName, batchSize: number) {
+  const net = new Network({ inputs: INPUTS, layers: [{ units: 16, activation: 'relu' }, { units: CLASSES, activation: 'softmax' }], seed: 3, runtime });
+  const x = values(ROWS * INPUTS, 5);
+  const y = new Float32Array(ROWS * CLASSES);
+  for (let r = 0; r < ROWS; r++) y[r * CLASSES + (r % CLASSES)] = 1;
+  // clipping on, so that every hyperparameter is a float
+  const trainer = new Trainer(net, { loss: 'cce', optimizer: { type: optimizer, lr: 0.01, clipNorm: 5.5 }, batchSize });
+  return { net, trainer, x, y };
+}
+
+// Under 4 bytes a step is nothing per step (the smallest object is 16 bytes;
+// a compilation during a measurement leaves a few bytes a step). The pure-JS
+// backend is the readable reference: its kernels pass floats between JS
+// functions, which boxes some of them (about 400 bytes a step).
+const ALLOWED: Record<string, number> = { 'wasm-simd': 4, 'wasm-scalar': 4, js: 1024 };
+
+describe.each(BACKENDS)('JS allocation per training step on $name', ({ name, options }) => {
+  const allowed = ALLOWED[name]!;
+
+  it.each(['sgd', 'momentum', 'adam'] as const)(`%s: Trainer.step allocates under ${allowed} bytes a step`, async (optimizer) => {
+    const rt = await runtimeFor(options);
+    const batch = 16;
+    const { net, trainer, x, y } = setup(rt, optimizer, batch);
+    const heap = rt.heap;
+    const X = heap.alloc(x.byteLength, 'x', false), Y = heap.alloc(y.byteLength, 'y', false);
+    heap.f32().set(x, X >>> 2);
+    heap.f32().set(y, Y >>> 2);
+    const steps = (n: number): void => {
+      for (let i = 0; i < n; i++) {
+        const b = i % (ROWS / batch);
+        trainer.step(batch, X + b * batch * INPUTS * 4, Y + b * batch * CLASSES * 4);
+      }
+    };
+    steps(5000); // the step's code compiled and optimized
+    const perStep = bytesPer(steps, 200, 2200);
+    expect(perStep, `${perStep} bytes per step`).toBeLessThan(allowed);
+    // and the steps trained
+    expect(Number.isFinite(heap.f64()[net.plan.tailF64 + TailF64.result]!)).toBe(true);
+    heap.release(X);
+    heap.release(Y);
+    net.dispose();
+  });
+
+  it(`fit: an epoch of 16 steps allocates no more than one of 4, but for under ${allowed} bytes a step`, async () => {
+    const rt = await runtimeFor(options);
+    // the same epochs, split into 4 or 16 steps: what an epoch allocates (its
+    // history entry, its callback's argument) cancels, what a step allocates does not
+    const four = setup(rt, 'adam', ROWS / 4);
+    const sixteen = setup(rt, 'adam', ROWS / 16);
+    const fit = (s: typeof four) => (epochs: number): void => void s.trainer.fit(s.x, s.y, { epochs });
+    fit(four)(300);
+    fit(sixteen)(300);
+    // bytes per epoch of each, over 20 → 620 epochs
+    const a = bytesPer(fit(four), 20, 620);
+    const b = bytesPer(fit(sixteen), 20, 620);
+    expect((b - a) / 12, `${a} bytes per epoch of 4 steps, ${b} of 16`).toBeLessThan(allowed);
+    four.net.dispose();
+    sixteen.net.dispose();
+  });
+});
