@@ -96,4 +96,19 @@ describe.each(BACKENDS)('JS allocation per training step on $name', ({ name, opt
     four.net.dispose();
     sixteen.net.dispose();
   });
+
+  it(`predictInto, one sample of a tiny network: under ${allowed} bytes a call`, async () => {
+    const rt = await runtimeFor(options);
+    const net = new Network({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 1, runtime: rt });
+    const x = new Float32Array([0.5, 0.6]);
+    const out = new Float32Array(1);
+    const predict = (n: number): void => {
+      for (let i = 0; i < n; i++) net.predictInto(x, out);
+    };
+    predict(20000); // past the generated code's threshold, and optimized
+    const perCall = bytesPer(predict, 1000, 21000);
+    expect(perCall, `${perCall} bytes per call`).toBeLessThan(allowed);
+    expect(out[0]).toBeCloseTo(net.predict([0.5, 0.6])[0]!, 6);
+    net.dispose();
+  });
 });
