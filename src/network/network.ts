@@ -318,8 +318,7 @@ export class Network {
         if (typeof e !== 'number' || e - e !== 0) return this.predictBatch(x) as Float32Array;
         m[at + k] = e;
       }
-      callTiny(wasm.slot);
-      tinyOutputs(wasm, out);
+      tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), out);
     } else if (!tinyForward(tiny, input, out)) {
       return this.predictBatch(x) as Float32Array;
     }
@@ -354,13 +353,12 @@ export class Network {
       // as the call is the cost here.
       if (Array.isArray(x) && x.length === this.inputs) {
         if (!tinyInputsFromArray(wasm, x)) return this.predictBatch(x);
-        callTiny(wasm.slot);
-        return this.outputs === 1 ? [Math.fround(wasm.f64[wasm.outputAt]!)] : tinyOutputs(wasm, new Array<number>(this.outputs));
+        const y = Math.fround(callTiny(wasm.slot));
+        return this.outputs === 1 ? [y] : tinyOutputs(wasm, y, new Array<number>(this.outputs));
       }
       if (x instanceof Float32Array && x.length === this.inputs) {
         if (!tinyInputsFromF32(wasm, x)) return this.predictBatch(x);
-        callTiny(wasm.slot);
-        return tinyOutputs(wasm, new Float32Array(this.outputs));
+        return tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), new Float32Array(this.outputs));
       }
     }
     this.plan; // throws once disposed
@@ -392,13 +390,11 @@ export class Network {
       // the tiny path of predict, writing into out (see there)
       if (x instanceof Float32Array && x.length === this.inputs) {
         if (!tinyInputsFromF32(wasm, x)) return this.predictIntoChecked(x, out);
-        callTiny(wasm.slot);
-        return tinyOutputs(wasm, out);
+        return tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), out);
       }
       if (Array.isArray(x) && x.length === this.inputs) {
         if (!tinyInputsFromArray(wasm, x)) return this.predictIntoChecked(x, out);
-        callTiny(wasm.slot);
-        return tinyOutputs(wasm, out);
+        return tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), out);
       }
     }
     return this.predictIntoChecked(x, out);
@@ -500,9 +496,10 @@ function tinyInputsFromF32(w: TinyWasm, x: Float32Array): boolean {
   return true;
 }
 
-/** The outputs from the generated code's memory, rounded to float32. */
-function tinyOutputs<T extends number[] | Float32Array>(w: TinyWasm, out: T): T {
-  for (let j = 0; j < out.length; j++) out[j] = Math.fround(w.f64[w.outputAt + j]!);
+/** out[0] = first, the other outputs from the generated code's memory. */
+function tinyOutputs<T extends number[] | Float32Array>(w: TinyWasm, first: number, out: T): T {
+  out[0] = first;
+  for (let j = 1; j < out.length; j++) out[j] = Math.fround(w.f64[w.outputAt + j]!);
   return out;
 }
 

@@ -292,6 +292,7 @@ function body(p: TinyPlan, inputAt: number, outputAt: number): { code: Bytes; lo
     get(l);
     c.op(Op.f64Store, 3).uleb((outputAt + j) * 8);
   });
+  get(src[0]!);
   c.op(Op.end);
   return { code: c, locals };
 }
@@ -307,8 +308,8 @@ export function tinyModuleBytes(p: TinyPlan): { bytes: Uint8Array<ArrayBuffer>; 
   const fn = new Bytes().uleb(1).uleb(locals).op(F64);
   fn.b.push(...code.b);
   const m = new Bytes().op(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
-  // types: 0 = () → () (the outputs go to memory: a float returned to JS is a new heap number per call), 1 = (f64) → f64
-  m.section(1, new Bytes().vec([new Bytes().op(0x60, 0x00, 0x00), new Bytes().op(0x60, 0x01, F64, 0x01, F64)]));
+  // types: 0 = () → f64, 1 = (f64) → f64
+  m.section(1, new Bytes().vec([new Bytes().op(0x60, 0x00, 0x01, F64), new Bytes().op(0x60, 0x01, F64, 0x01, F64)]));
   m.section(2, new Bytes().vec([new Bytes().name('m').name('tanh').op(0x00, 0x01)]));
   m.section(3, new Bytes().vec([new Bytes().op(0x00)]));
   m.section(5, new Bytes().vec([new Bytes().op(0x00).uleb(pages)]));
@@ -325,7 +326,7 @@ export function tinyModuleBytes(p: TinyPlan): { bytes: Uint8Array<ArrayBuffer>; 
  * given back when a network is disposed or collected.
  */
 interface Dispatch {
-  call: (slot: number) => void;
+  call: (slot: number) => number;
   table: WebAssembly.Table;
   free: number[];
   collected: FinalizationRegistry<number>;
@@ -337,8 +338,8 @@ let dispatch: Dispatch | null | undefined;
 function dispatcher(): Dispatch | null {
   if (dispatch !== undefined) return dispatch;
   const m = new Bytes().op(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
-  // types: 0 = () → () (a network's run), 1 = (i32) → () (call)
-  m.section(1, new Bytes().vec([new Bytes().op(0x60, 0x00, 0x00), new Bytes().op(0x60, 0x01, 0x7f, 0x00)]));
+  // types: 0 = () → f64 (a network's run), 1 = (i32) → f64 (call)
+  m.section(1, new Bytes().vec([new Bytes().op(0x60, 0x00, 0x01, F64), new Bytes().op(0x60, 0x01, 0x7f, 0x01, F64)]));
   m.section(3, new Bytes().vec([new Bytes().op(0x01)]));
   // a funcref table of 8 to start with, growable
   m.section(4, new Bytes().vec([new Bytes().op(0x70, 0x00, 0x08)]));
@@ -351,7 +352,7 @@ function dispatcher(): Dispatch | null {
     const free: number[] = [];
     for (let i = table.length - 1; i >= 0; i--) free.push(i);
     const collected = new FinalizationRegistry<number>((slot) => releaseSlot(slot));
-    dispatch = { call: exports.call as (slot: number) => void, table, free, collected };
+    dispatch = { call: exports.call as (slot: number) => number, table, free, collected };
   } catch {
     dispatch = null;
   }
@@ -363,9 +364,9 @@ export function tinySlotsInUse(): number {
   return dispatch ? dispatch.table.length - dispatch.free.length : 0;
 }
 
-/** Runs the network in `slot` (see TinyWasm): its outputs are then at `f64[outputAt…]`. */
-export function callTiny(slot: number): void {
-  (dispatch as Dispatch).call(slot);
+/** Runs the network in `slot` (see TinyWasm). */
+export function callTiny(slot: number): number {
+  return (dispatch as Dispatch).call(slot);
 }
 
 function releaseSlot(slot: number): void {
