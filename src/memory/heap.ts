@@ -15,9 +15,12 @@ interface Block {
  * coalescing; blocks are 16-byte aligned and padded to 16 bytes, so SIMD
  * tails stay inside their own block.
  *
- * Views are re-derived whenever the memory's buffer changed (growth detaches
- * the old one); callers get views through `f32()`/`i32()` right before use
- * and never keep them across an allocation.
+ * Views are re-derived whenever the memory's buffer changed: growth detaches
+ * the old one, which empties every view of it, so a view of length 0 is the
+ * sign (memory is never empty and never shared). That test is a field read;
+ * asking the memory for its buffer is a call into the engine, ~14 ns, paid
+ * several times per training step. Callers get views through `f32()`/`i32()`
+ * right before use and never keep them across an allocation.
  */
 export class Heap {
   readonly backend: Backend;
@@ -146,23 +149,23 @@ export class Heap {
 
   /** A Float32Array over all of memory; index = byte pointer >>> 2. Valid until the next allocation. */
   f32(): Float32Array {
-    if (this.backend.memory.buffer !== this.buffer) this.refresh();
+    if (this.f32View.length === 0) this.refresh();
     return this.f32View;
   }
 
   /** A Float64Array over all of memory; index = byte pointer >>> 3 (8-byte aligned data only). */
   f64(): Float64Array {
-    if (this.backend.memory.buffer !== this.buffer) this.refresh();
+    if (this.f64View.length === 0) this.refresh();
     return this.f64View;
   }
 
   i32(): Int32Array {
-    if (this.backend.memory.buffer !== this.buffer) this.refresh();
+    if (this.i32View.length === 0) this.refresh();
     return this.i32View;
   }
 
   u32(): Uint32Array {
-    if (this.backend.memory.buffer !== this.buffer) this.refresh();
+    if (this.u32View.length === 0) this.refresh();
     return this.u32View;
   }
 }
