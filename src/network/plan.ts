@@ -1,4 +1,4 @@
-import { Act, Field, LAYER_FIELDS, Opt, TAIL_FIELDS, Tail, TailF64, type ActivationName, type OptCode } from '../backend/abi.js';
+import { Act, Field, LAYER_FIELDS, Opt, TAIL_FIELDS, Tail, type ActivationName, type OptCode } from '../backend/abi.js';
 import type { Heap } from '../memory/heap.js';
 
 export interface LayerShape {

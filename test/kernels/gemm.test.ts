@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/index.js';
 import { runtimeFor } from '../support/backends.js';
 import { KernelMemory, values } from '../support/kernel-memory.js';
 
