@@ -1,4 +1,4 @@
-// In-place parameter updates, PyTorch semantics (see ../shared/golden/README.md).
+// In-place parameter updates, PyTorch semantics (the golden vectors in test/fixtures/golden/README.md).
 // L2 weight decay is added to the gradient (g = G + wd·P), as torch.optim does.
 // SIMD body and scalar tail perform the same f32 operations.
 //

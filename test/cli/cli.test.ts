@@ -11,12 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/csv.js';
 import { split } from '../../src/index.js';
 import type { TrainJson } from '../../src/cli/train.js';
+import { DATA_DIR } from '../support/data.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
-const DATASETS = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
-const IRIS = join(DATASETS, 'iris.csv');
-const STUDENTS = join(DATASETS, 'students.csv');
+const IRIS = join(DATA_DIR, 'iris.csv');
+const STUDENTS = join(DATA_DIR, 'students.csv');
 const GRADES = join(ROOT, 'examples/data/student-grades.csv');
 
 interface Run {

@@ -7,10 +7,10 @@ import { classCounts } from '../../src/data/dataset.js';
 import { loadCsv } from '../../src/data/load-csv.js';
 import { DataError, ValueError } from '../../src/errors.js';
 import { expectError, expectRejection } from '../support/expect-error.js';
+import { DATA_DIR } from '../support/data.js';
 
-const DATASETS = '/work/shared/datasets';
 
-describe('parseCsv on the shared datasets (numbers from their README)', () => {
+describe('parseCsv on the public datasets in examples/data (numbers from their README)', () => {
   const cases = [
     { file: 'digits.csv', rows: 1797, features: 64, task: 'multiclass', first: 'pixel_0_0', counts: null, countRange: [174, 183] },
     { file: 'breast_cancer.csv', rows: 569, features: 30, task: 'binary', first: 'mean_radius', counts: [212, 357], countRange: null },
@@ -20,7 +20,7 @@ describe('parseCsv on the shared datasets (numbers from their README)', () => {
 
   for (const c of cases) {
     it(`${c.file}: ${c.rows} rows, ${c.features} features, ${c.task}`, async () => {
-      const ds = await loadCsv(join(DATASETS, c.file));
+      const ds = await loadCsv(join(DATA_DIR, c.file));
       expect(ds.rows).toBe(c.rows);
       expect(ds.features).toBe(c.features);
       expect(ds.x.length).toBe(c.rows * c.features);
@@ -43,11 +43,11 @@ describe('parseCsv on the shared datasets (numbers from their README)', () => {
   }
 
   it('keeps the values (as float32) and the row order of the file', async () => {
-    const iris = await loadCsv(join(DATASETS, 'iris.csv'));
+    const iris = await loadCsv(join(DATA_DIR, 'iris.csv'));
     expect(Array.from(iris.x.subarray(0, 4))).toEqual([5.1, 3.5, 1.4, 0.2].map(Math.fround));
     expect(Array.from(iris.x.subarray(149 * 4))).toEqual([5.9, 3.0, 5.1, 1.8].map(Math.fround));
     expect([iris.y[0], iris.y[50], iris.y[149]]).toEqual([0, 1, 2]);
-    const cancer = await loadCsv(join(DATASETS, 'breast_cancer.csv'));
+    const cancer = await loadCsv(join(DATA_DIR, 'breast_cancer.csv'));
     expect(cancer.x[0]).toBe(Math.fround(17.99));
     expect(cancer.x[29]).toBe(Math.fround(0.1189));
     expect(cancer.y[0]).toBe(0);

@@ -4,10 +4,11 @@ import { Scaler, type ScalerJSON } from '../../src/data/scaler.js';
 import { split } from '../../src/data/split.js';
 import { DataError, ShapeError, ValueError } from '../../src/errors.js';
 import { expectError } from '../support/expect-error.js';
+import { dataPath } from '../support/data.js';
 
 describe('Scaler', () => {
   it('is fitted on the training part only: validation and test data never change it', async () => {
-    const ds = await loadCsv('/work/shared/datasets/breast_cancer.csv');
+    const ds = await loadCsv(dataPath('breast_cancer'));
     const { train, validation, test } = split(ds, { seed: 1 });
     for (const kind of ['minmax', 'standard'] as const) {
       const scaler = Scaler.fit(train.x, train.rows, train.features, kind);
@@ -27,7 +28,7 @@ describe('Scaler', () => {
   });
 
   it('minmax maps the training range onto [0, 1] exactly', async () => {
-    const ds = await loadCsv('/work/shared/datasets/digits.csv');
+    const ds = await loadCsv(dataPath('digits'));
     const { train } = split(ds, { seed: 2 });
     const scaler = Scaler.fit(train.x, train.rows, train.features, 'minmax');
     const out = scaler.transform(train.x, train.rows);

@@ -6,6 +6,7 @@ import { loadCsv } from '../../src/data/load-csv.js';
 import { split, type Split } from '../../src/data/split.js';
 import { DataError, ValueError } from '../../src/errors.js';
 import { expectError } from '../support/expect-error.js';
+import { dataPath } from '../support/data.js';
 
 const PARTS = ['train', 'validation', 'test'] as const;
 
@@ -143,7 +144,7 @@ describe('split: stratified, property-based over label multisets', () => {
   });
 
   it('matches the README class sizes on iris: 40/5/5 of each class', async () => {
-    const iris = await loadCsv('/work/shared/datasets/iris.csv');
+    const iris = await loadCsv(dataPath('iris'));
     const parts = split(iris, { seed: 42 });
     expect(countsOf(parts.train, 3)).toEqual([40, 40, 40]);
     expect(countsOf(parts.validation, 3)).toEqual([5, 5, 5]);

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, Scaler, split, trainModel, type Runtime } from '../../src/index.js';
 import { parseCsv } from '../../src/csv.js';
+import { dataPath } from '../support/data.js';
 
-const dataset = (name: string) => parseCsv(readFileSync(new URL(`../../../shared/datasets/${name}.csv`, import.meta.url), 'utf8'));
+const dataset = (name: string) => parseCsv(readFileSync(dataPath(name), 'utf8'));
 
 // Issue 3's acceptance: bare defaults, only the seed varied, median over seeds 1, 2, 3.
 const BARS: Array<[string, number]> = [

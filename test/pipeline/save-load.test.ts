@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { DataError, Network, SimdnetError, trainModel, type Runtime } from '../../src/index.js';
 import { parseCsv } from '../../src/csv.js';
 import { BACKENDS, runtimeFor } from '../support/backends.js';
+import { dataPath } from '../support/data.js';
 
-const iris = parseCsv(readFileSync(new URL('../../../shared/datasets/iris.csv', import.meta.url), 'utf8'));
+const iris = parseCsv(readFileSync(dataPath('iris'), 'utf8'));
 
 function trained(runtime: Runtime) {
   return trainModel(iris, { seed: 1, epochs: 40, hidden: [8], runtime });

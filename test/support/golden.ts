@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { ActivationName, LossName } from '../../src/index.js';
 import type { Tolerance } from './close.js';
 
-/** ../shared/golden: PyTorch float64 vectors (schema in its README). */
-export const GOLDEN_DIR = fileURLToPath(new URL('../../../shared/golden/', import.meta.url));
+/** test/fixtures/golden: PyTorch float64 vectors (schema, tolerances and provenance in its README). */
+export const GOLDEN_DIR = fileURLToPath(new URL('../fixtures/golden/', import.meta.url));
 
 export interface GoldenStep {
   lr: number;
