@@ -3,7 +3,9 @@ import { createJsBackend } from './backend/js/index.js';
 import { instantiateKernels, type MemoryOptions } from './backend/wasm/index.js';
 import { simdSupported } from './backend/wasm/detect.js';
 import { compileBundled, compileBytes, compileUrl } from './backend/wasm/load.js';
-import { InitError, StateError } from './errors.js';
+import { InitError, SimdnetError, StateError } from './errors.js';
+import { readOptions } from './options.js';
+import { describe } from './validate.js';
 import { Heap } from './memory/heap.js';
 
 /** Where to get the Wasm kernels from. Without any, the bundled `.wasm` beside this module is loaded. */
@@ -62,9 +64,40 @@ let defaultRuntime: Runtime | null = null;
  * here uses top-level await.
  */
 export async function init(options: InitOptions = {}): Promise<Runtime> {
-  const runtime = new Runtime(await createBackend(options));
-  if (options.setDefault !== false) defaultRuntime = runtime;
+  const o = initOptions(options);
+  const runtime = new Runtime(await createBackend(o));
+  if (o.setDefault !== false) defaultRuntime = runtime;
   return runtime;
+}
+
+const INIT_KEYS = ['backend', 'simd', 'module', 'bytes', 'url', 'setDefault', 'initialPages', 'maximumPages'] as const;
+
+/** The options, read once and checked before anything is loaded. */
+function initOptions(options: unknown): InitOptions {
+  let o: InitOptions;
+  try {
+    o = readOptions(options, 'init', INIT_KEYS, '{ backend, simd, module, bytes, url, setDefault, initialPages, maximumPages }') as InitOptions;
+  } catch (e) {
+    // init's errors are InitErrors (a SimdnetError like the rest)
+    throw e instanceof SimdnetError ? new InitError(e.message, { cause: e }) : e;
+  }
+  for (const key of ['simd', 'setDefault'] as const) {
+    if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new InitError(`init: ${key}: expected true or false, got ${describe(o[key])}`);
+  }
+  if (o.module !== undefined && !(typeof WebAssembly === 'object' && o.module instanceof WebAssembly.Module)) {
+    throw new InitError(`init: module: expected a WebAssembly.Module (e.g. import wasm from 'simdnet/simd.wasm'), got ${describe(o.module)}`);
+  }
+  if (o.bytes !== undefined && !(o.bytes instanceof ArrayBuffer || ArrayBuffer.isView(o.bytes))) {
+    throw new InitError(`init: bytes: expected an ArrayBuffer or a typed array with a .wasm file's bytes, got ${describe(o.bytes)}`);
+  }
+  if (o.url !== undefined && typeof o.url !== 'string' && !(typeof URL === 'function' && o.url instanceof URL)) {
+    throw new InitError(`init: url: expected a string or a URL, got ${describe(o.url)}`);
+  }
+  const sources = (['module', 'bytes', 'url'] as const).filter((k) => o[k] !== undefined);
+  if (sources.length > 1) throw new InitError(`init: expected at most one of module, bytes and url, got ${sources.join(' and ')}`);
+  if (o.backend === 'js' && sources.length > 0) throw new InitError(`init: ${sources[0]}: a Wasm module is not used by backend 'js'; remove it or use backend 'wasm'`);
+  if (o.simd !== undefined && sources.length > 0) throw new InitError(`init: simd: applies to the bundled builds only, not to a given ${sources[0]}`);
+  return o;
 }
 
 /** The runtime set by the last `init()`. */
@@ -83,7 +116,7 @@ async function createBackend(options: InitOptions): Promise<Backend> {
   const backend = options.backend ?? 'wasm';
   if (backend === 'js') return createJsBackend(memory);
   if (backend !== 'wasm') {
-    throw new InitError(`init: backend: expected 'wasm' or 'js', got ${JSON.stringify(backend)}`);
+    throw new InitError(`init: backend: expected 'wasm' or 'js', got ${describe(backend)}`);
   }
   if (typeof WebAssembly !== 'object') {
     throw new InitError("init: this runtime has no WebAssembly; use init({ backend: 'js' })");

@@ -1,4 +1,4 @@
-import { ShapeError, ValueError } from './errors.js';
+import { ShapeError, SimdnetError, ValueError } from './errors.js';
 
 /** A batch of rows: nested arrays, or row-major numbers with the row width implied by the network. */
 export type MatrixInput = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
@@ -21,6 +21,17 @@ function isNested(x: unknown): x is ArrayLike<ArrayLike<number>> {
  * caller (fit checks its copy in linear memory with a kernel, much faster).
  */
 export function toMatrix(x: MatrixInput, cols: number, name: string, what: string, copy = true, checkFinite = true): Matrix {
+  try {
+    return readMatrix(x, cols, name, what, copy, checkFinite);
+  } catch (e) {
+    // a getter or Proxy trap of the caller's array that throws is bad input too
+    if (e instanceof SimdnetError) throw e;
+    const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    throw new ValueError(`${name}: reading it threw (${text.length > 80 ? `${text.slice(0, 80)}…` : text})`, { cause: e });
+  }
+}
+
+function readMatrix(x: MatrixInput, cols: number, name: string, what: string, copy: boolean, checkFinite: boolean): Matrix {
   if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<unknown>).length !== 'number') {
     throw new ShapeError(`${name}: expected an array of numbers or of rows, got ${describe(x)}`);
   }
@@ -86,7 +97,8 @@ export function assertFinite(data: Float32Array, cols: number, name: string): vo
     const r = Math.floor(first / cols);
     const c = first % cols;
     throw new ValueError(
-      `${name}: expected finite numbers, got ${count} non-finite value${count === 1 ? '' : 's'} (first: ${String(data[first])} at row ${r}, column ${c})`,
+      `${name}: expected finite numbers, got ${count} non-finite value${count === 1 ? '' : 's'} (first: ${String(data[first])} at row ${r}, column ${c})` +
+        (Number.isNaN(data[first]) ? '' : '; a value beyond the float32 range (±3.4e38) becomes ±Infinity'),
     );
   }
 }
@@ -109,11 +121,20 @@ function allFinite(d: Float32Array): boolean {
 }
 
 export function describe(v: unknown): string {
+  try {
+    return describeValue(v);
+  } catch {
+    return 'a value that cannot be inspected'; // a revoked Proxy, say
+  }
+}
+
+function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
   if (typeof v === 'object') return 'an object';
+  if (typeof v === 'function') return 'a function';
   return `${typeof v} ${String(v)}`;
 }
 
@@ -131,8 +152,23 @@ export function checkNumberIn(v: unknown, name: string, lo: number, hi: number, 
     (loOpen ? v > lo : v >= lo) &&
     (hiOpen ? v < hi : v <= hi);
   if (!ok) {
-    const range = `${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}`;
-    throw new ValueError(`${name}: expected a number in ${range}, got ${describe(v)}`);
+    // an unbounded side reads as a comparison: "(0, Infinity]" would promise Infinity
+    const range = hi === Infinity
+      ? `a finite number ${loOpen ? '>' : '≥'} ${lo}`
+      : `a number in ${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}`;
+    throw new ValueError(`${name}: expected ${range}, got ${describe(v)}`);
   }
   return v as number;
+}
+
+/** The largest finite float32, the ceiling of every value the kernels hold. */
+export const F32_MAX = 3.4028234663852886e38;
+
+/** Throws a ValueError unless `v` is a seed: an integer from 0 to 2^32 − 1 (undefined gives `fallback`). */
+export function checkSeed(v: unknown, name: string, fallback = 0): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+    throw new ValueError(`${name}: expected an integer from 0 to 4294967295, got ${describe(v)}`);
+  }
+  return v;
 }

@@ -5,6 +5,8 @@
 
 import { DataError, ShapeError, ValueError } from '../errors.js';
 import { checkFinite, checkInteger, checkLabels, checkLength, formatValue } from './validate.js';
+import { guardRead, lookupName, readOptions } from '../options.js';
+import { describe } from '../validate.js';
 
 /** What the target is: one 0/1 output, one of k > 2 classes, or a real value. */
 export type Task = 'binary' | 'multiclass' | 'regression';
@@ -81,6 +83,16 @@ export function makeDataset(
   y: ArrayLike<number>,
   options: MakeDatasetOptions = {},
 ): Dataset {
+  const o = readOptions(options, 'options', ['rows', 'features', 'task', 'classes', 'featureNames', 'targetName']) as MakeDatasetOptions;
+  for (const [name, v] of [['x', x], ['y', y]] as const) {
+    if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<unknown>).length !== 'number') {
+      throw new ShapeError(`${name}: expected an array (or typed array), got ${describe(v)}`);
+    }
+  }
+  return guardRead('x', () => build(x, y, o));
+}
+
+function build(x: ReadonlyArray<ArrayLike<number>> | ArrayLike<number>, y: ArrayLike<number>, options: MakeDatasetOptions): Dataset {
   let rows: number;
   let features: number;
   let flat: Float32Array;
@@ -142,12 +154,18 @@ export function makeDataset(
   if (featureNames.length !== features) {
     throw new ShapeError(`options.featureNames: expected ${features} names (one per feature), got ${featureNames.length}`);
   }
+  distinctStrings(featureNames, 'options.featureNames');
+  const targetName = options.targetName ?? 'target';
+  if (typeof targetName !== 'string') throw new ValueError(`options.targetName: expected a string, got ${describe(targetName)}`);
+  if (featureNames.includes(targetName)) {
+    throw new ValueError(`options.targetName: expected a name that is not also a feature's, got ${JSON.stringify(targetName)}; name the features with options.featureNames`);
+  }
   return {
     x: flat,
     rows,
     features,
     featureNames,
-    targetName: options.targetName ?? 'target',
+    targetName,
     task,
     classes,
     y: targets,
@@ -156,20 +174,19 @@ export function makeDataset(
 }
 
 function resolveTask(y: Float32Array, options: MakeDatasetOptions): { task: Task; classes: string[] | null } {
-  const requested = options.task ?? 'auto';
-  if (!['auto', 'binary', 'multiclass', 'regression'].includes(requested)) {
-    throw new ValueError(`options.task: expected 'auto', 'binary', 'multiclass' or 'regression', got '${String(requested)}'`);
-  }
+  const requested = options.task === undefined ? 'auto' : lookupName({ auto: 0, binary: 1, multiclass: 2, regression: 3 }, options.task, 'options.task');
   let classes: string[] | null = null;
   if (options.classes !== undefined) {
     if (typeof options.classes === 'number') {
       checkInteger('options.classes', options.classes, 2);
       classes = Array.from({ length: options.classes }, (_, i) => String(i));
     } else {
+      if (!Array.isArray(options.classes)) throw new ValueError(`options.classes: expected a number of classes or an array of labels, got ${describe(options.classes)}`);
       if (options.classes.length < 2) {
         throw new ValueError(`options.classes: expected at least 2 class labels, got ${options.classes.length}`);
       }
       classes = [...options.classes];
+      distinctStrings(classes, 'options.classes');
     }
   }
   if (requested === 'regression') {
@@ -279,4 +296,14 @@ export function classCounts(ds: Dataset): number[] {
     counts[c] = (counts[c] as number) + 1;
   }
   return counts;
+}
+
+/** Throws a ValueError unless every item is a string and no two are equal. */
+function distinctStrings(items: readonly unknown[], name: string): void {
+  const seen = new Set<unknown>();
+  items.forEach((v, i) => {
+    if (typeof v !== 'string') throw new ValueError(`${name}[${i}]: expected a string, got ${describe(v)}`);
+    if (seen.has(v)) throw new ValueError(`${name}: expected distinct names, got ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)} twice`);
+    seen.add(v);
+  });
 }

@@ -10,6 +10,13 @@ import { checkFinite, checkInteger, formatValue } from './validate.js';
 export type ScalerKind = 'minmax' | 'standard' | 'none';
 
 const KINDS: readonly ScalerKind[] = ['minmax', 'standard', 'none'];
+const F32_MAX = 3.4028234663852886e38;
+/**
+ * Below this a column's spread is rounding noise, and dividing by it would
+ * blow every other input up to ±Infinity: such a column is scaled as a
+ * constant one (scikit-learn treats scales under 10·ε the same way).
+ */
+const MIN_SCALE = 10 * Number.EPSILON;
 
 /** The saved form of a {@link Scaler}: `scaled = (value − offset[c]) / scale[c]` for column c. */
 export interface ScalerJSON {
@@ -21,7 +28,8 @@ export interface ScalerJSON {
 
 /**
  * A fitted per-column scaling, `scaled = (value − offset) / scale`, computed
- * in float64 and stored as float32. A constant column gets scale 1, so it maps
+ * and stored in float64 (the scaled values are float32). A constant column —
+ * or one whose spread is rounding noise, under 10·ε — gets scale 1, so it maps
  * to 0 (minmax, standard) instead of NaN or ±Infinity.
  */
 export class Scaler {
@@ -48,6 +56,7 @@ export class Scaler {
    *   ShapeError when x does not hold rows × features values; DataError for 0 rows.
    */
   static fit(x: Float32Array, rows: number, features: number, kind: ScalerKind): Scaler {
+    if (!(x instanceof Float32Array)) throw new ValueError(`x: expected a row-major Float32Array, got ${describe(x)}`);
     if (!KINDS.includes(kind)) throw new ValueError(`kind: expected 'minmax', 'standard' or 'none', got '${String(kind)}'`);
     checkInteger('rows', rows, 0);
     checkInteger('features', features, 1);
@@ -74,14 +83,15 @@ export class Scaler {
       const constant = min === max;
       if (kind === 'minmax') {
         offset[c] = min;
-        scale[c] = constant ? 1 : max - min;
+        scale[c] = constant || max - min < MIN_SCALE ? 1 : max - min;
       } else {
         const mean = sum / rows;
         // Two passes: the one-pass Σv² − n·mean² loses everything for large means.
         let squares = 0;
         for (let r = 0; r < rows; r++) squares += ((x[r * features + c] as number) - mean) ** 2;
         offset[c] = mean;
-        scale[c] = constant ? 1 : Math.sqrt(squares / rows);
+        const sd = Math.sqrt(squares / rows);
+        scale[c] = constant || sd < MIN_SCALE ? 1 : sd;
       }
     }
     return new Scaler(kind, offset, scale);
@@ -171,11 +181,18 @@ export class Scaler {
     checkInteger('scaler.features', features, 1);
     const offset = numberArray(record, 'offset', features);
     const scale = numberArray(record, 'scale', features);
+    // The ranges Scaler.fit can produce from float32 data: an offset within
+    // float32, a scale from MIN_SCALE to twice the largest float32. Outside
+    // them a scaler maps nearly every input to ±Infinity or NaN.
     offset.forEach((v, c) => {
       if (!Number.isFinite(v)) throw new ValueError(`scaler.offset[${c}]: expected a finite number, got ${formatValue(v)}`);
+      if (!(Math.abs(v) <= F32_MAX)) throw new ValueError(`scaler.offset[${c}]: expected a number within the float32 range (±3.4e38), got ${formatValue(v)}`);
     });
     scale.forEach((v, c) => {
       if (!(Number.isFinite(v) && v > 0)) throw new ValueError(`scaler.scale[${c}]: expected a finite number > 0, got ${formatValue(v)}`);
+      if (!(v >= MIN_SCALE && v <= 2 * F32_MAX)) {
+        throw new ValueError(`scaler.scale[${c}]: expected a number from ${MIN_SCALE} to 6.8e38 (what Scaler.fit gives for float32 data), got ${formatValue(v)}`);
+      }
     });
     if (kind === 'none') {
       const c = offset.findIndex((v, i) => v !== 0 || scale[i] !== 1);

@@ -8,6 +8,8 @@ import { Random } from '../random.js';
 import { apportion } from './apportion.js';
 import { subset, type Dataset } from './dataset.js';
 import { checkInteger, checkLabels, formatValue } from './validate.js';
+import { optionalBoolean, readOptions } from '../options.js';
+import { checkSeed, describe } from '../validate.js';
 
 /** Options of {@link split}. */
 export interface SplitOptions {
@@ -58,7 +60,8 @@ const PART_NAMES = ['train', 'validation', 'test'] as const;
  *   give every non-empty part a row; ShapeError for an inconsistent dataset.
  */
 export function split(ds: Dataset, options: SplitOptions = {}): Split {
-  const fractions = [options.train ?? 0.8, options.validation ?? 0.1, options.test ?? 0.1];
+  const o = readOptions(options, 'options', ['train', 'validation', 'test', 'stratify', 'seed', 'quantileBins'], '{ train, validation, test, stratify, seed, quantileBins }') as SplitOptions;
+  const fractions = [o.train ?? 0.8, o.validation ?? 0.1, o.test ?? 0.1];
   fractions.forEach((f, p) => {
     if (typeof f !== 'number' || !(f >= 0 && f <= 1)) {
       throw new ValueError(`options.${PART_NAMES[p]}: expected a fraction in [0, 1], got ${typeof f === 'number' ? formatValue(f) : String(f)}`);
@@ -70,18 +73,21 @@ export function split(ds: Dataset, options: SplitOptions = {}): Split {
       `options: expected train + validation + test = 1, got ${fractions.map(formatValue).join(' + ')} = ${formatValue(Number(sum.toPrecision(12)))}`,
     );
   }
-  const seed = options.seed ?? 0;
-  const rng = new Random(seed);
-  const bins = options.quantileBins ?? 0;
+  const rng = new Random(checkSeed(o.seed, 'options.seed'));
+  const stratify = optionalBoolean(o.stratify, 'options.stratify');
+  const bins = o.quantileBins ?? 0;
   checkInteger('options.quantileBins', bins, 0);
 
+  if (ds === null || typeof ds !== 'object' || !(ds.x instanceof Float32Array) || !(ds.y instanceof Float32Array)) {
+    throw new ValueError(`ds: expected a Dataset (from parseCsv, loadCsv or makeDataset), got ${describe(ds)}`);
+  }
   if (ds.rows === 0) throw new DataError('ds: expected at least one row to split, got an empty dataset (0 rows)');
   if (ds.x.length !== ds.rows * ds.features) {
     throw new ShapeError(`ds.x: expected rows × features = ${ds.rows} × ${ds.features} = ${ds.rows * ds.features} values, got ${ds.x.length}`);
   }
   if (ds.y.length !== ds.rows) throw new ShapeError(`ds.y: expected ${ds.rows} values (one per row), got ${ds.y.length}`);
 
-  const grouping = groupRows(ds, options.stratify, bins);
+  const grouping = groupRows(ds, stratify, bins);
   const fractionText = fractions.map((f, p) => `${PART_NAMES[p]} ${formatValue(f)}`).join(' / ');
   const result = apportion(grouping.groups.map((g) => g.length), fractions);
   if (!result.ok) {

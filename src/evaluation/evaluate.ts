@@ -3,10 +3,11 @@ import type { Dataset, Task } from '../data/dataset.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { binaryScores, classificationReport, type BinaryScores, type ClassificationReport } from '../metrics/classification.js';
 import { mae, mse, r2 } from '../metrics/regression.js';
-import type { Network } from '../network/network.js';
+import { Network } from '../network/network.js';
 import { outputLossAndScore } from '../training/batch-eval.js';
 import { describe, type MatrixInput } from '../validate.js';
 import type { TargetInput } from '../training/targets.js';
+import { guardRead, readOptions } from '../options.js';
 
 export interface ClassificationEvaluation extends ClassificationReport {
   task: 'binary' | 'multiclass';
@@ -48,23 +49,20 @@ export function taskOf(net: Network): { task: Task; loss: LossName } {
  * regression. `data` is a Dataset (class indices / values in `y`) or `{ x, y }`
  * with raw inputs; the network's scalers are applied.
  */
-export function evaluate(net: Network, data: Dataset | { x: MatrixInput; y: ArrayLike<number> }): Evaluation {
-  if (data === null || typeof data !== 'object' || !('x' in data) || !('y' in data)) {
-    throw new ValueError(`data: expected a Dataset or { x, y }, got ${describe(data)}`);
-  }
+export function evaluate(net: Network, data: Dataset | { x: MatrixInput; y: TargetInput }): Evaluation {
+  if (!(net instanceof Network)) throw new ValueError(`net: expected a Network, got ${describe(net)}`);
+  const d = readOptions(data, 'data', ['x', 'y'], 'a Dataset or { x, y }', 'skip');
+  if (d.x === undefined || d.y === undefined) throw new ValueError(`data: expected a Dataset or { x, y }, got no ${d.x === undefined ? 'x' : 'y'}`);
   const { task, loss } = taskOf(net);
-  const m = net.prepareInputs(data.x, 'data.x');
-  const labels = data.y;
-  if (!labels || typeof labels.length !== 'number' || labels.length !== m.rows) {
-    throw new ShapeError(`data.y: expected ${m.rows} targets (one per row of data.x), got ${labels && typeof labels.length === 'number' ? labels.length : describe(labels)}`);
-  }
+  const m = net.prepareInputs(d.x as MatrixInput, 'data.x');
   if (net.outputs !== 1 && task === 'regression') {
     throw new ShapeError(`evaluate: expected a network with one output for regression, got ${net.outputs} outputs`);
   }
-  const targets = net.prepareTargets(labels as TargetInput, m.rows, loss);
+  const labels = guardRead('data.y', () => labelsOf(d.y as TargetInput, m.rows, task === 'multiclass' ? net.outputs : 1));
+  const targets = net.prepareTargets(labels as TargetInput, m.rows, loss, true, 'data.y');
   net.plan.ensureCapacity(Math.min(m.rows, 1024));
   const { loss: lossValue } = outputLossAndScore(net, loss, m.data, targets, m.rows);
-  const raw = net.predict(rowMajor(data.x, m.rows, net.inputs));
+  const raw = net.predict(rowMajor(d.x as MatrixInput, m.rows, net.inputs));
   if (task === 'regression') {
     const y = Float32Array.from(labels);
     return { task, loss: lossValue, mse: mse(y, raw), mae: mae(y, raw), r2: r2(y, raw), support: m.rows, predictions: raw };
@@ -97,5 +95,43 @@ function rowMajor(x: MatrixInput, rows: number, cols: number): Float32Array {
   const nested = Array.isArray(x) && x.length > 0 && typeof x[0] === 'object';
   if (nested) (x as ArrayLike<ArrayLike<number>>[] as unknown as number[][]).forEach((row, r) => out.set(row, r * cols));
   else out.set(x as ArrayLike<number>);
+  return out;
+}
+
+/**
+ * One target per row, as the metrics take them: class indices or values as
+ * given, nested one-value rows flattened, or — as fit accepts — one-hot rows
+ * (nested, or row-major rows × k) turned into their class index.
+ */
+function labelsOf(y: TargetInput, rows: number, k: number): ArrayLike<number> {
+  if (y === null || typeof y !== 'object' || typeof (y as ArrayLike<unknown>).length !== 'number') {
+    throw new ShapeError(`data.y: expected ${rows} targets (one per row of data.x), got ${describe(y)}`);
+  }
+  const nested = Array.isArray(y) && y.length > 0 && typeof y[0] === 'object' && y[0] !== null;
+  if (!nested && y.length === rows) return y as ArrayLike<number>;
+  const expected = `${rows} targets (one per row of data.x)${k > 1 ? ` or ${rows} one-hot rows of ${k}` : ''}`;
+  if (nested ? y.length !== rows : y.length !== rows * k) {
+    throw new ShapeError(`data.y: expected ${expected}, got ${nested ? `${y.length} rows` : `${y.length} values`}`);
+  }
+  const out = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const row = nested ? (y as ArrayLike<ArrayLike<number>>)[r] : null;
+    if (nested && (row === null || typeof row !== 'object' || row!.length !== k)) {
+      throw new ShapeError(`data.y: expected ${expected}, got ${describe(row)} at row ${r}`);
+    }
+    const at = (c: number): unknown => (row ? row[c] : (y as ArrayLike<number>)[r * k + c]);
+    if (k === 1) {
+      out[r] = at(0) as number; // checked with the other targets by prepareTargets
+      continue;
+    }
+    let hot = -1;
+    for (let c = 0; c < k; c++) {
+      const v = at(c);
+      if (v === 1 && hot < 0) hot = c;
+      else if (v !== 0) throw new ValueError(`data.y: expected one-hot rows (a single 1, the rest 0), got ${describe(v)} at row ${r}, column ${c}`);
+    }
+    if (hot < 0) throw new ValueError(`data.y: expected one-hot rows (a single 1, the rest 0), got a row of zeros at row ${r}`);
+    out[r] = hot;
+  }
   return out;
 }

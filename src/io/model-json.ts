@@ -1,7 +1,10 @@
 import { Act, type ActivationName } from '../backend/abi.js';
+import { classCountOf, classesProblem, featureNamesProblem, targetNameProblem, targetScalerProblem } from '../network/metadata.js';
 import { Scaler, type ScalerJSON } from '../data/scaler.js';
-import { DataError, SimdnetError } from '../errors.js';
+import { DataError, SimdnetError, ValueError } from '../errors.js';
 import { crc32 } from './crc32.js';
+
+const F32_MAX = 3.4028234663852886e38;
 
 export const MODEL_FORMAT = 'simdnet-model';
 export const MODEL_VERSION = 1;
@@ -44,7 +47,14 @@ function canonical(c: ModelContent): string {
   ]);
 }
 
+/** The checksum a file with this content must carry (for tools and tests that edit files on purpose). */
+export function modelChecksum(content: ModelContent): string {
+  return crc32(canonical(content));
+}
+
 export function buildModelJSON(content: ModelContent): ModelJSON {
+  const problem = trainingProblem(content.training ?? null);
+  if (problem !== null) throw new ValueError(`training: expected ${problem}`);
   const c: ModelContent = {
     ...content,
     layers: content.layers.map((l) => ({ units: l.units, activation: l.activation, alpha: f32Number(l.alpha) })),
@@ -72,22 +82,61 @@ function posInt(v: unknown, field: string): number {
   return v as number;
 }
 
-function finiteArray(v: unknown, n: number, field: string, what: string): number[] {
+function f32Array(v: unknown, n: number, field: string, what: string): number[] {
   if (!Array.isArray(v)) return fail(field, `an array of ${n} numbers (${what})`, v);
   if (v.length !== n) fail(field, `${n} numbers (${what})`, v.length);
   for (let i = 0; i < n; i++) {
     const x = v[i];
+    // the network holds float32: a finite double beyond it would load as Infinity
     if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${field}[${i}]`, 'a finite number', x);
+    if (!(Math.abs(Math.fround(x as number)) <= F32_MAX)) fail(`${field}[${i}]`, 'a number within the float32 range (±3.4e38)', x);
   }
-  return v as number[];
+  return (v as number[]).slice();
 }
 
-function stringArray(v: unknown, n: number | null, field: string, what: string): string[] | null {
-  if (v === null || v === undefined) return null;
-  if (!Array.isArray(v) || (n !== null && v.length !== n)) fail(field, `null or an array of ${n ?? 'some'} strings (${what})`, v);
-  (v as unknown[]).forEach((s, i) => { if (typeof s !== 'string') fail(`${field}[${i}]`, 'a string', s); });
-  return v as string[];
+/** A copy of a checked list of names (classes, featureNames), or null. */
+function names(v: unknown, field: string, problem: string | null): string[] | null {
+  check(field, problem, v);
+  return v === null || v === undefined ? null : (v as string[]).slice();
 }
+
+function check(field: string, problem: string | null, got: unknown): void {
+  if (problem !== null) fail(field, problem, got);
+}
+
+/** Deeper than this, `training` is not a summary; a recursive JSON.stringify would overflow the stack. */
+const MAX_DEPTH = 64;
+
+/** Why a training summary cannot be saved (null when it can): JSON values only, nested at most MAX_DEPTH deep, no cycles. */
+export function trainingProblem(v: unknown): string | null {
+  // depth-first with exit markers, so `onPath` holds exactly the ancestors (a cycle) and not shared parts
+  const stack: Array<{ x: unknown; depth: number; exit?: object }> = [{ x: v, depth: 0 }];
+  const onPath = new Set<object>();
+  let visited = 0;
+  while (stack.length > 0) {
+    const { x, depth, exit } = stack.pop()!;
+    if (exit) {
+      onPath.delete(exit);
+      continue;
+    }
+    if (x === null || x === undefined || typeof x === 'string' || typeof x === 'boolean') continue;
+    if (typeof x === 'number') {
+      if (!Number.isFinite(x)) return 'JSON values (finite numbers only)';
+      continue;
+    }
+    if (typeof x !== 'object') return `JSON values, not a ${typeof x}`;
+    if (depth >= MAX_DEPTH) return `JSON values nested at most ${MAX_DEPTH} deep`;
+    if (onPath.has(x)) return 'JSON values without cycles';
+    if (++visited > MAX_NODES) return `at most ${MAX_NODES} JSON objects and arrays`;
+    onPath.add(x);
+    stack.push({ x: null, depth, exit: x });
+    for (const child of Array.isArray(x) ? x : Object.values(x)) stack.push({ x: child, depth: depth + 1 });
+  }
+  return null;
+}
+
+/** A summary is a few numbers and strings; a million objects in one is a mistake (or an attack). */
+const MAX_NODES = 1_000_000;
 
 function scalerFrom(v: unknown, features: number, field: string): Scaler | null {
   if (v === null || v === undefined) return null;
@@ -137,9 +186,10 @@ export function parseModelJSON(json: unknown): ParsedModel {
     if (l === null || typeof l !== 'object') return fail(`layers[${i}]`, '{ units, activation, alpha }', l);
     const o = l as Record<string, unknown>;
     const units = posInt(o.units, `layers[${i}].units`);
-    if (typeof o.activation !== 'string' || !(o.activation in Act)) fail(`layers[${i}].activation`, `one of ${Object.keys(Act).join(', ')}`, o.activation);
+    if (typeof o.activation !== 'string' || !Object.prototype.hasOwnProperty.call(Act, o.activation)) fail(`layers[${i}].activation`, `one of ${Object.keys(Act).join(', ')}`, o.activation);
     if (o.activation === 'softmax' && i !== layerList.length - 1) fail(`layers[${i}].activation`, 'softmax only on the output layer', o.activation);
-    if (typeof o.alpha !== 'number' || !Number.isFinite(o.alpha) || o.alpha < 0) fail(`layers[${i}].alpha`, 'a finite number ≥ 0', o.alpha);
+    if (o.activation === 'softmax' && units < 2) fail(`layers[${i}].units`, 'at least 2 units under softmax', units);
+    if (typeof o.alpha !== 'number' || !(o.alpha >= 0 && Math.fround(o.alpha) <= F32_MAX)) fail(`layers[${i}].alpha`, 'a finite number ≥ 0 within the float32 range', o.alpha);
     return { units, activation: o.activation as ActivationName, alpha: o.alpha as number };
   });
   if (!Array.isArray(m.weights) || m.weights.length !== layers.length) fail('weights', `an array of ${layers.length} layers ({ W, b })`, m.weights);
@@ -148,26 +198,28 @@ export function parseModelJSON(json: unknown): ParsedModel {
     const w = (m.weights as unknown[])[i];
     if (w === null || typeof w !== 'object') return fail(`weights[${i}]`, '{ W, b }', w);
     const o = w as Record<string, unknown>;
-    const W = finiteArray(o.W, fanIn * l.units, `weights[${i}].W`, `${fanIn} inputs × ${l.units} units, row-major`);
-    const b = finiteArray(o.b, l.units, `weights[${i}].b`, `one per unit`);
+    const W = f32Array(o.W, fanIn * l.units, `weights[${i}].W`, `${fanIn} inputs × ${l.units} units, row-major`);
+    const b = f32Array(o.b, l.units, `weights[${i}].b`, `one per unit`);
     fanIn = l.units;
     return { W, b };
   });
   const outputs = fanIn;
   const scaler = scalerFrom(m.scaler, inputs, 'scaler');
   const targetScaler = scalerFrom(m.targetScaler, outputs, 'targetScaler');
-  const last = layers[layers.length - 1]!;
-  const classCount = last.activation === 'softmax' ? outputs : last.activation === 'sigmoid' && outputs === 1 ? 2 : null;
-  const classes = stringArray(m.classes, classCount, 'classes', classCount === null ? 'class labels' : `one label per class of the output layer`);
-  const featureNames = stringArray(m.featureNames, inputs, 'featureNames', 'one per input');
-  if (m.targetName !== null && m.targetName !== undefined && typeof m.targetName !== 'string') fail('targetName', 'null or a string', m.targetName);
+  const classCount = classCountOf(layers.map((l, i) => ({ inputs: i === 0 ? inputs : layers[i - 1]!.units, outputs: l.units, activation: l.activation, alpha: l.alpha })));
+  const classes = names(m.classes, 'classes', classesProblem(m.classes ?? null, classCount));
+  const featureNames = names(m.featureNames, 'featureNames', featureNamesProblem(m.featureNames ?? null, inputs));
+  check('targetName', targetNameProblem(m.targetName ?? null, featureNames), m.targetName);
+  check('targetScaler', targetScalerProblem(targetScaler, outputs, classCount), m.targetScaler);
+  check('training', trainingProblem(m.training ?? null), m.training);
   const content: ModelContent = {
     inputs, layers, weights,
     scaler: scaler ? scaler.toJSON() : null,
     targetScaler: targetScaler ? targetScaler.toJSON() : null,
     classes, featureNames,
     targetName: (m.targetName as string | null | undefined) ?? null,
-    training: m.training ?? null,
+    // a copy: the caller's object must not alias the network's summary
+    training: m.training === undefined || m.training === null ? null : JSON.parse(JSON.stringify(m.training)),
   };
   if (typeof m.checksum !== 'string') fail('checksum', 'a string of 8 hex digits', m.checksum);
   const sum = crc32(canonical(content));

@@ -1,7 +1,8 @@
 import { Act, Loss, type ActivationName, type LossName } from '../backend/abi.js';
 import { ShapeError, StateError, ValueError } from '../errors.js';
-import { defaultRuntimeOrThrow, type Runtime } from '../runtime.js';
-import { checkNumberIn, checkPositiveInt, describe, toMatrix, type Matrix, type MatrixInput } from '../validate.js';
+import { defaultRuntimeOrThrow, Runtime } from '../runtime.js';
+import { checkPositiveInt, checkSeed, describe, F32_MAX, toMatrix, type Matrix, type MatrixInput } from '../validate.js';
+import { guardRead, lookupName, optionalBoolean, readOptions } from '../options.js';
 import type { Scaler } from '../data/scaler.js';
 import { buildModelJSON, parseModelJSON, type ModelJSON } from '../io/model-json.js';
 import { initialWeights } from './init-weights.js';
@@ -9,6 +10,9 @@ import { Plan, type LayerShape } from './plan.js';
 import { tinyForward, tinyPlan, TINY_MAX_PARAMS, type TinyPlan } from './tiny-forward.js';
 import { callTiny, compileTiny, releaseTiny, TINY_CALLS_BEFORE_CODE, type TinyWasm } from './tiny-wasm.js';
 import { checkLossFits, toTargets, type TargetInput } from '../training/targets.js';
+import {
+  classCountOf, classesProblem, featureNamesProblem, scalerProblem, targetNameProblem, targetScalerProblem,
+} from './metadata.js';
 
 export type { ActivationName, LossName };
 
@@ -17,7 +21,7 @@ export interface LayerOptions {
   units: number;
   /** Default 'linear'. */
   activation?: ActivationName;
-  /** leaky_relu's negative slope (default 0.01). */
+  /** leaky_relu's negative slope (default 0.01); only leaky_relu layers take it. */
   alpha?: number;
 }
 
@@ -82,66 +86,101 @@ export class Network {
   private _plan: Plan | null;
   /** @internal set while a Trainer is fitting this network */
   training = false;
+  private _scaler: Scaler | null = null;
+  private _targetScaler: Scaler | null = null;
+  private _classes: string[] | null = null;
+  private _featureNames: string[] | null = null;
+  private _targetName: string | null = null;
+  /** What the training pipeline recorded (saved with the model); null when unknown. Any JSON-able value. */
+  trainingSummary: unknown = null;
+
   /**
    * Feature scaling applied to every input (predict, trace, fit, evaluate),
    * so the network takes raw rows; saved with the model. Fit it on the
-   * training rows only.
+   * training rows only. A Scaler of `inputs` features, or null.
    */
-  scaler: Scaler | null = null;
+  get scaler(): Scaler | null {
+    return this._scaler;
+  }
+  set scaler(v: Scaler | null) {
+    refuse('scaler', scalerProblem(v, this.inputs), v);
+    this._scaler = v;
+  }
+
   /**
    * Regression: the scaling of the targets the network was trained on. fit
    * and trace scale `y` with it; predict maps outputs back to target units.
+   * A Scaler of `outputs` features, or null; never on a classifier.
    */
-  targetScaler: Scaler | null = null;
-  /** Class labels of the output units (classification), saved with the model. */
-  classes: string[] | null = null;
-  /** Names of the input features, saved with the model. */
-  featureNames: string[] | null = null;
-  /** Name of the target, saved with the model. */
-  targetName: string | null = null;
-  /** What the training pipeline recorded (saved with the model); null when unknown. */
-  trainingSummary: unknown = null;
+  get targetScaler(): Scaler | null {
+    return this._targetScaler;
+  }
+  set targetScaler(v: Scaler | null) {
+    refuse('targetScaler', targetScalerProblem(v, this.outputs, classCountOf(this.shapes)), v);
+    this._targetScaler = v;
+  }
+
+  /**
+   * Class labels of the output units (classification), saved with the model:
+   * distinct strings, one per class (2 for one sigmoid unit). Reading gives a
+   * copy and setting takes one, so no array outside the network aliases them.
+   */
+  get classes(): string[] | null {
+    return this._classes && this._classes.slice();
+  }
+  set classes(v: readonly string[] | null) {
+    refuse('classes', classesProblem(v, classCountOf(this.shapes)), v);
+    this._classes = v && v.slice();
+  }
+
+  /** Names of the input features (distinct strings, one per input), saved with the model; copied in and out. */
+  get featureNames(): string[] | null {
+    return this._featureNames && this._featureNames.slice();
+  }
+  set featureNames(v: readonly string[] | null) {
+    refuse('featureNames', featureNamesProblem(v, this.inputs), v);
+    if (v !== null && this._targetName !== null && v.includes(this._targetName)) {
+      refuse('featureNames', `names other than the target's ${JSON.stringify(this._targetName)}`, v);
+    }
+    this._featureNames = v && v.slice();
+  }
+
+  /** Name of the target (not also a feature's name), saved with the model. */
+  get targetName(): string | null {
+    return this._targetName;
+  }
+  set targetName(v: string | null) {
+    refuse('targetName', targetNameProblem(v, this._featureNames), v);
+    this._targetName = v;
+  }
 
   constructor(options: NetworkOptions) {
-    if (options === null || typeof options !== 'object') {
-      throw new ValueError(`Network: expected an options object { inputs, layers }, got ${describe(options)}`);
+    const o = readOptions(options, 'Network options', ['inputs', 'layers', 'seed', 'runtime'], '{ inputs, layers, seed, runtime }');
+    this.inputs = checkPositiveInt(o.inputs, 'inputs');
+    const layers = o.layers;
+    if (!Array.isArray(layers) || layers.length === 0) {
+      throw new ShapeError(`layers: expected a non-empty array of { units, activation }, got ${describe(layers)}`);
     }
-    this.inputs = checkPositiveInt(options.inputs, 'inputs');
-    if (!Array.isArray(options.layers) || options.layers.length === 0) {
-      throw new ShapeError(`layers: expected a non-empty array of { units, activation }, got ${describe(options.layers)}`);
-    }
-    const seed = options.seed ?? 0;
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw new ValueError(`seed: expected an integer from 0 to 4294967295, got ${describe(seed)}`);
-    }
-    this.seed = seed;
+    this.seed = checkSeed(o.seed, 'seed');
     let inputs = this.inputs;
-    const shapes: LayerShape[] = options.layers.map((layer, i) => {
+    const shapes: LayerShape[] = layers.map((layer: unknown, i) => {
       const name = `layers[${i}]`;
-      if (layer === null || typeof layer !== 'object') throw new ShapeError(`${name}: expected { units, activation }, got ${describe(layer)}`);
-      const units = checkPositiveInt(layer.units, `${name}.units`);
-      const activation = layer.activation ?? 'linear';
-      if (typeof activation !== 'string' || !(activation in Act)) {
-        throw new ValueError(`${name}.activation: expected one of ${Object.keys(Act).join(', ')}, got ${describe(activation)}`);
-      }
-      if (activation === 'softmax' && i !== options.layers.length - 1) {
-        throw new ValueError(`${name}.activation: 'softmax' is only supported on the output layer (layer ${options.layers.length - 1}), got it on layer ${i}`);
-      }
-      const alpha = layer.alpha === undefined ? 0.01 : checkNumberIn(layer.alpha, `${name}.alpha`, 0, Infinity);
-      const shape: LayerShape = { inputs, outputs: units, activation, alpha };
-      inputs = units;
+      const l = readOptions(layer, name, ['units', 'activation', 'alpha'], '{ units, activation, alpha }');
+      const shape = layerShape(l, name, i, layers.length, inputs);
+      inputs = shape.outputs;
       return shape;
     });
-    this.runtime = options.runtime ?? defaultRuntimeOrThrow();
+    this.runtime = runtimeOption(o.runtime);
     this.shapes = shapes;
     this.outputs = inputs;
     this._plan = new Plan(this.runtime.heap, shapes);
-    this._plan.writeParams(concat(initialWeights(shapes, seed)));
+    this._plan.writeParams(concat(initialWeights(shapes, this.seed)));
     this._plan.ensureCapacity(1);
     if (this._plan.paramCount <= TINY_MAX_PARAMS) {
       this.tinyPath = true;
       this.tinyScaled = new Float32Array(this.inputs);
     }
+    collectWhenDropped(this, this._plan);
   }
 
   /** Whether one sample is predicted in JS (tiny networks: see tiny-forward.ts). */
@@ -170,6 +209,7 @@ export class Network {
   /** Gives the network's linear memory back to its runtime. Calling it twice is harmless. */
   dispose(): void {
     if (this.training) throw new StateError('dispose: the network is being trained; dispose it after fit returns');
+    if (this._plan) DROPPED.unregister(this._plan);
     this._plan?.dispose();
     this._plan = null;
     if (this.tinyWasm) releaseTiny(this.tinyWasm);
@@ -205,6 +245,7 @@ export class Network {
   getWeights(): LayerWeights[];
   getWeights(options: { flat: true }): FlatLayerWeights[];
   getWeights(options?: { flat?: boolean }): LayerWeights[] | FlatLayerWeights[] {
+    const flatOption = options === undefined ? undefined : optionalBoolean(readOptions(options, 'options', ['flat'], '{ flat }').flat, 'options.flat');
     const flat = this.plan.readParams();
     const out: FlatLayerWeights[] = [];
     let o = 0;
@@ -213,7 +254,7 @@ export class Network {
       out.push({ W: flat.slice(o, o + w), b: flat.slice(o + w, o + w + s.outputs) });
       o += w + s.outputs;
     }
-    if (options?.flat) return out;
+    if (flatOption) return out;
     return out.map((l, i) => ({ W: nest(l.W, this.shapes[i]!.outputs), b: Array.from(l.b) }));
   }
 
@@ -228,35 +269,43 @@ export class Network {
       inputs: this.inputs,
       layers: this.shapes.map((s) => ({ units: s.outputs, activation: s.activation, alpha: s.alpha })),
       weights: flat.map((l) => ({ W: Array.from(l.W), b: Array.from(l.b) })),
-      scaler: this.scaler ? this.scaler.toJSON() : null,
-      targetScaler: this.targetScaler ? this.targetScaler.toJSON() : null,
+      scaler: this._scaler ? this._scaler.toJSON() : null,
+      targetScaler: this._targetScaler ? this._targetScaler.toJSON() : null,
       classes: this.classes,
       featureNames: this.featureNames,
-      targetName: this.targetName,
+      targetName: this._targetName,
       training: training ?? null,
     });
   }
 
   /**
    * Rebuilds a network from `toJSON()` output (an object or JSON text). Every
-   * field and size is checked first; a corrupt or mismatched file is a
-   * DataError naming the field, and nothing is half-loaded.
+   * field, size and rule is checked first; a corrupt, mismatched or
+   * meaningless file is a DataError naming the field, and nothing is
+   * half-loaded or left allocated.
    */
   static fromJSON(json: unknown, options: { runtime?: Runtime } = {}): Network {
+    const o = readOptions(options, 'options', ['runtime'], '{ runtime }');
+    const runtime = runtimeOption(o.runtime);
     const { content, scaler, targetScaler } = parseModelJSON(json);
     const net = new Network({
       inputs: content.inputs,
-      layers: content.layers.map((l) => ({ units: l.units, activation: l.activation, alpha: l.alpha })),
-      runtime: options.runtime,
+      layers: content.layers.map((l) => (l.activation === 'leaky_relu' ? { units: l.units, activation: l.activation, alpha: l.alpha } : { units: l.units, activation: l.activation })),
+      runtime,
     });
-    net.setWeights(content.weights);
-    net.scaler = scaler;
-    net.targetScaler = targetScaler;
-    net.classes = content.classes;
-    net.featureNames = content.featureNames;
-    net.targetName = content.targetName;
-    net.trainingSummary = content.training;
-    return net;
+    try {
+      net.setWeights(content.weights);
+      net.scaler = scaler;
+      net.targetScaler = targetScaler;
+      net.classes = content.classes;
+      net.featureNames = content.featureNames;
+      net.targetName = content.targetName;
+      net.trainingSummary = content.training;
+      return net;
+    } catch (e) {
+      net.dispose();
+      throw e;
+    }
   }
 
   /**
@@ -266,7 +315,11 @@ export class Network {
    */
   prepareInputs(x: MatrixInput, name: string, copy = true, checkFinite = true): Matrix {
     const m = toMatrix(x, this.inputs, name, "the network's inputs", copy, checkFinite);
-    if (this.scaler) m.data = this.scaler.transform(m.data, m.rows);
+    if (this._scaler) {
+      m.data = this._scaler.transform(m.data, m.rows);
+      // a finite input far outside the training range can scale past float32
+      if (checkFinite) checkScaled(m.data, this.inputs, name);
+    }
     return m;
   }
 
@@ -314,8 +367,8 @@ export class Network {
       const at = wasm.inputAt;
       for (let k = 0; k < this.inputs; k++) {
         const e = input[k];
-        // e − e is 0 only for finite numbers (NaN for NaN/±Infinity and for non-numbers)
-        if (typeof e !== 'number' || e - e !== 0) return this.predictBatch(x) as Float32Array;
+        // false for NaN, non-numbers and values beyond float32 (which the batch path names)
+        if (typeof e !== 'number' || !(e <= F32_MAX && e >= -F32_MAX)) return this.predictBatch(x) as Float32Array;
         m[at + k] = e;
       }
       tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), out);
@@ -331,8 +384,8 @@ export class Network {
    * Targets as the kernels take them: checked, one-hot where cce needs it,
    * scaled by the target scaler when there is one. @internal
    */
-  prepareTargets(y: TargetInput, rows: number, loss: LossName, copy = true): Float32Array {
-    const t = toTargets(y, rows, this.outputs, loss, copy);
+  prepareTargets(y: TargetInput, rows: number, loss: LossName, copy = true, name = 'y'): Float32Array {
+    const t = guardRead(name, () => toTargets(y, rows, this.outputs, loss, copy, name));
     return this.targetScaler && loss === 'mse' ? this.targetScaler.transform(t, rows) : t;
   }
 
@@ -348,7 +401,7 @@ export class Network {
   predict(x: ArrayLike<number>): Float32Array | number[];
   predict(x: MatrixInput): Float32Array | number[] | number[][] {
     const wasm = this.tinyWasm;
-    if (wasm && this.tinyVersion === this.weightsVersion && this.scaler === null && this.targetScaler === null && this._plan !== null) {
+    if (wasm && this.tinyVersion === this.weightsVersion && this._scaler === null && this._targetScaler === null && this._plan !== null) {
       // One sample of a tiny network, already set up: kept short (inlinable),
       // as the call is the cost here.
       if (Array.isArray(x) && x.length === this.inputs) {
@@ -384,7 +437,7 @@ export class Network {
   predictInto(x: MatrixInput, out: Float32Array): Float32Array {
     const wasm = this.tinyWasm;
     if (
-      wasm && this.tinyVersion === this.weightsVersion && this.scaler === null && this.targetScaler === null &&
+      wasm && this.tinyVersion === this.weightsVersion && this._scaler === null && this._targetScaler === null &&
       this._plan !== null && out instanceof Float32Array && out.length === this.outputs
     ) {
       // the tiny path of predict, writing into out (see there)
@@ -439,10 +492,7 @@ export class Network {
    */
   trace(x: MatrixInput, y: TargetInput, options: { loss: LossName }): Trace {
     const plan = this.plan;
-    const lossName = options?.loss;
-    if (typeof lossName !== 'string' || !(lossName in Loss)) {
-      throw new ValueError(`loss: expected one of ${Object.keys(Loss).join(', ')}, got ${describe(lossName)}`);
-    }
+    const lossName = lookupName(Loss, readOptions(options, 'options', ['loss'], '{ loss }').loss, 'loss');
     checkLossFits(lossName, this.shapes[this.shapes.length - 1]!);
     const m = this.prepareInputs(x, 'x');
     const t = this.prepareTargets(y, m.rows, lossName);
@@ -479,7 +529,8 @@ function tinyInputsFromArray(w: TinyWasm, x: readonly unknown[]): boolean {
   const at = w.inputAt;
   for (let k = 0; k < x.length; k++) {
     const e = x[k];
-    if (typeof e !== 'number' || e - e !== 0) return false;
+    // false for NaN too; a finite double beyond float32 is refused like the batch path refuses it
+    if (typeof e !== 'number' || !(e <= F32_MAX && e >= -F32_MAX)) return false;
     m[at + k] = e;
   }
   return true;
@@ -511,8 +562,8 @@ function outLengthError(out: Float32Array, rows: number, outputs: number): Shape
 function finiteRow(x: ArrayLike<unknown>, n: number): boolean {
   for (let i = 0; i < n; i++) {
     const v = x[i];
-    // v − v is 0 only for finite numbers (NaN for NaN/±Infinity and for non-numbers)
-    if (typeof v !== 'number' || v - v !== 0) return false;
+    // false for NaN, non-numbers and values beyond float32
+    if (typeof v !== 'number' || !(v <= F32_MAX && v >= -F32_MAX)) return false;
   }
   return true;
 }
@@ -544,4 +595,63 @@ function concat(parts: readonly Float32Array[]): Float32Array {
     o += p.length;
   }
   return out;
+}
+
+/** Throws the setter's ValueError for a metadata value that breaks its rule (see metadata.ts). */
+function refuse(field: string, problem: string | null, got: unknown): void {
+  if (problem !== null) throw new ValueError(`${field}: expected ${problem}, got ${describe(got)}`);
+}
+
+/** One layer's options, checked: units, an activation looked up among own names, alpha only where it is used. */
+function layerShape(l: Partial<Record<'units' | 'activation' | 'alpha', unknown>>, name: string, i: number, count: number, inputs: number): LayerShape {
+  const units = checkPositiveInt(l.units, `${name}.units`);
+  const activation = l.activation === undefined ? 'linear' : lookupName(Act, l.activation, `${name}.activation`);
+  if (activation === 'softmax' && i !== count - 1) {
+    throw new ValueError(`${name}.activation: 'softmax' is only supported on the output layer (layer ${count - 1}), got it on layer ${i}`);
+  }
+  if (activation === 'softmax' && units < 2) {
+    throw new ShapeError(`${name}.units: a softmax output needs at least 2 units (over 1 unit it always outputs 1), got ${units}; use one sigmoid unit for two classes`);
+  }
+  if (l.alpha !== undefined && activation !== 'leaky_relu') {
+    throw new ValueError(`${name}.alpha: only leaky_relu layers take alpha (the negative slope), got it on a '${activation}' layer`);
+  }
+  let alpha = Math.fround(0.01);
+  if (l.alpha !== undefined) {
+    const a = l.alpha;
+    // stored as float32: a slope that rounds to Infinity could be saved but never loaded
+    if (typeof a !== 'number' || !(a >= 0 && Math.fround(a) <= F32_MAX)) {
+      throw new ValueError(`${name}.alpha: expected a finite number ≥ 0 within the float32 range, got ${describe(a)}`);
+    }
+    alpha = Math.fround(a); // what the kernels use, and what a saved model gives back
+  }
+  return { inputs, outputs: units, activation, alpha };
+}
+
+/** The runtime option: a Runtime from init(), or the default one. */
+function runtimeOption(v: unknown): Runtime {
+  if (v === undefined) return defaultRuntimeOrThrow();
+  if (!(v instanceof Runtime)) throw new ValueError(`runtime: expected a Runtime returned by init(), got ${describe(v)}`);
+  return v;
+}
+
+/**
+ * Networks dropped without dispose() give their linear memory back once
+ * collected. The plan (which knows the heap and the blocks, not the network)
+ * is what the registry holds, so holding it does not keep the network alive.
+ */
+const DROPPED = new FinalizationRegistry<Plan>((plan) => plan.dispose());
+
+function collectWhenDropped(net: Network, plan: Plan): void {
+  DROPPED.register(net, plan, plan);
+}
+
+function checkScaled(data: Float32Array, cols: number, name: string): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v - v !== 0) {
+      throw new ValueError(
+        `${name}: the value at row ${Math.floor(i / cols)}, column ${i % cols} is finite, but scaling it with the network's scaler gives ${String(v)}; it lies far outside the range the scaler was fitted on`,
+      );
+    }
+  }
 }

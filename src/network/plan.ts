@@ -252,10 +252,15 @@ export class Plan {
     return n;
   }
 
+  /** Gives both blocks back; a second call does nothing (the blocks may belong to others by then). */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     if (this.batchBlock) this.heap.release(this.batchBlock);
     this.heap.release(this.paramBlock);
     this.batchBlock = 0;
     this._capacity = 0;
   }
+
+  private disposed = false;
 }

@@ -1,4 +1,5 @@
 import type { LayerShape } from './plan.js';
+import { F32_MAX } from '../validate.js';
 
 /**
  * One sample through the network in plain JS: float64 sums and activations,
@@ -80,8 +81,8 @@ export function tinyForward(p: TinyPlan, x: ArrayLike<number>, out: { length: nu
   const n0 = desc[0]!;
   for (let k = 0; k < n0; k++) {
     const e = x[k];
-    // e − e is 0 only for finite numbers (NaN for NaN/±Infinity and for non-numbers)
-    if (typeof e !== 'number' || e - e !== 0) return false;
+    // false for NaN, non-numbers and values beyond float32 (which the batch path names)
+    if (typeof e !== 'number' || !(e <= F32_MAX && e >= -F32_MAX)) return false;
     v[k] = e;
   }
   let src = 0;

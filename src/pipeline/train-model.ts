@@ -7,7 +7,9 @@ import { evaluate, type Evaluation } from '../evaluation/evaluate.js';
 import { Network } from '../network/network.js';
 import type { Runtime } from '../runtime.js';
 import { Trainer, type EpochInfo, type History } from '../training/trainer.js';
-import { checkNumberIn, checkPositiveInt, describe } from '../validate.js';
+import { Act, Opt } from '../backend/abi.js';
+import { lookupName, optionalBoolean, optionalFunction, readOptions } from '../options.js';
+import { checkNumberIn, checkPositiveInt, checkSeed, describe } from '../validate.js';
 
 /** Every choice of the pipeline; each has a default that works on the bundled datasets. */
 export interface TrainModelOptions {
@@ -61,7 +63,7 @@ export interface TrainedModel {
  * and saves everything with `toJSON()`.
  */
 export function trainModel(data: Dataset, options: TrainModelOptions = {}): TrainedModel {
-  const config = resolve(data, options);
+  const { config, o } = resolve(data, options);
   const [train, validation, test] = config.split;
   const parts = split(data, {
     train, validation, test, seed: config.seed,
@@ -78,7 +80,7 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
       { units: outputs, activation: config.task === 'multiclass' ? 'softmax' : config.task === 'binary' ? 'sigmoid' : 'linear' },
     ],
     seed: config.seed,
-    runtime: options.runtime,
+    runtime: o.runtime,
   });
   network.scaler = Scaler.fit(parts.train.x, parts.train.rows, parts.train.features, config.scale);
   if (config.task === 'regression') network.targetScaler = Scaler.fit(parts.train.y, parts.train.rows, 1, 'standard');
@@ -97,9 +99,9 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
   const history = trainer.fit(parts.train.x, parts.train.y, {
     epochs: config.epochs,
     validation: hasValidation ? { x: parts.validation.x, y: parts.validation.y } : undefined,
-    earlyStopping: { patience: config.patience, restoreBest: true },
-    onEpochEnd: options.onEpochEnd,
-    signal: options.signal,
+    earlyStopping: { monitor: hasValidation ? 'val_loss' : 'loss', patience: config.patience, restoreBest: true },
+    onEpochEnd: o.onEpochEnd,
+    signal: o.signal,
   });
   const testEval = parts.test.rows > 0 ? evaluate(network, parts.test) : null;
   const valEval = hasValidation ? evaluate(network, parts.validation) : null;
@@ -124,14 +126,20 @@ export function summary(e: Evaluation): Record<string, number> {
     : { loss: e.loss, accuracy: e.accuracy, macroF1: e.macro.f1, weightedF1: e.weighted.f1 };
 }
 
-function resolve(data: Dataset, o: TrainModelOptions): TrainedModel['config'] {
+const OPTION_KEYS = [
+  'task', 'hidden', 'activation', 'optimizer', 'lr', 'batchSize', 'epochs', 'patience', 'weightDecay', 'clipNorm',
+  'split', 'stratify', 'scale', 'seed', 'runtime', 'onEpochEnd', 'signal',
+] as const;
+
+/** The most units a hidden layer may have: a layer of 65,536 units is already ~16 GB of weights after another such layer. */
+export const MAX_HIDDEN_UNITS = 65536;
+
+function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedModel['config']; o: TrainModelOptions } {
   if (data === null || typeof data !== 'object' || !(data.x instanceof Float32Array)) {
     throw new ValueError(`data: expected a Dataset (from parseCsv, loadCsv or makeDataset), got ${describe(data)}`);
   }
-  const task = o.task ?? data.task;
-  if (task !== 'binary' && task !== 'multiclass' && task !== 'regression') {
-    throw new ValueError(`task: expected 'binary', 'multiclass' or 'regression', got ${describe(task)}`);
-  }
+  const o = readOptions(options, 'options', OPTION_KEYS) as TrainModelOptions;
+  const task = o.task === undefined ? data.task : lookupName({ binary: 0, multiclass: 1, regression: 2 }, o.task, 'task');
   if (task !== 'regression' && !data.classes) {
     throw new DataError(`task: '${task}' needs class labels, but the dataset's target '${data.targetName}' is numeric (regression); parse it with task '${task}'`);
   }
@@ -144,16 +152,21 @@ function resolve(data: Dataset, o: TrainModelOptions): TrainedModel['config'] {
   }
   const hidden = o.hidden ?? [64, 32];
   if (!Array.isArray(hidden)) throw new ValueError(`hidden: expected an array of layer sizes, got ${describe(hidden)}`);
-  hidden.forEach((h, i) => checkPositiveInt(h, `hidden[${i}]`));
-  const optimizer = o.optimizer ?? 'adam';
+  hidden.forEach((h, i) => {
+    checkPositiveInt(h, `hidden[${i}]`);
+    if (h > MAX_HIDDEN_UNITS) throw new ValueError(`hidden[${i}]: expected at most ${MAX_HIDDEN_UNITS} units, got ${h}`);
+  });
+  const activation = o.activation === undefined ? 'relu' : lookupName(HIDDEN_ACTIVATIONS, o.activation, 'activation');
+  const optimizer = o.optimizer === undefined ? 'adam' : lookupName(Opt, o.optimizer, 'optimizer');
   const splitFractions = o.split ?? [0.8, 0.1, 0.1];
   if (!Array.isArray(splitFractions) || splitFractions.length !== 3) {
     throw new ValueError(`split: expected [train, validation, test] fractions, got ${describe(splitFractions)}`);
   }
-  return {
+  optionalFunction(o.onEpochEnd, 'onEpochEnd');
+  const config: TrainedModel['config'] = {
     task,
-    hidden,
-    activation: o.activation ?? 'relu',
+    hidden: hidden.slice(),
+    activation,
     optimizer,
     lr: checkNumberIn(o.lr ?? (optimizer === 'adam' ? 0.003 : 0.05), 'lr', 0, Infinity, true),
     batchSize: o.batchSize === undefined ? 32 : checkPositiveInt(o.batchSize, 'batchSize'),
@@ -161,9 +174,13 @@ function resolve(data: Dataset, o: TrainModelOptions): TrainedModel['config'] {
     patience: o.patience === undefined ? 50 : checkPositiveInt(o.patience, 'patience'),
     weightDecay: checkNumberIn(o.weightDecay ?? 0.005, 'weightDecay', 0, Infinity),
     clipNorm: o.clipNorm === undefined || o.clipNorm === null ? null : checkNumberIn(o.clipNorm, 'clipNorm', 0, Infinity, true),
-    split: splitFractions,
-    stratify: o.stratify ?? true,
-    scale: o.scale ?? 'standard',
-    seed: o.seed ?? 0,
+    split: [splitFractions[0], splitFractions[1], splitFractions[2]],
+    stratify: optionalBoolean(o.stratify, 'stratify') ?? true,
+    scale: o.scale === undefined ? 'standard' : lookupName({ standard: 0, minmax: 1, none: 2 }, o.scale, 'scale'),
+    seed: checkSeed(o.seed, 'seed'),
   };
+  return { config, o };
 }
+
+/** Activations a hidden layer may have (softmax only on an output). */
+const HIDDEN_ACTIVATIONS = { relu: Act.relu, leaky_relu: Act.leaky_relu, tanh: Act.tanh, sigmoid: Act.sigmoid, linear: Act.linear };

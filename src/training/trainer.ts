@@ -1,9 +1,10 @@
 import { Loss, Opt, StepStatus, TailF64, type LossName, type OptCode, type OptimizerName } from '../backend/abi.js';
 import { MemoryError, StateError, TrainingError, ValueError } from '../errors.js';
 import type { Heap } from '../memory/heap.js';
-import type { Network } from '../network/network.js';
+import { Network } from '../network/network.js';
+import { guardRead, lookupName, optionalBoolean, optionalFunction, readOptions } from '../options.js';
 import { Random } from '../random.js';
-import { checkNumberIn, checkPositiveInt, describe, toMatrix, type MatrixInput } from '../validate.js';
+import { checkNumberIn, checkPositiveInt, checkSeed, describe, toMatrix, type MatrixInput } from '../validate.js';
 import { outputLossAndScore } from './batch-eval.js';
 import { checkLossFits, type TargetInput } from './targets.js';
 
@@ -42,6 +43,13 @@ export interface TrainerOptions {
 }
 
 export interface EarlyStoppingOptions {
+  /**
+   * What must keep improving: 'val_loss' (the default; needs validation
+   * data) or 'loss' (the training loss). Without validation data, pass
+   * `monitor: 'loss'` explicitly: early stopping would otherwise watch
+   * something that was never given.
+   */
+  monitor?: 'val_loss' | 'loss';
   /** Epochs without improvement before stopping (default 10). */
   patience?: number;
   /** The least decrease that counts as an improvement (default 0). */
@@ -135,24 +143,20 @@ export class Trainer {
   private steps = 0;
 
   constructor(network: Network, options: TrainerOptions) {
-    if (options === null || typeof options !== 'object') {
-      throw new ValueError(`Trainer: expected an options object { loss, optimizer, batchSize }, got ${describe(options)}`);
-    }
-    const loss = options.loss;
-    if (typeof loss !== 'string' || !(loss in Loss)) {
-      throw new ValueError(`loss: expected one of ${Object.keys(Loss).join(', ')}, got ${describe(loss)}`);
-    }
+    if (!(network instanceof Network)) throw new ValueError(`network: expected a Network, got ${describe(network)}`);
+    const o = readOptions(options, 'Trainer options', ['loss', 'optimizer', 'batchSize', 'shuffle', 'seed'], '{ loss, optimizer, batchSize, shuffle, seed }');
+    const loss = lookupName(Loss, o.loss, 'loss');
     const plan = network.plan;
     checkLossFits(loss, plan.layers[plan.layers.length - 1]!);
+    const optimizer = resolveOptimizer(o.optimizer ?? 'adam');
+    const batchSize = o.batchSize === undefined ? 32 : checkPositiveInt(o.batchSize, 'batchSize');
+    const shuffle = optionalBoolean(o.shuffle, 'shuffle') ?? true;
+    const seed = checkSeed(o.seed, 'seed');
     this.network = network;
     this.loss = loss;
-    this.optimizer = resolveOptimizer(options.optimizer ?? 'adam');
-    this.batchSize = options.batchSize === undefined ? 32 : checkPositiveInt(options.batchSize, 'batchSize');
-    this.shuffle = options.shuffle ?? true;
-    const seed = options.seed ?? 0;
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw new ValueError(`seed: expected an integer from 0 to 4294967295, got ${describe(seed)}`);
-    }
+    this.optimizer = optimizer;
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
     this.seed = seed;
     this.rng = new Random(seed);
     plan.resetOptimizerState();
@@ -192,34 +196,29 @@ export class Trainer {
     const net = this.network;
     net.plan; // throws if disposed
     if (net.training) throw new StateError('fit: this network is already being trained; wait for that fit to return');
-    if (options === null || typeof options !== 'object') throw new ValueError(`fit: expected an options object, got ${describe(options)}`);
-    const epochs = options.epochs === undefined ? 10 : checkPositiveInt(options.epochs, 'epochs');
+    const o = readOptions(options, 'fit options', FIT_KEYS, '{ epochs, validation, earlyStopping, onEpochEnd, onBatchEnd, signal }') as FitOptions;
+    const epochs = o.epochs === undefined ? 10 : checkPositiveInt(o.epochs, 'epochs');
     // no defensive copy: FitRun copies the rows into linear memory before fit
     // returns or awaits, and checks that copy for non-finite values
     const xs = net.prepareInputs(x, 'x', false, false);
     const ys = net.prepareTargets(y, xs.rows, this.loss, false);
     let val: { x: Float32Array; y: Float32Array; rows: number } | null = null;
-    if (options.validation !== undefined) {
-      const v = options.validation;
-      if (v === null || typeof v !== 'object' || !('x' in v) || !('y' in v)) {
-        throw new ValueError(`validation: expected { x, y }, got ${describe(v)}`);
-      }
-      const vx = net.prepareInputs(v.x, 'validation.x');
-      val = { x: vx.data, y: net.prepareTargets(v.y, vx.rows, this.loss), rows: vx.rows };
+    if (o.validation !== undefined) {
+      const v = readOptions(o.validation, 'validation', ['x', 'y'], '{ x, y }');
+      if (v.x === undefined || v.y === undefined) throw new ValueError(`validation: expected { x, y }, got no ${v.x === undefined ? 'x' : 'y'}`);
+      const vx = net.prepareInputs(v.x as MatrixInput, 'validation.x');
+      val = { x: vx.data, y: net.prepareTargets(v.y as TargetInput, vx.rows, this.loss, true, 'validation.y'), rows: vx.rows };
     }
-    const early = resolveEarlyStopping(options.earlyStopping);
-    if (options.onEpochEnd !== undefined && typeof options.onEpochEnd !== 'function') {
-      throw new ValueError(`onEpochEnd: expected a function, got ${describe(options.onEpochEnd)}`);
-    }
-    if (options.onBatchEnd !== undefined && typeof options.onBatchEnd !== 'function') {
-      throw new ValueError(`onBatchEnd: expected a function, got ${describe(options.onBatchEnd)}`);
-    }
+    const early = resolveEarlyStopping(o.earlyStopping, val !== null);
+    optionalFunction(o.onEpochEnd, 'onEpochEnd');
+    optionalFunction(o.onBatchEnd, 'onBatchEnd');
+    if (o.signal !== undefined && !isAbortSignal(o.signal)) throw new ValueError(`signal: expected an AbortSignal (AbortController's signal), got ${describe(o.signal)}`);
     const rejectNonFinite = (): never => {
       // names the first bad value as the caller gave it (the scaler may have changed it)
       toMatrix(x, net.inputs, 'x', "the network's inputs", false);
       throw new ValueError('x: expected finite numbers, but scaling them with the network\'s scaler gave non-finite values');
     };
-    return new FitRun(this, xs.data, ys, xs.rows, epochs, val, early, options, rejectNonFinite);
+    return new FitRun(this, xs.data, ys, xs.rows, epochs, val, early, o, rejectNonFinite);
   }
 
   /**
@@ -400,7 +399,7 @@ class FitRun {
       if (trainer.loss === 'mse') history.valMae.push((info.valMae = r.score));
       else history.valAccuracy.push((info.valAccuracy = r.score));
     }
-    const monitored = info.valLoss ?? info.loss;
+    const monitored = this.early?.monitor === 'loss' ? info.loss : info.valLoss ?? info.loss;
     const minDelta = this.early?.minDelta ?? 0;
     if (monitored < this.bestValue - minDelta || history.bestEpoch === 0) {
       this.bestValue = monitored;
@@ -478,31 +477,58 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-function resolveEarlyStopping(e: EarlyStoppingOptions | boolean | undefined): Required<EarlyStoppingOptions> | null {
+const FIT_KEYS = ['epochs', 'validation', 'earlyStopping', 'onEpochEnd', 'onBatchEnd', 'signal'] as const;
+
+function isAbortSignal(v: unknown): v is AbortSignal {
+  if (typeof AbortSignal === 'function' && v instanceof AbortSignal) return true;
+  // a signal from another realm (a worker, a polyfill) has the same shape
+  return v !== null && typeof v === 'object' && typeof (v as AbortSignal).aborted === 'boolean' && typeof (v as AbortSignal).addEventListener === 'function';
+}
+
+function resolveEarlyStopping(e: unknown, hasValidation: boolean): Required<EarlyStoppingOptions> | null {
   if (e === undefined || e === false) return null;
-  const o: EarlyStoppingOptions = e === true ? {} : e;
-  if (o === null || typeof o !== 'object') throw new ValueError(`earlyStopping: expected true or { patience, minDelta, restoreBest }, got ${describe(e)}`);
+  const o = e === true ? {} : readOptions(e, 'earlyStopping', ['monitor', 'patience', 'minDelta', 'restoreBest'], 'true or { monitor, patience, minDelta, restoreBest }');
+  const monitor = o.monitor === undefined ? 'val_loss' : lookupName({ val_loss: 0, loss: 1 }, o.monitor, 'earlyStopping.monitor');
+  if (monitor === 'val_loss' && !hasValidation) {
+    throw new ValueError("earlyStopping: monitors the validation loss, but no validation data was given; pass validation: { x, y }, or earlyStopping: { monitor: 'loss' } to stop on the training loss");
+  }
   return {
+    monitor,
     patience: o.patience === undefined ? 10 : checkPositiveInt(o.patience, 'earlyStopping.patience'),
     minDelta: checkNumberIn(o.minDelta ?? 0, 'earlyStopping.minDelta', 0, Infinity),
-    restoreBest: o.restoreBest ?? true,
+    restoreBest: optionalBoolean(o.restoreBest, 'earlyStopping.restoreBest') ?? true,
   };
 }
 
-function resolveOptimizer(opt: OptimizerOptions | OptimizerName): ResolvedOptimizer {
-  const o: OptimizerOptions = typeof opt === 'string' ? { type: opt } : opt;
-  if (o === null || typeof o !== 'object' || typeof o.type !== 'string' || !(o.type in Opt)) {
-    const got = o !== null && typeof o === 'object' ? describe(o.type) : describe(o);
-    throw new ValueError(`optimizer.type: expected one of ${Object.keys(Opt).join(', ')}, got ${got}`);
+/** The keys each optimizer takes: a key another optimizer takes is named as such, not silently ignored. */
+const OPTIMIZER_KEYS: Record<OptimizerName, readonly string[]> = {
+  sgd: ['type', 'lr', 'weightDecay', 'clipNorm'],
+  momentum: ['type', 'lr', 'momentum', 'weightDecay', 'clipNorm'],
+  adam: ['type', 'lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'clipNorm'],
+};
+
+function resolveOptimizer(opt: unknown): ResolvedOptimizer {
+  const named = typeof opt === 'string';
+  const type = named ? lookupName(Opt, opt, 'optimizer.type') : lookupName(Opt, readOptions(opt, 'optimizer', ['type'], '{ type, lr, … }', 'skip').type, 'optimizer.type');
+  const known = OPTIMIZER_KEYS[type];
+  if (!named) {
+    for (const key of Object.keys(opt as object)) {
+      if (guardRead(`optimizer.${key}`, () => (opt as Record<string, unknown>)[key]) === undefined) continue; // not given, as readOptions sees it
+      const owner = (Object.keys(OPTIMIZER_KEYS) as OptimizerName[]).find((t) => OPTIMIZER_KEYS[t].includes(key));
+      if (!known.includes(key) && owner !== undefined) {
+        throw new ValueError(`optimizer.${key}: the '${type}' optimizer does not take ${key} (the '${owner}' optimizer does); remove it or change optimizer.type`);
+      }
+    }
   }
-  const lr = checkNumberIn(o.lr ?? (o.type === 'adam' ? 0.001 : 0.01), 'optimizer.lr', 0, Infinity, true);
+  const o: Partial<Record<string, unknown>> = named ? {} : readOptions(opt, 'optimizer', known);
+  const lr = checkNumberIn(o.lr ?? (type === 'adam' ? 0.001 : 0.01), 'optimizer.lr', 0, Infinity, true);
   const weightDecay = checkNumberIn(o.weightDecay ?? 0, 'optimizer.weightDecay', 0, Infinity);
   const clipNorm = o.clipNorm === undefined ? 0 : checkNumberIn(o.clipNorm, 'optimizer.clipNorm', 0, Infinity, true);
-  if (o.type === 'momentum') {
+  if (type === 'momentum') {
     const m = checkNumberIn(o.momentum ?? 0.9, 'optimizer.momentum', 0, 1, false, true);
     return { code: Opt.momentum, lr, beta1: m, beta2: 0, eps: 0, weightDecay, clipNorm };
   }
-  if (o.type === 'adam') {
+  if (type === 'adam') {
     return {
       code: Opt.adam,
       lr,

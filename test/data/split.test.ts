@@ -215,7 +215,7 @@ describe('split: errors', () => {
   it('bad seeds and contradictory options', () => {
     const cls = labelled([10, 10]);
     const reg = makeDataset(Array.from({ length: 20 }, (_, i) => [i]), Array.from({ length: 20 }, (_, i) => i / 2));
-    expectError(() => split(cls, { seed: 0.5 }), ValueError, 'seed: expected an integer, got 0.5');
+    expectError(() => split(cls, { seed: 0.5 }), ValueError, 'options.seed: expected an integer from 0 to 4294967295, got number 0.5');
     expectError(() => split(cls, { quantileBins: 4 }), ValueError, 'options.quantileBins: expected 0 for a classification dataset');
     expectError(() => split(reg, { stratify: true }), ValueError, 'options.stratify', 'expected options.quantileBins > 0, got 0');
     expectError(() => split(reg, { stratify: false, quantileBins: 2 }), ValueError, 'options.quantileBins: expected 0 when options.stratify is false, got 2');

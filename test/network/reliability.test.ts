@@ -272,7 +272,7 @@ describe.each(BACKENDS)('clear errors on $name, before any work, network unchang
     ['unknown loss', (n: Network) => new Trainer(n, { loss: 'hinge' as 'bce' }), ValueError, /loss: expected one of mse, bce, cce, got "hinge"/],
     ['loss vs output', (n: Network) => new Trainer(n, { loss: 'cce' }), ValueError, /loss: 'cce' \(categorical cross-entropy\) needs a softmax output layer, got 'sigmoid'/],
     ['unknown optimizer', (n: Network) => new Trainer(n, { loss: 'bce', optimizer: 'rmsprop' as 'sgd' }), ValueError, /optimizer.type: expected one of sgd, momentum, adam, got "rmsprop"/],
-    ['bad lr', (n: Network) => new Trainer(n, { loss: 'bce', optimizer: { type: 'sgd', lr: -1 } }), ValueError, /optimizer.lr: expected a number in \(0, Infinity\], got number -1/],
+    ['bad lr', (n: Network) => new Trainer(n, { loss: 'bce', optimizer: { type: 'sgd', lr: -1 } }), ValueError, /optimizer.lr: expected a finite number > 0, got number -1/],
     ['bad batch size', (n: Network) => new Trainer(n, { loss: 'bce', batchSize: 0 }), ValueError, /batchSize: expected a positive integer, got number 0/],
     ['bad epochs', (n: Network) => new Trainer(n, { loss: 'bce' }).fit(x, y, { epochs: 1.5 }), ValueError, /epochs: expected a positive integer, got number 1.5/],
     ['setWeights shape', (n: Network) => n.setWeights([{ W: [[1, 2, 3]], b: [0, 0, 0] }, { W: [[1], [2], [3]], b: [0] }]), ShapeError, /weights\[0\].W: expected 2 × 3 \(inputs × units\), got 1 × 3/],

@@ -16,7 +16,8 @@ describe.each([
     async (h, o) => {
       const rt = await runtimeFor(options);
       const js = await runtimeFor({ backend: 'js' });
-      const layers = [{ units: 7, activation: h, alpha: 0.1 }, { units: 6, activation: h }, { units: 3, activation: o }];
+      // alpha only where it is used: any other layer refuses it
+      const layers = [{ units: 7, activation: h, ...(h === 'leaky_relu' ? { alpha: 0.1 } : {}) }, { units: 6, activation: h }, { units: 3, activation: o }];
       const net = new Network({ inputs: 5, layers, seed: 3, runtime: rt });
       const ref = new Network({ inputs: 5, layers, seed: 3, runtime: js });
       // past TINY_CALLS_BEFORE_CODE: the JS loop first, then the generated code (on Wasm runtimes)
