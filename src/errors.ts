@@ -85,6 +85,35 @@ export class InitError extends SimdnetError {
   override name = 'InitError';
 }
 
+/** What a failed write left at the path it was to replace. */
+export type PreviousFile = 'untouched' | 'none' | 'replaced';
+
+/**
+ * A file could not be written: names the file and the system's reason, and
+ * says what is at the path now (`previous`): the file that was there,
+ * untouched; nothing, as before; or, when only the final flush of its folder
+ * failed, the new file.
+ */
+export class FileError extends SimdnetError {
+  static override readonly kind: string = 'FileError';
+  override name = 'FileError';
+  /** The path the caller asked to write. */
+  readonly path: string;
+  /** The system error code (ENOSPC, EACCES, …), or null when the refusal is simdnet's own. */
+  readonly code: string | null;
+  /** The reason in words, without the path, e.g. 'no space left on the device'. */
+  readonly reason: string;
+  readonly previous: PreviousFile;
+
+  constructor(message: string, details: { path: string; code: string | null; reason: string; previous: PreviousFile }, options?: SimdnetErrorOptions) {
+    super(message, options);
+    this.path = details.path;
+    this.code = details.code;
+    this.reason = details.reason;
+    this.previous = details.previous;
+  }
+}
+
 /** Training stopped: the loss or a gradient became non-finite. Says where. */
 export class TrainingError extends SimdnetError {
   static override readonly kind: string = 'TrainingError';

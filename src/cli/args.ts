@@ -175,16 +175,23 @@ export function parseChoice<T extends string>(option: string, raw: string, choic
   throw new UsageError(`--${option}: expected one of ${choices.join(', ')}, got '${raw}'`);
 }
 
+/** The most units `--hidden` takes for one layer. */
+export const MAX_HIDDEN_UNITS = 65536;
+
 /**
- * Parses `--hidden`: layer sizes separated by commas, or 'none' for a network
- * without hidden layers.
+ * Parses `--hidden`: layer sizes (1 to {@link MAX_HIDDEN_UNITS} units each)
+ * separated by commas, or 'none' for a network without hidden layers.
  */
 export function parseHidden(raw: string): number[] {
   if (raw.trim() === 'none') return [];
   const parts = raw.split(',').map((s) => s.trim());
   const sizes = parts.map((s) => decimal(s));
-  if (parts.some((s) => s === '') || sizes.some((v) => v === null || !Number.isInteger(v) || v < 1 || v > 65536)) {
-    throw new UsageError(`--hidden: expected layer sizes (whole numbers ≥ 1) separated by commas, e.g. 64,32, or 'none', got '${raw}'`);
+  if (parts.some((s) => s === '') || sizes.some((v) => v === null || !Number.isInteger(v) || v < 1 || v > MAX_HIDDEN_UNITS)) {
+    const over = sizes.find((v) => v !== null && Number.isInteger(v) && v > MAX_HIDDEN_UNITS);
+    throw new UsageError(
+      `--hidden: expected layer sizes (whole numbers from 1 to ${MAX_HIDDEN_UNITS}) separated by commas, e.g. 64,32, or 'none', got '${raw}'` +
+        (over !== undefined ? ` (${over} is over the ${MAX_HIDDEN_UNITS} units a layer can have)` : ''),
+    );
   }
   return sizes as number[];
 }

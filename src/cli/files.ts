@@ -1,10 +1,10 @@
 /**
- * Reading and writing the CLI's files, with one-line messages that say which
- * file and what went wrong instead of a bare system error.
+ * Reading the CLI's files, with one-line messages that say which file and
+ * what went wrong instead of a bare system error (writing: output-file.ts).
  */
 
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
 import { CliError } from './errors.js';
 
 const REASONS: Record<string, string> = {
@@ -32,39 +32,6 @@ export function readText(path: string, what: string): string {
     return readFileSync(path, 'utf8');
   } catch (err) {
     throw new CliError(`cannot read ${what} '${path}': ${reason(err)}`, { cause: err });
-  }
-}
-
-/**
- * Writes a text file, replacing any file of that name.
- * @throws CliError naming the file and the reason.
- */
-export function writeText(path: string, text: string, what: string): void {
-  try {
-    writeFileSync(path, text, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot write ${what} '${path}': ${reason(err)}`, { cause: err });
-  }
-}
-
-/**
- * Checks, before any long work, that `path` can be created: its directory
- * exists and the path itself is not a directory.
- * @throws CliError naming the option and the problem.
- */
-export function checkOutputPath(path: string, option: string): void {
-  const dir = dirname(path);
-  let dirOk = false;
-  try {
-    dirOk = statSync(dir).isDirectory();
-  } catch {
-    dirOk = false;
-  }
-  if (!dirOk) throw new CliError(`${option}: cannot write '${path}': the directory '${dir}' does not exist`);
-  try {
-    if (statSync(path).isDirectory()) throw new CliError(`${option}: cannot write '${path}': it is a directory`);
-  } catch (err) {
-    if (err instanceof CliError) throw err;
   }
 }
 

@@ -3,6 +3,7 @@
  * with src/pipeline/train-model.ts.
  */
 
+import { MAX_HIDDEN_UNITS } from './args.js';
 import { VERSION } from './version.js';
 
 export const MAIN_HELP = `simdnet ${VERSION} — train, evaluate and run neural networks (MLPs) on CSV files
@@ -43,7 +44,9 @@ Data:
   --scale <kind>         standard | minmax | none (default standard)
 
 Model and training:
-  --hidden <sizes>       hidden layer sizes, e.g. 64,32 (default), or none
+  --hidden <sizes>       hidden layer sizes, 1 to ${MAX_HIDDEN_UNITS} units each, e.g. 64,32 (default),
+                         or none; what fits in memory (4 GiB of Wasm memory) is checked
+                         before training
   --activation <name>    relu | leaky_relu | tanh | sigmoid | linear (default relu)
   --optimizer <name>     adam | sgd | momentum (default adam)
   --lr <rate>            learning rate (default 0.003 for adam, 0.05 otherwise)
@@ -55,7 +58,9 @@ Model and training:
   --seed <n>             seed of the split, the initial weights and the shuffling (default 0)
 
 Output:
-  -o, --out <file>       where to save the model (default: <data name>.model.json here)
+  -o, --out <file>       where to save the model (default: <data name>.model.json here);
+                         never the data file; checked before training, written to a
+                         temporary file and renamed into place
   --json                 print one JSON object (config, rows, history, test metrics, model path)
                          on stdout instead of the report
   --verbose              stack traces with errors
@@ -84,7 +89,9 @@ label (classification) or the value (regression) of each row. The file may
 have the target column or not; feature columns are matched by name.
 
 Options:
-  -o, --out <file>       write the CSV to this file instead of stdout
+  -o, --out <file>       write the CSV to this file instead of stdout (- for stdout); never
+                         the model or the data file; written to a temporary file and
+                         renamed into place
   --probabilities        add one p_<label> column per class (classification)
   --target <col>         a column to ignore as the target (header name or 0-based index)
   --verbose              stack traces with errors

@@ -10,6 +10,7 @@ import { UsageError, CliError } from './errors.js';
 import { evaluate } from './evaluate.js';
 import { MAIN_HELP, EVALUATE_HELP, PREDICT_HELP, TRAIN_HELP } from './help.js';
 import type { Io, Stream } from './io.js';
+import { escapeControls, oneLine } from './one-line.js';
 import { predict } from './predict.js';
 import { train } from './train.js';
 import { VERSION } from './version.js';
@@ -56,11 +57,12 @@ function report(err: unknown, verbose: boolean, stderr: Stream): number {
   const known = err instanceof UsageError || err instanceof CliError || err instanceof SimdnetError;
   const message = err instanceof Error ? err.message : String(err);
   const text = known ? message : `internal error: ${message}${verbose ? '' : ' (run with --verbose for the stack trace)'}`;
-  // messages from lower layers (csv-parse, the file system) may span lines; the contract is one
-  stderr.write(`simdnet: ${text.replace(/\s*\n\s*/g, ' ')}\n`);
+  // messages from lower layers (csv-parse, the file system) may span lines,
+  // and may quote a user's file whole: the contract is one readable line
+  stderr.write(`simdnet: ${oneLine(text)}\n`);
   if (verbose) {
     for (let e: unknown = err; e !== undefined && e !== null; e = e instanceof Error ? e.cause : undefined) {
-      stderr.write(`${e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e)}\n`);
+      stderr.write(`${escapeControls(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e))}\n`);
       if (!(e instanceof Error) || e.cause === undefined) break;
       stderr.write('caused by: ');
     }

@@ -7,12 +7,13 @@ import { init } from '../index.js';
 import { parseCommandLine, type CommandSpec } from './args.js';
 import { readTable } from './csv-table.js';
 import { CliError } from './errors.js';
-import { checkOutputPath, readText, writeText } from './files.js';
+import { readText } from './files.js';
 import { count, f32 } from './format.js';
 import { PREDICT_HELP } from './help.js';
 import type { Io } from './io.js';
 import { loadModel } from './model-file.js';
 import { modelLabels, rowsForModel } from './model-data.js';
+import { checkOutputPath, writeOutput } from './output-file.js';
 
 export const PREDICT: CommandSpec = {
   name: 'predict',
@@ -40,7 +41,7 @@ export async function predict(argv: readonly string[], io: Io): Promise<number> 
   const out = args.strings.get('out');
   // '-' is the usual name for stdout
   const toFile = out !== undefined && out !== '-';
-  if (toFile) checkOutputPath(out, '--out');
+  if (toFile) checkOutputPath(out, '--out', [{ path: modelPath, what: 'model file' }, { path: dataPath, what: 'data file' }]);
   const runtime = await init();
   const net = loadModel(modelPath, runtime);
   try {
@@ -69,7 +70,7 @@ export async function predict(argv: readonly string[], io: Io): Promise<number> 
     }
     const text = `${lines.join('\n')}\n`;
     if (toFile) {
-      writeText(out, text, 'predictions file');
+      writeOutput(out, text, 'predictions file');
       io.stderr.write(`wrote ${count(data.rows)} predictions to ${out}\n`);
     } else {
       io.stdout.write(text);

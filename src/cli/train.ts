@@ -4,17 +4,21 @@
  * object) on stdout.
  */
 
-import { DataError, init, trainModel, type TrainModelOptions, type TrainedModel } from '../index.js';
+import { DataError, init, MemoryError, trainModel, type Runtime, type TrainModelOptions, type TrainedModel } from '../index.js';
 import { parseCsv } from '../csv.js';
 import type { Dataset } from '../data/dataset.js';
+import { checkFitMemory } from '../pipeline/fit-memory.js';
+import { DEFAULT_BATCH_SIZE, DEFAULT_HIDDEN } from '../pipeline/train-model.js';
 import { parseChoice, parseCommandLine, parseHidden, parseNumber, parseSplit, type CommandSpec, type ParsedArgs } from './args.js';
 import { readHeader, resolveColumn } from './csv-table.js';
 import { CliError } from './errors.js';
-import { checkOutputPath, defaultModelPath, readText, writeText } from './files.js';
+import { defaultModelPath, readText } from './files.js';
 import { architecture, count, fields, metricsReport } from './format.js';
 import { TRAIN_HELP } from './help.js';
 import type { Io } from './io.js';
 import { historyJson, jsonText, metricsJson, type HistoryJson, type MetricsJson } from './json.js';
+import { checkModelSavable, saveModel } from './model-file.js';
+import { checkOutputPath } from './output-file.js';
 import { createProgress, type ProgressMode } from './progress.js';
 
 export const TRAIN: CommandSpec = {
@@ -103,6 +107,35 @@ function cliWording(message: string): string {
     .replace("pass task: 'regression' for a numeric target", 'pass --task regression for a numeric target');
 }
 
+// trainModel's errors name the dataset (`ds`, split()'s argument) and library
+// options; here the dataset is a file and the options are flags.
+function trainingWording(message: string, dataPath: string): string {
+  return message
+    .replace(/^ds: /, `${dataPath}: `)
+    .replace(/^trainModel: /, `training on ${dataPath}: `)
+    .replace('set a fraction to 0, or pass stratify: false', 'set a fraction of --split to 0, or pass --no-stratify')
+    .replace('or set the fraction of an unwanted part to 0', 'or set the fraction of an unwanted part to 0 in --split')
+    .replace('; use fewer quantileBins', '; pass --no-stratify')
+    .replace('use fewer or smaller hidden layers (hidden), or a smaller batchSize', 'pass a smaller --hidden or --batch-size');
+}
+
+/**
+ * What can be refused as soon as the data is read, before the weights are
+ * drawn (for large layers that alone takes long): a network too large for
+ * linear memory, or one whose model file could not be built after training.
+ * trainModel then checks the memory again with the training rows.
+ */
+function checkModelFits(data: Dataset, options: PipelineOptions, runtime: Runtime): void {
+  const hidden = options.hidden ?? DEFAULT_HIDDEN;
+  const outputs = data.task === 'multiclass' ? data.classes!.length : 1;
+  const layers = [...hidden, outputs].map((units, i, all) => ({ inputs: i === 0 ? data.features : all[i - 1]!, outputs: units }));
+  const batchRows = Math.min(options.batchSize ?? DEFAULT_BATCH_SIZE, data.rows);
+  checkFitMemory(runtime, layers, { trainRows: 0, batchRows, evalRows: [] }, '--hidden', 'pass a smaller --hidden');
+  const parameters = layers.reduce((n, l) => n + l.inputs * l.outputs + l.outputs, 0);
+  const names = [...data.featureNames, ...(data.classes ?? []), data.targetName];
+  checkModelSavable({ parameters, features: data.features, names }, [data.features, ...hidden, outputs].join(' → '));
+}
+
 type TaskChoice = 'auto' | 'binary' | 'multiclass' | 'regression';
 
 function taskOption(args: ParsedArgs): TaskChoice {
@@ -147,11 +180,12 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
   const json = args.flags.has('json');
   const dataPath = args.positionals[0]!;
   const out = args.strings.get('out') ?? defaultModelPath(dataPath);
-  checkOutputPath(out, args.strings.has('out') ? '--out' : 'model file');
+  checkOutputPath(out, args.strings.has('out') ? '--out' : 'model file', [{ path: dataPath, what: 'data file' }]);
 
   const data = loadData(dataPath, args, task);
   if (data.dropped > 0) io.stderr.write(`dropped ${count(data.dropped)} invalid row${data.dropped === 1 ? '' : 's'} of ${dataPath} (--drop-invalid)\n`);
   const runtime = await init();
+  checkModelFits(data, options, runtime);
 
   // With --json a script reads stdout; progress then only goes to a person watching stderr.
   const mode: ProgressMode = io.stderr.isTTY ? 'bar' : json ? 'off' : 'lines';
@@ -162,13 +196,20 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
     result = trainModel(data, { ...options, runtime, onEpochEnd: (info) => progress.epoch(info) });
   } catch (err) {
     progress.abort();
+    if (err instanceof DataError) throw new DataError(trainingWording(err.message, dataPath), { cause: err });
+    if (err instanceof MemoryError) throw new MemoryError(trainingWording(err.message, dataPath), { cause: err });
     throw err;
   }
   const seconds = (performance.now() - started) / 1000;
   progress.finish(result.history, seconds);
 
   const net = result.network;
-  writeText(out, `${JSON.stringify(net.toJSON())}\n`, 'model file');
+  try {
+    saveModel(out, net);
+  } catch (err) {
+    net.dispose();
+    throw err;
+  }
   io.stderr.write(`model saved to ${out}\n`);
 
   if (json) {

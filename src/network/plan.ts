@@ -1,4 +1,4 @@
-import { Act, Field, LAYER_FIELDS, Opt, TAIL_FIELDS, Tail, type ActivationName, type OptCode } from '../backend/abi.js';
+import { Act, Field, LAYER_FIELDS, Opt, TAIL_FIELDS, Tail, type ActivationName, type KernelExports, type OptCode } from '../backend/abi.js';
 import type { Heap } from '../memory/heap.js';
 
 export interface LayerShape {
@@ -29,6 +29,44 @@ interface ActivationPointers {
 
 const f32Bytes = (n: number): number => Math.ceil((n * 4) / 16) * 16;
 
+/** The sizes of a layer, all the memory layout depends on. */
+export type LayerSize = Pick<LayerShape, 'inputs' | 'outputs'>;
+
+/** Bytes of a plan's fixed block: the layer table, then W and b, dW and db, and two optimizer states of every layer. */
+export function paramBlockBytes(layers: readonly LayerSize[]): number {
+  return f32Bytes(layers.length * LAYER_FIELDS + TAIL_FIELDS) + 4 * paramRegionBytes(layers);
+}
+
+/** Bytes of every W and b with their padding: one snapshot of the parameters (Plan.paramRegion). */
+export function paramRegionBytes(layers: readonly LayerSize[]): number {
+  let bytes = 0;
+  for (const l of layers) bytes += f32Bytes(l.inputs * l.outputs) + f32Bytes(l.outputs);
+  return bytes;
+}
+
+/** Bytes of the GEMM scratch for batches of `rows` rows: the largest any of backprop's three products needs. */
+function gemmScratchBytes(layers: readonly LayerSize[], rows: number, k: KernelExports): number {
+  let bytes = 0;
+  for (const l of layers) {
+    bytes = Math.max(
+      bytes,
+      k.gemm_scratch_bytes(0, 0, rows, l.outputs, l.inputs),
+      k.gemm_scratch_bytes(1, 0, l.inputs, l.outputs, rows),
+      k.gemm_scratch_bytes(0, 1, rows, l.inputs, l.outputs),
+    );
+  }
+  return bytes;
+}
+
+/** Bytes of a plan's batch block for `rows` rows: X, Y, the GEMM scratch, and Z, A, dZ of every layer. */
+export function batchBlockBytes(layers: readonly LayerSize[], rows: number, k: KernelExports): number {
+  const inputs = layers[0]!.inputs;
+  const outputs = layers[layers.length - 1]!.outputs;
+  let bytes = f32Bytes(rows * inputs) + f32Bytes(rows * outputs) + f32Bytes(gemmScratchBytes(layers, rows, k) / 4);
+  for (const l of layers) bytes += 3 * f32Bytes(rows * l.outputs);
+  return bytes;
+}
+
 /**
  * A network laid out in linear memory: one block for the layer table,
  * parameters, gradients and optimizer state (fixed for the network's life),
@@ -55,9 +93,7 @@ export class Plan {
     this.heap = heap;
     this.layers = layers;
     const tableWords = layers.length * LAYER_FIELDS + TAIL_FIELDS;
-    let bytes = f32Bytes(tableWords);
-    for (const l of layers) bytes += 4 * f32Bytes(l.inputs * l.outputs) + 4 * f32Bytes(l.outputs);
-    this.paramBlock = heap.alloc(bytes, 'network parameters');
+    this.paramBlock = heap.alloc(paramBlockBytes(layers), 'network parameters');
     this.table = this.paramBlock;
     let p = this.paramBlock + f32Bytes(tableWords);
     const take = (n: number): number => {
@@ -140,19 +176,9 @@ export class Plan {
     const k = this.heap.backend.kernels;
     const inputs = this.layers[0]!.inputs;
     const outputs = this.layers[this.layers.length - 1]!.outputs;
-    let scratchBytes = 0;
-    for (const l of this.layers) {
-      scratchBytes = Math.max(
-        scratchBytes,
-        k.gemm_scratch_bytes(0, 0, rows, l.outputs, l.inputs),
-        k.gemm_scratch_bytes(1, 0, l.inputs, l.outputs, rows),
-        k.gemm_scratch_bytes(0, 1, rows, l.inputs, l.outputs),
-      );
-    }
-    let bytes = f32Bytes(rows * inputs) + f32Bytes(rows * outputs) + f32Bytes(scratchBytes / 4);
-    for (const l of this.layers) bytes += 3 * f32Bytes(rows * l.outputs);
+    const scratchBytes = gemmScratchBytes(this.layers, rows, k);
     // allocate before releasing: a refused allocation leaves the old layout intact
-    const block = this.heap.alloc(bytes, `a batch of ${rows} rows`);
+    const block = this.heap.alloc(batchBlockBytes(this.layers, rows, k), `a batch of ${rows} rows`);
     if (this.batchBlock) this.heap.release(this.batchBlock);
     this.batchBlock = block;
     let p = block;

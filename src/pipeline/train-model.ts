@@ -1,15 +1,21 @@
 import type { ActivationName, OptimizerName } from '../backend/abi.js';
 import { classCounts, type Dataset, type Task } from '../data/dataset.js';
 import { Scaler, type ScalerKind } from '../data/scaler.js';
-import { split } from '../data/split.js';
+import { split, type Split } from '../data/split.js';
 import { DataError, ValueError } from '../errors.js';
 import { evaluate, type Evaluation } from '../evaluation/evaluate.js';
 import { Network } from '../network/network.js';
-import type { Runtime } from '../runtime.js';
+import { defaultRuntimeOrThrow, Runtime } from '../runtime.js';
 import { Trainer, type EpochInfo, type History } from '../training/trainer.js';
 import { Act, Opt } from '../backend/abi.js';
 import { lookupName, optionalBoolean, optionalFunction, readOptions } from '../options.js';
 import { checkNumberIn, checkPositiveInt, checkSeed, describe } from '../validate.js';
+import { checkFitMemory } from './fit-memory.js';
+
+/** trainModel's hidden layer sizes when none are given. */
+export const DEFAULT_HIDDEN: readonly number[] = [64, 32];
+/** trainModel's rows per mini-batch when none is given. */
+export const DEFAULT_BATCH_SIZE = 32;
 
 /** Every choice of the pipeline; each has a default that works on the bundled datasets. */
 export interface TrainModelOptions {
@@ -73,6 +79,9 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
   });
   const classes = data.classes;
   const outputs = config.task === 'multiclass' ? classes!.length : 1;
+  const runtime = o.runtime ?? defaultRuntimeOrThrow();
+  if (!(runtime instanceof Runtime)) throw new ValueError(`runtime: expected a Runtime returned by init(), got ${describe(runtime)}`);
+  checkPipelineMemory(runtime, data.features, config, outputs, parts);
   const network = new Network({
     inputs: data.features,
     layers: [
@@ -80,7 +89,7 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
       { units: outputs, activation: config.task === 'multiclass' ? 'softmax' : config.task === 'binary' ? 'sigmoid' : 'linear' },
     ],
     seed: config.seed,
-    runtime: o.runtime,
+    runtime,
   });
   network.scaler = Scaler.fit(parts.train.x, parts.train.rows, parts.train.features, config.scale);
   if (config.task === 'regression') network.targetScaler = Scaler.fit(parts.train.y, parts.train.rows, 1, 'standard');
@@ -119,6 +128,16 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
   return { network, history, test: testEval, validation: valEval, rows, config };
 }
 
+/** Refuses, before the network is built, a run whose network, fit and evaluations cannot fit in linear memory. */
+function checkPipelineMemory(runtime: Runtime, inputs: number, config: TrainedModel['config'], outputs: number, parts: Split): void {
+  const layers = [...config.hidden, outputs].map((units, i, all) => ({ inputs: i === 0 ? inputs : all[i - 1]!, outputs: units }));
+  const trainRows = parts.train.rows;
+  checkFitMemory(
+    runtime, layers, { trainRows, batchRows: Math.min(config.batchSize, trainRows), evalRows: [parts.test.rows, parts.validation.rows] },
+    'trainModel', 'use fewer or smaller hidden layers (hidden), or a smaller batchSize',
+  );
+}
+
 /** The headline numbers of an evaluation, for saving with a model. */
 export function summary(e: Evaluation): Record<string, number> {
   return e.task === 'regression'
@@ -150,7 +169,7 @@ function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedMo
     const counts = classCounts(data);
     if (counts.filter((c) => c > 0).length < 2) throw new DataError(`target '${data.targetName}': expected at least 2 classes with rows, got ${counts.filter((c) => c > 0).length}`);
   }
-  const hidden = o.hidden ?? [64, 32];
+  const hidden = o.hidden ?? [...DEFAULT_HIDDEN];
   if (!Array.isArray(hidden)) throw new ValueError(`hidden: expected an array of layer sizes, got ${describe(hidden)}`);
   hidden.forEach((h, i) => {
     checkPositiveInt(h, `hidden[${i}]`);
@@ -169,7 +188,7 @@ function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedMo
     activation,
     optimizer,
     lr: checkNumberIn(o.lr ?? (optimizer === 'adam' ? 0.003 : 0.05), 'lr', 0, Infinity, true),
-    batchSize: o.batchSize === undefined ? 32 : checkPositiveInt(o.batchSize, 'batchSize'),
+    batchSize: o.batchSize === undefined ? DEFAULT_BATCH_SIZE : checkPositiveInt(o.batchSize, 'batchSize'),
     epochs: o.epochs === undefined ? 300 : checkPositiveInt(o.epochs, 'epochs'),
     patience: o.patience === undefined ? 50 : checkPositiveInt(o.patience, 'patience'),
     weightDecay: checkNumberIn(o.weightDecay ?? 0.005, 'weightDecay', 0, Infinity),

@@ -319,10 +319,12 @@ class FitRun {
       blocks.push(this.dataY);
       this.epochStart = heap.alloc(region, 'a snapshot of the weights', false);
       blocks.push(this.epochStart);
-      // optional: without it an overflowing update falls back to the epoch snapshot
-      this.undo = allocOptional(heap, trainer.undoBytes, 'room to undo an overflowing update');
-      if (this.undo) blocks.push(this.undo);
       this.best = this.early?.restoreBest ? heap.alloc(region, 'a snapshot of the best weights', false) : 0;
+      if (this.best) blocks.push(this.best);
+      // optional, so taken last: it must never take the room of a block the
+      // fit needs (src/pipeline/fit-memory.ts counts those only); without it
+      // an overflowing update falls back to the epoch snapshot
+      this.undo = allocOptional(heap, trainer.undoBytes, 'room to undo an overflowing update');
     } catch (e) {
       for (const b of blocks) heap.release(b);
       throw e;

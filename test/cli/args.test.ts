@@ -65,7 +65,14 @@ describe('option values', () => {
     expect(parseHidden('64,32')).toEqual([64, 32]);
     expect(parseHidden('8')).toEqual([8]);
     expect(parseHidden('none')).toEqual([]);
-    for (const bad of ['64,', '0', '64,x', '1.5', '']) expectError(() => parseHidden(bad), UsageError, '--hidden', `'${bad}'`);
+    for (const bad of ['64,', '0', '64,x', '1.5', '']) expectError(() => parseHidden(bad), UsageError, '--hidden', `'${bad}'`, 'whole numbers from 1 to 65536');
+  });
+
+  it('--hidden: states the cap of 65536 units a layer, and which size is over it', () => {
+    expect(parseHidden('65536')).toEqual([65536]);
+    expectError(() => parseHidden('64,65537'), UsageError, "got '64,65537'", '(65537 is over the 65536 units a layer can have)');
+    const e = expectError(() => parseHidden('0'), UsageError, 'from 1 to 65536');
+    expect(e.message).not.toContain('is over');
   });
 });
 
