@@ -1,0 +1,212 @@
+/**
+ * Per-column encoders: fitted on the training rows only, saved with the
+ * model, applied to any rows later (validation, test, a file to predict, a
+ * user's records). Each turns one raw column into one or more numeric
+ * features; what it learned (medians, categories, date parts) is plain JSON.
+ */
+
+import { DataError } from '../errors.js';
+import { MISSING, NUMBER, type RawColumn } from './column.js';
+import { DATE_PARTS, datePart, parseDate, type DatePart } from './dates.js';
+import { booleanOf, type ColumnKind } from './kinds.js';
+
+/** A numeric or boolean column: missing cells take the training median; `indicator` adds a 0/1 "was missing" feature. */
+export interface NumericEncoding {
+  name: string;
+  kind: 'numeric' | 'boolean';
+  fill: number;
+  indicator: boolean;
+}
+
+/** A date column: the parts that vary over the training rows, each imputed with its median. */
+export interface DateEncoding {
+  name: string;
+  kind: 'date';
+  parts: DatePart[];
+  fill: number[];
+  indicator: boolean;
+}
+
+/** A categorical column: one 0/1 feature per kept level, then "(other)" (levels not kept, or never seen), then "(missing)" when training had gaps. */
+export interface CategoricalEncoding {
+  name: string;
+  kind: 'categorical';
+  levels: string[];
+  /** Levels seen in training but past maxCategories (up to MAX_RARE of them): "(other)" by design, not unseen. */
+  rare: string[];
+  missing: boolean;
+}
+
+/** How many rare training levels an encoding remembers, to tell them from levels never seen. */
+const MAX_RARE = 1000;
+
+/** A column left out (free text, an identifier, no values): no features. */
+export interface ExcludedEncoding {
+  name: string;
+  kind: 'text' | 'identifier' | 'empty';
+}
+
+export type ColumnEncoding = NumericEncoding | DateEncoding | CategoricalEncoding | ExcludedEncoding;
+
+/** Options of {@link fitEncoding}. */
+export interface EncodingOptions {
+  /** The most frequent categories kept as features (default 32); the rest share "(other)". */
+  maxCategories?: number;
+}
+
+/** The number of a cell as a category (the shortest text that gives back the same float32). */
+export function numberText(v: number): string {
+  for (let p = 1; p < 10; p++) {
+    const t = Number(v.toPrecision(p));
+    if (Math.fround(t) === v) return String(t);
+  }
+  return String(v);
+}
+
+/** The category of a cell, or null when missing. */
+function categoryOf(col: RawColumn, r: number): string | null {
+  const code = col.codes ? col.codes[r]! : NUMBER;
+  if (code === NUMBER) return numberText(col.numbers[r]!);
+  if (code === MISSING) return null;
+  return code >= 0 ? col.texts[code]! : '(text)';
+}
+
+/** The number a numeric or boolean cell stands for; NaN when missing (stray words in a numeric column count as missing). */
+function valueOf(col: RawColumn, r: number, kind: 'numeric' | 'boolean'): number {
+  const code = col.codes ? col.codes[r]! : NUMBER;
+  if (code === NUMBER) return col.numbers[r]!;
+  if (kind === 'boolean' && code >= 0) {
+    const b = booleanOf(col.texts[code]!);
+    return b === null ? NaN : b ? 1 : 0;
+  }
+  return NaN;
+}
+
+/** The date (UTC ms) of a cell; NaN when missing or not a date. */
+function dateOf(col: RawColumn, r: number, cache: Map<number, number>): number {
+  const code = col.codes ? col.codes[r]! : NUMBER;
+  if (code < 0) return NaN;
+  let ms = cache.get(code);
+  if (ms === undefined) {
+    ms = parseDate(col.texts[code]!)?.ms ?? NaN;
+    cache.set(code, ms);
+  }
+  return ms;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const v = Float64Array.from(values).sort();
+  const m = v.length >> 1;
+  return v.length % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+}
+
+/** Fits the encoding of a column of the given kind on the training rows. */
+export function fitEncoding(col: RawColumn, rows: ArrayLike<number>, kind: ColumnKind, options: EncodingOptions = {}): ColumnEncoding {
+  const name = col.name;
+  if (kind === 'text' || kind === 'identifier' || kind === 'empty') return { name, kind };
+  if (kind === 'numeric' || kind === 'boolean') {
+    const present: number[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const v = valueOf(col, rows[i]!, kind);
+      if (!Number.isNaN(v)) present.push(v);
+    }
+    return { name, kind, fill: median(present), indicator: present.length < rows.length };
+  }
+  if (kind === 'date') {
+    const cache = new Map<number, number>();
+    const dates: number[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const ms = dateOf(col, rows[i]!, cache);
+      if (!Number.isNaN(ms)) dates.push(ms);
+    }
+    const hasTime = [...cache.keys()].some((c) => parseDate(col.texts[c]!)?.hasTime);
+    // A date recorded by the month (always the 1st) or by the year (always
+    // January 1st) has no meaningful day or weekday; parts that are the same
+    // on every training row say nothing either.
+    const monthly = dates.every((ms) => datePart(ms, 'day') === 1 && datePart(ms, 'hour') === 0);
+    const yearly = monthly && dates.every((ms) => datePart(ms, 'month') === 1);
+    const coarse = new Set<DatePart>(monthly ? ['day', 'weekday', 'day_of_year', 'hour', ...(yearly ? ['month' as const] : [])] : []);
+    const parts = DATE_PARTS.filter((part) => (part !== 'hour' || hasTime) && !coarse.has(part) && !constant(dates.map((ms) => datePart(ms, part))));
+    return { name, kind, parts, fill: parts.map((part) => median(dates.map((ms) => datePart(ms, part)))), indicator: dates.length < rows.length };
+  }
+  // categorical: the most frequent levels, ties in order of first appearance
+  const counts = new Map<string, number>();
+  let missing = false;
+  for (let i = 0; i < rows.length; i++) {
+    const c = categoryOf(col, rows[i]!);
+    if (c === null) missing = true;
+    else counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  const max = options.maxCategories ?? 32;
+  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([level]) => level);
+  return { name, kind, levels: ranked.slice(0, max), rare: ranked.slice(max, max + MAX_RARE), missing };
+}
+
+function constant(values: number[]): boolean {
+  return values.every((v) => v === values[0]);
+}
+
+/** The names of the features an encoding gives, in order. */
+export function featureNames(e: ColumnEncoding): string[] {
+  switch (e.kind) {
+    case 'numeric':
+    case 'boolean':
+      return e.indicator ? [e.name, `${e.name} (missing)`] : [e.name];
+    case 'date':
+      return [...e.parts.map((p) => `${e.name} ${p}`), ...(e.indicator ? [`${e.name} (missing)`] : [])];
+    case 'categorical':
+      return [...e.levels.map((l) => `${e.name}=${l}`), `${e.name}=(other)`, ...(e.missing ? [`${e.name}=(missing)`] : [])];
+    default:
+      return [];
+  }
+}
+
+/** What encoding a column counted: cells in a category never seen in training, which went to "(other)". */
+export interface EncodeCounts {
+  unseen: number;
+}
+
+/**
+ * Writes the encoding's features of `rows` rows of `col` into `out`
+ * (row-major, `stride` features a row, this encoding's first at `offset`).
+ * @throws DataError for a number beyond the float32 range.
+ */
+export function encodeColumn(e: ColumnEncoding, col: RawColumn, rows: number, out: Float32Array, stride: number, offset: number, counts: EncodeCounts): void {
+  if (e.kind === 'numeric' || e.kind === 'boolean') {
+    for (let r = 0; r < rows; r++) {
+      const v = valueOf(col, r, e.kind);
+      if (v === Infinity || v === -Infinity) {
+        throw new DataError(`column '${e.name}', row ${r + 1}: expected a number within the float32 range (±3.4e38), got one beyond it`);
+      }
+      const gap = Number.isNaN(v);
+      out[r * stride + offset] = gap ? e.fill : v;
+      if (e.indicator) out[r * stride + offset + 1] = gap ? 1 : 0;
+    }
+  } else if (e.kind === 'date') {
+    const cache = new Map<number, number>();
+    const k = e.parts.length;
+    for (let r = 0; r < rows; r++) {
+      const ms = dateOf(col, r, cache);
+      const gap = Number.isNaN(ms);
+      for (let p = 0; p < k; p++) out[r * stride + offset + p] = gap ? e.fill[p]! : datePart(ms, e.parts[p]!);
+      if (e.indicator) out[r * stride + offset + k] = gap ? 1 : 0;
+    }
+  } else if (e.kind === 'categorical') {
+    const index = new Map(e.levels.map((l, i) => [l, i]));
+    const rare = new Set(e.rare);
+    const other = e.levels.length;
+    const width = other + 1 + (e.missing ? 1 : 0);
+    for (let r = 0; r < rows; r++) {
+      const c = categoryOf(col, r);
+      let slot: number;
+      if (c === null) slot = e.missing ? other + 1 : other;
+      else {
+        slot = index.get(c) ?? other;
+        if (slot === other && !rare.has(c)) counts.unseen++;
+      }
+      const base = r * stride + offset;
+      for (let j = 0; j < width; j++) out[base + j] = j === slot ? 1 : 0;
+    }
+  }
+}

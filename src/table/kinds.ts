@@ -1,0 +1,115 @@
+/**
+ * What a column is, decided from the training rows only: numeric,
+ * categorical, boolean, date, or excluded (free text, an identifier, no
+ * values). The rules are written for tables as people have them: a few
+ * missing-value tokens, numbers that are really codes (--categorical), text
+ * with a modest number of distinct values, dates in ISO form.
+ */
+
+import { MISSING, NUMBER, OVERFLOW, type RawColumn } from './column.js';
+import { parseDate } from './dates.js';
+
+export type ColumnKind = 'numeric' | 'categorical' | 'boolean' | 'date' | 'text' | 'identifier' | 'empty';
+
+/** The kinds that give features; the others are left out, with a line in the report saying why. */
+export const USED_KINDS: readonly ColumnKind[] = ['numeric', 'categorical', 'boolean', 'date'];
+
+/** What the training rows of one column hold. */
+export interface ColumnProfile {
+  rows: number;
+  missing: number;
+  numbers: number;
+  /** Distinct values (numbers by value, texts by text) among the training rows; capped at TEXT_CAP texts. */
+  distinct: number;
+  /** Non-missing, non-numeric cells. */
+  texts: number;
+  /** Whether the distinct texts overflowed the column's cap. */
+  overflow: boolean;
+}
+
+const TRUE_WORDS = new Set(['true', 'yes', 'y', 't']);
+const FALSE_WORDS = new Set(['false', 'no', 'n', 'f']);
+
+/** The boolean a text cell stands for, or null. */
+export function booleanOf(text: string): boolean | null {
+  const t = text.toLowerCase();
+  return TRUE_WORDS.has(t) ? true : FALSE_WORDS.has(t) ? false : null;
+}
+
+export function profile(col: RawColumn, rows: ArrayLike<number>): ColumnProfile {
+  const p: ColumnProfile = { rows: rows.length, missing: 0, numbers: 0, distinct: 0, texts: 0, overflow: false };
+  const numbers = new Set<number>();
+  const texts = new Set<number>();
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const code = col.codes ? col.codes[r]! : NUMBER;
+    if (code === NUMBER) {
+      p.numbers++;
+      numbers.add(col.numbers[r]!);
+    } else if (code === MISSING) p.missing++;
+    else {
+      p.texts++;
+      if (code === OVERFLOW) p.overflow = true;
+      else texts.add(code);
+    }
+  }
+  p.distinct = numbers.size + texts.size;
+  return p;
+}
+
+/** Options of {@link inferKind}. */
+export interface KindOptions {
+  /** Read the column as categories even when every value is a number. */
+  categorical?: boolean;
+  /** At most this many categories are one-hot encoded (default 32); more distinct text values than that, nearly all distinct, is free text. */
+  maxCategories?: number;
+}
+
+/** The kind of a column, from its training rows (ascending row indices, in file order). */
+export function inferKind(col: RawColumn, rows: ArrayLike<number>, p: ColumnProfile, options: KindOptions = {}): ColumnKind {
+  const used = p.rows - p.missing;
+  if (used === 0) return 'empty';
+  if (options.categorical) return 'categorical';
+  if (p.texts === 0) return isIdentifier(col, rows, p) ? 'identifier' : 'numeric';
+  if (p.overflow) return 'text';
+  const textValues = distinctTexts(col, rows);
+  // a measurement with a few stray words ('unknown', 'n.a.'): the words are read as missing
+  if (p.numbers > 0 && p.texts <= 0.05 * used && textValues.length <= 3 && !textValues.every((t) => booleanOf(t) !== null)) return 'numeric';
+  if (textValues.every((t) => booleanOf(t) !== null) && numbersAreBits(col, rows)) return 'boolean';
+  if (p.numbers === 0 && textValues.every((t) => parseDate(t) !== null)) return 'date';
+  // nearly every value distinct, and more of them than one-hot encoding keeps: names, ids, comments
+  const maxCategories = options.maxCategories ?? 32;
+  if (p.distinct > maxCategories && p.distinct >= 0.5 * used) return 'text';
+  return 'categorical';
+}
+
+/** An integer column whose values are all distinct and increase down the file: a row number or id, not a measurement. */
+function isIdentifier(col: RawColumn, rows: ArrayLike<number>, p: ColumnProfile): boolean {
+  if (p.missing > 0 || p.distinct !== p.rows || p.rows < 20) return false;
+  let last = -Infinity;
+  for (let i = 0; i < rows.length; i++) {
+    const v = col.numbers[rows[i]!]!;
+    if (!Number.isInteger(v) || v <= last) return false;
+    last = v;
+  }
+  return true;
+}
+
+function numbersAreBits(col: RawColumn, rows: ArrayLike<number>): boolean {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if ((col.codes ? col.codes[r]! : NUMBER) === NUMBER && col.numbers[r] !== 0 && col.numbers[r] !== 1) return false;
+  }
+  return true;
+}
+
+/** The distinct text values among the rows, in order of first appearance in the column. */
+export function distinctTexts(col: RawColumn, rows: ArrayLike<number>): string[] {
+  if (!col.codes) return [];
+  const seen = new Uint8Array(col.texts.length);
+  for (let i = 0; i < rows.length; i++) {
+    const c = col.codes[rows[i]!]!;
+    if (c >= 0) seen[c] = 1;
+  }
+  return col.texts.filter((_, c) => seen[c] === 1);
+}

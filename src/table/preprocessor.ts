@@ -1,0 +1,147 @@
+/**
+ * Raw table → numeric features: the column kinds and encoders fitted on the
+ * training rows, applied to any rows with the same columns. Saved with the
+ * model, so the model takes raw rows: a file to predict, or a user's records.
+ */
+
+import { DataError, ValueError } from '../errors.js';
+import { ColumnBuilder, DEFAULT_NA, missingTest, pushCell, type RawColumn, type RawTable } from './column.js';
+import { encodeColumn, featureNames, fitEncoding, type ColumnEncoding, type EncodeCounts } from './encoders.js';
+import { inferKind, profile, type ColumnKind, type ColumnProfile } from './kinds.js';
+import { describeColumn } from './schema.js';
+
+/** Options of {@link fitPreprocessor}. */
+export interface PreprocessOptions {
+  /** Columns to use as features (default: every column but the target and the ignored ones). */
+  features?: readonly string[];
+  /** Columns to leave out. */
+  ignore?: readonly string[];
+  /** Columns to read as categories even when they hold numbers. */
+  categorical?: readonly string[];
+  /** Most categories one-hot encoded per column (default 32); the rest share "(other)". */
+  maxCategories?: number;
+  /** Cells that mean "missing" (default: empty, NA, N/A, null, NaN, ?, ., -; compared case-insensitively). */
+  na?: readonly string[];
+}
+
+/** One column as the report shows it. */
+export interface ColumnSchema {
+  name: string;
+  kind: ColumnKind;
+  /** Share of the training rows where the cell is missing (0..1). */
+  missing: number;
+  /** Categories, range or date parts — or, for a column left out, why. */
+  detail: string;
+  /** The features it gives the network. */
+  features: string[];
+}
+
+/** The saved form: what was fitted, column by column. */
+export interface PreprocessorJSON {
+  na: string[];
+  columns: ColumnEncoding[];
+}
+
+/** What encoding some rows counted. */
+export interface EncodeReport {
+  /** Per column: cells whose category was never seen in training (encoded as "(other)"). */
+  unseen: Record<string, number>;
+}
+
+export class Preprocessor {
+  readonly na: readonly string[];
+  readonly columns: readonly ColumnEncoding[];
+  /** Feature names, in the order the network takes them. */
+  readonly features: readonly string[];
+
+  constructor(json: PreprocessorJSON) {
+    this.na = json.na.slice();
+    this.columns = json.columns.map((c) => structuredClone(c));
+    this.features = this.columns.flatMap(featureNames);
+  }
+
+  /** The raw columns the model reads (the ones left out included, so a file is matched in full). */
+  get columnNames(): string[] {
+    return this.columns.map((c) => c.name);
+  }
+
+  /**
+   * Encodes every row of `table` (columns matched by name; others ignored)
+   * into a row-major Float32Array of rows × features.
+   * @throws DataError naming a column the model needs that the table lacks.
+   */
+  transform(table: RawTable, source = 'data'): { x: Float32Array; report: EncodeReport } {
+    const stride = this.features.length;
+    const x = new Float32Array(table.rows * stride);
+    const report: EncodeReport = { unseen: {} };
+    let offset = 0;
+    for (const e of this.columns) {
+      const width = featureNames(e).length;
+      if (width === 0) continue;
+      const c = table.names.indexOf(e.name);
+      if (c < 0) throw new DataError(`${source}: expected a column '${e.name}' (a feature of the model), got none; columns: ${table.names.slice(0, 12).map((n) => `'${n}'`).join(', ')}`);
+      const counts: EncodeCounts = { unseen: 0 };
+      try {
+        encodeColumn(e, table.columns[c]!, table.rows, x, stride, offset, counts);
+      } catch (err) {
+        if (err instanceof DataError) throw new DataError(`${source}: ${err.message}`, { cause: err });
+        throw err;
+      }
+      if (counts.unseen > 0) report.unseen[e.name] = counts.unseen;
+      offset += width;
+    }
+    return { x, report };
+  }
+
+  /** Records (objects keyed by column name; a missing key is a missing cell) as a table of this model's columns. */
+  tableFromRecords(records: readonly Record<string, unknown>[]): RawTable {
+    const isMissing = missingTest(this.na);
+    const names = this.columnNames;
+    const builders = names.map((n) => new ColumnBuilder(n, records.length));
+    records.forEach((rec, i) => {
+      if (rec === null || typeof rec !== 'object') throw new ValueError(`records[${i}]: expected an object keyed by column name, got ${rec === null ? 'null' : typeof rec}`);
+      names.forEach((n, c) => pushCell(builders[c]!, Object.prototype.hasOwnProperty.call(rec, n) ? rec[n] : undefined, isMissing));
+    });
+    return { names, rows: records.length, columns: builders.map((b) => b.finish()) };
+  }
+
+  toJSON(): PreprocessorJSON {
+    return { na: this.na.slice(), columns: this.columns.map((c) => structuredClone(c)) };
+  }
+}
+
+/**
+ * Infers every column's kind and fits its encoding on the training rows.
+ * @param target - the target column's name (never a feature).
+ * @param trainRows - the training rows' indices, ascending.
+ */
+export function fitPreprocessor(
+  table: RawTable, target: string, trainRows: ArrayLike<number>, options: PreprocessOptions = {},
+): { preprocessor: Preprocessor; schema: ColumnSchema[] } {
+  const known = new Set(table.names);
+  for (const [option, list] of [['features', options.features], ['ignore', options.ignore], ['categorical', options.categorical]] as const) {
+    for (const name of list ?? []) {
+      if (!known.has(name)) throw new ValueError(`${option}: expected column names from the table, got '${name}' (columns: ${table.names.slice(0, 12).map((n) => `'${n}'`).join(', ')})`);
+      if (name === target) throw new ValueError(`${option}: '${name}' is the target column`);
+    }
+  }
+  const chosen = options.features ? new Set(options.features) : null;
+  const ignored = new Set(options.ignore ?? []);
+  const categorical = new Set(options.categorical ?? []);
+  const columns: ColumnEncoding[] = [];
+  const schema: ColumnSchema[] = [];
+  table.columns.forEach((col: RawColumn, i) => {
+    const name = table.names[i]!;
+    if (name === target || (chosen && !chosen.has(name)) || ignored.has(name)) return;
+    const p: ColumnProfile = profile(col, trainRows);
+    const kind = inferKind(col, trainRows, p, { categorical: categorical.has(name), maxCategories: options.maxCategories });
+    const e = fitEncoding(col, trainRows, kind, { maxCategories: options.maxCategories });
+    columns.push(e);
+    schema.push({ name, kind, missing: p.rows === 0 ? 0 : p.missing / p.rows, detail: describeColumn(e, col, trainRows, p), features: featureNames(e) });
+  });
+  const preprocessor = new Preprocessor({ na: [...(options.na ?? DEFAULT_NA)], columns });
+  if (preprocessor.features.length === 0) {
+    throw new DataError(`no usable feature columns: ${schema.map((s) => `'${s.name}' is ${s.kind}`).join(', ') || 'the table has only its target'}`);
+  }
+  return { preprocessor, schema };
+}
