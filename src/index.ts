@@ -10,21 +10,16 @@
  * ```
  */
 export { init, Runtime, type InitOptions } from './runtime.js';
-export {
-  Network,
-  type NetworkOptions,
-  type LayerOptions,
-  type LayerWeights,
-  type FlatLayerWeights,
-  type WeightsInput,
-  type Trace,
-  type LayerTrace,
-} from './network/network.js';
-export { Trainer, type TrainerOptions, type OptimizerOptions, type FitOptions, type History } from './training/trainer.js';
+export { Network } from './network/network.js';
+export type { NetworkOptions, LayerOptions } from './network/network-options.js';
+export type { LayerWeights, FlatLayerWeights, WeightsInput } from './network/weights.js';
+export type { Trace, LayerTrace } from './network/trace.js';
+export { Trainer } from './training/trainer.js';
+export type { TrainerOptions, OptimizerOptions, FitOptions, History } from './training/options.js';
 export type { ActivationName, LossName, OptimizerName } from './backend/abi.js';
 export type { BackendKind } from './backend/backend.js';
 export type { MatrixInput } from './validate.js';
-export type { TargetInput } from './training/targets.js';
+export type { TargetInput } from './network/targets.js';
 export {
   SimdnetError,
   ShapeError,
@@ -55,4 +50,4 @@ export { mse, mae, r2 } from './metrics/regression.js';
 export { evaluate, type Evaluation, type ClassificationEvaluation, type RegressionEvaluation } from './evaluation/evaluate.js';
 export { trainModel, type TrainModelOptions, type TrainedModel } from './pipeline/train-model.js';
 export type { ModelJSON } from './io/model-json.js';
-export type { EpochInfo, BatchInfo, EarlyStoppingOptions, StopReason } from './training/trainer.js';
+export type { EpochInfo, BatchInfo, EarlyStoppingOptions, StopReason } from './training/options.js';

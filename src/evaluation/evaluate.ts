@@ -4,9 +4,9 @@ import { ShapeError, ValueError } from '../errors.js';
 import { binaryScores, classificationReport, type BinaryScores, type ClassificationReport } from '../metrics/classification.js';
 import { mae, mse, r2 } from '../metrics/regression.js';
 import { Network } from '../network/network.js';
-import { outputLossAndScore } from '../training/batch-eval.js';
+import { outputLossAndScore } from '../network/batch-loss.js';
 import { describe, type MatrixInput } from '../validate.js';
-import type { TargetInput } from '../training/targets.js';
+import type { TargetInput } from '../network/targets.js';
 import { guardRead, readOptions } from '../options.js';
 
 export interface ClassificationEvaluation extends ClassificationReport {

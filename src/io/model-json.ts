@@ -1,5 +1,5 @@
 import { Act, type ActivationName } from '../backend/abi.js';
-import { classCountOf, classesProblem, featureNamesProblem, targetNameProblem, targetScalerProblem } from '../network/metadata.js';
+import { classCountOf, classesProblem, featureNamesProblem, targetNameProblem, targetScalerProblem } from './model-rules.js';
 import { Scaler, type ScalerJSON } from '../data/scaler.js';
 import { DataError, SimdnetError, ValueError } from '../errors.js';
 import { crc32 } from './crc32.js';

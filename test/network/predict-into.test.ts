@@ -3,7 +3,7 @@ import { Network, Scaler, ShapeError, StateError, ValueError, type Runtime } fro
 import { BACKENDS, runtimeFor } from '../support/backends.js';
 import { expectError } from '../support/expect-error.js';
 import { values } from '../support/kernel-memory.js';
-import { TINY_CALLS_BEFORE_CODE } from '../../src/network/tiny-wasm.js';
+import { TINY_CALLS_BEFORE_CODE } from '../../src/network/tiny/dispatch.js';
 
 const TINY = { inputs: 3, layers: [{ units: 4, activation: 'tanh' as const }, { units: 3, activation: 'softmax' as const }] };
 // over the tiny path's parameter limit: every call takes the batch machinery

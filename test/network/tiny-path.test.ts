@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Network, Trainer, ValueError, type ActivationName } from '../../src/index.js';
 import { runtimeFor } from '../support/backends.js';
 import { values } from '../support/kernel-memory.js';
-import { TINY_CALLS_BEFORE_CODE } from '../../src/network/tiny-wasm.js';
+import { TINY_CALLS_BEFORE_CODE } from '../../src/network/tiny/dispatch.js';
 
 describe.each([
   ['wasm-simd', { simd: true }],

@@ -1,12 +1,17 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Network, Scaler, Trainer, type ActivationName } from '../../src/index.js';
-import { tinyForward, tinyPlan } from '../../src/network/tiny-forward.js';
-import { compileTiny, callTiny, releaseTiny, tinySlotsInUse, TINY_CALLS_BEFORE_CODE, TINY_CODE_LIMIT } from '../../src/network/tiny-wasm.js';
+import { tinyForward } from '../../src/network/tiny/forward-js.js';
+import { tinyPlan } from '../../src/network/tiny/plan.js';
+import { compileTiny, callTiny, releaseTiny, tinySlotsInUse, TINY_CALLS_BEFORE_CODE, TINY_CODE_LIMIT } from '../../src/network/tiny/dispatch.js';
 import type { LayerShape } from '../../src/network/plan.js';
 import { runtimeFor } from '../support/backends.js';
 import { values } from '../support/kernel-memory.js';
 
 const ACTS: ActivationName[] = ['linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh'];
+
+
+/** The network's generated code (its tiny path's), a private field. */
+const codeOf = (net: unknown): unknown => (net as { tiny: { wasm: unknown } | null }).tiny?.wasm;
 
 describe('generated straight-line Wasm for one sample of a tiny network', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -49,7 +54,7 @@ describe('generated straight-line Wasm for one sample of a tiny network', () => 
     for (let i = 0; i < 100; i++) {
       const net = new Network({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: i, runtime: rt });
       for (let c = 0; c <= TINY_CALLS_BEFORE_CODE; c++) expect(Number.isFinite(net.predict([0.5, 0.6])[0])).toBe(true);
-      expect((net as unknown as { tinyWasm: unknown }).tinyWasm).toBeTruthy();
+      expect(codeOf(net)).toBeTruthy();
       expect(tinySlotsInUse()).toBe(before + 1);
       net.dispose();
     }
@@ -62,7 +67,7 @@ describe('generated straight-line Wasm for one sample of a tiny network', () => 
     const nets: Network[] = [];
     const warm = (net: Network) => {
       for (let c = 0; c <= TINY_CALLS_BEFORE_CODE; c++) net.predict([0.5, 0.6]);
-      return (net as unknown as { tinyWasm: unknown }).tinyWasm;
+      return codeOf(net);
     };
     for (let i = before; i < TINY_CODE_LIMIT; i++) {
       const net = new Network({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: i, runtime: rt });
@@ -81,7 +86,7 @@ describe('generated straight-line Wasm for one sample of a tiny network', () => 
     const rt = await runtimeFor({ simd: false });
     const net = new Network({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 5, runtime: rt });
     for (let c = 0; c <= TINY_CALLS_BEFORE_CODE; c++) net.predict([0.5, 0.6]);
-    expect((net as unknown as { tinyWasm: unknown }).tinyWasm).toBeTruthy();
+    expect(codeOf(net)).toBeTruthy();
     net.setWeights([
       { W: [[0.82, 0.71, -0.45], [0.65, 0.89, 0.78]], b: [-0.5, -0.6, -0.3] },
       { W: [[0.85], [0.72], [-0.55]], b: [-0.2] },
@@ -106,7 +111,7 @@ describe('generated straight-line Wasm for one sample of a tiny network', () => 
       throw new WebAssembly.CompileError('Wasm code generation disallowed by embedder');
     });
     for (let c = 0; c <= TINY_CALLS_BEFORE_CODE; c++) expect(net.predict([0.5, 0.6])[0]).toBeCloseTo(0.5653933, 6);
-    expect((net as unknown as { tinyWasm: unknown }).tinyWasm).toBeNull();
+    expect(codeOf(net)).toBeNull();
     expect(net.predict(new Float32Array([0.5, 0.6]))[0]).toBeCloseTo(0.5653933, 6);
   });
 });
@@ -134,7 +139,7 @@ describe('tiny path with scalers, once its code is generated', () => {
       expect(f32).toBeInstanceOf(Float32Array);
       expect(Array.from(f32)).toEqual(single);
     }
-    expect(Boolean((net as unknown as { tinyWasm: unknown }).tinyWasm)).toBe(options === undefined || !('backend' in options));
+    expect(Boolean(codeOf(net))).toBe(options === undefined || !('backend' in options));
     expect(() => net.predict([1, NaN, 2])).toThrow(/x: expected finite numbers, got 1 non-finite value \(first: NaN at row 0, column 1\)/);
   });
 });

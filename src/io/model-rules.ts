@@ -7,7 +7,7 @@
  */
 
 import { Scaler } from '../data/scaler.js';
-import type { LayerShape } from './plan.js';
+import type { LayerShape } from '../network/plan.js';
 
 /** Classes of a classifier's output: softmax over k units → k; one sigmoid unit → 2; otherwise not a classifier (null). */
 export function classCountOf(shapes: readonly LayerShape[]): number | null {

@@ -1,4 +1,6 @@
-import type { TinyPlan } from './tiny-forward.js';
+import { Act } from '../../backend/abi.js';
+import type { TinyPlan } from './plan.js';
+import { Bytes, F64, Op, WASM_HEADER } from './wasm-bytes.js';
 
 /**
  * Straight-line WebAssembly for one tiny network's forward pass, generated
@@ -12,7 +14,7 @@ import type { TinyPlan } from './tiny-forward.js';
  * a strict Content-Security-Policy); generating Wasm needs only what loading
  * the kernels already needs.
  *
- * The code has the same arithmetic, in the same order, as tinyForward (float64
+ * The code has the same arithmetic, in the same order, as tinyForward (forward-js.ts) (float64
  * sums starting from the bias, then the activation; softmax as max, exp, sum,
  * divide), with e^x inline (see emitExp) and tanh imported from the kernel
  * module (a Wasm-to-Wasm call). Weights live in the generated module's own
@@ -20,99 +22,11 @@ import type { TinyPlan } from './tiny-forward.js';
  * the code depends only on the shapes.
  *
  * Where Wasm cannot be compiled from bytes (Cloudflare Workers, a CSP without
- * 'wasm-unsafe-eval') compileTiny returns null and the JS loop is used.
+ * 'wasm-unsafe-eval') compileTiny (dispatch.ts) returns null and the JS loop is used.
  */
 
-/** Single-sample predictions a network makes with the JS loop before its code is generated. */
-export const TINY_CALLS_BEFORE_CODE = 64;
-
-/**
- * Networks with generated code alive at once. Each has a Wasm memory of its
- * own, and engines reserve gigabytes of address space per memory; past this
- * many (until disposed or collected ones free a slot) a network keeps the JS
- * loop.
- */
-export const TINY_CODE_LIMIT = 512;
-
-export interface TinyWasm {
-  /** The network's slot in the shared dispatch table: `callTiny(slot)` runs it. */
-  slot: number;
-  /** The module's memory: the weights from index 0 (TinyPlan.weights' layout), then the inputs, then the outputs. */
-  f64: Float64Array;
-  inputAt: number;
-  outputAt: number;
-}
-
-export interface TinyMath {
-  tanh64: (x: number) => number;
-}
-
-const enum Op {
-  end = 0x0b,
-  select = 0x1b,
-  call = 0x10,
-  localGet = 0x20,
-  localSet = 0x21,
-  i32Const = 0x41,
-  f64Const = 0x44,
-  f64Load = 0x2b,
-  f64Store = 0x39,
-  f64Lt = 0x63,
-  f64Gt = 0x64,
-  f64Abs = 0x99,
-  f64Neg = 0x9a,
-  f64Add = 0xa0,
-  f64Sub = 0xa1,
-  f64Mul = 0xa2,
-  f64Div = 0xa3,
-}
-
-const F64 = 0x7c;
+/** Index of the imported tanh among the module's functions. */
 const FN_TANH = 0;
-// activation codes, as in tiny-forward.ts / src/backend/abi.ts
-const RELU = 1;
-const LEAKY = 2;
-const SIGMOID = 3;
-const TANH = 4;
-const SOFTMAX = 5;
-
-class Bytes {
-  readonly b: number[] = [];
-  op(...ops: number[]): this {
-    this.b.push(...ops);
-    return this;
-  }
-  uleb(n: number): this {
-    do {
-      let byte = n & 0x7f;
-      n >>>= 7;
-      if (n !== 0) byte |= 0x80;
-      this.b.push(byte);
-    } while (n !== 0);
-    return this;
-  }
-  f64(v: number): this {
-    const a = new Uint8Array(new Float64Array([v]).buffer);
-    this.b.push(...a);
-    return this;
-  }
-  name(s: string): this {
-    this.uleb(s.length);
-    for (let i = 0; i < s.length; i++) this.b.push(s.charCodeAt(i));
-    return this;
-  }
-  vec(items: Bytes[]): this {
-    this.uleb(items.length);
-    for (const it of items) this.b.push(...it.b);
-    return this;
-  }
-  section(id: number, body: Bytes): this {
-    this.b.push(id);
-    this.uleb(body.b.length);
-    this.b.push(...body.b);
-    return this;
-  }
-}
 
 /** The function body: returns the bytes and the number of f64 locals it uses. */
 function body(p: TinyPlan, inputAt: number, outputAt: number): { code: Bytes; locals: number } {
@@ -219,18 +133,18 @@ function body(p: TinyPlan, inputAt: number, outputAt: number): { code: Bytes; lo
         c.op(Op.f64Mul, Op.f64Add);
       }
       o += nIn + 1;
-      if (code === RELU) {
+      if (code === Act.relu) {
         // z < 0 ? 0 : z
         set(t);
         c.op(Op.f64Const).f64(0);
         elseZIfNonNegative(t);
-      } else if (code === LEAKY) {
+      } else if (code === Act.leaky_relu) {
         // z < 0 ? alpha·z : z
         set(t);
         get(t);
         c.op(Op.f64Const).f64(p.alpha[layer]!).op(Op.f64Mul);
         elseZIfNonNegative(t);
-      } else if (code === SIGMOID) {
+      } else if (code === Act.sigmoid) {
         // e = exp(−|z|); z < 0 ? e/(1+e) : 1/(1+e)
         set(t);
         get(t);
@@ -246,12 +160,12 @@ function body(p: TinyPlan, inputAt: number, outputAt: number): { code: Bytes; lo
         c.op(Op.f64Add, Op.f64Div);
         get(t);
         c.op(Op.f64Const).f64(0).op(Op.f64Lt, Op.select);
-      } else if (code === TANH) {
+      } else if (code === Act.tanh) {
         c.op(Op.call).uleb(FN_TANH);
       }
       set(out);
     }
-    if (code === SOFTMAX) {
+    if (code === Act.softmax) {
       // max (NaN never wins, as in tinyForward), e_j = exp(z_j − max), Σ in j order, then divide
       const max = t;
       c.op(Op.f64Const).f64(-Infinity);
@@ -307,7 +221,7 @@ export function tinyModuleBytes(p: TinyPlan): { bytes: Uint8Array<ArrayBuffer>; 
 
   const fn = new Bytes().uleb(1).uleb(locals).op(F64);
   fn.b.push(...code.b);
-  const m = new Bytes().op(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
+  const m = new Bytes().op(...WASM_HEADER);
   // types: 0 = () → f64, 1 = (f64) → f64
   m.section(1, new Bytes().vec([new Bytes().op(0x60, 0x00, 0x01, F64), new Bytes().op(0x60, 0x01, F64, 0x01, F64)]));
   m.section(2, new Bytes().vec([new Bytes().name('m').name('tanh').op(0x00, 0x01)]));
@@ -316,96 +230,4 @@ export function tinyModuleBytes(p: TinyPlan): { bytes: Uint8Array<ArrayBuffer>; 
   m.section(7, new Bytes().vec([new Bytes().name('run').op(0x00, 0x01), new Bytes().name('mem').op(0x02, 0x00)]));
   m.section(10, new Bytes().vec([new Bytes().uleb(fn.b.length).op(...fn.b)]));
   return { bytes: Uint8Array.from(m.b), inputAt, outputAt };
-}
-
-/**
- * Every network's generated function is called through one dispatcher,
- * `call(slot)` → call_indirect into a shared table: a JS call site that sees
- * the functions of several networks directly goes generic (about 1.5× the
- * time per call in V8), while it always sees the same dispatcher. Slots are
- * given back when a network is disposed or collected.
- */
-interface Dispatch {
-  call: (slot: number) => number;
-  table: WebAssembly.Table;
-  free: number[];
-  collected: FinalizationRegistry<number>;
-}
-
-// created on first use; null where Wasm cannot be compiled from bytes
-let dispatch: Dispatch | null | undefined;
-
-function dispatcher(): Dispatch | null {
-  if (dispatch !== undefined) return dispatch;
-  const m = new Bytes().op(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
-  // types: 0 = () → f64 (a network's run), 1 = (i32) → f64 (call)
-  m.section(1, new Bytes().vec([new Bytes().op(0x60, 0x00, 0x01, F64), new Bytes().op(0x60, 0x01, 0x7f, 0x01, F64)]));
-  m.section(3, new Bytes().vec([new Bytes().op(0x01)]));
-  // a funcref table of 8 to start with, growable
-  m.section(4, new Bytes().vec([new Bytes().op(0x70, 0x00, 0x08)]));
-  m.section(7, new Bytes().vec([new Bytes().name('call').op(0x00, 0x00), new Bytes().name('table').op(0x01, 0x00)]));
-  const body = new Bytes().op(0x00, Op.localGet, 0x00, 0x11, 0x00, 0x00, Op.end);
-  m.section(10, new Bytes().vec([new Bytes().uleb(body.b.length).op(...body.b)]));
-  try {
-    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(Uint8Array.from(m.b)));
-    const table = exports.table as WebAssembly.Table;
-    const free: number[] = [];
-    for (let i = table.length - 1; i >= 0; i--) free.push(i);
-    const collected = new FinalizationRegistry<number>((slot) => releaseSlot(slot));
-    dispatch = { call: exports.call as (slot: number) => number, table, free, collected };
-  } catch {
-    dispatch = null;
-  }
-  return dispatch;
-}
-
-/** Slots of the dispatch table in use. @internal (tests) */
-export function tinySlotsInUse(): number {
-  return dispatch ? dispatch.table.length - dispatch.free.length : 0;
-}
-
-/** Runs the network in `slot` (see TinyWasm). */
-export function callTiny(slot: number): number {
-  return (dispatch as Dispatch).call(slot);
-}
-
-function releaseSlot(slot: number): void {
-  const d = dispatch as Dispatch;
-  d.table.set(slot, null);
-  d.free.push(slot);
-}
-
-/** Gives the network's slot back (its generated code can then be collected). */
-export function releaseTiny(w: TinyWasm): void {
-  if (w.slot < 0) return;
-  (dispatch as Dispatch).collected.unregister(w);
-  releaseSlot(w.slot);
-  w.slot = -1;
-}
-
-/** Compiles and instantiates the plan's module; null where Wasm cannot be compiled from bytes. */
-export function compileTiny(p: TinyPlan, math: TinyMath): TinyWasm | null {
-  const d = dispatcher();
-  if (d === null || (d.free.length === 0 && d.table.length >= TINY_CODE_LIMIT)) return null;
-  const { bytes, inputAt, outputAt } = tinyModuleBytes(p);
-  let instance: WebAssembly.Instance;
-  try {
-    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { tanh: math.tanh64 } });
-  } catch {
-    return null;
-  }
-  const exports = instance.exports as { run: () => number; mem: WebAssembly.Memory };
-  if (d.free.length === 0) {
-    const n = d.table.length;
-    const more = Math.min(n, TINY_CODE_LIMIT - n);
-    d.table.grow(more);
-    for (let i = n + more - 1; i >= n; i--) d.free.push(i);
-  }
-  const slot = d.free.pop()!;
-  d.table.set(slot, exports.run);
-  const f64 = new Float64Array(exports.mem.buffer);
-  f64.set(p.weights);
-  const w: TinyWasm = { slot, f64, inputAt, outputAt };
-  d.collected.register(w, slot, w);
-  return w;
 }

@@ -1,6 +1,6 @@
 import type { LossName } from '../backend/abi.js';
 import { ShapeError, ValueError } from '../errors.js';
-import type { LayerShape } from '../network/plan.js';
+import type { LayerShape } from './plan.js';
 import { describe, toMatrix } from '../validate.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Loss, type LossName } from '../backend/abi.js';
-import type { Network } from '../network/network.js';
+import type { Network } from './network.js';
 
 /**
  * Loss (as the kernels compute it) and a score over prepared rows, in chunks

@@ -1,0 +1,211 @@
+import { StepStatus, TailF64 } from '../backend/abi.js';
+import { MemoryError, TrainingError } from '../errors.js';
+import type { Heap } from '../memory/heap.js';
+import { outputLossAndScore } from '../network/batch-loss.js';
+import type { EarlyStoppingOptions, EpochInfo, FitOptions, History, StopReason } from './options.js';
+import type { Trainer } from './trainer.js';
+
+/** The state of one fit: data, order, snapshots, history. */
+export class FitRun {
+  private readonly history: History = {
+    loss: [], valLoss: [], valAccuracy: [], valMae: [], epochs: 0, bestEpoch: 0, restoredBest: false, stopReason: 'epochs',
+  };
+  private readonly order: Uint32Array;
+  private readonly batch: number;
+  private readonly dataX: number;
+  private readonly dataY: number;
+  /** Heap block with the weights at the start of the current epoch: restored if an overflowing update could not be undone. */
+  private readonly epochStart: number;
+  /** Heap block where a step saves the parameters and optimizer state before an update that could overflow. */
+  private readonly undo: number;
+  /** Heap block with the best epoch's weights (early stopping with restoreBest). */
+  private readonly best: number;
+  private bestValue = Infinity;
+  private wait = 0;
+  private done = false;
+
+  constructor(
+    private readonly trainer: Trainer,
+    x: Float32Array,
+    y: Float32Array,
+    private readonly rows: number,
+    private readonly epochs: number,
+    private readonly val: { x: Float32Array; y: Float32Array; rows: number } | null,
+    private readonly early: Required<EarlyStoppingOptions> | null,
+    private readonly options: FitOptions,
+    rejectNonFinite: () => never,
+  ) {
+    const net = trainer.network;
+    const plan = net.plan;
+    this.batch = Math.min(trainer.batchSize, rows);
+    plan.ensureCapacity(this.batch);
+    plan.setWeightDecay(trainer.weightDecay);
+    this.order = new Uint32Array(rows);
+    for (let i = 0; i < rows; i++) this.order[i] = i;
+    const heap = net.runtime.heap;
+    const region = plan.paramRegion.end - plan.paramRegion.start;
+    const blocks: number[] = [];
+    try {
+      // The training rows live in linear memory for the whole fit: an
+      // unshuffled batch is used where it lies, a shuffled one gathered with memmoves.
+      this.dataX = heap.alloc(rows * net.inputs * 4, `the ${rows} training rows`, false);
+      blocks.push(this.dataX);
+      this.dataY = heap.alloc(rows * net.outputs * 4, `the ${rows} training targets`, false);
+      blocks.push(this.dataY);
+      this.epochStart = heap.alloc(region, 'a snapshot of the weights', false);
+      blocks.push(this.epochStart);
+      this.best = this.early?.restoreBest ? heap.alloc(region, 'a snapshot of the best weights', false) : 0;
+      if (this.best) blocks.push(this.best);
+      // optional, so taken last: it must never take the room of a block the
+      // fit needs (src/pipeline/fit-memory.ts counts those only); without it
+      // an overflowing update falls back to the epoch snapshot
+      this.undo = allocOptional(heap, trainer.undoBytes, 'room to undo an overflowing update');
+    } catch (e) {
+      for (const b of blocks) heap.release(b);
+      throw e;
+    }
+    const f32 = heap.f32();
+    f32.set(x, this.dataX >>> 2);
+    f32.set(y, this.dataY >>> 2);
+    if (!net.runtime.backend.kernels.all_finite(x.length, this.dataX)) {
+      this.release();
+      rejectNonFinite();
+    }
+    net.training = true;
+  }
+
+  /** Runs one epoch; false once training is over. */
+  epoch(): boolean {
+    if (this.done) return false;
+    const { trainer, options, history } = this;
+    const net = trainer.network;
+    const plan = net.plan;
+    const heap = net.runtime.heap;
+    const inputs = net.inputs;
+    const outputs = net.outputs;
+    const epoch = history.epochs + 1;
+    const batches = Math.ceil(this.rows / this.batch);
+    if (trainer.shuffle) trainer.random.shuffle(this.order);
+    plan.snapshotParams(this.epochStart);
+    // the step kernel sums loss × rows into the tail: no float is handled here per step
+    heap.f64()[plan.tailF64 + TailF64.lossSum] = 0;
+    for (let b = 0; b < batches; b++) {
+      if (options.signal?.aborted) return this.stop('aborted');
+      const start = b * this.batch;
+      const n = Math.min(this.batch, this.rows - start);
+      let X = this.dataX + start * inputs * 4;
+      let Y = this.dataY + start * outputs * 4;
+      if (trainer.shuffle) {
+        // views are taken after the last allocation and stay valid for the whole step
+        const f32 = heap.f32();
+        gatherRows(f32, this.dataX >>> 2, this.order, start, n, inputs, plan.X >>> 2);
+        gatherRows(f32, this.dataY >>> 2, this.order, start, n, outputs, plan.Y >>> 2);
+        X = plan.X;
+        Y = plan.Y;
+      }
+      const status = trainer.step(n, X, Y, this.undo);
+      if (status === StepStatus.skipped) {
+        throw new TrainingError(
+          `fit: the loss or a gradient is not finite at epoch ${epoch}, batch ${b + 1}; that step was not applied, so the weights are those after the last finite step (try a smaller learning rate)`,
+          { epoch, batch: b + 1 },
+        );
+      }
+      if (status === StepStatus.undone) {
+        throw new TrainingError(
+          `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; it was undone, so the weights and optimizer state are those after the last finite step (try a smaller learning rate)`,
+          { epoch, batch: b + 1 },
+        );
+      }
+      if (status === StepStatus.notUndone) {
+        plan.restoreParams(this.epochStart);
+        trainer.resetState();
+        throw new TrainingError(
+          `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; the weights were restored to the start of epoch ${epoch} and the optimizer state reset (try a smaller learning rate)`,
+          { epoch, batch: b + 1 },
+        );
+      }
+      if (options.onBatchEnd) options.onBatchEnd({ epoch, batch: b + 1, batches, loss: heap.f64()[plan.tailF64 + TailF64.result]! });
+    }
+    history.epochs = epoch;
+    const info: EpochInfo = { epoch, epochs: this.epochs, loss: heap.f64()[plan.tailF64 + TailF64.lossSum]! / this.rows };
+    history.loss.push(info.loss);
+    if (this.val) {
+      const r = outputLossAndScore(net, trainer.loss, this.val.x, this.val.y, this.val.rows);
+      info.valLoss = r.loss;
+      history.valLoss.push(r.loss);
+      if (trainer.loss === 'mse') history.valMae.push((info.valMae = r.score));
+      else history.valAccuracy.push((info.valAccuracy = r.score));
+    }
+    const monitored = this.early?.monitor === 'loss' ? info.loss : info.valLoss ?? info.loss;
+    const minDelta = this.early?.minDelta ?? 0;
+    if (monitored < this.bestValue - minDelta || history.bestEpoch === 0) {
+      this.bestValue = monitored;
+      history.bestEpoch = epoch;
+      this.wait = 0;
+      if (this.best) plan.snapshotParams(this.best);
+    } else {
+      this.wait++;
+    }
+    if (options.onEpochEnd?.(info) === false) return this.stop('callback');
+    if (this.early && this.wait >= this.early.patience) return this.stop('early-stopping');
+    if (epoch >= this.epochs) return this.stop('epochs');
+    return true;
+  }
+
+  private stop(reason: StopReason): false {
+    this.history.stopReason = reason;
+    this.done = true;
+    return false;
+  }
+
+  finish(): History {
+    const h = this.history;
+    if (this.best && h.bestEpoch > 0 && h.bestEpoch !== h.epochs) {
+      this.trainer.network.plan.restoreParams(this.best);
+      this.trainer.network.weightsVersion++;
+      h.restoredBest = true;
+    }
+    return h;
+  }
+
+  release(): void {
+    const heap = this.trainer.network.runtime.heap;
+    heap.release(this.dataX);
+    heap.release(this.dataY);
+    heap.release(this.epochStart);
+    if (this.undo) heap.release(this.undo);
+    if (this.best) heap.release(this.best);
+    this.trainer.network.training = false;
+  }
+}
+
+/** A heap block, or 0 where memory is short (the caller can do without it). */
+function allocOptional(heap: Heap, bytes: number, what: string): number {
+  try {
+    return heap.alloc(bytes, what, false);
+  } catch (e) {
+    if (e instanceof MemoryError) return 0;
+    throw e;
+  }
+}
+
+// Rows `order[start..start+n)` of the matrix at float index `src` to `dst`,
+// both in the heap view `f32`: memmove per row when rows are wide, a plain
+// loop when they are narrow (where the call would cost more than the copy).
+// Neither allocates.
+function gatherRows(
+  f32: Float32Array, src: number, order: Uint32Array, start: number, n: number, cols: number, dst: number,
+): void {
+  if (cols >= 16) {
+    for (let i = 0; i < n; i++) {
+      const s = src + order[start + i]! * cols;
+      f32.copyWithin(dst + i * cols, s, s + cols);
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const s = src + order[start + i]! * cols;
+    const d = dst + i * cols;
+    for (let c = 0; c < cols; c++) f32[d + c] = f32[s + c]!;
+  }
+}

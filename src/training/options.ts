@@ -1,0 +1,194 @@
+/**
+ * What a Trainer and a fit take, and the checks that turn the options into
+ * the values the kernels use: own keys only, a typo named with the nearest
+ * key, a value another optimizer takes named as such.
+ */
+
+import { Opt, type LossName, type OptimizerName } from '../backend/abi.js';
+import { ValueError } from '../errors.js';
+import { guardRead, lookupName, optionalBoolean, readOptions } from '../options.js';
+import { checkNumberIn, checkPositiveInt, type MatrixInput } from '../validate.js';
+import type { TargetInput } from '../network/targets.js';
+
+export interface OptimizerOptions {
+  type: OptimizerName;
+  /** Learning rate (default 0.01 for sgd and momentum, 0.001 for adam). */
+  lr?: number;
+  /** momentum: the momentum coefficient (default 0.9). */
+  momentum?: number;
+  /** adam: default 0.9. */
+  beta1?: number;
+  /** adam: default 0.999. */
+  beta2?: number;
+  /** adam: default 1e-8. */
+  eps?: number;
+  /** L2 weight decay added to the weights' gradients (never the biases'), default 0. */
+  weightDecay?: number;
+  /**
+   * Gradient clipping: when the L2 norm of the whole gradient (every layer's
+   * weights and biases together, before weight decay) exceeds this, it is
+   * scaled down to this norm, as PyTorch's clip_grad_norm_. Default: no clipping.
+   */
+  clipNorm?: number;
+}
+
+export interface TrainerOptions {
+  loss: LossName;
+  /** Default { type: 'adam' }. */
+  optimizer?: OptimizerOptions | OptimizerName;
+  /** Rows per mini-batch (default 32; capped at the number of rows). */
+  batchSize?: number;
+  /** Reshuffle the rows every epoch (default true). */
+  shuffle?: boolean;
+  /** Seed of the shuffling (default 0). */
+  seed?: number;
+}
+
+export interface EarlyStoppingOptions {
+  /**
+   * What must keep improving: 'val_loss' (the default; needs validation
+   * data) or 'loss' (the training loss). Without validation data, pass
+   * `monitor: 'loss'` explicitly: early stopping would otherwise watch
+   * something that was never given.
+   */
+  monitor?: 'val_loss' | 'loss';
+  /** Epochs without improvement before stopping (default 10). */
+  patience?: number;
+  /** The least decrease that counts as an improvement (default 0). */
+  minDelta?: number;
+  /** Put back the weights of the best epoch when training ends (default true). */
+  restoreBest?: boolean;
+}
+
+export interface EpochInfo {
+  /** 1-based. */
+  epoch: number;
+  epochs: number;
+  loss: number;
+  /** Present when validation data was given. */
+  valLoss?: number;
+  /** Classification losses with validation data: accuracy on it. */
+  valAccuracy?: number;
+  /** mse with validation data: mean absolute error on it. */
+  valMae?: number;
+}
+
+export interface BatchInfo {
+  epoch: number;
+  /** 1-based within the epoch. */
+  batch: number;
+  batches: number;
+  /** Loss of this batch before its update. */
+  loss: number;
+}
+
+export interface FitOptions {
+  /** Default 10. */
+  epochs?: number;
+  /** Held-out data: its loss (and accuracy or MAE) is computed after every epoch. */
+  validation?: { x: MatrixInput; y: TargetInput };
+  /** Stop when the monitored loss (validation if given, else training) stops improving. */
+  earlyStopping?: EarlyStoppingOptions | boolean;
+  /** Called after every epoch; return false to stop training there. */
+  onEpochEnd?: (info: EpochInfo) => void | boolean;
+  /** Called after every batch. */
+  onBatchEnd?: (info: BatchInfo) => void;
+  /** Cancels training between batches; fit returns what it has (stopReason 'aborted'). */
+  signal?: AbortSignal;
+}
+
+export type StopReason = 'epochs' | 'early-stopping' | 'callback' | 'aborted';
+
+export interface History {
+  /** Mean training loss of each epoch (each batch's loss before its update, weighted by its rows). */
+  loss: number[];
+  /** Validation loss after each epoch (empty without validation data). */
+  valLoss: number[];
+  /** Validation accuracy after each epoch (classification losses with validation data). */
+  valAccuracy: number[];
+  /** Validation mean absolute error after each epoch (mse with validation data). */
+  valMae: number[];
+  /** Epochs run. */
+  epochs: number;
+  /** 1-based epoch with the lowest monitored loss (validation if given, else training). */
+  bestEpoch: number;
+  /** Whether the weights were set back to bestEpoch's. */
+  restoredBest: boolean;
+  stopReason: StopReason;
+}
+
+export interface ResolvedOptimizer {
+  code: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** 0: no clipping. */
+  clipNorm: number;
+}
+
+export const FIT_KEYS = ['epochs', 'validation', 'earlyStopping', 'onEpochEnd', 'onBatchEnd', 'signal'] as const;
+
+export function isAbortSignal(v: unknown): v is AbortSignal {
+  if (typeof AbortSignal === 'function' && v instanceof AbortSignal) return true;
+  // a signal from another realm (a worker, a polyfill) has the same shape
+  return v !== null && typeof v === 'object' && typeof (v as AbortSignal).aborted === 'boolean' && typeof (v as AbortSignal).addEventListener === 'function';
+}
+
+export function resolveEarlyStopping(e: unknown, hasValidation: boolean): Required<EarlyStoppingOptions> | null {
+  if (e === undefined || e === false) return null;
+  const o = e === true ? {} : readOptions(e, 'earlyStopping', ['monitor', 'patience', 'minDelta', 'restoreBest'], 'true or { monitor, patience, minDelta, restoreBest }');
+  const monitor = o.monitor === undefined ? 'val_loss' : lookupName({ val_loss: 0, loss: 1 }, o.monitor, 'earlyStopping.monitor');
+  if (monitor === 'val_loss' && !hasValidation) {
+    throw new ValueError("earlyStopping: monitors the validation loss, but no validation data was given; pass validation: { x, y }, or earlyStopping: { monitor: 'loss' } to stop on the training loss");
+  }
+  return {
+    monitor,
+    patience: o.patience === undefined ? 10 : checkPositiveInt(o.patience, 'earlyStopping.patience'),
+    minDelta: checkNumberIn(o.minDelta ?? 0, 'earlyStopping.minDelta', 0, Infinity),
+    restoreBest: optionalBoolean(o.restoreBest, 'earlyStopping.restoreBest') ?? true,
+  };
+}
+
+/** The keys each optimizer takes: a key another optimizer takes is named as such, not silently ignored. */
+const OPTIMIZER_KEYS: Record<OptimizerName, readonly string[]> = {
+  sgd: ['type', 'lr', 'weightDecay', 'clipNorm'],
+  momentum: ['type', 'lr', 'momentum', 'weightDecay', 'clipNorm'],
+  adam: ['type', 'lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'clipNorm'],
+};
+
+export function resolveOptimizer(opt: unknown): ResolvedOptimizer {
+  const named = typeof opt === 'string';
+  const type = named ? lookupName(Opt, opt, 'optimizer.type') : lookupName(Opt, readOptions(opt, 'optimizer', ['type'], '{ type, lr, … }', 'skip').type, 'optimizer.type');
+  const known = OPTIMIZER_KEYS[type];
+  if (!named) {
+    for (const key of Object.keys(opt as object)) {
+      if (guardRead(`optimizer.${key}`, () => (opt as Record<string, unknown>)[key]) === undefined) continue; // not given, as readOptions sees it
+      const owner = (Object.keys(OPTIMIZER_KEYS) as OptimizerName[]).find((t) => OPTIMIZER_KEYS[t].includes(key));
+      if (!known.includes(key) && owner !== undefined) {
+        throw new ValueError(`optimizer.${key}: the '${type}' optimizer does not take ${key} (the '${owner}' optimizer does); remove it or change optimizer.type`);
+      }
+    }
+  }
+  const o: Partial<Record<string, unknown>> = named ? {} : readOptions(opt, 'optimizer', known);
+  const lr = checkNumberIn(o.lr ?? (type === 'adam' ? 0.001 : 0.01), 'optimizer.lr', 0, Infinity, true);
+  const weightDecay = checkNumberIn(o.weightDecay ?? 0, 'optimizer.weightDecay', 0, Infinity);
+  const clipNorm = o.clipNorm === undefined ? 0 : checkNumberIn(o.clipNorm, 'optimizer.clipNorm', 0, Infinity, true);
+  if (type === 'momentum') {
+    const m = checkNumberIn(o.momentum ?? 0.9, 'optimizer.momentum', 0, 1, false, true);
+    return { code: Opt.momentum, lr, beta1: m, beta2: 0, eps: 0, weightDecay, clipNorm };
+  }
+  if (type === 'adam') {
+    return {
+      code: Opt.adam,
+      lr,
+      beta1: checkNumberIn(o.beta1 ?? 0.9, 'optimizer.beta1', 0, 1, false, true),
+      beta2: checkNumberIn(o.beta2 ?? 0.999, 'optimizer.beta2', 0, 1, false, true),
+      eps: checkNumberIn(o.eps ?? 1e-8, 'optimizer.eps', 0, Infinity, true),
+      weightDecay,
+      clipNorm,
+    };
+  }
+  return { code: Opt.sgd, lr, beta1: 0, beta2: 0, eps: 0, weightDecay, clipNorm };
+}
