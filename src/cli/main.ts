@@ -56,7 +56,7 @@ function report(err: unknown, verbose: boolean, stderr: Stream): number {
   const known = err instanceof UsageError || err instanceof CliError || err instanceof SimdnetError;
   const message = err instanceof Error ? err.message : String(err);
   const text = known ? message : `internal error: ${message}${verbose ? '' : ' (run with --verbose for the stack trace)'}`;
-  // messages from lower layers (csv-parse, the file system) may span lines; the contract is one
+  // messages from lower layers (the file system, say) may span lines; the contract is one
   stderr.write(`simdnet: ${text.replace(/\s*\n\s*/g, ' ')}\n`);
   if (verbose) {
     for (let e: unknown = err; e !== undefined && e !== null; e = e instanceof Error ? e.cause : undefined) {
