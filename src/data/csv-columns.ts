@@ -1,15 +1,22 @@
 /**
  * Typed storage that grows while a CSV streams in, for tables whose row
  * count is known only at the end: no object per row, and a peak of about
- * twice the final size (blocks of a fixed size, copied once into the result)
+ * the final size when the input's length gives a good estimate of the rows,
+ * twice otherwise (blocks of a fixed size, copied once into the result),
  * instead of the up to three times of a doubling array.
  */
 
-/** Float32 rows of a fixed width, appended in blocks of about 1 MiB. */
+/**
+ * Float32 rows of a fixed width, appended in blocks of about 1 MiB — or, once
+ * the caller knows about how many rows are coming, in one array of that size
+ * that becomes the result without a copy.
+ */
 export class Float32Rows {
   readonly width: number;
   private readonly blockLength: number;
   private readonly blocks: Float32Array[] = [];
+  /** Values in the blocks before the current one. */
+  private filled = 0;
   /** The block being filled, and the next free position in it (a multiple of `width`). */
   block: Float32Array;
   pos = 0;
@@ -23,19 +30,38 @@ export class Float32Rows {
 
   /** Starts a new block when the current one is full; the caller then writes at `block[pos…]`. */
   next(): void {
+    this.filled += this.block.length;
     this.block = new Float32Array(this.blockLength);
     this.blocks.push(this.block);
     this.pos = 0;
   }
 
+  /**
+   * Room for `rows` rows in one array, while everything is still in the first
+   * block: then, if the estimate holds, toArray returns that array itself.
+   */
+  reserve(rows: number): void {
+    if (this.blocks.length !== 1 || rows * this.width <= this.block.length) return;
+    const one = new Float32Array(rows * this.width);
+    one.set(this.block.subarray(0, this.pos));
+    this.block = one;
+    this.blocks[0] = one;
+  }
+
   /** Rows written so far (the caller advances `pos` by `width` per row it keeps). */
   get rows(): number {
-    return this.width === 0 ? 0 : ((this.blocks.length - 1) * this.blockLength + this.pos) / this.width;
+    return this.width === 0 ? 0 : (this.filled + this.pos) / this.width;
   }
 
   /** All rows in one array, exactly `rows × width` long; the blocks are released. */
   toArray(): Float32Array {
-    const out = new Float32Array(this.rows * this.width);
+    const length = this.filled + this.pos;
+    if (this.blocks.length === 1) {
+      const only = this.block;
+      // a view leaves the unused end of an estimate allocated: fine when it is small
+      if (only.length - length <= only.length / 32) return only.subarray(0, length);
+    }
+    const out = new Float32Array(length);
     let at = 0;
     const last = this.blocks.length - 1;
     for (let b = 0; b <= last; b++) {

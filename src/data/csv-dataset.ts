@@ -27,7 +27,12 @@ export interface DatasetSinkOptions {
   features: ReadonlyArray<string | number> | undefined;
   task: 'auto' | Task;
   dropInvalid: boolean;
+  /** The input's length in bytes, when known: sizes the feature storage once the first rows show their length. */
+  inputBytes?: number;
 }
+
+/** Rows read before the input's length is turned into an estimate of the row count. */
+const ESTIMATE_AFTER = 1024;
 
 const RANGE = 'expected a number within the float32 range (±3.4e38), got';
 
@@ -120,6 +125,11 @@ export class DatasetSink implements CsvSink {
     }
     this.y.push(v);
     x.pos = pos + fc.length;
+    if (row === ESTIMATE_AFTER && this.o.inputBytes !== undefined) {
+      // rows to come ≈ the bytes to come at the bytes per row so far, plus a little
+      const read = r.base + r.end;
+      x.reserve(Math.ceil((x.rows * this.o.inputBytes * 1.02) / read) + 16);
+    }
   }
 
   /**

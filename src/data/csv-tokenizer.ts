@@ -138,11 +138,6 @@ export class CsvTokenizer {
     };
   }
 
-  /** Lines begun so far (the line the scanner is on). */
-  get lines(): number {
-    return this.line;
-  }
-
   /** Tokenizes the next bytes of the input. `chunk` may be reused by the caller once this returns. */
   push(chunk: Uint8Array): void {
     if (this.stopped || chunk.length === 0) return;
@@ -374,7 +369,8 @@ export class CsvTokenizer {
     const from = this.state === AFTER_CR ? end : this.recordStart;
     const length = end - from;
     if (buf === this.carry) {
-      this.carry.copyWithin(0, from, end);
+      // a record longer than a chunk stays where it is until it ends: no copy per push
+      if (from > 0) this.carry.copyWithin(0, from, end);
     } else {
       this.reserve(length);
       this.carry.set(buf.subarray(from, end), 0);

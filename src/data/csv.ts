@@ -89,7 +89,7 @@ export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): 
   if (text && options.encoding !== undefined) {
     throw new ValueError(`options.encoding: applies to bytes (a Uint8Array or a file), got '${String(options.encoding)}' with a string, which is already text`);
   }
-  const { reader, sink } = datasetReader(options, text ? 'utf-8' : options.encoding);
+  const { reader, sink } = datasetReader(options, text ? 'utf-8' : options.encoding, input.length);
   if (text) pushText(reader, input);
   else reader.push(input);
   reader.end();
@@ -98,18 +98,28 @@ export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): 
 
 /**
  * A reader feeding a dataset sink, options checked (shared with loadCsv).
+ * @param inputBytes - the input's length, when known (it sizes the storage).
  * @throws ValueError for bad options.
  */
-export function datasetReader(options: CsvOptions, encoding: CsvEncoding | undefined): { reader: CsvReader; sink: DatasetSink } {
+export function datasetReader(options: CsvOptions, encoding: CsvEncoding | undefined, inputBytes?: number): { reader: CsvReader; sink: DatasetSink } {
+  const task = checkCsvOptions(options);
+  const source = options.source ?? 'text';
+  const sink = new DatasetSink({ source, target: options.target, features: options.features, task, dropInvalid: options.dropInvalid ?? false, inputBytes });
+  const reader = new CsvReader(sink, { source, separator: options.separator, encoding });
+  return { reader, sink };
+}
+
+/**
+ * Checks the options that can be checked without the header; returns the task.
+ * @throws ValueError naming the option.
+ */
+export function checkCsvOptions(options: CsvOptions): 'auto' | Task {
   const task = options.task ?? 'auto';
   if (!['auto', 'binary', 'multiclass', 'regression'].includes(task)) {
     throw new ValueError(`options.task: expected 'auto', 'binary', 'multiclass' or 'regression', got '${String(task)}'`);
   }
   checkFormatOptions(options);
-  const source = options.source ?? 'text';
-  const sink = new DatasetSink({ source, target: options.target, features: options.features, task, dropInvalid: options.dropInvalid ?? false });
-  const reader = new CsvReader(sink, { source, separator: options.separator, encoding });
-  return { reader, sink };
+  return task;
 }
 
 /** Pushes `text` as UTF-8, a bounded piece at a time. */

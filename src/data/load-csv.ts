@@ -5,7 +5,8 @@
 
 import { open, type FileHandle } from 'node:fs/promises';
 import { DataError } from '../errors.js';
-import { datasetReader, type CsvDataset, type CsvOptions } from './csv.js';
+import type { CsvReader } from './csv-reader.js';
+import { checkCsvOptions, datasetReader, type CsvDataset, type CsvOptions } from './csv.js';
 
 /** Bytes read per call: large enough to amortise the calls, small enough to stay in cache while tokenized. */
 const READ_BYTES = 1 << 20;
@@ -22,32 +23,35 @@ const READ_BYTES = 1 << 20;
  */
 export async function loadCsv(path: string | URL, options: CsvOptions = {}): Promise<CsvDataset> {
   const name = typeof path === 'string' ? path : path.href;
-  const { reader, sink } = datasetReader({ source: name, ...options }, options.encoding);
-  const cannotRead = (err: unknown): DataError => {
-    const code = typeof err === 'object' && err !== null && 'code' in err ? ` (${String(err.code)})` : '';
-    return new DataError(`path: could not read '${name}'${code}`, { cause: err });
-  };
-  let file: FileHandle;
+  checkCsvOptions(options); // before the file is touched
+  const file = await attempt(name, () => open(path, 'r'));
   try {
-    file = await open(path, 'r');
-  } catch (err) {
-    throw cannotRead(err);
-  }
-  try {
-    const buffer = new Uint8Array(READ_BYTES);
-    while (!reader.stopped) {
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await file.read(buffer, 0, buffer.length, null));
-      } catch (err) {
-        throw cannotRead(err);
-      }
-      if (bytesRead === 0) break;
-      reader.push(buffer.subarray(0, bytesRead));
-    }
-    reader.end();
+    const { size } = await attempt(name, () => file.stat());
+    const { reader, sink } = datasetReader({ source: name, ...options }, options.encoding, size);
+    await readInto(file, reader, name);
+    return sink.finish(reader);
   } finally {
     await file.close();
   }
-  return sink.finish(reader);
+}
+
+/** Pushes the file's bytes into `reader`, a bounded piece at a time, until its end or until the reader stops. */
+async function readInto(file: FileHandle, reader: CsvReader, name: string): Promise<void> {
+  const buffer = new Uint8Array(READ_BYTES);
+  while (!reader.stopped) {
+    const { bytesRead } = await attempt(name, () => file.read(buffer, 0, buffer.length, null));
+    if (bytesRead === 0) break;
+    reader.push(buffer.subarray(0, bytesRead));
+  }
+  reader.end();
+}
+
+/** `io()`, with a failure of the file system as a DataError naming the file and the system's code. */
+async function attempt<T>(name: string, io: () => Promise<T>): Promise<T> {
+  try {
+    return await io();
+  } catch (err) {
+    const code = typeof err === 'object' && err !== null && 'code' in err ? ` (${String(err.code)})` : '';
+    throw new DataError(`path: could not read '${name}'${code}`, { cause: err });
+  }
 }

@@ -250,6 +250,21 @@ describe('loadCsv streams a file larger than one read', () => {
   });
 });
 
+describe('storage sized from the input length', () => {
+  it('rows longer or shorter after the first 1,024 than before: every value in place, x exactly rows × features long', () => {
+    for (const [early, late] of [[1, 1e-7], [1e-7, 1]]) {
+      const rows = Array.from({ length: 5000 }, (_, i) => [i * (i < 1024 ? early : late), i % 2]);
+      const text = ['a,t', ...rows.map(([a, t]) => `${a},${t}`)].join('\n');
+      for (const input of [text, utf8(text)]) {
+        const ds = parseCsv(input);
+        expect(ds.x.length).toBe(5000);
+        expect(Array.from(ds.x)).toEqual(rows.map(([a]) => Math.fround(a!)));
+        expect(Array.from(ds.y)).toEqual(rows.map(([, t]) => t));
+      }
+    }
+  });
+});
+
 describe('property: the same dataset whatever the chunking', () => {
   it('random tables (numbers, quoted labels with separators and line breaks, UTF-8 or Windows-1252, any line end) pushed in random chunks', () => {
     const label = fc.constantFrom('café', 'cafè', 'a,b', 'say "hi"', 'two\nlines', 'plain', '€uro', ' pad ');
