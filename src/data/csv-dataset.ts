@@ -11,7 +11,7 @@ import { decodeBytes } from './csv-encoding.js';
 import { quoteCell, quoteList } from './csv-message.js';
 import { decimal, parseDecimalBytes } from './csv-number.js';
 import type { CsvFormat, CsvReader, CsvSink } from './csv-reader.js';
-import { ESCAPED, type CsvRecord } from './csv-tokenizer.js';
+import { ESCAPED, type CsvRecord } from './csv-record.js';
 import { AUTO_MAX_CLASSES, type Dataset, type Task } from './dataset.js';
 
 /** A Dataset read from CSV, with how the CSV was read. */
@@ -49,7 +49,7 @@ export class DatasetSink implements CsvSink {
   private readonly labels = new BytesColumn();
   private nonNumeric = 0;
   /** The first target beyond the float32 range, in case 'auto' makes the task regression. */
-  private firstHuge: { row: number; problem: string } | null = null;
+  private firstHuge: string | null = null;
   private rowsSeen = 0;
   private dropped = 0;
   private firstProblem = '';
@@ -119,7 +119,7 @@ export class DatasetSink implements CsvSink {
     } else {
       if (v !== v) this.nonNumeric++;
       else if (this.firstHuge === null && !Number.isFinite(Math.fround(v))) {
-        this.firstHuge = { row, problem: `row ${row} (line ${r.line}): column ${quoteCell(this.names[t] as string)} (regression target): ${RANGE} ${reader.show(r, t)}` };
+        this.firstHuge = `row ${row} (line ${r.line}): column ${quoteCell(this.names[t] as string)} (regression target): ${RANGE} ${reader.show(r, t)}`;
       }
       this.labels.push(bytes, ts, te, ((r.flags[t] as number) & ESCAPED) !== 0);
     }
@@ -156,7 +156,7 @@ export class DatasetSink implements CsvSink {
       const keep: number[] = [];
       for (let i = 0; i < values.length; i++) if (Number.isFinite(Math.fround(values[i] as number))) keep.push(i);
       if (keep.length < values.length) {
-        const first = (this.firstHuge as { problem: string }).problem;
+        const first = this.firstHuge as string;
         if (!dropInvalid) throw new DataError(`${source}: ${first}; pass dropInvalid: true to drop such rows`);
         if (this.dropped === 0) this.firstProblem = first;
         this.dropped += values.length - keep.length;

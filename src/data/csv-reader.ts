@@ -26,7 +26,8 @@ import { DataError, ValueError } from '../errors.js';
 import { decodeBytes, ENCODINGS, scanUtf8, unassignedIn1252, type CsvEncoding, type Utf8Scan } from './csv-encoding.js';
 import { quoteCell, quoteList, SHOWN_BYTES } from './csv-message.js';
 import { detectSeparator, SAMPLE_BYTES, SEPARATORS, type CsvSeparator } from './csv-separator.js';
-import { CsvTokenizer, ESCAPED, type CsvRecord } from './csv-tokenizer.js';
+import { ESCAPED, type CsvRecord } from './csv-record.js';
+import { CsvTokenizer } from './csv-tokenizer.js';
 
 /** How a CSV input was read: what was detected (or given) and used. */
 export interface CsvFormat {

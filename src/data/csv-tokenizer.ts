@@ -20,17 +20,15 @@
  *   skipped; `""` alone is a record with one empty field.
  *
  * Push-driven and resumable: `push` may split the input anywhere (inside a
- * quoted field, between CR and LF, inside a multi-byte character); a chunk
- * is scanned where it lies and only the unfinished record's bytes are copied
- * aside, so a push costs one pass over its bytes whatever the chunking.
+ * quoted field, between CR and LF, inside a multi-byte character). A chunk is
+ * scanned where it lies when no record is pending, else appended to the
+ * pending record's bytes; scanning resumes where it stopped, so each byte is
+ * scanned once and copied at most twice whatever the chunking (a record
+ * longer than many chunks included).
  */
 
 import { DataError } from '../errors.js';
-
-/** Field flag: the field was quoted. */
-export const QUOTED = 1;
-/** Field flag: the quoted content holds doubled quotes (`""`) that read as one. */
-export const ESCAPED = 2;
+import { ESCAPED, QUOTED, type CsvRecord } from './csv-record.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -47,34 +45,6 @@ const IN_QUOTES = 2; // inside a quoted field
 const QUOTE_SEEN = 3; // a quote inside a quoted field: doubled, or the closing one
 const AFTER_QUOTE = 4; // after a closing quote: spaces until the separator or the line end
 const AFTER_CR = 5; // a CR ended the record: an LF right after it belongs to it
-
-/**
- * One record, as offsets into `bytes`. The tokenizer reuses this object (and
- * `bytes` may be the caller's chunk): read it inside the callback, copy what
- * must outlive it.
- */
-export interface CsvRecord {
-  /** The buffer the offsets index. */
-  bytes: Uint8Array;
-  /** Number of fields. */
-  fields: number;
-  /** Field i is `bytes[starts[i], ends[i])`: trimmed, without its quotes. Longer than `fields`. */
-  starts: Int32Array;
-  ends: Int32Array;
-  /** Per field: {@link QUOTED}, {@link ESCAPED}. */
-  flags: Uint8Array;
-  /** The record's own bytes: `bytes[start, end)`, without the line end. */
-  start: number;
-  end: number;
-  /** Offset of `bytes[0]` in the whole input, so `bytes[i]` is input byte `base + i`. */
-  base: number;
-  /** 1-based line the record starts on. */
-  line: number;
-  /** 0-based index among the records (blank lines are not records). */
-  index: number;
-  /** Whether a byte of the record is ≥ 0x80 (not ASCII). */
-  nonAscii: boolean;
-}
 
 /** Options of {@link CsvTokenizer}. */
 export interface CsvTokenizerOptions {
@@ -321,14 +291,9 @@ export class CsvTokenizer {
     const r = this.record;
     const n = this.fields;
     if (n === r.starts.length) {
-      const grow = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-        const b = make(n * 2);
-        b.set(a);
-        return b;
-      };
-      r.starts = grow(r.starts, (k) => new Int32Array(k));
-      r.ends = grow(r.ends, (k) => new Int32Array(k));
-      r.flags = grow(r.flags, (k) => new Uint8Array(k));
+      r.starts = grown(r.starts, new Int32Array(n * 2));
+      r.ends = grown(r.ends, new Int32Array(n * 2));
+      r.flags = grown(r.flags, new Uint8Array(n * 2));
     }
     r.starts[n] = start;
     r.ends[n] = end;
@@ -417,4 +382,9 @@ function trimEnd(buf: Uint8Array, start: number, end: number): number {
     end--;
   }
   return end;
+}
+
+function grown<T extends Int32Array | Uint8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
