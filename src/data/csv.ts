@@ -83,7 +83,8 @@ const TEXT_CHUNK = 1 << 20;
 export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): CsvDataset {
   const source = options.source ?? 'text';
   const text = typeof input === 'string';
-  if (!text && !(input instanceof Uint8Array)) {
+  // by tag as well as by class: a Uint8Array from another realm (a vm context, an iframe) fails instanceof
+  if (!text && !(input instanceof Uint8Array || Object.prototype.toString.call(input) === '[object Uint8Array]')) {
     throw new ValueError(`${source}: expected CSV as a string or a Uint8Array, got ${input === null ? 'null' : typeof input}`);
   }
   if (text && options.encoding !== undefined) {

@@ -174,6 +174,16 @@ describe('encodings', () => {
     expectError(() => parseCsv(le.subarray(2)), DataError, 'UTF-16 (every other byte is 0)');
   });
 
+  it('takes a Buffer or a Uint8Array from another realm; refuses other types', async () => {
+    const { runInNewContext } = await import('node:vm');
+    const foreign = runInNewContext('new Uint8Array([97, 44, 116, 10, 49, 44, 120, 10, 50, 44, 121])') as Uint8Array;
+    expect(foreign instanceof Uint8Array).toBe(false);
+    expect(parseCsv(foreign).classes).toEqual(['x', 'y']);
+    expect(parseCsv(Buffer.from('a,t\n1,x\n2,y\n')).rows).toBe(2);
+    // @ts-expect-error: a JavaScript caller can pass anything
+    expectError(() => parseCsv(new Uint16Array(4)), ValueError, 'text: expected CSV as a string or a Uint8Array, got object');
+  });
+
   it('encoding is an option for bytes only', () => {
     expectError(() => parseCsv('a,t\n1,x\n', { encoding: 'utf-8' }), ValueError, "options.encoding: applies to bytes (a Uint8Array or a file), got 'utf-8' with a string");
     // @ts-expect-error: a JavaScript caller can pass anything
