@@ -127,6 +127,13 @@ describe('encodings', () => {
     }
   });
 
+  it('a Windows-1252 header is decoded like the rows (the header decides the encoding when it comes first)', () => {
+    const ds = parseCsv(latin1('prix,catégorie\n1,a\n2,b\n'));
+    expect(ds.targetName).toBe('catégorie');
+    expect(ds.csv.encoding).toBe('windows-1252');
+    expectError(() => parseCsv(concat(latin1('prix,catégorie\n'), utf8('1,é\n2,b\n'))), DataError, "text: row 1 (line 2), column 'catégorie': byte 0xC3 at byte offset 17 starts a UTF-8 character, but line 1 (byte offset 8) holds byte 0xE9");
+  });
+
   it('Windows-1252 is detected even when the first non-ASCII byte comes after the first 64 KiB', () => {
     const head = ['f,label', ...Array.from({ length: 20_000 }, (_, i) => `${i},${i % 2 ? 'cafe' : 'the'}`)].join('\n');
     const ds = parseCsv(concat(utf8(head), latin1('\n1,café\n2,cafè\n')));
