@@ -39,8 +39,9 @@ export interface CsvOptions {
   features?: ReadonlyArray<string | number>;
   /**
    * The field separator. Default: detected from the first 64 KiB among `,`
-   * `;` tab and `|` (the one that splits the header into the most records'
-   * field count; `,` when none splits it); `dataset.csv.separator` says which.
+   * `;` tab and `|` — the one under which the most records have the header's
+   * field count (two or more), quotes respected; `,` when none splits the
+   * header. `dataset.csv.separator` says which was used.
    */
   separator?: CsvSeparator;
   /**
