@@ -7,7 +7,7 @@ import { build, type Options } from 'tsup';
 // They share its type declarations (dist/index.d.ts, dist/csv.d.ts).
 //   browser.js      fetch of new URL('./simd.wasm', import.meta.url); nothing Node
 //   edge.js         init() takes a WebAssembly.Module; never compiles from bytes
-//   csv.browser.js  csv-parse's self-contained browser build; loadCsv is Node-only
+//   csv.browser.js  the same CSV reader; loadCsv is Node-only
 
 /** Resolves `<dir>/<name>.js` imported from src/ to `<dir>/<name>.<variant>.ts`. */
 function swap(variant: string, names: string[]): Plugin {
@@ -22,14 +22,6 @@ function swap(variant: string, names: string[]): Plugin {
     },
   };
 }
-
-/** csv-parse/sync needs Node's Buffer; its browser build carries its own. */
-const csvParseBrowser: Plugin = {
-  name: 'csv-parse-browser',
-  setup(build) {
-    build.onResolve({ filter: /^csv-parse\/sync$/ }, () => build.resolve('csv-parse/browser/esm/sync', { kind: 'import-statement', resolveDir: process.cwd() }).then((r) => ({ path: r.path })));
-  },
-};
 
 const common: Options = {
   format: ['esm'],
@@ -46,13 +38,7 @@ const common: Options = {
 const platforms: Options[] = [
   { ...common, entry: { browser: 'src/index.ts' }, platform: 'browser', esbuildPlugins: [swap('browser', ['load'])] },
   { ...common, entry: { edge: 'src/index.ts' }, platform: 'neutral', esbuildPlugins: [swap('edge', ['load'])] },
-  {
-    ...common,
-    entry: { 'csv.browser': 'src/csv.ts' },
-    platform: 'browser',
-    noExternal: ['csv-parse'],
-    esbuildPlugins: [swap('browser', ['load-csv']), csvParseBrowser],
-  },
+  { ...common, entry: { 'csv.browser': 'src/csv.ts' }, platform: 'browser', esbuildPlugins: [swap('browser', ['load-csv'])] },
 ];
 
 export async function buildPlatforms(): Promise<void> {

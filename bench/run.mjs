@@ -3,7 +3,7 @@
 // checked for correctness. Needs a build: `npm run build && npm run bench`.
 //   --quick   fewer rounds and shorter samples; the slow contenders (scalar, pure JS, TF.js CPU) time GEMMs up to 128³ only (< 1 min)
 //   --json    machine-readable results on stdout (progress goes to stderr)
-//   --only=gemm,mlp,tiny,denormal,startup   run some sections only
+//   --only=gemm,mlp,tiny,denormal,startup,csv   run some sections only
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { setFlagsFromString } from 'node:v8';
@@ -13,6 +13,7 @@ import { benchMlp } from './mlp.mjs';
 import { benchTiny, PREDICT_INTO } from './tiny.mjs';
 import { benchDenormal } from './denormal.mjs';
 import { benchBundle, benchColdStart } from './startup.mjs';
+import { benchCsv } from './csv.mjs';
 import { loadTf } from './tfjs.mjs';
 
 const args = process.argv.slice(2);
@@ -65,6 +66,7 @@ await timed('mlp', () => benchMlp(opts));
 await timed('tiny', () => benchTiny(opts));
 await timed('denormal', () => benchDenormal(opts));
 await timed('startup', async () => [...benchColdStart(opts), ...(await benchBundle(opts))]);
+await timed('csv', () => benchCsv({ rows: quick ? 200_000 : 1_000_000, rounds: quick ? 2 : 3, log }));
 const seconds = (performance.now() - started) / 1000;
 
 const machine = {
@@ -115,6 +117,8 @@ function evaluateGoals() {
     const value = Math.max(cold.lowerQuartileDiff, coldIn ? coldIn.median : -Infinity);
     out.push({ goal: `cold start (${kind}) ≤ 15 ms over an empty Node process (the larger of: spawns' difference, in-process time)`, value, target: 15, pass: value <= 15, note: `spawns ${cold.lowerQuartileDiff.toFixed(1)} ms apart at the lower quartile, ${cold.median.toFixed(1)} ms median of paired differences${coldIn ? `; in-process ${coldIn.median.toFixed(1)} ms` : ''}` });
   }
+  const csv = results.find((r) => r.group === 'csv' && r.contender === 'simdnet');
+  if (csv) out.push({ goal: "CSV reading ≥ 0.8× csv-parse's streaming speed (loadCsv to a Dataset vs csv-parse records of strings)", value: csv.vsCsvParse, target: 0.8, pass: csv.vsCsvParse >= 0.8 });
   const bundle = results.find((r) => r.workload === 'JS + simd.wasm, gzipped');
   if (bundle) out.push({ goal: 'JS + one .wasm, minified and gzipped, ≤ 40 KB', value: bundle.median, target: 40, pass: bundle.median <= 40 });
   return out;
@@ -171,6 +175,11 @@ function print() {
   if (st.length) {
     out.push('', 'Start-up and size', '');
     out.push(table(['what', 'value'], st.map((r) => [r.workload, `${cell(r)} ${r.unit}`])));
+  }
+  const csv = results.filter((r) => r.group === 'csv');
+  if (csv.length) {
+    out.push('', `CSV reading, MB/s: ${csv[0].workload}; simdnet's loadCsv (to a Dataset) vs csv-parse's streaming parser (records of strings); ratio: median of per-round ratios; peak memory in a fresh process`, '');
+    out.push(table(['contender', 'MB/s', '× csv-parse', 'peak memory', '× float32 data'], csv.map((r) => [r.contender, cell(r), `${r.vsCsvParse.toFixed(2)}×`, r.peakMB === undefined ? '' : `${r.peakMB.toFixed(0)} MB`, r.peakMB === undefined ? '' : `${(r.peakMB / r.float32MB).toFixed(2)}×`])));
   }
   if (goals.length) {
     out.push('', 'Goals (issue 4)', '');

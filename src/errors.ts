@@ -10,7 +10,7 @@
 
 /** Options accepted by every simdnet error: the underlying error, if any. */
 export interface SimdnetErrorOptions {
-  /** The lower-level error this one explains (a csv-parse or file-system error, say). */
+  /** The lower-level error this one explains (a file-system error, say). */
   cause?: unknown;
 }
 

@@ -2,11 +2,17 @@
  * CSV files as raw tables of strings, for the commands that must pick
  * columns before anything is numeric: choosing the target by name or index,
  * and matching a file's columns to a saved model's features.
+ *
+ * Read by the library's CSV reader (src/data/csv-reader.ts), the one
+ * parseCsv and loadCsv use, so a file reads the same in every command:
+ * separator and encoding detected, header names checked.
  */
 
-import { CsvError, parse } from 'csv-parse/sync';
-import { formatList } from '../data/validate.js';
+import { readFileSync } from 'node:fs';
+import { CsvReader, type CsvFormat, type CsvSink } from '../data/csv-reader.js';
+import { quoteList } from '../data/csv-message.js';
 import { CliError } from './errors.js';
+import { reason } from './files.js';
 
 /** A CSV file's header and data records, with the file line each record starts on. */
 export interface Table {
@@ -15,59 +21,65 @@ export interface Table {
   records: string[][];
   /** 1-based line of each data record, for messages. */
   lines: number[];
+  /** The separator and encoding the file was read with. */
+  format: CsvFormat;
 }
 
-// The same reading rules as parseCsv, so a file reads the same in every command.
-const PARSE_OPTIONS = { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true } as const;
+/**
+ * The bytes of a data file (the reader detects their encoding).
+ * @throws CliError naming the file and the reason.
+ */
+export function readDataFile(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new CliError(`cannot read data file '${path}': ${reason(err)}`, { cause: err });
+  }
+}
 
 /**
- * Parses CSV text with a header row.
- * @throws CliError for text that is not CSV or has no header.
+ * Parses CSV with a header row into strings.
+ * @throws DataError for CSV that cannot be read (naming the row and line);
+ *   CliError for a file without a header.
  */
-export function readTable(text: string, source: string): Table {
+export function readTable(bytes: Uint8Array, source: string): Table {
+  const records: string[][] = [];
   const lines: number[] = [];
-  let all: string[][];
-  try {
-    all = parse(text, {
-      ...PARSE_OPTIONS,
-      on_record: (record: string[], context) => {
-        lines.push(context.lines);
-        return record;
-      },
-    });
-  } catch (err) {
-    if (err instanceof CsvError) throw new CliError(`${source}: invalid CSV: ${err.message}`, { cause: err });
-    throw err;
-  }
-  const header = all[0];
-  if (header === undefined) throw new CliError(`${source}: expected a header row, got an empty file`);
-  return { source, header, records: all.slice(1), lines: lines.slice(1) };
+  const sink: CsvSink = {
+    header: () => {},
+    record: (r, _row, reader) => {
+      const record = new Array<string>(r.fields);
+      for (let k = 0; k < r.fields; k++) record[k] = reader.text(r, k);
+      records.push(record);
+      lines.push(r.line);
+    },
+  };
+  const reader = new CsvReader(sink, { source });
+  reader.push(bytes);
+  reader.end();
+  if (reader.header === null) throw new CliError(`${source}: expected a header row, got an empty file`);
+  return { source, header: [...reader.header], records, lines, format: reader.format };
 }
 
 /** The header row alone (the first record), without parsing the rest of the file. */
-export function readHeader(text: string, source: string): string[] {
-  let first: string[][];
-  try {
-    first = parse(text, { ...PARSE_OPTIONS, to: 1 });
-  } catch (err) {
-    if (err instanceof CsvError) throw new CliError(`${source}: invalid CSV: ${err.message}`, { cause: err });
-    throw err;
-  }
-  const header = first[0];
-  if (header === undefined) throw new CliError(`${source}: expected a header row, got an empty file`);
-  return header;
+export function readHeader(bytes: Uint8Array, source: string): string[] {
+  const reader = new CsvReader({ header: () => false, record: () => false }, { source });
+  reader.push(bytes);
+  reader.end();
+  if (reader.header === null) throw new CliError(`${source}: expected a header row, got an empty file`);
+  return [...reader.header];
 }
 
 /**
  * The index of the column an option names: a header name, or else a 0-based
  * column index.
  * @param option - the option, for messages, e.g. '--target'.
- * @throws CliError when the header has no such column, or names it twice.
+ * @throws CliError when the header has no such column.
  */
 export function resolveColumn(header: readonly string[], raw: string, source: string, option: string): number {
-  const matches = header.filter((h) => h === raw).length;
-  if (matches > 1) throw new CliError(`${option}: the header of ${source} names column '${raw}' ${matches} times; pass its 0-based index instead`);
-  if (matches === 1) return header.indexOf(raw);
+  // the reader refuses a header that names a column twice, so a name matches one column at most
+  const at = header.indexOf(raw);
+  if (at >= 0) return at;
   if (/^\d+$/.test(raw) && Number(raw) < header.length) return Number(raw);
-  throw new CliError(`${option}: no column '${raw}' in ${source} (columns: ${formatList(header as string[])}; or a 0-based index 0..${header.length - 1})`);
+  throw new CliError(`${option}: no column '${raw}' in ${source} (columns: ${quoteList(header)}; or a 0-based index 0..${header.length - 1})`);
 }

@@ -5,8 +5,7 @@
 
 import { evaluate as evaluateModel, init } from '../index.js';
 import { parseCommandLine, type CommandSpec } from './args.js';
-import { readTable } from './csv-table.js';
-import { readText } from './files.js';
+import { readDataFile, readTable } from './csv-table.js';
 import { architecture, count, fields, metricsReport } from './format.js';
 import { EVALUATE_HELP } from './help.js';
 import type { Io } from './io.js';
@@ -44,7 +43,7 @@ export async function evaluate(argv: readonly string[], io: Io): Promise<number>
   const runtime = await init();
   const net = loadModel(modelPath, runtime);
   try {
-    const table = readTable(readText(dataPath, 'data file'), dataPath);
+    const table = readTable(readDataFile(dataPath), dataPath);
     const data = rowsForModel(net, table, { target: args.strings.get('target'), requireTarget: true });
     const result = evaluateModel(net, { x: data.x, y: data.y! });
     if (data.ignored.length > 0 && !args.flags.has('json')) {

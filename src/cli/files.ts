@@ -17,7 +17,8 @@ const REASONS: Record<string, string> = {
   ENOSPC: 'no space left on the device',
 };
 
-function reason(err: unknown): string {
+/** Why a file operation failed, in words (the system error's code looked up). */
+export function reason(err: unknown): string {
   const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
   return REASONS[code] ?? (err instanceof Error ? err.message : String(err));
 }

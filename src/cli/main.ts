@@ -57,8 +57,8 @@ function report(err: unknown, verbose: boolean, stderr: Stream): number {
   const known = err instanceof UsageError || err instanceof CliError || err instanceof SimdnetError;
   const message = err instanceof Error ? err.message : String(err);
   const text = known ? message : `internal error: ${message}${verbose ? '' : ' (run with --verbose for the stack trace)'}`;
-  // messages from lower layers (csv-parse, the file system) may span lines,
-  // and may quote a user's file whole: the contract is one readable line
+  // messages from lower layers (the file system, say) may span lines, and
+  // may quote a user's file whole: the contract is one readable line
   stderr.write(`simdnet: ${oneLine(text)}\n`);
   if (verbose) {
     for (let e: unknown = err; e !== undefined && e !== null; e = e instanceof Error ? e.cause : undefined) {

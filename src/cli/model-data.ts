@@ -6,6 +6,7 @@
  */
 
 import type { Network } from '../index.js';
+import { quoteCell } from '../data/csv-message.js';
 import { formatList } from '../data/validate.js';
 import { taskOf } from '../evaluation/evaluate.js';
 import type { Task } from '../data/dataset.js';
@@ -94,8 +95,8 @@ export function rowsForModel(net: Network, table: Table, options: ModelRowsOptio
       const cell = record[c]!;
       const v = decimal(cell);
       if (cell === '') throw new CliError(`${where}: column '${header[c]}': expected a number, got an empty cell (missing value)`);
-      if (v === null) throw new CliError(`${where}: column '${header[c]}': expected a number, got '${cell}'`);
-      if (!Number.isFinite(Math.fround(v))) throw new CliError(`${where}: column '${header[c]}': expected a number within the float32 range (±3.4e38), got '${cell}'`);
+      if (v === null) throw new CliError(`${where}: column '${header[c]}': expected a number, got ${quoteCell(cell)}`);
+      if (!Number.isFinite(Math.fround(v))) throw new CliError(`${where}: column '${header[c]}': expected a number within the float32 range (±3.4e38), got ${quoteCell(cell)}`);
       x[r * features.length + j] = v;
     });
     if (y === null || target === null) return;
@@ -104,7 +105,7 @@ export function rowsForModel(net: Network, table: Table, options: ModelRowsOptio
     if (cell === '') throw new CliError(`${where}: column '${name}': expected a target value, got an empty cell (missing value)`);
     if (labelIndex === null) {
       const v = decimal(cell);
-      if (v === null || !Number.isFinite(Math.fround(v))) throw new CliError(`${where}: column '${name}': expected a number (the model is a regression model), got '${cell}'`);
+      if (v === null || !Number.isFinite(Math.fround(v))) throw new CliError(`${where}: column '${name}': expected a number (the model is a regression model), got ${quoteCell(cell)}`);
       y[r] = v;
       return;
     }
@@ -112,7 +113,7 @@ export function rowsForModel(net: Network, table: Table, options: ModelRowsOptio
     const numeric = decimal(cell);
     const index = labelIndex.get(cell) ?? (numeric === null ? undefined : labelIndex.get(String(numeric)));
     if (index === undefined) {
-      throw new CliError(`${where}: column '${name}': label '${cell}' is not a class of the model (its classes: ${formatList(labels!, 20)})`);
+      throw new CliError(`${where}: column '${name}': label ${quoteCell(cell)} is not a class of the model (its classes: ${formatList(labels!, 20)})`);
     }
     y[r] = index;
   });

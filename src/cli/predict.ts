@@ -5,9 +5,8 @@
 
 import { init } from '../index.js';
 import { parseCommandLine, type CommandSpec } from './args.js';
-import { readTable } from './csv-table.js';
+import { readDataFile, readTable } from './csv-table.js';
 import { CliError } from './errors.js';
-import { readText } from './files.js';
 import { count, f32 } from './format.js';
 import { PREDICT_HELP } from './help.js';
 import type { Io } from './io.js';
@@ -50,7 +49,7 @@ export async function predict(argv: readonly string[], io: Io): Promise<number> 
     if (probabilities && labels === null) {
       throw new CliError(`--probabilities: ${modelPath} is a regression model; it predicts values, not class probabilities`);
     }
-    const table = readTable(readText(dataPath, 'data file'), dataPath);
+    const table = readTable(readDataFile(dataPath), dataPath);
     const data = rowsForModel(net, table, { target: args.strings.get('target'), requireTarget: false });
     if (data.ignored.length > 0) {
       io.stderr.write(`ignoring column${data.ignored.length > 1 ? 's' : ''} ${data.ignored.map((c) => `'${c}'`).join(', ')} of ${dataPath} (not features of the model)\n`);

@@ -10,9 +10,9 @@ import type { Dataset } from '../data/dataset.js';
 import { checkFitMemory } from '../pipeline/fit-memory.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_HIDDEN } from '../pipeline/train-model.js';
 import { parseChoice, parseCommandLine, parseHidden, parseNumber, parseSplit, type CommandSpec, type ParsedArgs } from './args.js';
-import { readHeader, resolveColumn } from './csv-table.js';
+import { readDataFile, readHeader, resolveColumn } from './csv-table.js';
 import { CliError } from './errors.js';
-import { defaultModelPath, readText } from './files.js';
+import { defaultModelPath } from './files.js';
 import { architecture, count, fields, metricsReport } from './format.js';
 import { TRAIN_HELP } from './help.js';
 import type { Io } from './io.js';
@@ -144,10 +144,10 @@ function taskOption(args: ParsedArgs): TaskChoice {
 }
 
 function loadData(path: string, args: ParsedArgs, task: TaskChoice): Dataset {
-  const text = readText(path, 'data file');
+  const bytes = readDataFile(path);
   const rawTarget = args.strings.get('target');
   const rawFeatures = args.strings.get('features');
-  const header = rawTarget === undefined && rawFeatures === undefined ? [] : readHeader(text, path);
+  const header = rawTarget === undefined && rawFeatures === undefined ? [] : readHeader(bytes, path);
   const target = rawTarget === undefined ? undefined : resolveColumn(header, rawTarget, path, '--target');
   let features: number[] | undefined;
   if (rawFeatures !== undefined) {
@@ -161,7 +161,7 @@ function loadData(path: string, args: ParsedArgs, task: TaskChoice): Dataset {
     if (twice !== undefined) throw new CliError(`--features: column '${header[twice]}' is listed twice`);
   }
   try {
-    return parseCsv(text, { source: path, target, features, task, dropInvalid: args.flags.has('drop-invalid') });
+    return parseCsv(bytes, { source: path, target, features, task, dropInvalid: args.flags.has('drop-invalid') });
   } catch (err) {
     if (err instanceof DataError) throw new DataError(cliWording(err.message), { cause: err });
     throw err;

@@ -81,9 +81,9 @@ describe('no runtime dependencies in the core entry', () => {
     expect(edge).not.toMatch(/import\.meta\.url|\bfetch\(|WebAssembly\.compile\(/);
   });
 
-  it('simdnet/csv: the Node build imports csv-parse and fs; the browser build imports nothing', async () => {
+  it('simdnet/csv: the Node build imports only fs; the browser build imports nothing', async () => {
     expect(await imports('csv.browser.js')).toEqual([]);
-    expect(await imports('csv.js')).toEqual(['import-statement csv-parse/sync', 'import-statement fs/promises']);
+    expect(await imports('csv.js')).toEqual(['import-statement fs/promises']);
   });
 });
 
@@ -128,7 +128,7 @@ describe('the exports map', () => {
     expect(pkg.exports['./scalar.wasm']).toMatchObject({ default: './dist/scalar.wasm' });
   });
 
-  it('has one runtime dependency, csv-parse, used only by simdnet/csv', () => {
-    expect(Object.keys(pkg.dependencies ?? {})).toEqual(['csv-parse']);
+  it('has no runtime dependencies (simdnet/csv reads CSV with its own reader)', () => {
+    expect(Object.keys(pkg.dependencies ?? {})).toEqual([]);
   });
 });

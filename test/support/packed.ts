@@ -35,7 +35,7 @@ export function packAndInstall(name: string): PackedProject {
   const dir = join(root, 'project');
   mkdirSync(dir);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `scratch-${name}`, private: true, version: '1.0.0' }, null, 2));
-  // csv-parse (the one dependency, of simdnet/csv) comes from npm's cache when it is there
+  // the package has no dependencies: installing the tarball needs nothing from the registry
   execFileSync(npm, ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel=error'], {
     cwd: dir,
     encoding: 'utf8',
