@@ -94,7 +94,9 @@ export function readChain(model: OnnxModel, external: Readonly<Record<string, Ui
     for (const name of n.inputs) {
       if (name === '' || consts.has(name)) continue;
       const list = consumers.get(name);
-      if (list) list.push(n);
+      if (list) {
+        if (list[list.length - 1] !== n) list.push(n);
+      }
       else consumers.set(name, [n]);
     }
   }
