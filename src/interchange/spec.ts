@@ -5,7 +5,7 @@
  * full before any runtime memory is taken and nothing half-built survives.
  */
 
-import { DataError, MemoryError, Network, StateError, Scaler, SimdnetError, type ActivationName, type Runtime, type ScalerJSON } from 'simdnet';
+import { DataError, MemoryError, Network, StateError, Scaler, SimdnetError, ValueError, type ActivationName, type Runtime, type ScalerJSON } from 'simdnet';
 
 export interface DenseLayer {
   /** W[i·units + j]: from input i to unit j (inputs × units, row-major), float32. */
@@ -122,4 +122,42 @@ export function specOf(net: Network): NetworkSpec {
     featureNames: net.featureNames,
     targetName: net.targetName,
   };
+}
+
+/**
+ * The spec with its scalings folded into the weights, for formats that have
+ * no place for them (TF.js layers, brain.js): the input scaling into the
+ * first layer (W'[i][j] = W[i][j] / s_i, b'_j = b_j − Σ_i o_i / s_i · W[i][j])
+ * and the target scaling into a linear output layer (W' = W · s_j,
+ * b' = b · s_j + o_j), in float64 with one rounding to float32 — the same
+ * function up to float32 rounding, not the same bits.
+ * @throws ValueError when the target scaling follows a non-linear output (no layer can hold it).
+ */
+export function foldScalers(spec: NetworkSpec, format: string): NetworkSpec {
+  const layers = spec.layers.map((l) => ({ ...l }));
+  const s = spec.scaler;
+  if (s && s.kind !== 'none') {
+    const l = layers[0]!;
+    const W = new Float64Array(l.W.length);
+    const b = Float64Array.from(l.b);
+    for (let i = 0; i < spec.inputs; i++) {
+      for (let j = 0; j < l.units; j++) {
+        W[i * l.units + j] = l.W[i * l.units + j]! / s.scale[i]!;
+        b[j] -= (s.offset[i]! / s.scale[i]!) * l.W[i * l.units + j]!;
+      }
+    }
+    layers[0] = { ...l, W: toF32(W, `${format}: the first layer with the input scaling folded in`), b: toF32(b, `${format}: the first layer's bias with the input scaling folded in`) };
+  }
+  const t = spec.targetScaler;
+  if (t && t.kind !== 'none') {
+    const k = layers.length - 1;
+    const l = layers[k]!;
+    if (l.activation !== 'linear') {
+      throw new ValueError(`net: ${format} has no place for the target scaling after a ${l.activation} output layer (it can be folded into a linear output layer only)`);
+    }
+    const W = Float64Array.from(l.W, (w, i) => w * t.scale[i % l.units]!);
+    const b = Float64Array.from(l.b, (v, j) => v * t.scale[j]! + t.offset[j]!);
+    layers[k] = { ...l, W: toF32(W, `${format}: the output layer with the target scaling folded in`), b: toF32(b, `${format}: the output layer's bias with the target scaling folded in`) };
+  }
+  return { ...spec, layers, scaler: null, targetScaler: null };
 }

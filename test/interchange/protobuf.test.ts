@@ -91,7 +91,7 @@ describe('malformed bytes: a DataError naming the field', () => {
   });
 
   it('nesting deeper than 16 messages', () => {
-    let inner = new Uint8Array(0);
+    let inner: Uint8Array = new Uint8Array(0);
     for (let i = 0; i < 20; i++) inner = new ProtoWriter().bytes(1, inner).finish();
     const deep = () => {
       const walk = (r: ProtoReader): void => {
