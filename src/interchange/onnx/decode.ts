@@ -248,3 +248,18 @@ function decodeShape(r: ProtoReader): Array<number | string | null> {
   }
   return dims;
 }
+
+/**
+ * The external files a model's tensors name (`location` of data stored
+ * EXTERNAL), for a caller that reads them from beside the model: the CLI.
+ */
+export function externalLocations(model: OnnxModel): string[] {
+  const found = new Set<string>();
+  const add = (t: OnnxTensor | null) => {
+    const location = t?.external?.get('location');
+    if (location) found.add(location);
+  };
+  model.graph.initializers.forEach(add);
+  for (const n of model.graph.nodes) for (const a of n.attributes.values()) add(a.t);
+  return [...found];
+}
