@@ -114,12 +114,6 @@ export class ProtoReader {
     if (this.wire !== wire) throw this.fail(`expected ${what} (wire type ${wire}), got wire type ${this.wire}`);
   }
 
-  /** An unsigned integer field (uint32/uint64/enum/bool), below 2^53. */
-  uint(): number {
-    this.requireWire(Wire.varint, 'an integer');
-    return this.rawVarint('an integer');
-  }
-
   /** A signed int32/int64 field (negative values are 10-byte two's complement). */
   int(): number {
     this.requireWire(Wire.varint, 'an integer');
