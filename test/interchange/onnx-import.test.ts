@@ -83,7 +83,11 @@ describe('the PyTorch exports', () => {
   it('names the external file it needs, and checks its size', () => {
     const { bytes, externalData } = fixture('classifier_4_32_3_dynamo');
     expectError(() => fromONNX(bytes), DataError, "the external file 'classifier_4_32_3_dynamo.onnx.data'", "options.externalData['classifier_4_32_3_dynamo.onnx.data']");
-    const short = { 'classifier_4_32_3_dynamo.onnx.data': externalData!['classifier_4_32_3_dynamo.onnx.data']!.subarray(0, 100) };
+    // an ArrayBuffer as well (a Worker's Data module)
+    const file = externalData!['classifier_4_32_3_dynamo.onnx.data']!;
+    const asBuffer = fromONNX(bytes, { externalData: { 'classifier_4_32_3_dynamo.onnx.data': file.slice().buffer } });
+    expect(asBuffer.getWeights()).toEqual(fromONNX(bytes, { externalData }).getWeights());
+    const short = { 'classifier_4_32_3_dynamo.onnx.data': file.subarray(0, 100) };
     expectError(() => fromONNX(bytes, { externalData: short }), DataError, 'classifier_4_32_3_dynamo.onnx.data', 'got a file of 100 bytes');
   });
 

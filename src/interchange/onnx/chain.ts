@@ -46,7 +46,7 @@ export function nodeLabel(n: OnnxNode, total: number): string {
   return `node ${n.index} of ${total} ('${n.name}', op ${n.opType})`;
 }
 
-export function readChain(model: OnnxModel, external: Readonly<Record<string, Uint8Array>> | undefined): Chain {
+export function readChain(model: OnnxModel, external: Readonly<Record<string, Uint8Array | ArrayBuffer>> | undefined): Chain {
   const g = model.graph;
   const opset = defaultOpset(model);
   const total = g.nodes.length;

@@ -14,9 +14,9 @@ export interface FromONNXOptions {
    * The bytes of the files the model keeps weights in (`data_location =
    * EXTERNAL`; PyTorch's default exporter writes larger weights to
    * `<model>.onnx.data`), keyed by the `location` the model names, e.g.
-   * `{ 'model.onnx.data': bytes }`.
+   * `{ 'model.onnx.data': bytes }` (Uint8Array or ArrayBuffer).
    */
-  externalData?: Record<string, Uint8Array>;
+  externalData?: Record<string, Uint8Array | ArrayBuffer>;
   /** The runtime the network lives in (default: the one set by the last `init()`). */
   runtime?: Runtime;
 }

@@ -46,11 +46,11 @@ export function elementCount(dims: readonly number[], label: string): number {
  * A tensor as a graph constant. FLOAT and DOUBLE only (what dense weights
  * and the scalers simdnet writes use); other types fail when read.
  */
-export function tensorConst(t: OnnxTensor, label: string, external: Readonly<Record<string, Uint8Array>> | undefined): Const {
+export function tensorConst(t: OnnxTensor, label: string, external: Readonly<Record<string, Uint8Array | ArrayBuffer>> | undefined): Const {
   return { label, dims: t.dims, values: () => tensorValues(t, label, external) };
 }
 
-function tensorValues(t: OnnxTensor, label: string, external: Readonly<Record<string, Uint8Array>> | undefined): Float32Array | Float64Array {
+function tensorValues(t: OnnxTensor, label: string, external: Readonly<Record<string, Uint8Array | ArrayBuffer>> | undefined): Float32Array | Float64Array {
   const n = elementCount(t.dims, label);
   if (t.dataType !== DataType.FLOAT && t.dataType !== DataType.DOUBLE) {
     throw new DataError(`${label}.data_type: expected FLOAT (1) or DOUBLE (11), got ${typeName(t.dataType)}`);
@@ -83,7 +83,7 @@ function tensorValues(t: OnnxTensor, label: string, external: Readonly<Record<st
 
 const DIGITS = /^\d{1,15}$/;
 
-function externalBytes(entries: Map<string, string>, label: string, expected: number, files: Readonly<Record<string, Uint8Array>> | undefined): Uint8Array {
+function externalBytes(entries: Map<string, string>, label: string, expected: number, files: Readonly<Record<string, Uint8Array | ArrayBuffer>> | undefined): Uint8Array {
   const location = entries.get('location');
   if (location === undefined || location === '') throw new DataError(`${label}.external_data: expected a 'location' entry (the file holding the values), got none`);
   const number = (key: string, fallback: number): number => {
@@ -92,7 +92,9 @@ function externalBytes(entries: Map<string, string>, label: string, expected: nu
     if (!DIGITS.test(v)) throw new DataError(`${label}.external_data.${key}: expected a whole number of bytes, got '${v.slice(0, 40)}'`);
     return Number(v);
   };
-  const file = files !== undefined && Object.prototype.hasOwnProperty.call(files, location) ? files[location] : undefined;
+  const given: unknown = files !== undefined && Object.prototype.hasOwnProperty.call(files, location) ? files[location] : undefined;
+  // an ArrayBuffer too: a Worker's Data module arrives as one
+  const file = given instanceof ArrayBuffer ? new Uint8Array(given) : given;
   if (!(file instanceof Uint8Array)) {
     throw new DataError(`${label}: its values are in the external file '${location}': pass that file's bytes as options.externalData['${location}'] (the CLI reads it from beside the model)`);
   }
@@ -106,7 +108,7 @@ function externalBytes(entries: Map<string, string>, label: string, expected: nu
 }
 
 /** A Constant node's value (attribute value, value_float or value_floats) as a graph constant. */
-export function constantNodeValue(attrs: Map<string, OnnxAttribute>, label: string, external: Readonly<Record<string, Uint8Array>> | undefined): Const | null {
+export function constantNodeValue(attrs: Map<string, OnnxAttribute>, label: string, external: Readonly<Record<string, Uint8Array | ArrayBuffer>> | undefined): Const | null {
   const value = attrs.get('value');
   if (value?.t) return tensorConst(value.t, `${label}.value`, external);
   const f = attrs.get('value_float');

@@ -64,7 +64,7 @@ async function onnx(request) {
   models ??= {
     mlp: fromONNX(mlpOnnx),
     // the default exporter's weights live in the .onnx.data file beside the model, under the name the model gives it
-    classifier: fromONNX(classifierOnnx, { externalData: { 'classifier_4_32_3_dynamo.onnx.data': new Uint8Array(classifierData) } }),
+    classifier: fromONNX(classifierOnnx, { externalData: { 'classifier_4_32_3_dynamo.onnx.data': classifierData } }),
   };
   const net = models[model];
   return {
