@@ -150,6 +150,31 @@ describe('an exported model in TensorFlow.js', () => {
   });
 });
 
+describe('quantized weights (as the TF.js converter writes them)', () => {
+  it('uint8 and uint16 (q · scale + min) and float16 decode as tf.io.decodeWeights does', () => {
+    const specs = [
+      { name: 'd1/kernel', shape: [3, 4], dtype: 'float32' as const, quantization: { dtype: 'uint8' as const, scale: 0.013, min: -1.2 } },
+      { name: 'd1/bias', shape: [4], dtype: 'float32' as const, quantization: { dtype: 'float16' as const } },
+      { name: 'd2/kernel', shape: [4, 2], dtype: 'float32' as const, quantization: { dtype: 'uint16' as const, scale: 3.1e-5, min: -0.9 } },
+      { name: 'd2/bias', shape: [2], dtype: 'float32' as const },
+    ];
+    const data = new Uint8Array(12 + 8 + 16 + 8);
+    const q = values(data.length, 31, 1);
+    q.forEach((v, i) => (data[i] = Math.floor((v + 1) * 127.5)));
+    new DataView(data.buffer).setFloat32(36, 0.25, true);
+    new DataView(data.buffer).setFloat32(40, -1.5, true);
+    // half floats with the exponent kept small (finite values)
+    for (let i = 12; i < 20; i += 2) data[i + 1] = data[i + 1]! & 0xbb;
+    const net = fromTFJS({ modelTopology: { class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { name: 'd1', units: 4, activation: 'relu', batch_input_shape: [null, 3] } }, { class_name: 'Dense', config: { name: 'd2', units: 2 } }] } }, weightsManifest: [{ paths: ['w.bin'], weights: specs }] }, data);
+    const expected = tf.io.decodeWeights(data.buffer, specs);
+    const got = net.getWeights({ flat: true });
+    expect(got[0]!.W).toEqual(expected['d1/kernel']!.dataSync());
+    expect(got[0]!.b).toEqual(expected['d1/bias']!.dataSync());
+    expect(got[1]!.W).toEqual(expected['d2/kernel']!.dataSync());
+    expect(got[1]!.b).toEqual(expected['d2/bias']!.dataSync());
+  });
+});
+
 describe('what is not a dense Sequential: a DataError naming the layer', () => {
   const dense = (name: string, units: number, extra: object = {}) => ({ class_name: 'Dense', config: { name, units, activation: 'relu', ...extra } });
   const model = (layers: object[], specs: Array<{ name: string; shape: number[] }>, cls = 'Sequential') => ({
@@ -171,8 +196,8 @@ describe('what is not a dense Sequential: a DataError naming the layer', () => {
     wrong[2] = { name: 'd2/kernel', shape: [5, 2] };
     expectError(() => fromTFJS(model([dense('d1', 4), dense('d2', 2)], wrong), bytes(28)), DataError, "('d2', Dense)", 'expected shape [4, 2], got [5, 2]');
     const quantized = { ...model([dense('d1', 4)], twoLayers.slice(0, 2)) };
-    (quantized.weightsManifest[0]!.weights[0] as Record<string, unknown>).quantization = { dtype: 'uint8', scale: 1, min: 0 };
-    expectError(() => fromTFJS(quantized, bytes(16)), DataError, "'d1/kernel'", 'quantized to "uint8"');
+    (quantized.weightsManifest[0]!.weights[0] as Record<string, unknown>).quantization = { dtype: 'int8', scale: 1, min: 0 };
+    expectError(() => fromTFJS(quantized, bytes(16)), DataError, "('d1/kernel').quantization.dtype", "expected 'uint8', 'uint16' or 'float16'", '"int8"');
     expectError(() => fromTFJS(model([dense('d1', 4)], twoLayers), bytes(26)), DataError, "'d2/kernel' belongs to no Dense layer");
   });
 

@@ -30,7 +30,8 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
  * @param weights - the weights' bytes: one buffer (every group's shards
  *   concatenated in manifest order, as tf.io's `weightData`), an array of
  *   buffers, or an object keyed by the manifest's paths (`group1-shard1of1.bin`).
- *   Optional when `model` carries `weightData`.
+ *   Optional when `model` carries `weightData`. Float32, or quantized by the
+ *   converter (uint8/uint16 with scale and min, float16): dequantized as tf.io does.
  * @throws DataError naming the layer (class, name, position) or weight that
  *   is not part of a dense Sequential, or bytes that do not match the manifest.
  */

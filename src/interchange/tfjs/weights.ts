@@ -1,6 +1,6 @@
 /**
  * The weights of a TF.js layers model: the manifest's specs (name, shape,
- * dtype) laid over the bytes, checked for size before anything is read, and
+ * dtype, quantization) laid over the bytes, checked for size before anything is read, and
  * handed to the layers that claim them — by name (`<layer>/kernel`, also
  * under a model prefix or with Keras's `:0`), else in manifest order.
  */
@@ -39,6 +39,20 @@ interface Spec {
   shape: number[];
   offset: number;
   used: boolean;
+  /** How the values are stored: float32, or quantized as the TF.js converter writes them. */
+  storage: 'float32' | 'uint8' | 'uint16' | 'float16';
+  scale: number;
+  min: number;
+}
+
+const BYTES = { float32: 4, uint8: 1, uint16: 2, float16: 2 } as const;
+
+/** An IEEE half-precision value. */
+function half(h: number): number {
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  const v = e === 0 ? m * 2 ** -24 : e === 31 ? (m ? NaN : Infinity) : (1 + m / 1024) * 2 ** (e - 15);
+  return h & 0x8000 ? -v : v;
 }
 
 export interface WeightStore {
@@ -89,29 +103,48 @@ export function readWeights(model: Obj, weights: WeightsInput | undefined): Weig
     for (const [si, s] of g.specs.entries()) {
       const where = `tfjs weightsManifest[${gi}].weights[${si}]`;
       if (!isObj(s) || typeof s.name !== 'string' || !Array.isArray(s.shape)) throw new DataError(`${where}: expected { name, shape, dtype }`);
-      if (s.quantization !== undefined && s.quantization !== null) {
-        throw new DataError(`${where} ('${s.name}'): expected float32 weights, got weights quantized to ${JSON.stringify(isObj(s.quantization) ? s.quantization.dtype : s.quantization)} (convert without quantization)`);
-      }
       if ((s.dtype ?? 'float32') !== 'float32') throw new DataError(`${where} ('${s.name}').dtype: expected 'float32', got ${JSON.stringify(s.dtype)}`);
+      let storage: Spec['storage'] = 'float32';
+      let scale = 1;
+      let min = 0;
+      const q = s.quantization;
+      if (q !== undefined && q !== null) {
+        const dtype = isObj(q) ? q.dtype : undefined;
+        if (dtype !== 'uint8' && dtype !== 'uint16' && dtype !== 'float16') {
+          throw new DataError(`${where} ('${s.name}').quantization.dtype: expected 'uint8', 'uint16' or 'float16', got ${JSON.stringify(dtype)}`);
+        }
+        storage = dtype;
+        if (dtype !== 'float16') {
+          const { scale: sc, min: mn } = q as Obj;
+          if (typeof sc !== 'number' || typeof mn !== 'number' || !Number.isFinite(sc) || !Number.isFinite(mn)) {
+            throw new DataError(`${where} ('${s.name}').quantization: expected finite numbers scale and min, got ${JSON.stringify({ scale: sc, min: mn })}`);
+          }
+          [scale, min] = [sc, mn];
+        }
+      }
       let n = 1;
       for (const d of s.shape) {
         if (!Number.isInteger(d) || (d as number) < 0) throw new DataError(`${where} ('${s.name}').shape: expected sizes ≥ 0, got ${JSON.stringify(s.shape)}`);
         n *= d as number;
         if (n > 2 ** 30) throw new DataError(`${where} ('${s.name}').shape: expected at most 2^30 values, got ${JSON.stringify(s.shape)}`);
       }
-      specs.push({ name: s.name, shape: s.shape as number[], offset, used: false });
-      offset += 4 * n;
+      specs.push({ name: s.name, shape: s.shape as number[], offset, used: false, storage, scale, min });
+      offset += BYTES[storage] * n;
     }
   }
   if (data.length !== offset) {
-    throw new DataError(`tfjs weights: expected ${offset} bytes (the manifest's ${specs.length} float32 weights), got ${data.length}`);
+    throw new DataError(`tfjs weights: expected ${offset} bytes (the manifest's ${specs.length} weights), got ${data.length}`);
   }
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const read = (s: Spec): Weight => {
     s.used = true;
     const n = s.shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(n);
-    for (let i = 0; i < n; i++) values[i] = view.getFloat32(s.offset + 4 * i, true);
+    // dequantized as tf.io does: q · scale + min (uint8, uint16), or half floats
+    if (s.storage === 'float32') for (let i = 0; i < n; i++) values[i] = view.getFloat32(s.offset + 4 * i, true);
+    else if (s.storage === 'uint8') for (let i = 0; i < n; i++) values[i] = view.getUint8(s.offset + i) * s.scale + s.min;
+    else if (s.storage === 'uint16') for (let i = 0; i < n; i++) values[i] = view.getUint16(s.offset + 2 * i, true) * s.scale + s.min;
+    else for (let i = 0; i < n; i++) values[i] = half(view.getUint16(s.offset + 2 * i, true));
     return { name: s.name, shape: s.shape, values };
   };
   const base = (name: string) => name.replace(/:\d+$/, '');
