@@ -116,7 +116,7 @@ Options:
 export const EXPORT_HELP = `Usage: simdnet export model.json --format onnx|tfjs|brainjs [options]
 
 Writes a saved model in another framework's format:
-  onnx      ONNX, opset 13 (ONNX Runtime, PyTorch via onnx2torch, …); the
+  onnx      ONNX, opset 13 (for ONNX Runtime and other ONNX tools); the
             graph takes the same raw features as predict: the input scaling
             (and a regression's target scaling) are nodes of the graph
   tfjs      TF.js layers model: model.json and <name>.weights.bin beside it,

@@ -1,10 +1,10 @@
 /**
- * toONNX: a Network as an ONNX model (IR version 7, opset 13) that ONNX
- * Runtime, PyTorch's onnx2torch and the like can run: per layer a Gemm
- * (transB = 1) and its activation node; the input scaling in front and the
- * target scaling behind, in float64 between Casts, so the graph computes
- * exactly what `predict` computes from the same raw features, and fromONNX
- * gets the same scalers back, bit for bit.
+ * toONNX: a Network as an ONNX model (IR version 7, opset 13) for ONNX
+ * Runtime and other ONNX tools: per layer a Gemm (transB = 1) and its
+ * activation node; the input scaling in front and the target scaling
+ * behind, in float64 between Casts (the arithmetic of Scaler), so the graph
+ * takes the same raw features as `predict` and fromONNX gets the same
+ * scalers back, bit for bit.
  */
 
 import { ValueError, Network, type ScalerJSON } from 'simdnet';
