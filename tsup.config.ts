@@ -1,5 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'tsup';
+import { buildInterchange } from './tsup.interchange.config';
 import { buildPlatforms } from './tsup.platforms.config';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
@@ -17,6 +19,15 @@ export default defineConfig({
     options.define = { ...options.define, 'import.meta.url': 'importMetaUrl' };
     options.inject = [...(options.inject ?? []), 'src/shims/cjs-import-meta-url.ts'];
   },
+  // the CLI bundles the interchange code, whose imports of 'simdnet' must be this very copy of the core
+  esbuildPlugins: [
+    {
+      name: 'simdnet-from-source',
+      setup(build) {
+        build.onResolve({ filter: /^simdnet$/ }, () => ({ path: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }));
+      },
+    },
+  ],
   dts: { entry: { index: 'src/index.ts', csv: 'src/csv.ts' } },
   define: { __SIMDNET_VERSION__: JSON.stringify(version) },
   sourcemap: true,
@@ -32,5 +43,7 @@ export default defineConfig({
     for (const f of ['cli.cjs', 'cli.cjs.map']) rmSync(`dist/${f}`, { force: true });
     // dist/browser.js, dist/edge.js, dist/csv.browser.js (see tsup.platforms.config.ts)
     await buildPlatforms();
+    // dist/onnx.js, tfjs.js, brain.js and their .cjs and .d.ts (see tsup.interchange.config.ts)
+    await buildInterchange();
   },
 });

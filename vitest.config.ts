@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     alias: [
+      // the interchange entries import the core by its package name (in dist/ it stays an import of the
+      // package, so that they share its classes and runtime); the tests take it from the sources
+      { find: /^simdnet$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
       {
         // the bundled package finds its .wasm beside dist/index.js; tests use build/
         find: /^.*\/wasm-url\.js$/,

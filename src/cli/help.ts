@@ -12,6 +12,8 @@ Usage:
   simdnet train data.csv [options]              train, validate and test a model; save it as JSON
   simdnet evaluate model.json data.csv [options] metrics of a saved model on labelled rows
   simdnet predict model.json data.csv [options]  predictions of a saved model, as CSV
+  simdnet import model.onnx [options]           an ONNX, TF.js or brain.js model to a simdnet model
+  simdnet export model.json --format onnx       a saved model as ONNX, TF.js (tfjs) or brain.js (brainjs)
 
   simdnet <command> --help   options of a command
   simdnet --version          the version
@@ -24,6 +26,7 @@ Examples:
   simdnet train iris.csv --seed 1
   simdnet evaluate iris.model.json new-flowers.csv
   simdnet predict iris.model.json new-flowers.csv --probabilities --out predictions.csv
+  simdnet export iris.model.json --format onnx
 `;
 
 export const TRAIN_HELP = `Usage: simdnet train data.csv [options]
@@ -94,6 +97,44 @@ Options:
                          renamed into place
   --probabilities        add one p_<label> column per class (classification)
   --target <col>         a column to ignore as the target (header name or 0-based index)
+  --verbose              stack traces with errors
+  -h, --help             this help
+`;
+
+export const IMPORT_HELP = `Usage: simdnet import <file> [options]
+
+Reads a dense network written by another framework and saves it as a
+simdnet model (JSON). The format comes from the file:
+  .onnx        ONNX (PyTorch's torch.onnx.export and others): Gemm/MatMul
+               layers, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, BatchNormalization;
+               external data (model.onnx.data) is read from beside the file
+  model.json   TF.js layers model (modelTopology); its .bin weight files are
+               read from beside it
+  *.json       brain.js NeuralNetwork#toJSON() (2.0 or 1.x)
+Files the model names must be inside its folder.
+
+Options:
+  -o, --out <file>       where to save the model (default: <file name>.model.json here)
+  --format <format>      onnx | tfjs | brainjs, when the file's name or content does not tell
+  --verbose              stack traces with errors
+  -h, --help             this help
+`;
+
+export const EXPORT_HELP = `Usage: simdnet export model.json --format onnx|tfjs|brainjs [options]
+
+Writes a saved model in another framework's format:
+  onnx      ONNX, opset 13 (for ONNX Runtime and other ONNX tools); the
+            graph takes the same raw features as predict: the input scaling
+            (and a regression's target scaling) are nodes of the graph
+  tfjs      TF.js layers model: model.json and <name>.weights.bin beside it,
+            for tf.loadLayersModel; the scaling is folded into the weights
+  brainjs   brain.js 2.0 NeuralNetwork JSON, for net.fromJSON(); brain.js runs
+            one activation (sigmoid, relu, leaky-relu or tanh) in every layer,
+            so other models are refused
+
+Options:
+  --format <format>      onnx | tfjs | brainjs (required)
+  -o, --out <file>       where to write (default: <model name>.onnx, .tfjs.json or .brain.json here)
   --verbose              stack traces with errors
   -h, --help             this help
 `;

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 /**
- * The `simdnet` command: dispatches to train / evaluate / predict and turns
- * every failure into one line on stderr and an exit code (2 for a malformed
- * command line, 1 for everything else).
+ * The `simdnet` command: dispatches to train / evaluate / predict / import /
+ * export and turns every failure into one line on stderr and an exit code
+ * (2 for a malformed command line, 1 for everything else).
  */
 
 import { SimdnetError } from '../index.js';
 import { UsageError, CliError } from './errors.js';
 import { evaluate } from './evaluate.js';
-import { MAIN_HELP, EVALUATE_HELP, PREDICT_HELP, TRAIN_HELP } from './help.js';
+import { exportModel } from './export.js';
+import { MAIN_HELP, EVALUATE_HELP, EXPORT_HELP, IMPORT_HELP, PREDICT_HELP, TRAIN_HELP } from './help.js';
+import { importModel } from './import.js';
 import type { Io, Stream } from './io.js';
 import { escapeControls, oneLine } from './one-line.js';
 import { predict } from './predict.js';
@@ -19,6 +21,8 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: Io) => Promi
   train: { run: train, help: TRAIN_HELP },
   evaluate: { run: evaluate, help: EVALUATE_HELP },
   predict: { run: predict, help: PREDICT_HELP },
+  import: { run: importModel, help: IMPORT_HELP },
+  export: { run: exportModel, help: EXPORT_HELP },
 };
 const NAMES = Object.keys(COMMANDS).join(', ');
 

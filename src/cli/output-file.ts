@@ -18,6 +18,11 @@ export interface InputFile {
   what: string;
 }
 
+/** Paths a command reads, as InputFiles for messages. */
+export function inputFiles(paths: readonly string[], what = 'input file'): InputFile[] {
+  return paths.map((path) => ({ path, what }));
+}
+
 /**
  * Refuses an output path before any work: empty, naming a folder, one of
  * the command's inputs (the same file by real path or by device and inode,

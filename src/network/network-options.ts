@@ -8,7 +8,7 @@ import { Act, type ActivationName } from '../backend/abi.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { lookupName, readOptions } from '../options.js';
 import { defaultRuntimeOrThrow, Runtime } from '../runtime.js';
-import { checkPositiveInt, checkSeed, describe, F32_MAX } from '../validate.js';
+import { checkPositiveInt, checkSeed, describe, F32_MAX, shortestF32 } from '../validate.js';
 import type { LayerShape } from './plan.js';
 
 /** One dense layer: `units` outputs followed by an activation. */
@@ -73,14 +73,15 @@ function layerShape(l: Partial<Record<'units' | 'activation' | 'alpha', unknown>
   if (l.alpha !== undefined && activation !== 'leaky_relu') {
     throw new ValueError(`${name}.alpha: only leaky_relu layers take alpha (the negative slope), got it on a '${activation}' layer`);
   }
-  let alpha = Math.fround(0.01);
+  let alpha = 0.01;
   if (l.alpha !== undefined) {
     const a = l.alpha;
     // stored as float32: a slope that rounds to Infinity could be saved but never loaded
     if (typeof a !== 'number' || !(a >= 0 && Math.fround(a) <= F32_MAX)) {
       throw new ValueError(`${name}.alpha: expected a finite number ≥ 0 within the float32 range, got ${describe(a)}`);
     }
-    alpha = Math.fround(a); // what the kernels use, and what a saved model gives back
+    // the kernels use it as float32: keep the shortest decimal of that float32, which a saved model gives back
+    alpha = shortestF32(a);
   }
   return { inputs, outputs: units, activation, alpha };
 }

@@ -6,6 +6,7 @@
  */
 
 import { DataError } from '../errors.js';
+import { shortestF32 } from '../validate.js';
 import { MISSING, NUMBER, type RawColumn } from './column.js';
 import { DATE_PARTS, datePart, parseDate, type DatePart } from './dates.js';
 import { booleanOf, type ColumnKind } from './kinds.js';
@@ -54,13 +55,9 @@ export interface EncodingOptions {
   maxCategories?: number;
 }
 
-/** The number of a cell as a category (the shortest text that gives back the same float32). */
+/** The number of a cell as a category: the shortest text that gives back the same float32. */
 export function numberText(v: number): string {
-  for (let p = 1; p < 10; p++) {
-    const t = Number(v.toPrecision(p));
-    if (Math.fround(t) === v) return String(t);
-  }
-  return String(v);
+  return String(shortestF32(v));
 }
 
 /** The category of a cell, or null when missing. */

@@ -16,12 +16,15 @@ const DIST = join(ROOT, 'dist');
 const WASM_BUDGET = 64 * 1024;
 const CORE_BUDGET = 40 * 1024;
 const CORE_BUILDS = ['index.js', 'index.cjs', 'browser.js', 'edge.js'];
+/** The interchange entries (minified + gzipped), each apart from the core it imports. */
+const INTERCHANGE_BUDGETS: Record<string, number> = { onnx: 12 * 1024, tfjs: 6 * 1024, brain: 5 * 1024 };
+const INTERCHANGE = Object.keys(INTERCHANGE_BUDGETS).flatMap((e) => [`${e}.js`, `${e}.cjs`]);
 
 type Esbuild = typeof import('esbuild');
 let esbuild: Esbuild;
 
 beforeAll(async () => {
-  for (const f of [...CORE_BUILDS, 'simd.wasm', 'scalar.wasm']) {
+  for (const f of [...CORE_BUILDS, ...INTERCHANGE, 'simd.wasm', 'scalar.wasm']) {
     if (!statSync(join(DIST, f), { throwIfNoEntry: false })) throw new Error(`dist/${f} is missing: run \`npm run build\` first (\`npm test\` does)`);
   }
   esbuild = await import('esbuild');
@@ -43,11 +46,31 @@ describe('budgets', () => {
     console.log(`budget: dist/${f} ${code.length} bytes, ${min.code.length} minified, ${gz} minified+gzipped (≤ ${CORE_BUDGET})`);
     expect(gz).toBeLessThanOrEqual(CORE_BUDGET);
   });
+
+  it.each(INTERCHANGE)('interchange entry dist/%s within its budget', async (f) => {
+    const budget = INTERCHANGE_BUDGETS[f.replace(/\.c?js$/, '')]!;
+    const code = readFileSync(join(DIST, f), 'utf8');
+    const min = await esbuild.transform(code, { minify: true, format: f.endsWith('.cjs') ? 'cjs' : 'esm', loader: 'js' });
+    const gz = gzipSync(min.code, { level: 9 }).length;
+    console.log(`budget: dist/${f} ${code.length} bytes, ${gz} minified+gzipped (≤ ${budget})`);
+    expect(gz).toBeLessThanOrEqual(budget);
+  });
+
+  it('the core entry holds none of the interchange code (it grows by nothing for it)', () => {
+    for (const f of CORE_BUILDS) {
+      const code = readFileSync(join(DIST, f), 'utf8');
+      for (const marker of ['onnx model.graph', 'tfjs modelTopology', 'brain.js sizes', 'simdnet.feature_names']) expect(code, `${marker} in dist/${f}`).not.toContain(marker);
+    }
+    // the markers are real: each is in its entry
+    expect(readFileSync(join(DIST, 'onnx.js'), 'utf8')).toContain('simdnet.feature_names');
+    expect(readFileSync(join(DIST, 'tfjs.js'), 'utf8')).toContain('tfjs modelTopology');
+    expect(readFileSync(join(DIST, 'brain.js'), 'utf8')).toContain('brain.js sizes');
+  });
 });
 
 describe('no runtime dependencies in the core entry', () => {
   /** Every import the file makes that its bundle would leave to the host. */
-  async function imports(f: string): Promise<string[]> {
+  async function imports(f: string, alsoExternal: string[] = []): Promise<string[]> {
     const result = await esbuild.build({
       entryPoints: [join(DIST, f)],
       bundle: true,
@@ -56,7 +79,7 @@ describe('no runtime dependencies in the core entry', () => {
       format: 'esm',
       platform: 'neutral',
       packages: 'external',
-      external: ['node:*', 'fs', 'fs/*', 'url'],
+      external: ['node:*', 'fs', 'fs/*', 'url', ...alsoExternal],
       logLevel: 'silent',
     });
     const outputs = Object.values(result.metafile.outputs);
@@ -79,6 +102,14 @@ describe('no runtime dependencies in the core entry', () => {
     }
     const edge = readFileSync(join(DIST, 'edge.js'), 'utf8');
     expect(edge).not.toMatch(/import\.meta\.url|\bfetch\(|WebAssembly\.compile\(/);
+  });
+
+  it.each(INTERCHANGE)('dist/%s imports the core by name (simdnet) and nothing else: one build for every platform', async (f) => {
+    // 'simdnet' kept external: from dist/ it would resolve to this very package
+    expect([...new Set(await imports(f, ['simdnet']))]).toEqual([f.endsWith('.cjs') ? 'require-call simdnet' : 'import-statement simdnet']);
+    const code = readFileSync(join(DIST, f), 'utf8');
+    const at = code.search(/["']node:|from\s*["']fs|require\(["']fs|import\.meta\.url/);
+    expect(at, `…${code.slice(Math.max(0, at - 40), at + 40)}…`).toBe(-1);
   });
 
   it('simdnet/csv: the Node build imports only fs; the browser build imports nothing', async () => {

@@ -43,11 +43,38 @@ const closeTo = (a: readonly number[], b: readonly number[]) => {
 
 describe('the tarball', () => {
   it('holds dist/ (universal, browser, edge builds, types, both .wasm) and no sources', () => {
-    for (const f of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'browser.js', 'edge.js', 'csv.js', 'csv.cjs', 'csv.browser.js', 'simd.wasm', 'scalar.wasm']) {
+    for (const f of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'browser.js', 'edge.js', 'csv.js', 'csv.cjs', 'csv.browser.js', 'simd.wasm', 'scalar.wasm',
+      ...['onnx', 'tfjs', 'brain'].flatMap((e) => [`${e}.js`, `${e}.cjs`, `${e}.d.ts`, `${e}.d.cts`])]) {
       expect(project.files, f).toContain(`dist/${f}`);
     }
     expect(project.files).toContain('types/wasm.d.ts');
     expect(project.files.filter((f) => /^(src|test|assembly|bench|scripts|examples)\//.test(f))).toEqual([]);
+  });
+});
+
+describe('Node: simdnet/onnx, simdnet/tfjs and simdnet/brain from the installed package', () => {
+  it.each(['import', 'require'] as const)('via %s: they use the core the user imported (same Network class, the runtime init() set up)', (how) => {
+    const model = join(ROOT, 'test/fixtures/onnx/mlp_4_8_6_5_1_legacy.onnx');
+    const body = `
+  await init();
+  const net = fromONNX(readFileSync(${JSON.stringify(model)}));
+  const back = fromONNX(toONNX(net));
+  const tf = toTFJS(net);
+  const viaTf = fromTFJS(tf.modelJSON, tf.weights);
+  const small = new Network({ inputs: 2, layers: [{ units: 2, activation: 'tanh' }, { units: 1, activation: 'tanh' }] });
+  const viaBrain = fromBrainJS(toBrainJS(small));
+  console.log(JSON.stringify({ same: [net, back, viaTf, viaBrain].every((n) => n instanceof Network), p: net.predict([0.5, -1, 2, 0.25]), q: back.predict([0.5, -1, 2, 0.25]) }));`;
+    const script = join(project.dir, how === 'import' ? 'interchange.mjs' : 'interchange.cjs');
+    writeFileSync(
+      script,
+      how === 'import'
+        ? `import { init, Network } from 'simdnet';\nimport { fromONNX, toONNX } from 'simdnet/onnx';\nimport { fromTFJS, toTFJS } from 'simdnet/tfjs';\nimport { fromBrainJS, toBrainJS } from 'simdnet/brain';\nimport { readFileSync } from 'node:fs';\n${body}\n`
+        : `const { init, Network } = require('simdnet');\nconst { fromONNX, toONNX } = require('simdnet/onnx');\nconst { fromTFJS, toTFJS } = require('simdnet/tfjs');\nconst { fromBrainJS, toBrainJS } = require('simdnet/brain');\nconst { readFileSync } = require('node:fs');\n(async () => {${body}\n})().catch((e) => { console.error(e); process.exit(1); });\n`,
+    );
+    const out = JSON.parse(execFileSync(process.execPath, [script], { cwd: project.dir, encoding: 'utf8', timeout: 60_000 }));
+    expect(out.same).toBe(true);
+    expect(out.q).toEqual(out.p);
+    expect(out.p[0]).toBeGreaterThan(0);
   });
 });
 
@@ -219,6 +246,8 @@ describe('Cloudflare workerd: a Worker trains and predicts over loopback HTTP', 
     // as wrangler bundles a Worker: the workerd condition; .wasm imports stay modules
     const wasmFile = createRequire(join(project.dir, 'package.json')).resolve('simdnet/simd.wasm');
     copyFileSync(wasmFile, join(dir, 'simd.wasm'));
+    // PyTorch's ONNX exports, served by the Worker as Data modules
+    for (const [from, to] of Object.entries(ONNX_MODULES)) copyFileSync(join(ROOT, 'test/fixtures/onnx', from), join(dir, to));
     const result = await esbuild.build({
       entryPoints: [join(project.dir, 'edge-worker.js')],
       bundle: true,
@@ -235,6 +264,7 @@ describe('Cloudflare workerd: a Worker trains and predicts over loopback HTTP', 
           name: 'wasm-module',
           setup(build) {
             build.onResolve({ filter: /^simdnet\/simd\.wasm$/ }, () => ({ path: './simd.wasm', external: true }));
+            build.onResolve({ filter: /\.onnx(\.data)?$/ }, (args) => ({ path: args.path, external: true }));
           },
         },
       ],
@@ -242,6 +272,9 @@ describe('Cloudflare workerd: a Worker trains and predicts over loopback HTTP', 
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs).toContain('node_modules/simdnet/dist/edge.js');
     expect(inputs).toContain('node_modules/simdnet/dist/csv.browser.js');
+    // simdnet/onnx is one build for every platform; its import of the core resolves to edge.js, the same copy
+    expect(inputs, JSON.stringify(inputs)).toContain('node_modules/simdnet/dist/onnx.js');
+    expect(inputs.filter((f) => /simdnet\/dist\/(index|browser)\./.test(f))).toEqual([]);
     writeFileSync(
       join(dir, 'config.capnp'),
       `using Workerd = import "/workerd/workerd.capnp";
@@ -253,6 +286,7 @@ const worker :Workerd.Worker = (
   modules = [
     (name = "worker.js", esModule = embed "worker.js"),
     (name = "simd.wasm", wasm = embed "simd.wasm"),
+${Object.values(ONNX_MODULES).map((f) => `    (name = "${f}", data = embed "${f}"),`).join('\n')}
   ],
   compatibilityDate = "2025-09-01",
 );
@@ -329,7 +363,28 @@ const worker :Workerd.Worker = (
     const node = await nodePredictions(predict);
     closeTo(answer.predictions, node);
   }, 60_000);
+
+  it.each([
+    ['mlp', 'mlp_4_8_6_5_1_legacy', ['4-8 relu', '8-6 leaky_relu', '6-5 tanh', '5-1 sigmoid']],
+    ['classifier', 'classifier_4_32_3_dynamo', ['4-32 relu', '32-3 softmax']],
+  ] as const)('POST /onnx: the Worker imports %s.onnx (a Data module, bytes) and predicts as PyTorch did', async (model, fixture, layers) => {
+    const ref = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/onnx', `${fixture}.json`), 'utf8')) as { inputs: number[][]; outputs: number[][] };
+    const answer = await get('/onnx', { method: 'POST', body: JSON.stringify({ model, rows: ref.inputs }), headers: { 'content-type': 'application/json' } });
+    expect(answer.kind).toBe('wasm-simd');
+    expect(answer.isBytes).toBe(true);
+    expect(answer.sameClass).toBe(true);
+    expect(answer.layers).toEqual(layers);
+    const got = (answer.predictions as number[][]).flat();
+    ref.outputs.flat().forEach((e, i) => expect(Math.abs(got[i]! - e), `output ${i}`).toBeLessThanOrEqual(1e-5));
+  });
 });
+
+/** The ONNX files the Worker imports (fixture → module name). */
+const ONNX_MODULES: Record<string, string> = {
+  'mlp_4_8_6_5_1_legacy.onnx': 'mlp.onnx',
+  'classifier_4_32_3_dynamo.onnx': 'classifier.onnx',
+  'classifier_4_32_3_dynamo.onnx.data': 'classifier.onnx.data',
+};
 
 /** The Worker's training and predictions, computed in Node from the sources. */
 async function nodePredictions(rows: number[][]): Promise<number[]> {

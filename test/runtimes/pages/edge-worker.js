@@ -1,10 +1,15 @@
 // A Cloudflare Worker (module syntax) using simdnet as a user would in
 // workerd: the package by name (the `workerd` export condition picks
 // dist/edge.js) and the .wasm imported as a module, which the platform hands
-// over already compiled, as a WebAssembly.Module.
+// over already compiled, as a WebAssembly.Module. ONNX models arrive the
+// same way, as Data modules (ArrayBuffers): PyTorch's exports served at the edge.
 import { init, Network, Trainer, split, Scaler } from 'simdnet';
 import { parseCsv } from 'simdnet/csv';
+import { fromONNX } from 'simdnet/onnx';
 import wasm from 'simdnet/simd.wasm';
+import mlpOnnx from './mlp.onnx';
+import classifierOnnx from './classifier.onnx';
+import classifierData from './classifier.onnx.data';
 
 const ARTICLE = [
   { W: [[0.82, 0.71, -0.45], [0.65, 0.89, 0.78]], b: [-0.5, -0.6, -0.3] },
@@ -50,6 +55,27 @@ async function train(request) {
   return { kind: runtime.kind, loss: history.loss, predictions: p };
 }
 
+// PyTorch's exports, loaded once per isolate from the Worker's own modules
+let models = null;
+
+// Predictions of an imported ONNX model for the rows in the request.
+async function onnx(request) {
+  const { model, rows } = await request.json();
+  models ??= {
+    mlp: fromONNX(mlpOnnx),
+    // the default exporter's weights live in the .onnx.data file beside the model, under the name the model gives it
+    classifier: fromONNX(classifierOnnx, { externalData: { 'classifier_4_32_3_dynamo.onnx.data': classifierData } }),
+  };
+  const net = models[model];
+  return {
+    kind: runtime.kind,
+    isBytes: mlpOnnx instanceof ArrayBuffer,
+    sameClass: net instanceof Network,
+    layers: net.layers.map((l) => `${l.inputs}-${l.units} ${l.activation}`),
+    predictions: net.predict(rows),
+  };
+}
+
 export default {
   async fetch(request) {
     try {
@@ -57,6 +83,7 @@ export default {
       const { pathname } = new URL(request.url);
       if (pathname === '/probe') return Response.json(await probe());
       if (pathname === '/train' && request.method === 'POST') return Response.json(await train(request));
+      if (pathname === '/onnx' && request.method === 'POST') return Response.json(await onnx(request));
       return new Response('not found', { status: 404 });
     } catch (e) {
       return new Response(`${e && e.name}: ${e && e.message}\n${e && e.stack}`, { status: 500 });

@@ -1,0 +1,28 @@
+import { build, type Options } from 'tsup';
+
+// The interchange entries: simdnet/onnx, simdnet/tfjs, simdnet/brain. They
+// import the core by the package's own name and leave that import in place,
+// so a network they read is a Network of the core the user imported, living
+// in the runtime the user's init() set up (a bundled copy of the core would
+// be a second class and a second, uninitialised default runtime). One build
+// serves every platform: they use nothing of Node's, and a bundler resolves
+// 'simdnet' with its own conditions (browser.js, edge.js, index.cjs…).
+// tsup.config.ts runs this after its own build (from onSuccess, so its
+// `clean` cannot race it).
+
+const interchange: Options = {
+  entry: { onnx: 'src/onnx.ts', tfjs: 'src/tfjs.ts', brain: 'src/brain.ts' },
+  format: ['esm', 'cjs'],
+  external: ['simdnet'],
+  dts: { entry: { onnx: 'src/onnx.ts', tfjs: 'src/tfjs.ts', brain: 'src/brain.ts' } },
+  sourcemap: true,
+  minify: true,
+  target: 'es2022',
+  splitting: false,
+  clean: false,
+  removeNodeProtocol: false,
+};
+
+export async function buildInterchange(): Promise<void> {
+  await build({ ...interchange, config: false, silent: true });
+}
