@@ -49,5 +49,8 @@ export {
 export { mse, mae, r2 } from './metrics/regression.js';
 export { evaluate, type Evaluation, type ClassificationEvaluation, type RegressionEvaluation } from './evaluation/evaluate.js';
 export { trainModel, type TrainModelOptions, type TrainedModel } from './pipeline/train-model.js';
+export { Model, type TableRecord, type ModelPredictions } from './model/model.js';
+export type { ColumnSchema } from './table/preprocessor.js';
+export type { ColumnKind } from './table/kinds.js';
 export type { ModelJSON } from './io/model-json.js';
 export type { EpochInfo, BatchInfo, EarlyStoppingOptions, StopReason } from './training/options.js';

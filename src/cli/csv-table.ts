@@ -8,7 +8,7 @@
  * separator and encoding detected, header names checked.
  */
 
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { CsvReader, type CsvFormat, type CsvSink } from '../data/csv-reader.js';
 import { quoteList } from '../data/csv-message.js';
 import { CliError } from './errors.js';
@@ -59,6 +59,34 @@ export function readTable(bytes: Uint8Array, source: string): Table {
   reader.end();
   if (reader.header === null) throw new CliError(`${source}: expected a header row, got an empty file`);
   return { source, header: [...reader.header], records, lines, format: reader.format };
+}
+
+/**
+ * The header row of a file, read from its start only (a large file is not
+ * read whole for it).
+ * @throws CliError naming the file and the reason.
+ */
+export function readFileHeader(path: string): string[] {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new CliError(`cannot read data file '${path}': ${reason(err)}`, { cause: err });
+  }
+  try {
+    const reader = new CsvReader({ header: () => false, record: () => false }, { source: path });
+    const buffer = new Uint8Array(1 << 16);
+    while (!reader.stopped) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      reader.push(buffer.subarray(0, n));
+    }
+    reader.end();
+    if (reader.header === null) throw new CliError(`${path}: expected a header row, got an empty file`);
+    return [...reader.header];
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The header row alone (the first record), without parsing the rest of the file. */

@@ -11,6 +11,8 @@ import { EVALUATE_HELP } from './help.js';
 import type { Io } from './io.js';
 import { jsonText, metricsJson, type MetricsJson } from './json.js';
 import { loadModel } from './model-file.js';
+import { ignoredColumns, rawTargets, readRawFile, unseenNote } from './raw-rows.js';
+import type { Model } from '../model/model.js';
 import { rowsForModel } from './model-data.js';
 
 export const EVALUATE: CommandSpec = {
@@ -41,10 +43,10 @@ export async function evaluate(argv: readonly string[], io: Io): Promise<number>
   }
   const [modelPath, dataPath] = args.positionals as [string, string];
   const runtime = await init();
-  const net = loadModel(modelPath, runtime);
+  const model = loadModel(modelPath, runtime);
+  const net = model.network;
   try {
-    const table = readTable(readDataFile(dataPath), dataPath);
-    const data = rowsForModel(net, table, { target: args.strings.get('target'), requireTarget: true });
+    const data = await rowsToEvaluate(model, dataPath, args.strings.get('target'), io, args.flags.has('json'));
     const result = evaluateModel(net, { x: data.x, y: data.y! });
     if (data.ignored.length > 0 && !args.flags.has('json')) {
       io.stderr.write(`ignoring column${data.ignored.length > 1 ? 's' : ''} ${data.ignored.map((c) => `'${c}'`).join(', ')} of ${dataPath} (not features of the model)\n`);
@@ -63,4 +65,21 @@ export async function evaluate(argv: readonly string[], io: Io): Promise<number>
   } finally {
     net.dispose();
   }
+}
+
+/**
+ * The file's rows and targets: through the model's encoders for a model
+ * trained on raw columns (rows without a target left out and counted), else
+ * its numeric features by name.
+ */
+async function rowsToEvaluate(model: Model, dataPath: string, target: string | undefined, io: Io, json: boolean): Promise<{ x: Float32Array; y: Float32Array | null; rows: number; target: string | null; ignored: string[] }> {
+  if (model.preprocessor === null) return rowsForModel(model.network, readTable(readDataFile(dataPath), dataPath), { target, requireTarget: true });
+  const file = await readRawFile(dataPath, model);
+  const t = rawTargets(model, file, dataPath, target);
+  const { x, report } = model.encode(t.table, dataPath);
+  if (!json) {
+    io.stderr.write(unseenNote(report.unseen, dataPath));
+    if (t.missing > 0) io.stderr.write(`${dataPath}: ${count(t.missing)} row${t.missing === 1 ? '' : 's'} without a target left out\n`);
+  }
+  return { x, y: t.y, rows: t.table.rows, target: t.target, ignored: ignoredColumns(model, file.table, t.target) };
 }

@@ -47,11 +47,13 @@ export async function exportModel(argv: readonly string[], io: Io): Promise<numb
   checkOutputPath(out, '--out', inputFiles([path], 'model file'));
   if (weightsFile) checkOutputPath(weightsFile, '--out (its weights file)', inputFiles([path], 'model file'));
   const runtime = await init();
-  const net = loadModel(path, runtime);
+  const model = loadModel(path, runtime);
+  const net = model.network;
+  const encoded = model.preprocessor !== null;
   try {
     const written: string[] = [out];
     if (format === 'onnx') {
-      const bytes = toONNX(net, { onNote: (note) => io.stderr.write(`note: ${note}\n`) });
+      const bytes = toONNX(net, { encoded, onNote: (note) => io.stderr.write(`note: ${note}\n`) });
       writeOutput(out, bytes, 'ONNX model');
     } else if (format === 'tfjs') {
       const { modelJSON, weights } = toTFJS(net, { weightsPath: basename(weightsFile!) });
@@ -60,13 +62,15 @@ export async function exportModel(argv: readonly string[], io: Io): Promise<numb
       writeOutput(out, `${JSON.stringify(modelJSON)}\n`, 'TF.js model.json');
       written.push(weightsFile!);
       if (net.scaler || net.targetScaler) io.stderr.write('note: TF.js has no scaling layer; the model\'s scaling is folded into the first (and last) Dense layer\n');
+      if (encoded) io.stderr.write("note: the model's column encoders (categories, dates, gaps) are not exported: the TF.js model takes the encoded features\n");
     } else {
       writeOutput(out, `${JSON.stringify(toBrainJS(net))}\n`, 'brain.js network');
       if (net.scaler) io.stderr.write('note: brain.js has no input scaling; it is folded into the first layer\n');
+      if (encoded) io.stderr.write("note: the model's column encoders (categories, dates, gaps) are not exported: the brain.js network takes the encoded features\n");
     }
     io.stdout.write(`${fields([
       ['exported', `${path}: ${architecture(net)}`],
-      ['format', format === 'onnx' ? 'ONNX (opset 13; input: raw features, the scaling is in the graph)' : format === 'tfjs' ? 'TF.js layers model' : 'brain.js 2.0 NeuralNetwork JSON'],
+      ['format', format === 'onnx' ? `ONNX (opset 13; input: ${encoded ? 'encoded' : 'raw'} features, the scaling is in the graph)` : format === 'tfjs' ? 'TF.js layers model' : 'brain.js 2.0 NeuralNetwork JSON'],
       ['files', written.join(', ')],
     ])}\n`);
     return 0;

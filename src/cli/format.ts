@@ -4,7 +4,8 @@
  * they go.
  */
 
-import type { ClassificationEvaluation, Evaluation, Network } from '../index.js';
+import type { ClassificationEvaluation, ColumnSchema, Evaluation, Network } from '../index.js';
+import { shortestF32 } from '../validate.js';
 
 /** A metric with `digits` decimals; 'n/a' for NaN (e.g. precision of a class never predicted). */
 export function fixed(v: number, digits = 3): string {
@@ -20,13 +21,7 @@ export function short(v: number): string {
 
 /** The shortest decimal that reads back as the same float32: what the model computed, without float64 noise. */
 export function f32(v: number): string {
-  const target = Math.fround(v);
-  if (!Number.isFinite(target)) return String(target);
-  for (let p = 1; p < 9; p++) {
-    const s = String(Number(target.toPrecision(p)));
-    if (Math.fround(Number(s)) === target) return s;
-  }
-  return String(Number(target.toPrecision(9)));
+  return String(shortestF32(v));
 }
 
 /** A whole number with thousands separators, independent of the locale. */
@@ -86,6 +81,7 @@ function classTable(e: ClassificationEvaluation): string {
   rows.push(['weighted avg', fixed(e.weighted.precision), fixed(e.weighted.recall), fixed(e.weighted.f1), String(e.support)]);
   rows.push(['', '', '', '', '']);
   rows.push(['accuracy', '', '', fixed(e.accuracy), `${correct}/${e.support}`]);
+  rows.push(['macro F1', '', '', fixed(e.macro.f1), '']);
   rows.push(['loss', '', '', short(e.loss), '']);
   return table(rows, 'lrrrr');
 }
@@ -94,4 +90,15 @@ function confusionTable(e: ClassificationEvaluation): string {
   const rows: string[][] = [['true \\ predicted', ...e.classes]];
   e.confusion.forEach((row, i) => rows.push([e.classes[i] ?? String(i), ...row.map(String)]));
   return ['Confusion matrix (rows: true class, columns: predicted class)', table(rows, 'l' + 'r'.repeat(e.classes.length))].join('\n');
+}
+
+/** The columns of a table and what each became: kind, share of missing cells, features given, categories or range. */
+export function schemaReport(schema: readonly ColumnSchema[]): string {
+  const rows: string[][] = [['column', 'kind', 'missing', 'features', 'details']];
+  for (const c of schema) {
+    const missing = c.missing === 0 ? '0' : c.missing < 0.001 ? '<0.1%' : `${(c.missing * 100).toFixed(1)}%`;
+    rows.push([c.name, c.kind, missing, String(c.features.length), c.detail]);
+  }
+  const used = schema.reduce((n, c) => n + c.features.length, 0);
+  return [`Columns (kinds and encodings fitted on the training rows; ${count(used)} features in all)`, table(rows, 'llrrl')].join('\n');
 }

@@ -31,17 +31,32 @@ Examples:
 
 export const TRAIN_HELP = `Usage: simdnet train data.csv [options]
 
-Splits the rows into train/validation/test parts (stratified by class),
-scales the features (fitted on the training part only), trains with early
-stopping on the validation loss (keeping the best epoch's weights), prints
-the test metrics and the confusion matrix, and saves the model.
+Reads the table as it is: each column's kind is inferred from the training
+rows (numeric, categorical, boolean, date; free text and identifiers left
+out) and printed before training; gaps are imputed (median + a missing
+indicator), categories one-hot encoded, dates turned into the parts that
+vary. Splits the rows into train/validation/test parts (stratified by
+class), fits the encoders and the scaling on the training part only, trains
+with early stopping on the validation loss (keeping the best epoch's
+weights), prints the test metrics and the confusion matrix, and saves the
+model, which then takes raw rows (predict, evaluate).
 
 Data:
-  --target <col>         target column: header name or 0-based index (default: the last)
+  --target <col>         target column: header name or 0-based index (default: the last);
+                         rows without a target are left out and counted
   --features <cols>      feature columns, e.g. hours,attendance (default: every other column)
+  --ignore <cols>        columns to leave out
+  --categorical <cols>   columns to read as categories even when they hold numbers
+  --max-categories <n>   most frequent categories one-hot encoded per column (default 32;
+                         the rest, and categories never seen in training, share "(other)")
+  --na <tokens>          cells that mean "missing", comma-separated (default: empty, NA, N/A,
+                         null, NaN, ?, ., -)
+  --separator <c>        , ; tab or | (default: detected)
+  --encoding <name>      utf-8 | windows-1252 | latin1 (default: detected)
   --task <task>          auto | binary | multiclass | regression (default auto: text labels
                          or at most 20 distinct whole numbers are classes, else regression)
-  --drop-invalid         drop rows with missing or non-numeric cells instead of failing
+  --drop-invalid         drop rows with the wrong number of fields, a missing feature cell
+                         or a number beyond float32, instead of failing or imputing
   --split <t,v,t>        train,validation,test fractions (default 0.8,0.1,0.1)
   --no-stratify          random instead of stratified split
   --scale <kind>         standard | minmax | none (default standard)

@@ -6,7 +6,7 @@
  */
 
 import { constants } from 'node:buffer';
-import { Network, SimdnetError, type Runtime } from '../index.js';
+import { Model, SimdnetError, type Network, type Runtime } from '../index.js';
 import { CliError } from './errors.js';
 import { readText } from './files.js';
 import { count } from './format.js';
@@ -17,10 +17,10 @@ import { writeOutput } from './output-file.js';
  * @throws CliError naming the file: unreadable, not JSON (truncated), a bad
  *   field or a checksum that does not match.
  */
-export function loadModel(path: string, runtime: Runtime): Network {
+export function loadModel(path: string, runtime: Runtime): Model {
   const text = readText(path, 'model file');
   try {
-    return Network.fromJSON(text, { runtime });
+    return Model.fromJSON(text, { runtime });
   } catch (err) {
     if (!(err instanceof SimdnetError)) throw err;
     // the usual slip: the two files in the wrong order
@@ -34,9 +34,9 @@ export function loadModel(path: string, runtime: Runtime): Network {
  * previous file or the new one.
  * @throws CliError naming the file and the reason; the previous file is then untouched.
  */
-export function saveModel(path: string, net: Network): void {
+export function saveModel(path: string, model: Model | Network): void {
   // the newline as a second piece: appending it would copy a text that may be hundreds of MB
-  writeOutput(path, [JSON.stringify(net.toJSON()), '\n'], 'model file');
+  writeOutput(path, [JSON.stringify(model.toJSON()), '\n'], 'model file');
 }
 
 // A model is saved as one JSON text, which cannot be longer than the longest

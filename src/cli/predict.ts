@@ -11,6 +11,8 @@ import { count, f32 } from './format.js';
 import { PREDICT_HELP } from './help.js';
 import type { Io } from './io.js';
 import { loadModel } from './model-file.js';
+import { ignoredColumns, readRawFile, unseenNote } from './raw-rows.js';
+import type { Model } from '../model/model.js';
 import { modelLabels, rowsForModel } from './model-data.js';
 import { checkOutputPath, writeOutput } from './output-file.js';
 
@@ -42,15 +44,15 @@ export async function predict(argv: readonly string[], io: Io): Promise<number> 
   const toFile = out !== undefined && out !== '-';
   if (toFile) checkOutputPath(out, '--out', [{ path: modelPath, what: 'model file' }, { path: dataPath, what: 'data file' }]);
   const runtime = await init();
-  const net = loadModel(modelPath, runtime);
+  const model = loadModel(modelPath, runtime);
+  const net = model.network;
   try {
     const { task, labels } = modelLabels(net);
     const probabilities = args.flags.has('probabilities');
     if (probabilities && labels === null) {
       throw new CliError(`--probabilities: ${modelPath} is a regression model; it predicts values, not class probabilities`);
     }
-    const table = readTable(readDataFile(dataPath), dataPath);
-    const data = rowsForModel(net, table, { target: args.strings.get('target'), requireTarget: false });
+    const data = await rowsToPredict(model, dataPath, args.strings.get('target'), io);
     if (data.ignored.length > 0) {
       io.stderr.write(`ignoring column${data.ignored.length > 1 ? 's' : ''} ${data.ignored.map((c) => `'${c}'`).join(', ')} of ${dataPath} (not features of the model)\n`);
     }
@@ -78,4 +80,17 @@ export async function predict(argv: readonly string[], io: Io): Promise<number> 
   } finally {
     net.dispose();
   }
+}
+
+/**
+ * The file's rows as the network's inputs: through the model's encoders for
+ * a model trained on raw columns, else its numeric features by name.
+ */
+async function rowsToPredict(model: Model, dataPath: string, target: string | undefined, io: Io): Promise<{ x: Float32Array; rows: number; ignored: string[] }> {
+  if (model.preprocessor === null) return rowsForModel(model.network, readTable(readDataFile(dataPath), dataPath), { target, requireTarget: false });
+  const file = await readRawFile(dataPath, model);
+  const { x, report } = model.encode(file.table, dataPath);
+  io.stderr.write(unseenNote(report.unseen, dataPath));
+  const own = target ?? model.network.targetName;
+  return { x, rows: file.table.rows, ignored: ignoredColumns(model, file.table, own) };
 }

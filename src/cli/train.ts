@@ -5,15 +5,15 @@
  */
 
 import { DataError, init, MemoryError, trainModel, type Runtime, type TrainModelOptions, type TrainedModel } from '../index.js';
-import { parseCsv } from '../csv.js';
+import { loadCsv, type CsvDataset, type CsvOptions } from '../csv.js';
 import type { Dataset } from '../data/dataset.js';
 import { checkFitMemory } from '../pipeline/fit-memory.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_HIDDEN } from '../pipeline/train-model.js';
 import { parseChoice, parseCommandLine, parseHidden, parseNumber, parseSplit, type CommandSpec, type ParsedArgs } from './args.js';
-import { readDataFile, readHeader, resolveColumn } from './csv-table.js';
+import { readFileHeader, resolveColumn } from './csv-table.js';
 import { CliError } from './errors.js';
 import { defaultModelPath } from './files.js';
-import { architecture, count, fields, metricsReport } from './format.js';
+import { architecture, count, fields, metricsReport, schemaReport } from './format.js';
 import { TRAIN_HELP } from './help.js';
 import type { Io } from './io.js';
 import { historyJson, jsonText, metricsJson, type HistoryJson, type MetricsJson } from './json.js';
@@ -27,6 +27,12 @@ export const TRAIN: CommandSpec = {
   options: {
     target: { type: 'string' },
     features: { type: 'string' },
+    ignore: { type: 'string' },
+    categorical: { type: 'string' },
+    na: { type: 'string' },
+    'max-categories': { type: 'string' },
+    separator: { type: 'string' },
+    encoding: { type: 'string' },
     task: { type: 'string' },
     'drop-invalid': { type: 'boolean' },
     hidden: { type: 'string' },
@@ -60,6 +66,14 @@ export interface TrainJson {
   classes: string[] | null;
   /** Rows dropped as invalid (--drop-invalid). */
   dropped: number;
+  /** Rows left out for a missing target. */
+  missingTarget: number;
+  /** What each column became, fitted on the training part. */
+  schema: TrainedModel['schema'];
+  /** Classes left out for having too few rows to split. */
+  droppedClasses: TrainedModel['droppedClasses'];
+  /** What training did differently from what was asked. */
+  warnings: string[];
   config: TrainedModel['config'];
   rows: TrainedModel['rows'];
   history: HistoryJson;
@@ -143,30 +157,54 @@ function taskOption(args: ParsedArgs): TaskChoice {
   return raw === undefined ? 'auto' : parseChoice('task', raw, ['auto', 'binary', 'multiclass', 'regression'] as const);
 }
 
-function loadData(path: string, args: ParsedArgs, task: TaskChoice): Dataset {
-  const bytes = readDataFile(path);
-  const rawTarget = args.strings.get('target');
-  const rawFeatures = args.strings.get('features');
-  const header = rawTarget === undefined && rawFeatures === undefined ? [] : readHeader(bytes, path);
-  const target = rawTarget === undefined ? undefined : resolveColumn(header, rawTarget, path, '--target');
-  let features: number[] | undefined;
-  if (rawFeatures !== undefined) {
-    const targetIndex = target ?? header.length - 1;
-    features = rawFeatures.split(',').map((name) => {
-      const c = resolveColumn(header, name.trim(), path, '--features');
-      if (c === targetIndex) throw new CliError(`--features: '${header[c]}' is the target column; pass another --target or leave it out of --features`);
-      return c;
-    });
-    const twice = features.find((c, i) => features!.indexOf(c) !== i);
-    if (twice !== undefined) throw new CliError(`--features: column '${header[twice]}' is listed twice`);
+/** The table options of the command line, checked before the file is read. */
+function tableOptions(args: ParsedArgs, header: readonly string[], path: string): CsvOptions {
+  const s = args.strings;
+  const names = (option: string): string[] | undefined => {
+    const raw = s.get(option);
+    if (raw === undefined) return undefined;
+    const list = raw.split(',').map((n) => header[resolveColumn(header, n.trim(), path, `--${option}`)]!);
+    const twice = list.find((n, i) => list.indexOf(n) !== i);
+    if (twice !== undefined) throw new CliError(`--${option}: column '${twice}' is listed twice`);
+    return list;
+  };
+  const target = s.has('target') ? header[resolveColumn(header, s.get('target')!, path, '--target')] : undefined;
+  const targetName = target ?? header[header.length - 1]!;
+  const o: CsvOptions = { source: path, target, dropInvalid: args.flags.has('drop-invalid') };
+  const features = names('features');
+  for (const [option, list] of [['features', features], ['ignore', names('ignore')], ['categorical', names('categorical')]] as const) {
+    if (list?.includes(targetName)) throw new CliError(`--${option}: '${targetName}' is the target column; pass another --target or leave it out of --${option}`);
+    if (list && option !== 'features') o[option] = list;
   }
+  if (features) o.features = features;
+  const na = s.get('na');
+  if (na !== undefined) o.na = na.split(',');
+  const max = s.get('max-categories');
+  if (max !== undefined) o.maxCategories = parseNumber('max-categories', max, { integer: true, min: 1, max: 65536 });
+  const separator = s.get('separator');
+  if (separator !== undefined) o.separator = parseChoice('separator', separator === '\\t' || separator === 'tab' ? '\t' : separator, [',', ';', '\t', '|'] as const);
+  const encoding = s.get('encoding');
+  if (encoding !== undefined) o.encoding = parseChoice('encoding', encoding, ['utf-8', 'windows-1252', 'latin1'] as const);
+  return o;
+}
+
+/** Reads the data file, streaming, with the bytes read shown on a terminal. */
+async function loadData(path: string, args: ParsedArgs, task: TaskChoice, io: Io): Promise<CsvDataset> {
+  const options = { ...tableOptions(args, readFileHeader(path), path), task };
+  const tty = io.stderr.isTTY === true;
+  const onBytes = tty ? (read: number, size: number) => io.stderr.write(`\rreading ${path}: ${megabytes(read)} of ${megabytes(size)} MB`) : undefined;
   try {
-    return parseCsv(bytes, { source: path, target, features, task, dropInvalid: args.flags.has('drop-invalid') });
+    const data = await loadCsv(path, options, onBytes);
+    if (tty) io.stderr.write(`\rreading ${path}: done${' '.repeat(30)}\n`);
+    return data;
   } catch (err) {
+    if (tty) io.stderr.write('\n');
     if (err instanceof DataError) throw new DataError(cliWording(err.message), { cause: err });
     throw err;
   }
 }
+
+const megabytes = (bytes: number): string => (bytes / 1e6).toFixed(1);
 
 /** Runs `simdnet train`; returns the exit code. */
 export async function train(argv: readonly string[], io: Io): Promise<number> {
@@ -182,8 +220,9 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
   const out = args.strings.get('out') ?? defaultModelPath(dataPath);
   checkOutputPath(out, args.strings.has('out') ? '--out' : 'model file', [{ path: dataPath, what: 'data file' }]);
 
-  const data = loadData(dataPath, args, task);
+  const data = await loadData(dataPath, args, task, io);
   if (data.dropped > 0) io.stderr.write(`dropped ${count(data.dropped)} invalid row${data.dropped === 1 ? '' : 's'} of ${dataPath} (--drop-invalid)\n`);
+  if (data.missingTarget > 0) io.stderr.write(`left out ${count(data.missingTarget)} row${data.missingTarget === 1 ? '' : 's'} of ${dataPath} without a target ('${data.targetName}')\n`);
   const runtime = await init();
   checkModelFits(data, options, runtime);
 
@@ -193,7 +232,14 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
   const started = performance.now();
   let result: TrainedModel;
   try {
-    result = trainModel(data, { ...options, runtime, onEpochEnd: (info) => progress.epoch(info) });
+    result = trainModel(data, {
+      ...options, runtime,
+      onPrepared: (info) => {
+        for (const w of info.warnings) io.stderr.write(`warning: ${cliWording(w)}\n`);
+        if (!json && info.schema) io.stdout.write(`${schemaReport(info.schema)}\n\n`);
+      },
+      onEpochEnd: (info) => progress.epoch(info),
+    });
   } catch (err) {
     progress.abort();
     if (err instanceof DataError) throw new DataError(trainingWording(err.message, dataPath), { cause: err });
@@ -205,7 +251,7 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
 
   const net = result.network;
   try {
-    saveModel(out, net);
+    saveModel(out, result.model);
   } catch (err) {
     net.dispose();
     throw err;
@@ -219,9 +265,13 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
       backend: runtime.kind,
       task: result.config.task,
       target: data.targetName,
-      features: data.featureNames,
-      classes: data.classes,
+      features: net.featureNames ?? data.featureNames,
+      classes: net.classes,
       dropped: data.dropped,
+      missingTarget: data.missingTarget,
+      schema: result.schema,
+      droppedClasses: result.droppedClasses,
+      warnings: result.warnings,
       config: result.config,
       rows: result.rows,
       history: historyJson(result.history),
@@ -236,11 +286,12 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
 
   const c = result.config;
   const h = result.history;
-  const classes = data.classes ? `, ${data.classes.length} classes: ${data.classes.join(', ')}` : '';
+  const netClasses = net.classes;
+  const classes = netClasses ? `, ${netClasses.length} classes: ${netClasses.join(', ')}` : '';
   const stopped = h.stopReason === 'early-stopping' ? `early stopping after ${c.patience} epochs without improvement` : h.stopReason === 'epochs' ? `reached --epochs ${c.epochs}` : h.stopReason;
   const lines = [
     fields([
-      ['data', `${dataPath}: ${count(data.rows)} rows, ${data.features} features, target '${data.targetName}' (${c.task}${classes})`],
+      ['data', `${dataPath}: ${count(data.rows)} rows, ${net.inputs} features, target '${data.targetName}' (${c.task}${classes})`],
       ['network', `${architecture(net)} (${count(net.parameterCount)} parameters, ${runtime.kind})`],
       ['training', `${c.optimizer} lr ${c.lr}, batch ${c.batchSize}, ${c.scale} scaling${c.weightDecay > 0 ? `, weight decay ${c.weightDecay}` : ''}${c.clipNorm !== null ? `, gradient norm clipped to ${c.clipNorm}` : ''}, seed ${c.seed}`],
       ['rows', `train ${count(result.rows.train)}, validation ${count(result.rows.validation)}, test ${count(result.rows.test)}${c.stratify ? ' (stratified)' : ''}`],

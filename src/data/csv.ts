@@ -4,24 +4,32 @@
  */
 
 import { ValueError } from '../errors.js';
+import { TableSink } from '../table/csv-sink.js';
+import type { PreprocessOptions } from '../table/preprocessor.js';
+import { datasetFromTable, type TableDataset } from '../table/table-dataset.js';
 import type { CsvEncoding } from './csv-encoding.js';
-import { DatasetSink, type CsvDataset } from './csv-dataset.js';
-import { checkFormatOptions, CsvReader } from './csv-reader.js';
+import { checkFormatOptions, CsvReader, type CsvFormat } from './csv-reader.js';
 import type { CsvSeparator } from './csv-separator.js';
 import type { Task } from './dataset.js';
 
-export type { CsvDataset } from './csv-dataset.js';
 export type { CsvFormat } from './csv-reader.js';
 export type { CsvEncoding } from './csv-encoding.js';
 export type { CsvSeparator } from './csv-separator.js';
 
+/** A Dataset read from CSV: the table as people have it, encoded, with its schema and how the CSV was read. */
+export interface CsvDataset extends TableDataset {
+  /** The separator and encoding used, and whether they were detected. */
+  readonly csv: CsvFormat;
+}
+
 /** Options of {@link parseCsv} and loadCsv. */
-export interface CsvOptions {
+export interface CsvOptions extends Omit<PreprocessOptions, 'features'> {
   /** The target column: its header name, or its 0-based index. Default: the last column. */
   target?: string | number;
   /**
-   * Drop rows with a missing or non-numeric feature (or an unusable target)
-   * instead of throwing; their number is reported in `dataset.dropped`. Default false.
+   * Drop rows with the wrong number of fields, or a missing feature cell,
+   * instead of refusing the file or imputing the cell; their number is
+   * reported in `dataset.dropped`. Default false.
    */
   dropInvalid?: boolean;
   /**
@@ -33,8 +41,8 @@ export interface CsvOptions {
   /** What to call the input in error messages (loadCsv passes the file path). Default `'text'`. */
   source?: string;
   /**
-   * The feature columns, by name or 0-based index, in the order the network
-   * takes them. Default: every column but the target. Other columns are ignored.
+   * The feature columns, by name or 0-based index. Default: every column but
+   * the target and the `ignore`d ones. Other columns are ignored.
    */
   features?: ReadonlyArray<string | number>;
   /**
@@ -59,26 +67,32 @@ const TEXT_CHUNK = 1 << 20;
 
 /**
  * Parses CSV (one header row, then one example per row) into a
- * {@link Dataset}: every column but the target is a numeric feature.
+ * {@link Dataset}, reading the table as people have it: each column's kind
+ * is inferred — numeric, categorical, boolean, date, or left out (free text,
+ * an identifier, no values) — and encoded: gaps (empty, NA, N/A, null, NaN,
+ * ?, ., -) imputed with the median plus a missing-indicator feature,
+ * categories one-hot (the 32 most frequent, then "(other)", and missing as
+ * its own category), dates as the parts that vary (year, month, day,
+ * weekday, day of year, hour). `dataset.schema` says what each column
+ * became; `dataset.table` keeps the raw cells so that `trainModel` fits the
+ * encoders on its training part only.
  *
- * Reads CSV as people have it: RFC 4180 quoting (separators, `""` and line
- * breaks inside quoted fields), LF, CRLF or CR line ends, a UTF-8 byte-order
- * mark, blank lines skipped, unquoted fields trimmed; the separator and (for
- * bytes) the encoding detected unless given. Feature values must be plain
- * decimal numbers (`-1.5e3`; not `NaN`, `Infinity` or `0x1F`) within the float32 range.
+ * Reads CSV as people write it: RFC 4180 quoting, LF, CRLF or CR line ends,
+ * a UTF-8 byte-order mark, blank lines skipped, unquoted fields trimmed; the
+ * separator and (for bytes) the encoding detected unless given.
  *
- * Class labels (strings or numbers) become indices 0..k−1 in sorted order —
- * numeric order when every label is a number, code-unit order otherwise — and
- * `dataset.classes[i]` gives the label back (a numeric label in its shortest
- * form: `1.0` becomes `'1'`).
+ * The target (default: the last column): rows without one are left out and
+ * counted (`dataset.missingTarget`). Class labels (strings or numbers) become
+ * indices 0..k−1 in sorted order — numeric order when every label is a
+ * number, code-unit order otherwise — and `dataset.classes[i]` gives the
+ * label back (a numeric label in its shortest form: `1.0` becomes `'1'`).
  *
  * @param input - the CSV as a string, or as bytes (a Uint8Array; encoding detected).
  * @returns the dataset, with `csv`: the separator and encoding used.
  * @throws DataError for an empty input, no data rows, empty or duplicate
- *   header names, a row with the wrong number of fields, a missing or
- *   non-numeric feature cell (naming the 1-based data row, its line and the
- *   column; unless `dropInvalid`), a missing target, a target with fewer than
- *   2 classes, invalid CSV (a quote left open), or bytes in no consistent
+ *   header names, a row with the wrong number of fields (unless
+ *   `dropInvalid`), no usable feature column, a target with fewer than 2
+ *   classes, invalid CSV (a quote left open), or bytes in no consistent
  *   encoding; ValueError for bad options. Every message starts with `source`.
  */
 export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): CsvDataset {
@@ -91,24 +105,33 @@ export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): 
   if (text && options.encoding !== undefined) {
     throw new ValueError(`options.encoding: applies to bytes (a Uint8Array or a file), got '${String(options.encoding)}' with a string, which is already text`);
   }
-  const { reader, sink } = datasetReader(options, text ? 'utf-8' : options.encoding, input.length);
+  const { reader, finish } = tableReader(options, text ? 'utf-8' : options.encoding, input.length);
   if (text) pushText(reader, input);
   else reader.push(input);
   reader.end();
-  return sink.finish(reader);
+  return finish();
 }
 
 /**
- * A reader feeding a dataset sink, options checked (shared with loadCsv).
+ * A reader feeding a table sink, options checked (shared with loadCsv);
+ * `finish()` turns what it read into the dataset.
  * @param inputBytes - the input's length, when known (it sizes the storage).
+ * @param onBytes - called now and then with the bytes read so far (a progress bar).
  * @throws ValueError for bad options.
  */
-export function datasetReader(options: CsvOptions, encoding: CsvEncoding | undefined, inputBytes?: number): { reader: CsvReader; sink: DatasetSink } {
+export function tableReader(
+  options: CsvOptions, encoding: CsvEncoding | undefined, inputBytes?: number, onBytes?: (bytes: number) => void,
+): { reader: CsvReader; finish: () => CsvDataset } {
   const task = checkCsvOptions(options);
   const source = options.source ?? 'text';
-  const sink = new DatasetSink({ source, target: options.target, features: options.features, task, dropInvalid: options.dropInvalid ?? false, inputBytes });
+  const sink = new TableSink({ source, na: options.na, dropInvalid: options.dropInvalid, inputBytes, onBytes });
   const reader = new CsvReader(sink, { source, separator: options.separator, encoding });
-  return { reader, sink };
+  const finish = (): CsvDataset => {
+    const { table, lines } = sink.finish(reader);
+    const ds = datasetFromTable(table, { ...options, source, task, columns: options.features, features: undefined }, lines, sink.dropped);
+    return { ...ds, csv: reader.format };
+  };
+  return { reader, finish };
 }
 
 /**

@@ -5,8 +5,10 @@
 
 import { open, type FileHandle } from 'node:fs/promises';
 import { DataError } from '../errors.js';
-import type { CsvReader } from './csv-reader.js';
-import { checkCsvOptions, datasetReader, type CsvDataset, type CsvOptions } from './csv.js';
+import { TableSink } from '../table/csv-sink.js';
+import type { RawTable } from '../table/column.js';
+import { checkCsvOptions, tableReader, type CsvDataset, type CsvOptions } from './csv.js';
+import { CsvReader, type CsvFormat } from './csv-reader.js';
 
 /** Bytes read per call: large enough to amortise the calls, small enough to stay in cache while tokenized. */
 const READ_BYTES = 1 << 20;
@@ -21,15 +23,36 @@ const READ_BYTES = 1 << 20;
  * @throws DataError when the file cannot be read (with the system error as
  *   `cause`), and everything parseCsv throws.
  */
-export async function loadCsv(path: string | URL, options: CsvOptions = {}): Promise<CsvDataset> {
+export async function loadCsv(path: string | URL, options: CsvOptions = {}, onBytes?: (read: number, size: number) => void): Promise<CsvDataset> {
   const name = typeof path === 'string' ? path : path.href;
   checkCsvOptions(options); // before the file is touched
   const file = await attempt(name, () => open(path, 'r'));
   try {
     const { size } = await attempt(name, () => file.stat());
-    const { reader, sink } = datasetReader({ source: name, ...options }, options.encoding, size);
+    const { reader, finish } = tableReader({ source: name, ...options }, options.encoding, size, onBytes && ((read) => onBytes(read, size)));
     await readInto(file, reader, name);
-    return sink.finish(reader);
+    return finish();
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * Reads a CSV file into a raw table (no target, no kinds: every cell as it
+ * is), streaming, for a saved model to encode as it was trained.
+ * @internal (the CLI's predict and evaluate)
+ */
+export async function loadTable(
+  path: string, options: Pick<CsvOptions, 'separator' | 'encoding' | 'na' | 'dropInvalid'> = {}, onBytes?: (read: number, size: number) => void,
+): Promise<{ table: RawTable; lines: Int32Array; format: CsvFormat; dropped: number }> {
+  checkCsvOptions(options);
+  const file = await attempt(path, () => open(path, 'r'));
+  try {
+    const { size } = await attempt(path, () => file.stat());
+    const sink = new TableSink({ source: path, na: options.na, dropInvalid: options.dropInvalid, inputBytes: size, onBytes: onBytes && ((read) => onBytes(read, size)) });
+    const reader = new CsvReader(sink, { source: path, separator: options.separator, encoding: options.encoding });
+    await readInto(file, reader, path);
+    return { ...sink.finish(reader), format: reader.format, dropped: sink.dropped };
   } finally {
     await file.close();
   }

@@ -60,6 +60,16 @@ const PART_NAMES = ['train', 'validation', 'test'] as const;
  *   give every non-empty part a row; ShapeError for an inconsistent dataset.
  */
 export function split(ds: Dataset, options: SplitOptions = {}): Split {
+  const [train, validation, test] = splitRows(ds, options).map((rows) => subset(ds, rows)) as [Dataset, Dataset, Dataset];
+  return { train, validation, test };
+}
+
+/**
+ * The rows of each part of {@link split} (train, validation, test), in the
+ * order the parts hold them: for callers that keep other data per row (the
+ * raw table behind a CSV dataset).
+ */
+export function splitRows(ds: Dataset, options: SplitOptions = {}): [Uint32Array, Uint32Array, Uint32Array] {
   const o = readOptions(options, 'options', ['train', 'validation', 'test', 'stratify', 'seed', 'quantileBins'], '{ train, validation, test, stratify, seed, quantileBins }') as SplitOptions;
   const fractions = [o.train ?? 0.8, o.validation ?? 0.1, o.test ?? 0.1];
   fractions.forEach((f, p) => {
@@ -117,8 +127,7 @@ export function split(ds: Dataset, options: SplitOptions = {}): Split {
     });
   });
   // Groups were laid out one after another; shuffle so no part is sorted by class.
-  const [train, validation, test] = parts.map((rows) => subset(ds, rng.shuffle(Uint32Array.from(rows)))) as [Dataset, Dataset, Dataset];
-  return { train, validation, test };
+  return parts.map((rows) => rng.shuffle(Uint32Array.from(rows))) as [Uint32Array, Uint32Array, Uint32Array];
 }
 
 interface Grouping {

@@ -3,11 +3,17 @@ import { classCountOf, classesProblem, featureNamesProblem, targetNameProblem, t
 import { Scaler, type ScalerJSON } from '../data/scaler.js';
 import { DataError, SimdnetError, ValueError } from '../errors.js';
 import { crc32 } from './crc32.js';
+import { Preprocessor, type PreprocessorJSON } from '../table/preprocessor.js';
+import { parsePreprocessorJSON } from '../table/preprocessor-json.js';
 
 const F32_MAX = 3.4028234663852886e38;
 
 export const MODEL_FORMAT = 'simdnet-model';
-export const MODEL_VERSION = 1;
+/**
+ * 2: `preprocess`, the encoders of a model that takes raw table rows. Files of
+ * version 1 (no `preprocess`) still load.
+ */
+export const MODEL_VERSION = 2;
 
 /** The saved form of a network: versioned, self-checking JSON. */
 export interface ModelJSON {
@@ -24,6 +30,8 @@ export interface ModelJSON {
   targetName: string | null;
   /** Whatever the trainer recorded (config, history summary, test metrics); informational. */
   training: unknown;
+  /** How raw table rows become the network's inputs (column kinds and fitted encoders); null for a bare network. */
+  preprocess: PreprocessorJSON | null;
   /** CRC-32 of the canonical JSON of every field above: any change to the content is detected. */
   checksum: string;
 }
@@ -35,15 +43,17 @@ function f32Number(v: number): number {
   return Number(Math.fround(v).toPrecision(9));
 }
 
-function canonical(c: ModelContent): string {
+function canonical(c: ModelContent, version: number = MODEL_VERSION): string {
   // a fixed key order, so the checksum does not depend on how a file orders its keys
   return JSON.stringify([
-    MODEL_FORMAT, MODEL_VERSION, c.inputs,
+    MODEL_FORMAT, version, c.inputs,
     c.layers.map((l) => [l.units, l.activation, l.alpha]),
     c.weights.map((w) => [w.W, w.b]),
     c.scaler && [c.scaler.kind, c.scaler.features, c.scaler.offset, c.scaler.scale],
     c.targetScaler && [c.targetScaler.kind, c.targetScaler.features, c.targetScaler.offset, c.targetScaler.scale],
     c.classes, c.featureNames, c.targetName, c.training ?? null,
+    // version 1 had no preprocess: its checksum covers the fields above only
+    ...(version >= 2 ? [c.preprocess ?? null] : []),
   ]);
 }
 
@@ -175,9 +185,9 @@ export function parseModelJSON(json: unknown): ParsedModel {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return fail('', 'a JSON object', obj);
   const m = obj as Record<string, unknown>;
   if (m.format !== MODEL_FORMAT) fail('format', `"${MODEL_FORMAT}"`, m.format);
-  if (m.version !== MODEL_VERSION) {
+  if (m.version !== 1 && m.version !== MODEL_VERSION) {
     const newer = typeof m.version === 'number' && m.version > MODEL_VERSION ? ' (written by a newer simdnet)' : '';
-    fail('version', `${MODEL_VERSION}${newer}`, m.version);
+    fail('version', `1 or ${MODEL_VERSION}${newer}`, m.version);
   }
   const inputs = posInt(m.inputs, 'inputs');
   if (!Array.isArray(m.layers) || m.layers.length === 0) fail('layers', 'a non-empty array of { units, activation, alpha }', m.layers);
@@ -212,6 +222,7 @@ export function parseModelJSON(json: unknown): ParsedModel {
   check('targetName', targetNameProblem(m.targetName ?? null, featureNames), m.targetName);
   check('targetScaler', targetScalerProblem(targetScaler, outputs, classCount), m.targetScaler);
   check('training', trainingProblem(m.training ?? null), m.training);
+  const preprocess = preprocessFrom(m, inputs, featureNames, (m.targetName as string | null | undefined) ?? null);
   const content: ModelContent = {
     inputs, layers, weights,
     scaler: scaler ? scaler.toJSON() : null,
@@ -220,11 +231,26 @@ export function parseModelJSON(json: unknown): ParsedModel {
     targetName: (m.targetName as string | null | undefined) ?? null,
     // a copy: the caller's object must not alias the network's summary
     training: m.training === undefined || m.training === null ? null : JSON.parse(JSON.stringify(m.training)),
+    preprocess,
   };
   if (typeof m.checksum !== 'string') fail('checksum', 'a string of 8 hex digits', m.checksum);
-  const sum = crc32(canonical(content));
+  const sum = crc32(canonical(content, m.version as number));
   if (m.checksum !== sum) {
     throw new DataError(`model.checksum: expected ${sum} (computed from the content), got ${show(m.checksum)}: the file was changed or corrupted`);
   }
   return { content, scaler, targetScaler };
+}
+
+/** The file's preprocess (version 2), checked against the network it feeds: one feature per input, named alike. */
+function preprocessFrom(m: Record<string, unknown>, inputs: number, featureNames: string[] | null, targetName: string | null): PreprocessorJSON | null {
+  if (m.version === 1 || m.preprocess === null || m.preprocess === undefined) {
+    if (m.version === 1 && m.preprocess !== undefined) fail('preprocess', 'no such field in a version 1 file', m.preprocess);
+    return null;
+  }
+  const json = parsePreprocessorJSON(m.preprocess, 'model.preprocess');
+  const features = new Preprocessor(json).features;
+  if (features.length !== inputs) fail('preprocess', `encoders giving ${inputs} features (the network's inputs)`, `${features.length} features`);
+  if (featureNames !== null && features.some((f, i) => f !== featureNames[i])) fail('featureNames', "the features the preprocess gives, in order", featureNames);
+  if (targetName !== null && json.columns.some((c) => c.name === targetName)) fail('preprocess', "encoders of columns other than the target's", targetName);
+  return json;
 }

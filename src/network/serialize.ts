@@ -6,10 +6,12 @@
 import { parseModelJSON, buildModelJSON, type ModelJSON } from '../io/model-json.js';
 import { readOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
+import type { PreprocessorJSON } from '../table/preprocessor.js';
 import { Network } from './network.js';
 import { runtimeOption } from './network-options.js';
 
-export function networkToJSON(net: Network, training: unknown): ModelJSON {
+/** @param preprocess - the encoders of a model that takes raw rows (null: a bare network). */
+export function networkToJSON(net: Network, training: unknown, preprocess: PreprocessorJSON | null = null): ModelJSON {
   const flat = net.getWeights({ flat: true });
   return buildModelJSON({
     inputs: net.inputs,
@@ -21,10 +23,19 @@ export function networkToJSON(net: Network, training: unknown): ModelJSON {
     featureNames: net.featureNames,
     targetName: net.targetName,
     training: training ?? null,
+    preprocess,
   });
 }
 
 export function networkFromJSON(json: unknown, options: { runtime?: Runtime }): Network {
+  return loadModelParts(json, options).network;
+}
+
+/**
+ * A saved model's network and, for a model that takes raw rows, its
+ * preprocess (checked with the rest of the file; null for a bare network).
+ */
+export function loadModelParts(json: unknown, options: { runtime?: Runtime }): { network: Network; preprocess: PreprocessorJSON | null } {
   const runtime = runtimeOption(readOptions(options, 'options', ['runtime'], '{ runtime }').runtime);
   const { content, scaler, targetScaler } = parseModelJSON(json);
   const net = new Network({
@@ -40,7 +51,7 @@ export function networkFromJSON(json: unknown, options: { runtime?: Runtime }): 
     net.featureNames = content.featureNames;
     net.targetName = content.targetName;
     net.trainingSummary = content.training;
-    return net;
+    return { network: net, preprocess: content.preprocess };
   } catch (e) {
     net.dispose();
     throw e;

@@ -1,7 +1,6 @@
 import type { ActivationName, OptimizerName } from '../backend/abi.js';
 import { classCounts, type Dataset, type Task } from '../data/dataset.js';
 import { Scaler, type ScalerKind } from '../data/scaler.js';
-import { split, type Split } from '../data/split.js';
 import { DataError, ValueError } from '../errors.js';
 import { evaluate, type Evaluation } from '../evaluation/evaluate.js';
 import { Network } from '../network/network.js';
@@ -11,7 +10,10 @@ import type { EpochInfo, History } from '../training/options.js';
 import { Act, Opt } from '../backend/abi.js';
 import { lookupName, optionalBoolean, optionalFunction, readOptions } from '../options.js';
 import { checkNumberIn, checkPositiveInt, checkSeed, describe } from '../validate.js';
+import { Model } from '../model/model.js';
+import type { ColumnSchema } from '../table/preprocessor.js';
 import { checkFitMemory } from './fit-memory.js';
+import { makeParts, type Parts } from './parts.js';
 
 /** trainModel's hidden layer sizes when none are given. */
 export const DEFAULT_HIDDEN: readonly number[] = [64, 32];
@@ -47,44 +49,69 @@ export interface TrainModelOptions {
   /** One seed for the split, the weights and the shuffling (default 0). */
   seed?: number;
   runtime?: Runtime;
+  /**
+   * Called once the data is split and the columns' encoders are fitted on the
+   * training part, before training starts: what each column became, the
+   * part sizes, and what the pipeline did differently from what was asked.
+   */
+  onPrepared?: (info: PreparedInfo) => void;
   onEpochEnd?: (info: EpochInfo) => void | boolean;
   signal?: AbortSignal;
 }
 
+/** What {@link TrainModelOptions.onPrepared} receives. */
+export interface PreparedInfo {
+  /** What each column became (a dataset read from a table); null otherwise. */
+  schema: ColumnSchema[] | null;
+  rows: { train: number; validation: number; test: number };
+  /** Features the network takes (after encoding). */
+  features: number;
+  droppedClasses: Array<{ label: string; rows: number }>;
+  warnings: string[];
+}
+
 export interface TrainedModel {
+  /** The trained network (numeric inputs: the encoded features). */
   network: Network;
+  /** The network with its encoders: predicts from raw records (see Model); save it with `model.toJSON()`. */
+  model: Model;
   history: History;
-  /** Metrics on the test part (null when the test fraction is 0). */
+  /** Metrics on the test part (null when there is none). */
   test: Evaluation | null;
   /** Metrics on the validation part (null when there is none). */
   validation: Evaluation | null;
   rows: { train: number; validation: number; test: number };
-  config: Required<Omit<TrainModelOptions, 'runtime' | 'onEpochEnd' | 'signal'>>;
+  config: Required<Omit<TrainModelOptions, 'runtime' | 'onEpochEnd' | 'onPrepared' | 'signal'>>;
+  /** What each column became, fitted on the training part (a dataset read from a table); null otherwise. */
+  schema: ColumnSchema[] | null;
+  /** Classes left out for having too few rows to appear in every part of the split. */
+  droppedClasses: Array<{ label: string; rows: number }>;
+  /** What the pipeline did differently from what was asked (a class left out, no split for a handful of rows), in words. */
+  warnings: string[];
 }
 
 /**
- * The whole pipeline: split (stratified), scale (fitted on the training part
- * only), build the network for the task, train with validation loss and early
- * stopping (restoring the best epoch), and evaluate on the test part. The
- * returned network carries its scaler and labels, so it predicts on raw rows
- * and saves everything with `toJSON()`.
+ * The whole pipeline: split (stratified), encode the columns and scale
+ * (fitted on the training part only), build the network for the task, train
+ * with validation loss and early stopping (restoring the best epoch), and
+ * evaluate on the test part. The returned model carries its encoders,
+ * scaling and labels, so it predicts on raw rows and saves everything with
+ * `toJSON()`.
  */
 export function trainModel(data: Dataset, options: TrainModelOptions = {}): TrainedModel {
   const { config, o } = resolve(data, options);
-  const [train, validation, test] = config.split;
-  const parts = split(data, {
-    train, validation, test, seed: config.seed,
-    // regression stratifies on deciles of the target
-    stratify: config.stratify,
-    quantileBins: config.task === 'regression' && config.stratify ? 10 : 0,
-  });
-  const classes = data.classes;
+  const parts = makeParts(data, config.split, config.stratify, config.seed, config.task === 'regression');
+  const classes = parts.train.classes;
   const outputs = config.task === 'multiclass' ? classes!.length : 1;
   const runtime = o.runtime ?? defaultRuntimeOrThrow();
   if (!(runtime instanceof Runtime)) throw new ValueError(`runtime: expected a Runtime returned by init(), got ${describe(runtime)}`);
-  checkPipelineMemory(runtime, data.features, config, outputs, parts);
+  checkPipelineMemory(runtime, parts.train.features, config, outputs, parts);
+  o.onPrepared?.({
+    schema: parts.schema, features: parts.train.features, droppedClasses: parts.droppedClasses, warnings: parts.warnings,
+    rows: { train: parts.train.rows, validation: parts.validation.rows, test: parts.test.rows },
+  });
   const network = new Network({
-    inputs: data.features,
+    inputs: parts.train.features,
     layers: [
       ...config.hidden.map((units) => ({ units, activation: config.activation })),
       { units: outputs, activation: config.task === 'multiclass' ? 'softmax' : config.task === 'binary' ? 'sigmoid' : 'linear' },
@@ -92,45 +119,55 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
     seed: config.seed,
     runtime,
   });
-  network.scaler = Scaler.fit(parts.train.x, parts.train.rows, parts.train.features, config.scale);
-  if (config.task === 'regression') network.targetScaler = Scaler.fit(parts.train.y, parts.train.rows, 1, 'standard');
-  network.classes = classes;
-  network.featureNames = data.featureNames;
-  network.targetName = data.targetName;
+  try {
+    network.scaler = Scaler.fit(parts.train.x, parts.train.rows, parts.train.features, config.scale);
+    if (config.task === 'regression') network.targetScaler = Scaler.fit(parts.train.y, parts.train.rows, 1, 'standard');
+    network.classes = classes;
+    network.featureNames = parts.train.featureNames;
+    network.targetName = data.targetName;
 
-  const loss = config.task === 'multiclass' ? 'cce' : config.task === 'binary' ? 'bce' : 'mse';
-  const trainer = new Trainer(network, {
-    loss,
-    optimizer: { type: config.optimizer, lr: config.lr, weightDecay: config.weightDecay, clipNorm: config.clipNorm ?? undefined },
-    batchSize: config.batchSize,
-    seed: config.seed,
-  });
-  const hasValidation = parts.validation.rows > 0;
-  const history = trainer.fit(parts.train.x, parts.train.y, {
-    epochs: config.epochs,
-    validation: hasValidation ? { x: parts.validation.x, y: parts.validation.y } : undefined,
-    earlyStopping: { monitor: hasValidation ? 'val_loss' : 'loss', patience: config.patience, restoreBest: true },
-    onEpochEnd: o.onEpochEnd,
-    signal: o.signal,
-  });
-  const testEval = parts.test.rows > 0 ? evaluate(network, parts.test) : null;
-  const valEval = hasValidation ? evaluate(network, parts.validation) : null;
-  const rows = { train: parts.train.rows, validation: parts.validation.rows, test: parts.test.rows };
-  network.trainingSummary = {
-    config,
-    rows,
-    epochs: history.epochs,
-    bestEpoch: history.bestEpoch,
-    stopReason: history.stopReason,
-    finalLoss: history.loss[history.bestEpoch - 1] ?? null,
-    bestValLoss: history.valLoss[history.bestEpoch - 1] ?? null,
-    test: testEval ? summary(testEval) : null,
-  };
-  return { network, history, test: testEval, validation: valEval, rows, config };
+    const loss = config.task === 'multiclass' ? 'cce' : config.task === 'binary' ? 'bce' : 'mse';
+    const trainer = new Trainer(network, {
+      loss,
+      optimizer: { type: config.optimizer, lr: config.lr, weightDecay: config.weightDecay, clipNorm: config.clipNorm ?? undefined },
+      batchSize: config.batchSize,
+      seed: config.seed,
+    });
+    const hasValidation = parts.validation.rows > 0;
+    const history = trainer.fit(parts.train.x, parts.train.y, {
+      epochs: config.epochs,
+      validation: hasValidation ? { x: parts.validation.x, y: parts.validation.y } : undefined,
+      earlyStopping: { monitor: hasValidation ? 'val_loss' : 'loss', patience: config.patience, restoreBest: true },
+      onEpochEnd: o.onEpochEnd,
+      signal: o.signal,
+    });
+    const testEval = parts.test.rows > 0 ? evaluate(network, parts.test) : null;
+    const valEval = hasValidation ? evaluate(network, parts.validation) : null;
+    const rows = { train: parts.train.rows, validation: parts.validation.rows, test: parts.test.rows };
+    network.trainingSummary = {
+      config,
+      rows,
+      epochs: history.epochs,
+      bestEpoch: history.bestEpoch,
+      stopReason: history.stopReason,
+      finalLoss: history.loss[history.bestEpoch - 1] ?? null,
+      bestValLoss: history.valLoss[history.bestEpoch - 1] ?? null,
+      test: testEval ? summary(testEval) : null,
+      ...(parts.warnings.length > 0 ? { warnings: parts.warnings } : {}),
+    };
+    const model = new Model(network, parts.preprocessor);
+    return {
+      network, model, history, test: testEval, validation: valEval, rows, config,
+      schema: parts.schema, droppedClasses: parts.droppedClasses, warnings: parts.warnings,
+    };
+  } catch (e) {
+    network.dispose();
+    throw e;
+  }
 }
 
 /** Refuses, before the network is built, a run whose network, fit and evaluations cannot fit in linear memory. */
-function checkPipelineMemory(runtime: Runtime, inputs: number, config: TrainedModel['config'], outputs: number, parts: Split): void {
+function checkPipelineMemory(runtime: Runtime, inputs: number, config: TrainedModel['config'], outputs: number, parts: Parts): void {
   const layers = [...config.hidden, outputs].map((units, i, all) => ({ inputs: i === 0 ? inputs : all[i - 1]!, outputs: units }));
   const trainRows = parts.train.rows;
   checkFitMemory(
@@ -148,7 +185,7 @@ export function summary(e: Evaluation): Record<string, number> {
 
 const OPTION_KEYS = [
   'task', 'hidden', 'activation', 'optimizer', 'lr', 'batchSize', 'epochs', 'patience', 'weightDecay', 'clipNorm',
-  'split', 'stratify', 'scale', 'seed', 'runtime', 'onEpochEnd', 'signal',
+  'split', 'stratify', 'scale', 'seed', 'runtime', 'onPrepared', 'onEpochEnd', 'signal',
 ] as const;
 
 /** The most units a hidden layer may have: a layer of 65,536 units is already ~16 GB of weights after another such layer. */
@@ -183,6 +220,7 @@ function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedMo
     throw new ValueError(`split: expected [train, validation, test] fractions, got ${describe(splitFractions)}`);
   }
   optionalFunction(o.onEpochEnd, 'onEpochEnd');
+  optionalFunction(o.onPrepared, 'onPrepared');
   const config: TrainedModel['config'] = {
     task,
     hidden: hidden.slice(),

@@ -17,6 +17,8 @@ export const DEFAULT_NA = ['', 'NA', 'N/A', 'null', 'NaN', '?', '.', '-'] as con
 
 /** Distinct text values a column keeps before it is treated as free text. */
 export const TEXT_CAP = 10_000;
+/** Characters of distinct text a column keeps, in all, before it is treated as free text (a bound on memory). */
+export const TEXT_CHARS_CAP = 1 << 25;
 
 /** One column of raw cells. */
 export interface RawColumn {
@@ -30,7 +32,7 @@ export interface RawColumn {
   readonly codes: Int32Array | null;
   /** Distinct text values in order of first appearance (at most TEXT_CAP). */
   readonly texts: readonly string[];
-  /** Whether some text values were past TEXT_CAP (their codes are OVERFLOW). */
+  /** Whether some text values were past TEXT_CAP or TEXT_CHARS_CAP (their codes are OVERFLOW). */
   readonly overflow: boolean;
 }
 
@@ -67,6 +69,7 @@ export class ColumnBuilder {
   private readonly texts: string[] = [];
   private readonly index = new Map<string, number>();
   private overflow = false;
+  private textChars = 0;
   private n = 0;
 
   constructor(readonly name: string, capacity = 1024) {
@@ -94,11 +97,12 @@ export class ColumnBuilder {
   text(s: string): void {
     let c = this.index.get(s);
     if (c === undefined) {
-      if (this.texts.length >= TEXT_CAP) {
+      if (this.texts.length >= TEXT_CAP || this.textChars + s.length > TEXT_CHARS_CAP) {
         this.overflow = true;
         c = OVERFLOW;
       } else {
         c = this.texts.length;
+        this.textChars += s.length;
         this.texts.push(s);
         this.index.set(s, c);
       }
@@ -116,8 +120,17 @@ export class ColumnBuilder {
     this.n++;
   }
 
+  /** Makes room for `rows` rows in all (a size estimate: storage still grows past it). */
+  reserve(rows: number): void {
+    if (rows > this.numbers.length) this.resize(rows);
+  }
+
   private grow(): void {
-    const numbers = new Float32Array(this.numbers.length * 2);
+    this.resize(this.numbers.length * 2);
+  }
+
+  private resize(capacity: number): void {
+    const numbers = new Float32Array(capacity);
     numbers.set(this.numbers);
     this.numbers = numbers;
     if (this.codes) {
@@ -173,4 +186,17 @@ export function cellText(col: RawColumn, row: number): string | null {
   if (code === MISSING) return null;
   if (code === OVERFLOW) return '(text)';
   return col.texts[code]!;
+}
+
+/** The table's rows `rows` (ascending indices), as a new table; the same table when that is every row. */
+export function selectRows(table: RawTable, rows: Uint32Array): RawTable {
+  if (rows.length === table.rows) return table;
+  const columns = table.columns.map((c): RawColumn => ({
+    name: c.name,
+    numbers: Float32Array.from(rows, (r) => c.numbers[r]!),
+    codes: c.codes && Int32Array.from(rows, (r) => c.codes![r]!),
+    texts: c.texts,
+    overflow: c.overflow,
+  }));
+  return { names: table.names, rows: rows.length, columns };
 }

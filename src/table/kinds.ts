@@ -83,15 +83,18 @@ export function inferKind(col: RawColumn, rows: ArrayLike<number>, p: ColumnProf
   return 'categorical';
 }
 
-/** An integer column whose values are all distinct and increase down the file: a row number or id, not a measurement. */
+// id, ID, row_id, row-no, index, idx, key, row, "row number"; customerId (camel case)
+const ID_NAME = /(^|[^a-z])(id|idx|index|key|row|no|number)$/i;
+const CAMEL_ID = /[a-z](Id|ID|Idx|Index|Key|No)$/;
+
+/**
+ * An integer column named like an identifier whose values are all distinct:
+ * a row number or a key, not a measurement. (By values alone a sorted input
+ * such as x = 0, 1, 2, … looks the same, and is a feature.)
+ */
 function isIdentifier(col: RawColumn, rows: ArrayLike<number>, p: ColumnProfile): boolean {
-  if (p.missing > 0 || p.distinct !== p.rows || p.rows < 20) return false;
-  let last = -Infinity;
-  for (let i = 0; i < rows.length; i++) {
-    const v = col.numbers[rows[i]!]!;
-    if (!Number.isInteger(v) || v <= last) return false;
-    last = v;
-  }
+  if (!(ID_NAME.test(col.name) || CAMEL_ID.test(col.name)) || p.missing > 0 || p.distinct !== p.rows || p.rows < 20) return false;
+  for (let i = 0; i < rows.length; i++) if (!Number.isInteger(col.numbers[rows[i]!]!)) return false;
   return true;
 }
 

@@ -9,6 +9,7 @@ import { ColumnBuilder, DEFAULT_NA, missingTest, pushCell, type RawColumn, type 
 import { encodeColumn, featureNames, fitEncoding, type ColumnEncoding, type EncodeCounts } from './encoders.js';
 import { inferKind, profile, type ColumnKind, type ColumnProfile } from './kinds.js';
 import { describeColumn } from './schema.js';
+import { quoteList } from '../data/csv-message.js';
 
 /** Options of {@link fitPreprocessor}. */
 export interface PreprocessOptions {
@@ -71,6 +72,13 @@ export class Preprocessor {
    * @throws DataError naming a column the model needs that the table lacks.
    */
   transform(table: RawTable, source = 'data'): { x: Float32Array; report: EncodeReport } {
+    const missing = this.columns.filter((e) => featureNames(e).length > 0 && !table.names.includes(e.name)).map((e) => e.name);
+    if (missing.length > 0) {
+      throw new DataError(
+        `${source}: missing feature column${missing.length > 1 ? 's' : ''} ${quoteList(missing)} of the model ` +
+          `(it reads ${quoteList(this.columns.filter((e) => featureNames(e).length > 0).map((e) => e.name))}; the file has ${quoteList(table.names)})`,
+      );
+    }
     const stride = this.features.length;
     const x = new Float32Array(table.rows * stride);
     const report: EncodeReport = { unseen: {} };
@@ -79,7 +87,6 @@ export class Preprocessor {
       const width = featureNames(e).length;
       if (width === 0) continue;
       const c = table.names.indexOf(e.name);
-      if (c < 0) throw new DataError(`${source}: expected a column '${e.name}' (a feature of the model), got none; columns: ${table.names.slice(0, 12).map((n) => `'${n}'`).join(', ')}`);
       const counts: EncodeCounts = { unseen: 0 };
       try {
         encodeColumn(e, table.columns[c]!, table.rows, x, stride, offset, counts);

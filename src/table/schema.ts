@@ -16,7 +16,7 @@ export function describeColumn(e: ColumnEncoding, col: RawColumn, rows: ArrayLik
     case 'empty':
       return 'left out: no values in the training rows';
     case 'identifier':
-      return 'left out: an identifier (distinct integers, increasing down the file)';
+      return 'left out: an identifier (named like one, every value a distinct integer)';
     case 'text':
       return `left out: free text (${p.overflow ? 'over 10,000' : p.distinct} distinct values in ${p.rows - p.missing} cells)`;
     case 'categorical': {

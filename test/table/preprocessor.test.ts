@@ -88,21 +88,24 @@ describe('encoding rows the model has not seen', () => {
 
   it('a missing column is named; bad option names are named', () => {
     const partial = tableFromRecords(['color', 'label'], [['red', 'a']]);
-    expectError(() => preprocessor.transform(partial, 'new.csv'), DataError, "new.csv: expected a column 'size' (a feature of the model), got none");
+    expectError(() => preprocessor.transform(partial, 'new.csv'), DataError, "new.csv: missing feature columns 'size', 'when' of the model (it reads 'color', 'size', 'when'; the file has 'color', 'label')");
     expectError(() => fitPreprocessor(train, 'label', all(train), { ignore: ['colour'] }), ValueError, "ignore: expected column names from the table, got 'colour'");
   });
 });
 
 describe('kind rules', () => {
-  const kindOf = (cells: string[], options = {}) => {
-    const t = tableFromRecords(['c', 'z', 'y'], cells.map((c, i) => [c, String(i % 3), String(i % 2)]));
+  const kindOf = (cells: string[], options = {}, name = 'c') => {
+    const t = tableFromRecords([name, 'z', 'y'], cells.map((c, i) => [c, String(i % 3), String(i % 2)]));
     return fitPreprocessor(t, 'y', all(t), options).schema[0]!.kind;
   };
   it('numbers, booleans, dates, identifiers, free text, empty; --categorical', () => {
     expect(kindOf(['1.5', '2', '', '3e2'])).toBe('numeric');
     expect(kindOf(['yes', 'no', 'YES', ''])).toBe('boolean');
     expect(kindOf(['2020-01-01', '2021-06-30T12:00', '2020/02/29', 'NA'])).toBe('date');
-    expect(kindOf(Array.from({ length: 30 }, (_, i) => String(i + 1)))).toBe('identifier');
+    expect(kindOf(Array.from({ length: 30 }, (_, i) => String(i + 1)), {}, 'customer_id')).toBe('identifier');
+    expect(kindOf(Array.from({ length: 30 }, (_, i) => String(i + 1)), {}, 'RowId')).toBe('identifier');
+    // the same values under another name are a sorted input, a feature
+    expect(kindOf(Array.from({ length: 30 }, (_, i) => String(i + 1)), {}, 'dose')).toBe('numeric');
     expect(kindOf(Array.from({ length: 40 }, (_, i) => `comment number ${i}`))).toBe('text');
     expect(kindOf(['', 'NA', 'null', '?'])).toBe('empty');
     expect(kindOf(['4', '6', '8', '4'], { categorical: ['c'] })).toBe('categorical');

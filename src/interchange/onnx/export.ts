@@ -19,6 +19,13 @@ export interface ToONNXOptions {
    * because the model's preprocessing has no ONNX form.
    */
   onNote?: (message: string) => void;
+  /**
+   * The network's inputs are encoded features (a Model trained on raw
+   * columns: categories, dates, gaps), whose encoders have no plain ONNX
+   * form: the graph takes the encoded vector, `metadata_props` says so
+   * (`simdnet.input` = 'encoded features') and onNote tells the user.
+   */
+  encoded?: boolean;
 }
 
 const FLOAT = 1;
@@ -65,7 +72,7 @@ const ACTIVATION_OPS: Record<string, string> = { relu: 'Relu', leaky_relu: 'Leak
  */
 export function toONNX(net: Network, options: ToONNXOptions = {}): Uint8Array {
   if (!(net instanceof Network)) throw new ValueError(`net: expected a Network, got ${net === null ? 'null' : typeof net}`);
-  if (options === null || typeof options !== 'object') throw new ValueError(`options: expected an object { onNote? }, got ${options === null ? 'null' : typeof options}`);
+  if (options === null || typeof options !== 'object') throw new ValueError(`options: expected an object { onNote?, encoded? }, got ${options === null ? 'null' : typeof options}`);
   const spec = specOf(net);
   const nodes: Node[] = [];
   const inits: Initializer[] = [];
@@ -84,10 +91,9 @@ export function toONNX(net: Network, options: ToONNXOptions = {}): Uint8Array {
     nodes.push({ op: 'Cast', name: `/${prefix}/Cast_1`, inputs: [y], output: `${prefix}/output`, attrs: [{ name: 'to', i: FLOAT }] });
     x = `${prefix}/output`;
   };
-  // Hook for preprocessing with no ONNX form (the categorical encoders of a
-  // later issue): such a model's graph starts after it, `simdnet.input` says
-  // 'encoded features' and options.onNote tells the user. Today every
-  // simdnet preprocessing is the scaler below.
+  // Preprocessing with no plain ONNX form (a Model's column encoders) stays
+  // out: the graph starts after it, with the scaling below.
+  if (options.encoded) options.onNote?.("the model's column encoders (categories, dates, gaps) have no plain ONNX form: the exported graph takes the encoded features, named in metadata_props simdnet.feature_names");
   scaling(spec.scaler, 'scaler', ['Sub', 'Div'], ['offset', 'scale']);
   let width = spec.inputs;
   spec.layers.forEach((l, i) => {
@@ -96,7 +102,7 @@ export function toONNX(net: Network, options: ToONNXOptions = {}): Uint8Array {
   });
   scaling(spec.targetScaler, 'target_scaler', ['Mul', 'Add'], ['scale', 'offset']);
   if (nodes.length > 0) nodes[nodes.length - 1]!.output = 'output';
-  const meta: Array<[string, string]> = [[META.input, 'raw features']];
+  const meta: Array<[string, string]> = [[META.input, options.encoded ? 'encoded features' : 'raw features']];
   if (net.featureNames) meta.push([META.featureNames, JSON.stringify(net.featureNames)]);
   if (net.classes) meta.push([META.classes, JSON.stringify(net.classes)]);
   if (net.targetName !== null) meta.push([META.targetName, net.targetName]);

@@ -1,0 +1,94 @@
+/**
+ * A raw table → a Dataset: the target read (rows without one left out and
+ * counted), every other column's kind inferred and encoded. The Dataset
+ * keeps the raw table, so the training pipeline can fit the encoders again
+ * on its training part only.
+ */
+
+import { DataError, ValueError } from '../errors.js';
+import { quoteCell, quoteList } from '../data/csv-message.js';
+import type { Dataset, Task } from '../data/dataset.js';
+import { MISSING, selectRows, type RawTable } from './column.js';
+import { fitPreprocessor, type ColumnSchema, type PreprocessOptions, type Preprocessor } from './preprocessor.js';
+import { readTarget } from './target.js';
+
+/** A Dataset read from a table as people have it. */
+export interface TableDataset extends Dataset {
+  /** Per column: its kind, share of missing cells, categories or range, the features it gives. */
+  readonly schema: ColumnSchema[];
+  /** The raw table (rows with a target only), for fitting the encoders on a training part. */
+  readonly table: RawTable;
+  /** The encoders fitted on every row here, which turned `table` into `x`. */
+  readonly preprocessor: Preprocessor;
+  /** Rows left out because their target cell was missing. */
+  readonly missingTarget: number;
+  /** How the table was read (features, ignored and categorical columns, missing-value tokens): the training pipeline fits its encoders the same way. */
+  readonly preprocessOptions: PreprocessOptions;
+}
+
+/** Options of {@link datasetFromTable}. */
+export interface TableDatasetOptions extends PreprocessOptions {
+  /** Names the input in messages. */
+  source: string;
+  /** The target column: name or 0-based index (default: the last column). */
+  target?: string | number;
+  /** The feature columns by name or 0-based index (default: every other column, minus `ignore`). */
+  columns?: ReadonlyArray<string | number>;
+  task?: 'auto' | Task;
+  /** Leave out rows with a missing feature cell instead of imputing it. */
+  dropInvalid?: boolean;
+}
+
+export function datasetFromTable(table: RawTable, o: TableDatasetOptions, lines?: ArrayLike<number>, dropped = 0): TableDataset {
+  const t = o.target === undefined ? table.names.length - 1 : resolveColumn(table.names, o.target, o.source, 'options.target');
+  const targetName = table.names[t]!;
+  let features: string[] | undefined;
+  if (o.columns !== undefined) {
+    if (!Array.isArray(o.columns) || o.columns.length === 0) {
+      throw new ValueError(`options.features: expected a non-empty array of column names or indices, got ${String(o.columns)}`);
+    }
+    features = o.columns.map((f, i) => {
+      const c = resolveColumn(table.names, f, o.source, `options.features[${i}]`);
+      if (c === t) throw new ValueError(`options.features[${i}]: ${quoteCell(table.names[c]!)} is the target column; a feature must be another column`);
+      return table.names[c]!;
+    });
+    const twice = features.find((f, i) => features!.indexOf(f) !== i);
+    if (twice !== undefined) throw new ValueError(`options.features: column ${quoteCell(twice)} is listed twice`);
+  }
+  const target = readTarget(table.columns[t]!, o.task ?? 'auto', o.source, lines, o.dropInvalid);
+  dropped += target.invalid;
+  let rows = target.rows;
+  let y = target.y;
+  if (o.dropInvalid) {
+    const used = table.columns.filter((c, i) => i !== t && (features ? features.includes(c.name) : !(o.ignore ?? []).includes(c.name)));
+    const complete = Array.from(rows).map((r, i) => [r, i] as const).filter(([r]) => used.every((c) => !c.codes || c.codes[r] !== MISSING));
+    dropped += rows.length - complete.length;
+    rows = Uint32Array.from(complete, ([r]) => r);
+    y = Float32Array.from(complete, ([, i]) => target.y[i]!);
+  }
+  if (rows.length === 0) {
+    throw new DataError(`${o.source}: expected at least one valid data row, got none: all ${dropped + target.missing} rows were dropped (${dropped} invalid, with dropInvalid; ${target.missing} without a target)`);
+  }
+  const kept = selectRows(table, rows);
+  const all = Uint32Array.from({ length: kept.rows }, (_, i) => i);
+  const preprocessOptions: PreprocessOptions = { features, ignore: o.ignore, categorical: o.categorical, maxCategories: o.maxCategories, na: o.na };
+  const { preprocessor, schema } = fitPreprocessor(kept, targetName, all, preprocessOptions);
+  const { x } = preprocessor.transform(kept, o.source);
+  return {
+    x, rows: kept.rows, features: preprocessor.features.length, featureNames: preprocessor.features.slice(), targetName,
+    task: target.task, classes: target.classes, y, dropped, schema, table: kept, preprocessor, missingTarget: target.missing, preprocessOptions,
+  };
+}
+
+function resolveColumn(header: readonly string[], column: string | number, source: string, name: string): number {
+  if (typeof column === 'number') {
+    if (!Number.isInteger(column) || column < 0 || column >= header.length) {
+      throw new ValueError(`${name}: expected a column index 0..${header.length - 1}, got ${String(column)}`);
+    }
+    return column;
+  }
+  const at = header.indexOf(column);
+  if (at < 0) throw new ValueError(`${name}: expected a column name from the header of ${source} (${quoteList(header)}), got ${quoteCell(String(column))}`);
+  return at;
+}
+
