@@ -479,7 +479,7 @@ export class Network {
     for (let r = 0; r < m.rows; r += chunk) {
       const n = Math.min(chunk, m.rows - r);
       this.runtime.heap.f32().set(m.data.subarray(r * this.inputs, (r + n) * this.inputs), plan.X >>> 2);
-      k.forward(plan.table, this.shapes.length, plan.X, n, plan.scratch);
+      k.mlp_forward(plan.table, this.shapes.length, plan.X, n, plan.scratch);
       const A = plan.activations(last).A >>> 2;
       out.set(this.runtime.heap.f32().subarray(A, A + n * this.outputs), r * this.outputs);
     }
@@ -500,7 +500,7 @@ export class Network {
     const heap = this.runtime.heap;
     heap.f32().set(m.data, plan.X >>> 2);
     heap.f32().set(t, plan.Y >>> 2);
-    const loss = this.runtime.backend.kernels.compute_gradients(plan.table, this.shapes.length, plan.X, plan.Y, m.rows, Loss[lossName], plan.scratch);
+    const loss = this.runtime.backend.kernels.mlp_gradients(plan.table, this.shapes.length, plan.X, plan.Y, m.rows, Loss[lossName], plan.scratch);
     const f32 = heap.f32();
     const read = (ptr: number, n: number): Float32Array => f32.slice(ptr >>> 2, (ptr >>> 2) + n);
     const layers = this.shapes.map((s, i): LayerTrace => {

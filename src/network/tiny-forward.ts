@@ -1,3 +1,4 @@
+import { Act } from '../backend/abi.js';
 import type { LayerShape } from './plan.js';
 import { F32_MAX } from '../validate.js';
 
@@ -18,19 +19,10 @@ const f = Math.fround;
 
 export const TINY_MAX_PARAMS = 1024;
 
-const enum Code {
-  linear,
-  relu,
-  leaky,
-  sigmoid,
-  tanh,
-  softmax,
-}
-
 /**
  * The network flattened for the loop below, built once per set of weights:
  * per layer and unit, its weights then its bias (float64 copies of the f32
- * values), and per layer [inputs, units, activation code].
+ * values), and per layer [inputs, units, activation code (Act)].
  */
 export interface TinyPlan {
   layers: number;
@@ -43,10 +35,6 @@ export interface TinyPlan {
   /** Reused by readParams. */
   params: Float32Array;
 }
-
-const CODES: Record<string, Code> = {
-  linear: Code.linear, relu: Code.relu, leaky_relu: Code.leaky, sigmoid: Code.sigmoid, tanh: Code.tanh, softmax: Code.softmax,
-};
 
 export function tinyPlan(shapes: readonly LayerShape[], params: Float32Array): TinyPlan {
   const width = Math.max(shapes[0]!.inputs, ...shapes.map((s) => s.outputs));
@@ -65,7 +53,7 @@ export function tinyPlan(shapes: readonly LayerShape[], params: Float32Array): T
   shapes.forEach((s, l) => {
     desc[3 * l] = s.inputs;
     desc[3 * l + 1] = s.outputs;
-    desc[3 * l + 2] = CODES[s.activation]!;
+    desc[3 * l + 2] = Act[s.activation];
   });
   return { layers: shapes.length, desc, weights, alpha: Float64Array.from(shapes, (s) => f(s.alpha)), work: new Float64Array(2 * width), width, params };
 }
@@ -98,16 +86,16 @@ export function tinyForward(p: TinyPlan, x: ArrayLike<number>, out: { length: nu
       let z = w[o + nIn]!;
       for (let k = 0; k < nIn; k++) z += v[src + k]! * w[o + k]!;
       o += nIn + 1;
-      if (code === Code.relu) z = z < 0 ? 0 : z;
-      else if (code === Code.sigmoid) {
+      if (code === Act.relu) z = z < 0 ? 0 : z;
+      else if (code === Act.sigmoid) {
         const e = Math.exp(z < 0 ? z : -z);
         z = z < 0 ? e / (1 + e) : 1 / (1 + e);
       }
-      else if (code === Code.tanh) z = Math.tanh(z);
-      else if (code === Code.leaky) z = z < 0 ? p.alpha[l]! * z : z;
+      else if (code === Act.tanh) z = Math.tanh(z);
+      else if (code === Act.leaky_relu) z = z < 0 ? p.alpha[l]! * z : z;
       v[dst + j] = z;
     }
-    if (code === Code.softmax) softmax(v, dst, n);
+    if (code === Act.softmax) softmax(v, dst, n);
     const t = src;
     src = dst;
     dst = t;

@@ -1,3 +1,4 @@
+import { Act } from '../backend/abi.js';
 import type { TinyPlan } from './tiny-forward.js';
 
 /**
@@ -44,7 +45,7 @@ export interface TinyWasm {
 }
 
 export interface TinyMath {
-  tanh64: (x: number) => number;
+  f64_tanh: (x: number) => number;
 }
 
 const enum Op {
@@ -69,12 +70,6 @@ const enum Op {
 
 const F64 = 0x7c;
 const FN_TANH = 0;
-// activation codes, as in tiny-forward.ts / src/backend/abi.ts
-const RELU = 1;
-const LEAKY = 2;
-const SIGMOID = 3;
-const TANH = 4;
-const SOFTMAX = 5;
 
 class Bytes {
   readonly b: number[] = [];
@@ -219,18 +214,18 @@ function body(p: TinyPlan, inputAt: number, outputAt: number): { code: Bytes; lo
         c.op(Op.f64Mul, Op.f64Add);
       }
       o += nIn + 1;
-      if (code === RELU) {
+      if (code === Act.relu) {
         // z < 0 ? 0 : z
         set(t);
         c.op(Op.f64Const).f64(0);
         elseZIfNonNegative(t);
-      } else if (code === LEAKY) {
+      } else if (code === Act.leaky_relu) {
         // z < 0 ? alpha·z : z
         set(t);
         get(t);
         c.op(Op.f64Const).f64(p.alpha[layer]!).op(Op.f64Mul);
         elseZIfNonNegative(t);
-      } else if (code === SIGMOID) {
+      } else if (code === Act.sigmoid) {
         // e = exp(−|z|); z < 0 ? e/(1+e) : 1/(1+e)
         set(t);
         get(t);
@@ -246,12 +241,12 @@ function body(p: TinyPlan, inputAt: number, outputAt: number): { code: Bytes; lo
         c.op(Op.f64Add, Op.f64Div);
         get(t);
         c.op(Op.f64Const).f64(0).op(Op.f64Lt, Op.select);
-      } else if (code === TANH) {
+      } else if (code === Act.tanh) {
         c.op(Op.call).uleb(FN_TANH);
       }
       set(out);
     }
-    if (code === SOFTMAX) {
+    if (code === Act.softmax) {
       // max (NaN never wins, as in tinyForward), e_j = exp(z_j − max), Σ in j order, then divide
       const max = t;
       c.op(Op.f64Const).f64(-Infinity);
@@ -390,7 +385,7 @@ export function compileTiny(p: TinyPlan, math: TinyMath): TinyWasm | null {
   const { bytes, inputAt, outputAt } = tinyModuleBytes(p);
   let instance: WebAssembly.Instance;
   try {
-    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { tanh: math.tanh64 } });
+    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { tanh: math.f64_tanh } });
   } catch {
     return null;
   }

@@ -1,4 +1,4 @@
-import { Loss, Opt, StepStatus, TailF64, type LossName, type OptCode, type OptimizerName } from '../backend/abi.js';
+import { Loss, Opt, StepStatus, Tail, type LossName, type OptCode, type OptimizerName } from '../backend/abi.js';
 import { MemoryError, StateError, TrainingError, ValueError } from '../errors.js';
 import type { Heap } from '../memory/heap.js';
 import { Network } from '../network/network.js';
@@ -224,9 +224,9 @@ export class Trainer {
   /**
    * @internal one optimizer step on `rows` rows at byte pointers X and Y, with
    * `undo` (0 or a block of plan.undoBytes) to undo an overflowing update in.
-   * Returns a StepStatus; the kernel's value (the loss, see train_step in
-   * src/backend/abi.ts) is in `heap.f64()[plan.tailF64 + TailF64.result]`
-   * and the running loss × rows in TailF64.lossSum: a float returned would be
+   * Returns a StepStatus; the kernel's value (the loss, see mlp_train_step in
+   * src/backend/abi.ts) is in `heap.f64()[(plan.tail + Tail.result) >>> 3]`
+   * and the running loss × rows in Tail.lossSum: a float returned would be
    * a new heap number every step.
    */
   step(rows: number, X: number, Y: number, undo = 0): number {
@@ -236,13 +236,13 @@ export class Trainer {
     const o = this.optimizer;
     // the hyperparameters go through memory, not arguments (see Tail): no float crosses a call
     const f64 = heap.f64();
-    f64[plan.tailF64 + TailF64.lr] = o.lr;
-    f64[plan.tailF64 + TailF64.beta1] = o.beta1;
-    f64[plan.tailF64 + TailF64.beta2] = o.beta2;
-    f64[plan.tailF64 + TailF64.eps] = o.eps;
-    f64[plan.tailF64 + TailF64.clipNorm] = o.clipNorm;
-    f64[plan.tailF64 + TailF64.t] = this.steps + 1;
-    const status = net.runtime.backend.kernels.train_step(plan.table, plan.layers.length, X, Y, rows, Loss[this.loss], o.code, plan.scratch, undo);
+    f64[(plan.tail + Tail.lr) >>> 3] = o.lr;
+    f64[(plan.tail + Tail.beta1) >>> 3] = o.beta1;
+    f64[(plan.tail + Tail.beta2) >>> 3] = o.beta2;
+    f64[(plan.tail + Tail.eps) >>> 3] = o.eps;
+    f64[(plan.tail + Tail.clipNorm) >>> 3] = o.clipNorm;
+    f64[(plan.tail + Tail.t) >>> 3] = this.steps + 1;
+    const status = net.runtime.backend.kernels.mlp_train_step(plan.table, plan.layers.length, X, Y, rows, Loss[this.loss], o.code, plan.scratch, undo);
     if (status === StepStatus.applied) this.steps++;
     net.weightsVersion++;
     return status;
@@ -330,7 +330,7 @@ class FitRun {
     const f32 = heap.f32();
     f32.set(x, this.dataX >>> 2);
     f32.set(y, this.dataY >>> 2);
-    if (!net.runtime.backend.kernels.all_finite(x.length, this.dataX)) {
+    if (!net.runtime.backend.kernels.f32_all_finite(x.length, this.dataX)) {
       this.release();
       rejectNonFinite();
     }
@@ -351,7 +351,7 @@ class FitRun {
     if (trainer.shuffle) trainer.random.shuffle(this.order);
     plan.snapshotParams(this.epochStart);
     // the step kernel sums loss × rows into the tail: no float is handled here per step
-    heap.f64()[plan.tailF64 + TailF64.lossSum] = 0;
+    heap.f64()[(plan.tail + Tail.lossSum) >>> 3] = 0;
     for (let b = 0; b < batches; b++) {
       if (options.signal?.aborted) return this.stop('aborted');
       const start = b * this.batch;
@@ -387,10 +387,10 @@ class FitRun {
           { epoch, batch: b + 1 },
         );
       }
-      if (options.onBatchEnd) options.onBatchEnd({ epoch, batch: b + 1, batches, loss: heap.f64()[plan.tailF64 + TailF64.result]! });
+      if (options.onBatchEnd) options.onBatchEnd({ epoch, batch: b + 1, batches, loss: heap.f64()[(plan.tail + Tail.result) >>> 3]! });
     }
     history.epochs = epoch;
-    const info: EpochInfo = { epoch, epochs: this.epochs, loss: heap.f64()[plan.tailF64 + TailF64.lossSum]! / this.rows };
+    const info: EpochInfo = { epoch, epochs: this.epochs, loss: heap.f64()[(plan.tail + Tail.lossSum) >>> 3]! / this.rows };
     history.loss.push(info.loss);
     if (this.val) {
       const r = outputLossAndScore(net, trainer.loss, this.val.x, this.val.y, this.val.rows);

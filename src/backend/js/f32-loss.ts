@@ -1,13 +1,13 @@
 import { Act, Loss } from '../abi.js';
-import { actBackward } from './activations.js';
+import { f32_act_backward } from './f32-act.js';
 import type { JsMemory } from './memory.js';
 
 // Loss value and dLoss/dZ, fused with the output activation. Sigmoid+BCE and
 // softmax+CCE are computed from the logits Z, so logits of ±100 give a finite
 // loss; their gradient is (A − Y)/count. Loss sums are float64.
 
-/** See KernelExports.loss_grad. dZ = 0 computes the value only. */
-export function lossGrad(
+/** See KernelExports.f32_loss_grad. dZ = 0 computes the value only. */
+export function f32_loss_grad(
   mem: JsMemory, loss: number, act: number, rows: number, cols: number, alpha: number,
   Z: number, A: number, Y: number, dZ: number,
 ): number {
@@ -83,7 +83,7 @@ function mse(
   }
   if (dZ !== 0) {
     for (let i = 0; i < n; i++) f[d0 + i] = (2 * (f[a0 + i] - f[y0 + i])) / n;
-    if (act !== Act.linear) actBackward(mem, act, rows, cols, alpha, Z, A, dZ, dZ);
+    if (act !== Act.linear) f32_act_backward(mem, act, rows, cols, alpha, Z, A, dZ, dZ);
   }
   return sum / n;
 }

@@ -1,13 +1,15 @@
-// The 4×8 tile of the packed GEMM (gemm-packed.ts): per k step four
+// The 4×8 tile of the packed GEMM (f32-gemm-packed.ts): per k step four
 // broadcasts of A and two loads of B feed eight multiply-adds into eight
-// accumulators. Used where N is not a multiple of 16.
+// accumulators. Used where N is not a multiple of 16. The benchmark's
+// yardstick (bench/yardstick.ts) times this same micro-kernel on L1-resident
+// panels.
 
-import { madd, min, transpose4 } from './gemm-simd';
+import { madd, min, transpose4 } from './simd-ops';
 
 // The micro-kernel: C[4×8] = (fromC ? C : 0) + Ap[kc×4]ᵀ·Bp[kc×8], Ap and Bp k-major.
 // @ts-ignore: decorator
 @inline
-export function ukernel4x8(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: usize, fromC: bool): void {
+export function f32_gemm_4x8__simd(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: usize, fromC: bool): void {
   let x00 = f32x4.splat(0), x01 = f32x4.splat(0);
   let x10 = f32x4.splat(0), x11 = f32x4.splat(0);
   let x20 = f32x4.splat(0), x21 = f32x4.splat(0);
@@ -43,7 +45,7 @@ export function ukernel4x8(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: usize, 
 
 // Packs rows [i0, i0+mc) × k [p0, p0+kc) of op(A) into 4-row panels:
 // Ap[panel][k][r] = op(A)(i0 + 4·panel + r, p0 + k), missing rows zero.
-export function packA4(transA: i32, M: i32, K: i32, A: usize, i0: i32, mc: i32, p0: i32, kc: i32, Ap: usize): void {
+export function f32_gemm_4x8_pack_a(transA: i32, M: i32, K: i32, A: usize, i0: i32, mc: i32, p0: i32, kc: i32, Ap: usize): void {
   for (let ir = 0; ir < mc; ir += 4) {
     const rows = min(4, mc - ir);
     const dst = Ap + (<usize>ir * <usize>kc << 2);
@@ -86,7 +88,7 @@ export function packA4(transA: i32, M: i32, K: i32, A: usize, i0: i32, mc: i32, 
 
 // Packs k [p0, p0+kc) × columns [j0, j0+nc) of op(B) into 8-column panels:
 // Bp[panel][k][c] = op(B)(p0 + k, j0 + 8·panel + c), missing columns zero.
-export function packB8(transB: i32, N: i32, K: i32, B: usize, p0: i32, kc: i32, j0: i32, nc: i32, Bp: usize): void {
+export function f32_gemm_4x8_pack_b(transB: i32, N: i32, K: i32, B: usize, p0: i32, kc: i32, j0: i32, nc: i32, Bp: usize): void {
   for (let jr = 0; jr < nc; jr += 8) {
     const cols = min(8, nc - jr);
     const dst = Bp + (<usize>jr * <usize>kc << 2);

@@ -3,7 +3,7 @@
 // is finite. Four independent vector sums keep the loop off the add latency
 // (one chain ran at a third of the memory bandwidth on 100k-weight layers).
 
-export function all_finite(n: i32, P: usize): i32 {
+export function f32_all_finite(n: i32, P: usize): i32 {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const zero = f32x4.splat(0);
@@ -42,7 +42,7 @@ export function all_finite(n: i32, P: usize): i32 {
  * (≥ 0xff000000), so one unsigned max does both jobs, with no constant vector
  * (V8 rematerialises one at every use inside a loop).
  */
-export function max_abs_finite(n: i32, P: usize): f32 {
+export function f32_max_abs_finite(n: i32, P: usize): f32 {
   let i = 0;
   let top: u32 = 0;
   if (ASC_FEATURE_SIMD) {

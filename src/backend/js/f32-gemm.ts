@@ -1,6 +1,6 @@
 import type { JsMemory } from './memory.js';
 
-// Plain-loop f32 GEMM, the oracle for assembly/gemm.ts. Every output element
+// Plain-loop f32 GEMM, the oracle for assembly/f32-gemm.ts. Every output element
 // is summed in float64 over k ascending from 0, then added to C when
 // accumulating, then rounded once to f32: the same order as the Wasm kernels,
 // with less rounding on the way.
@@ -17,12 +17,12 @@ export function rowAccumulator(n: number): Float64Array {
 }
 
 /** The JS GEMM needs no scratch in linear memory: its accumulator lives in JS. */
-export function gemmScratchBytes(_transA: number, _transB: number, _M: number, _N: number, _K: number): number {
+export function f32_gemm_scratch_bytes(_transA: number, _transB: number, _M: number, _N: number, _K: number): number {
   return 0;
 }
 
-/** C[M×N] (=|+=) op(A)·op(B); see KernelExports.gemm. `scratch` is unused. */
-export function gemm(
+/** C[M×N] (=|+=) op(A)·op(B); see KernelExports.f32_gemm. `scratch` is unused. */
+export function f32_gemm(
   mem: JsMemory,
   transA: number, transB: number, M: number, N: number, K: number,
   A: number, B: number, C: number, accumulate: number, _scratch: number,

@@ -1,6 +1,7 @@
 // f32 GEMM over packed, cache-blocked panels (SIMD build only; the order of
-// every sum is k ascending, see gemm.ts), with an MR×NR register tile: 2×16
-// (gemm-2x16.ts) where N is a multiple of 16, else 4×8 (gemm-4x8.ts).
+// every sum is k ascending, see f32-gemm-order.ts), with an MR×NR register
+// tile: 2×16 (f32-gemm-2x16.ts) where N is a multiple of 16, else 4×8
+// (f32-gemm-4x8.ts).
 //
 // Loops, outermost first (Goto/BLIS): NC columns of C; KC steps of k (op(B)'s
 // KC×NC block packed once into NR-column panels, k-major); MC rows (op(A)'s
@@ -10,9 +11,9 @@
 // loop over sequential memory, and avoids the cache-set and TLB conflicts of
 // walking a 4 KiB-strided column of a 1024-wide matrix.
 
-import { packA2, packB16, ukernel2x16 } from './gemm-2x16';
-import { packA4, packB8, ukernel4x8 } from './gemm-4x8';
-import { min } from './gemm-simd';
+import { f32_gemm_2x16__simd, f32_gemm_2x16_pack_a, f32_gemm_2x16_pack_b } from './f32-gemm-2x16';
+import { f32_gemm_4x8__simd, f32_gemm_4x8_pack_a, f32_gemm_4x8_pack_b } from './f32-gemm-4x8';
+import { min } from './simd-ops';
 
 const KC: i32 = 256;
 const MC: i32 = 128;
@@ -73,12 +74,12 @@ function blocked(
       const kc = min(KC, K - pc);
       // the first K block starts from C only when accumulating; later ones continue the partial sums in C
       const fromC = accumulate != 0 || pc > 0;
-      if (wide) packB16(transB, N, K, B, pc, kc, jc, nc, Bp);
-      else packB8(transB, N, K, B, pc, kc, jc, nc, Bp);
+      if (wide) f32_gemm_2x16_pack_b(transB, N, K, B, pc, kc, jc, nc, Bp);
+      else f32_gemm_4x8_pack_b(transB, N, K, B, pc, kc, jc, nc, Bp);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
-        if (wide) packA2(transA, M, K, A, ic, mc, pc, kc, Ap);
-        else packA4(transA, M, K, A, ic, mc, pc, kc, Ap);
+        if (wide) f32_gemm_2x16_pack_a(transA, M, K, A, ic, mc, pc, kc, Ap);
+        else f32_gemm_4x8_pack_a(transA, M, K, A, ic, mc, pc, kc, Ap);
         for (let jr = 0; jr < nc; jr += nr) {
           const cols = min(nr, nc - jr);
           const bp = Bp + (<usize>jr * <usize>kc << 2);
@@ -87,8 +88,8 @@ function blocked(
             const ap = Ap + (<usize>ir * <usize>kc << 2);
             const c = C + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
             if (rows == mr && cols == nr) {
-              if (wide) ukernel2x16(kc, ap, bp, c, ldc, fromC);
-              else ukernel4x8(kc, ap, bp, c, ldc, fromC);
+              if (wide) f32_gemm_2x16__simd(kc, ap, bp, c, ldc, fromC);
+              else f32_gemm_4x8__simd(kc, ap, bp, c, ldc, fromC);
             } else {
               // edge tile: through a full tile in scratch; only the valid part touches C
               for (let r = 0; r < mr; r++) {
@@ -97,8 +98,8 @@ function blocked(
                   store<f32>(T + (<usize>(r * nr + q) << 2), fromC && r < rows && q < cols ? load<f32>(c + o) : 0);
                 }
               }
-              if (wide) ukernel2x16(kc, ap, bp, T, ldt, true);
-              else ukernel4x8(kc, ap, bp, T, ldt, true);
+              if (wide) f32_gemm_2x16__simd(kc, ap, bp, T, ldt, true);
+              else f32_gemm_4x8__simd(kc, ap, bp, T, ldt, true);
               for (let r = 0; r < rows; r++) {
                 for (let q = 0; q < cols; q++) store<f32>(c + <usize>r * ldc + (<usize>q << 2), load<f32>(T + (<usize>(r * nr + q) << 2)));
               }

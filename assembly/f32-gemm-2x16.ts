@@ -1,15 +1,15 @@
-// The 2×16 tile of the packed GEMM (gemm-packed.ts), for N a multiple of
+// The 2×16 tile of the packed GEMM (f32-gemm-packed.ts), for N a multiple of
 // 16: per k step two broadcasts of A and four loads of B feed sixteen
 // multiply-adds, where 4×8 needs four broadcasts for half as many columns;
 // 2–4% faster on every form and size measured. Both tiles use 15 of x64's 16
 // xmm registers (V8 issues every load of the loop body before the arithmetic).
 
-import { madd, min, transpose4 } from './gemm-simd';
+import { madd, min, transpose4 } from './simd-ops';
 
 // The micro-kernel: C[2×16] = (fromC ? C : 0) + Ap[kc×2]ᵀ·Bp[kc×16], Ap and Bp k-major.
 // @ts-ignore: decorator
 @inline
-export function ukernel2x16(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: usize, fromC: bool): void {
+export function f32_gemm_2x16__simd(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: usize, fromC: bool): void {
   let x00 = f32x4.splat(0), x01 = f32x4.splat(0), x02 = f32x4.splat(0), x03 = f32x4.splat(0);
   let x10 = f32x4.splat(0), x11 = f32x4.splat(0), x12 = f32x4.splat(0), x13 = f32x4.splat(0);
   if (fromC) {
@@ -37,7 +37,7 @@ export function ukernel2x16(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: usize,
 
 // Packs rows [i0, i0+mc) × k [p0, p0+kc) of op(A) into 2-row panels:
 // Ap[panel][k][r] = op(A)(i0 + 2·panel + r, p0 + k), a missing row zero.
-export function packA2(transA: i32, M: i32, K: i32, A: usize, i0: i32, mc: i32, p0: i32, kc: i32, Ap: usize): void {
+export function f32_gemm_2x16_pack_a(transA: i32, M: i32, K: i32, A: usize, i0: i32, mc: i32, p0: i32, kc: i32, Ap: usize): void {
   let ir = 0;
   if (transA != 0) {
     // op(A)(i, k) = A[k][i]: rows of op(A) are consecutive floats; one
@@ -94,7 +94,7 @@ export function packA2(transA: i32, M: i32, K: i32, A: usize, i0: i32, mc: i32, 
 
 // Packs k [p0, p0+kc) × columns [j0, j0+nc) of op(B) into 16-column panels:
 // Bp[panel][k][c] = op(B)(p0 + k, j0 + 16·panel + c), missing columns zero.
-export function packB16(transB: i32, N: i32, K: i32, B: usize, p0: i32, kc: i32, j0: i32, nc: i32, Bp: usize): void {
+export function f32_gemm_2x16_pack_b(transB: i32, N: i32, K: i32, B: usize, p0: i32, kc: i32, j0: i32, nc: i32, Bp: usize): void {
   for (let jr = 0; jr < nc; jr += 16) {
     const cols = min(16, nc - jr);
     const dst = Bp + (<usize>jr * <usize>kc << 2);

@@ -1,8 +1,8 @@
-import { rowAccumulator } from './gemm.js';
+import { rowAccumulator } from './f32-gemm.js';
 import type { JsMemory } from './memory.js';
 
 /** Z[r][c] += b[c]. */
-export function biasAdd(mem: JsMemory, rows: number, cols: number, Z: number, b: number): void {
+export function f32_bias_add(mem: JsMemory, rows: number, cols: number, Z: number, b: number): void {
   const f = mem.f32;
   const b0 = b >>> 2;
   let pz = Z >>> 2;
@@ -13,7 +13,7 @@ export function biasAdd(mem: JsMemory, rows: number, cols: number, Z: number, b:
 }
 
 /** db[c] = Σ_r dZ[r][c], summed in float64 over rows in order, reading dZ row by row. */
-export function biasGrad(mem: JsMemory, rows: number, cols: number, dZ: number, db: number): void {
+export function f32_bias_grad(mem: JsMemory, rows: number, cols: number, dZ: number, db: number): void {
   const f = mem.f32;
   const b0 = db >>> 2;
   const sum = rowAccumulator(cols);

@@ -1,11 +1,12 @@
-// In-place parameter updates, PyTorch semantics (the golden vectors in test/fixtures/golden/README.md).
+// In-place optimizer updates of parameters, PyTorch semantics (the golden vectors in test/fixtures/golden/README.md).
 // L2 weight decay is added to the gradient (g = G + wd·P), as torch.optim does.
 // SIMD body and scalar tail perform the same f32 operations.
 //
-// Each update also tells whether every parameter it wrote is finite and
-// leaves the largest |parameter| it wrote (and, for momentum, the largest
-// |buffer value|) in lastMaxParam / lastMaxState, so train_step needs no
-// second pass over the weights to check them or to bound the next update.
+// Each checked update (…UpdateChecked, what mlp_train_step runs) also tells
+// whether every parameter it wrote is finite and leaves the largest
+// |parameter| it wrote (and, for momentum, the largest |buffer value|) in
+// lastMaxParam / lastMaxState, so mlp_train_step needs no second pass over the
+// weights to check them or to bound the next update.
 // Both come from one unsigned max of the bit patterns shifted left by one
 // (the sign bit dropped: the order of |x|, with NaN and ±Infinity largest).
 // Shifts and compares against zero need no constant vector: V8 materialises
@@ -46,9 +47,9 @@ function fromAbsBits(b: u32): f32 {
 }
 
 
-/** Largest |parameter| written by the last sgdStep / momentumStep / adamStep (meaningful when it returned true). */
+/** Largest |parameter| written by the last checked update (meaningful when it returned true). */
 export let lastMaxParam: f32 = 0;
-/** Largest |momentum buffer value| written by the last momentumStep. */
+/** Largest |momentum buffer value| written by the last momentumUpdateChecked. */
 export let lastMaxState: f32 = 0;
 
 /** x, or +0 where |x| is subnormal or zero: where its exponent field is 0 (NaN and ±Infinity kept). */
@@ -64,7 +65,7 @@ function flushSubnormal1(x: f32): f32 {
   return (reinterpret<u32>(x) << 1) >> 24 == 0 ? 0 : x;
 }
 
-// An update's per-step scalars as vectors, stored here once per update and
+// An update's scalars (lr, β, …) as vectors, stored here once per update and
 // loaded in its loop: V8 re-broadcasts a loop-invariant splat at every
 // iteration (eight broadcasts per vector in Adam's loop), while a load from
 // memory costs a load port only. Without weight decay each update runs a loop
@@ -72,11 +73,11 @@ function flushSubnormal1(x: f32): f32 {
 const UPDATE_VECTORS: usize = memory.data(10 * 16, 16);
 // byte offsets into UPDATE_VECTORS
 const K_WD = 0, K_LR = 16, K_MU = 32;
-const A_BETA1 = 48, A_BETA2 = 64, A_C1 = 80, A_C2 = 96, A_STEP = 112, A_ROOT = 128, A_EPS = 144;
+const A_BETA1 = 48, A_BETA2 = 64, A_C1 = 80, A_C2 = 96, A_STEP_SIZE = 112, A_ROOT = 128, A_EPS = 144;
 
 // @ts-ignore: decorator
 @inline
-export function sgdStep(n: i32, P: usize, G: usize, lr: f32, wd: f32): bool {
+export function sgdUpdateChecked(n: i32, P: usize, G: usize, lr: f32, wd: f32): bool {
   let i = 0;
   let mp: u32 = 0;
   if (ASC_FEATURE_SIMD) {
@@ -128,7 +129,7 @@ function sgdVector(P: usize, p: v128, g: v128, vmp: v128): v128 {
 
 // @ts-ignore: decorator
 @inline
-export function momentumStep(n: i32, P: usize, G: usize, V: usize, lr: f32, mu: f32, wd: f32): bool {
+export function momentumUpdateChecked(n: i32, P: usize, G: usize, V: usize, lr: f32, mu: f32, wd: f32): bool {
   let i = 0;
   let mp: u32 = 0, ms: u32 = 0;
   if (ASC_FEATURE_SIMD) {
@@ -183,12 +184,12 @@ function momentumState(V: usize, g: v128): v128 {
 
 // @ts-ignore: decorator
 @inline
-export function adamStep(
+export function adamUpdateChecked(
   n: i32, P: usize, G: usize, M: usize, V: usize,
   lr: f32, beta1: f32, beta2: f32, eps: f32, t: f64, wd: f32,
 ): bool {
   // Bias corrections in f64, as torch.optim computes them in Python floats.
-  const step = <f32>(<f64>lr / (1.0 - Math.pow(<f64>beta1, t)));
+  const stepSize = <f32>(<f64>lr / (1.0 - Math.pow(<f64>beta1, t)));
   // multiplying by 1/√(1−β2^t) instead of dividing saves a division per element
   const invRootBc2 = <f32>(1.0 / Math.sqrt(1.0 - Math.pow(<f64>beta2, t)));
   const c1: f32 = <f32>1 - beta1;
@@ -201,7 +202,7 @@ export function adamStep(
     v128.store(K, f32x4.splat(beta2), A_BETA2);
     v128.store(K, f32x4.splat(c1), A_C1);
     v128.store(K, f32x4.splat(c2), A_C2);
-    v128.store(K, f32x4.splat(step), A_STEP);
+    v128.store(K, f32x4.splat(stepSize), A_STEP_SIZE);
     v128.store(K, f32x4.splat(invRootBc2), A_ROOT);
     v128.store(K, f32x4.splat(eps), A_EPS);
     v128.store(K, f32x4.splat(wd), K_WD);
@@ -229,7 +230,7 @@ export function adamStep(
     store<f32>(M + o, flushSubnormal1(m));
     store<f32>(V + o, flushSubnormal1(v));
     const denom = sqrt<f32>(v) * invRootBc2 + eps;
-    const q = p - step * (m / denom);
+    const q = p - stepSize * (m / denom);
     store<f32>(P + o, q);
     mp = max(mp, absBits(q));
   }
@@ -247,22 +248,22 @@ function adamVector(P: usize, p: v128, g: v128, M: usize, V: usize, vmp: v128): 
   v128.store(M, flushSubnormal(m));
   v128.store(V, flushSubnormal(v));
   const denom = f32x4.add(f32x4.mul(f32x4.sqrt(v), v128.load(K, A_ROOT)), v128.load(K, A_EPS));
-  const q = f32x4.sub(p, f32x4.mul(v128.load(K, A_STEP), f32x4.div(m, denom)));
+  const q = f32x4.sub(p, f32x4.mul(v128.load(K, A_STEP_SIZE), f32x4.div(m, denom)));
   v128.store(P, q);
   return i32x4.max_u(vmp, i32x4.shl(q, 1));
 }
 
-export function sgd_update(n: i32, P: usize, G: usize, lr: f32, wd: f32): void {
-  sgdStep(n, P, G, lr, wd);
+export function f32_sgd_update(n: i32, P: usize, G: usize, lr: f32, wd: f32): void {
+  sgdUpdateChecked(n, P, G, lr, wd);
 }
 
-export function momentum_update(n: i32, P: usize, G: usize, V: usize, lr: f32, mu: f32, wd: f32): void {
-  momentumStep(n, P, G, V, lr, mu, wd);
+export function f32_momentum_update(n: i32, P: usize, G: usize, V: usize, lr: f32, mu: f32, wd: f32): void {
+  momentumUpdateChecked(n, P, G, V, lr, mu, wd);
 }
 
-export function adam_update(
+export function f32_adam_update(
   n: i32, P: usize, G: usize, M: usize, V: usize,
   lr: f32, beta1: f32, beta2: f32, eps: f32, t: f64, wd: f32,
 ): void {
-  adamStep(n, P, G, M, V, lr, beta1, beta2, eps, t, wd);
+  adamUpdateChecked(n, P, G, M, V, lr, beta1, beta2, eps, t, wd);
 }

@@ -8,7 +8,7 @@ import type { JsMemory } from './memory.js';
 // masked-off lane is exactly 0 even when dA is ±Inf (as a SIMD bitselect gives).
 
 /** A = act(Z) elementwise (softmax: per row). A may alias Z. */
-export function actForward(
+export function f32_act_forward(
   mem: JsMemory, act: number, rows: number, cols: number, alpha: number, Z: number, A: number,
 ): void {
   const f = mem.f32;
@@ -57,7 +57,7 @@ export function actForward(
  * dZ = dA ⊙ act'(Z); softmax: dZ = A ⊙ (dA − Σ_c dA⊙A) per row.
  * dZ may alias dA. relu'(0) = 0, leaky_relu'(0) = alpha.
  */
-export function actBackward(
+export function f32_act_backward(
   mem: JsMemory, act: number, rows: number, cols: number, alpha: number,
   Z: number, A: number, dA: number, dZ: number,
 ): void {

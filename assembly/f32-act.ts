@@ -3,9 +3,9 @@
 // same f32 operations, so the SIMD and scalar builds agree bit for bit.
 // NaN in gives NaN out (relu keeps NaN: written as z < 0 ? 0 : z).
 
-import { ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_SOFTMAX, ACT_TANH } from './abi';
-import { bias_add } from './bias';
-import { expNonPositive, expNonPositive4, K_ONE, VCONST } from './exp';
+import { Act } from './abi';
+import { f32_bias_add } from './f32-bias';
+import { expNonPositive, expNonPositive4, K_ONE, VCONST } from './f32-exp';
 
 // Cephes tanhf: odd polynomial below 0.625, exponential form above.
 // @ts-ignore: decorator
@@ -21,7 +21,7 @@ import { expNonPositive, expNonPositive4, K_ONE, VCONST } from './exp';
 // @ts-ignore: decorator
 @inline const TANH_SMALL: f32 = 0.625;
 
-// tanh's vector constants, loaded where used (why: VCONST in exp.ts)
+// tanh's vector constants, loaded where used (why: VCONST in f32-exp.ts)
 const TCONST: usize = memory.data<f32>([
   T0, T0, T0, T0,
   T1, T1, T1, T1,
@@ -89,28 +89,28 @@ function tanh4(z: v128): v128 {
 // @ts-ignore: decorator
 @inline
 function activate4(act: i32, z: v128, va: v128): v128 {
-  if (act == ACT_RELU) return f32x4.pmax(z, f32x4.splat(0));
-  if (act == ACT_LEAKY_RELU) return v128.bitselect(f32x4.mul(va, z), z, f32x4.lt(z, f32x4.splat(0)));
-  if (act == ACT_SIGMOID) return sigmoid4(z);
-  if (act == ACT_TANH) return tanh4(z);
+  if (act == Act.relu) return f32x4.pmax(z, f32x4.splat(0));
+  if (act == Act.leaky_relu) return v128.bitselect(f32x4.mul(va, z), z, f32x4.lt(z, f32x4.splat(0)));
+  if (act == Act.sigmoid) return sigmoid4(z);
+  if (act == Act.tanh) return tanh4(z);
   return z;
 }
 
 // @ts-ignore: decorator
 @inline
 function activate1(act: i32, z: f32, alpha: f32): f32 {
-  if (act == ACT_RELU) return z < 0 ? 0 : z;
-  if (act == ACT_LEAKY_RELU) return z < 0 ? alpha * z : z;
-  if (act == ACT_SIGMOID) return sigmoid1(z);
-  if (act == ACT_TANH) return tanh1(z);
+  if (act == Act.relu) return z < 0 ? 0 : z;
+  if (act == Act.leaky_relu) return z < 0 ? alpha * z : z;
+  if (act == Act.sigmoid) return sigmoid1(z);
+  if (act == Act.tanh) return tanh1(z);
   return z;
 }
 
 // The forward pass's epilogue in one sweep: Z += b (per row), A = act(Z).
-// Same operations as bias_add followed by act_forward, so the same bits.
-export function bias_act_forward(act: i32, rows: i32, cols: i32, alpha: f32, Z: usize, b: usize, A: usize): void {
-  if (act == ACT_SOFTMAX) {
-    bias_add(rows, cols, Z, b);
+// Same operations as f32_bias_add followed by f32_act_forward, so the same bits.
+export function f32_bias_act_forward(act: i32, rows: i32, cols: i32, alpha: f32, Z: usize, b: usize, A: usize): void {
+  if (act == Act.softmax) {
+    f32_bias_add(rows, cols, Z, b);
     softmaxRows(rows, cols, Z, A);
     return;
   }
@@ -137,9 +137,9 @@ export function bias_act_forward(act: i32, rows: i32, cols: i32, alpha: f32, Z: 
   }
 }
 
-export function act_forward(act: i32, rows: i32, cols: i32, alpha: f32, Z: usize, A: usize): void {
+export function f32_act_forward(act: i32, rows: i32, cols: i32, alpha: f32, Z: usize, A: usize): void {
   const n = <usize>rows * <usize>cols;
-  if (act == ACT_SOFTMAX) {
+  if (act == Act.softmax) {
     softmaxRows(rows, cols, Z, A);
     return;
   }
@@ -202,13 +202,13 @@ function softmaxRows(rows: i32, cols: i32, Z: usize, A: usize): void {
   }
 }
 
-export function act_backward(act: i32, rows: i32, cols: i32, alpha: f32, Z: usize, A: usize, dA: usize, dZ: usize): void {
+export function f32_act_backward(act: i32, rows: i32, cols: i32, alpha: f32, Z: usize, A: usize, dA: usize, dZ: usize): void {
   const n = <usize>rows * <usize>cols;
-  if (act == ACT_SOFTMAX) {
+  if (act == Act.softmax) {
     softmaxBackwardRows(rows, cols, A, dA, dZ);
     return;
   }
-  if (act == ACT_LINEAR) {
+  if (act == Act.linear) {
     if (dA != dZ) memory.copy(dZ, dA, n << 2);
     return;
   }
@@ -221,11 +221,11 @@ export function act_backward(act: i32, rows: i32, cols: i32, alpha: f32, Z: usiz
       const p = i << 2;
       const g = v128.load(dA + p);
       let d: v128;
-      if (act == ACT_RELU) {
+      if (act == Act.relu) {
         d = v128.and(g, f32x4.gt(v128.load(Z + p), zero));
-      } else if (act == ACT_LEAKY_RELU) {
+      } else if (act == Act.leaky_relu) {
         d = v128.bitselect(g, f32x4.mul(va, g), f32x4.gt(v128.load(Z + p), zero));
-      } else if (act == ACT_SIGMOID) {
+      } else if (act == Act.sigmoid) {
         const a = v128.load(A + p);
         d = f32x4.mul(g, f32x4.mul(a, f32x4.sub(one, a)));
       } else {
@@ -239,11 +239,11 @@ export function act_backward(act: i32, rows: i32, cols: i32, alpha: f32, Z: usiz
     const p = i << 2;
     const g = load<f32>(dA + p);
     let d: f32;
-    if (act == ACT_RELU) {
+    if (act == Act.relu) {
       d = load<f32>(Z + p) > 0 ? g : 0;
-    } else if (act == ACT_LEAKY_RELU) {
+    } else if (act == Act.leaky_relu) {
       d = load<f32>(Z + p) > 0 ? g : alpha * g;
-    } else if (act == ACT_SIGMOID) {
+    } else if (act == Act.sigmoid) {
       const a = load<f32>(A + p);
       d = g * (a * (<f32>1 - a));
     } else {

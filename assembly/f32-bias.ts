@@ -1,7 +1,7 @@
 // Bias add (forward) and bias gradient (column sums of dZ, rows in order, so
 // the SIMD and scalar builds agree bit for bit).
 
-export function bias_add(rows: i32, cols: i32, Z: usize, b: usize): void {
+export function f32_bias_add(rows: i32, cols: i32, Z: usize, b: usize): void {
   const rowBytes = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
     const z = Z + <usize>r * rowBytes;
@@ -19,7 +19,7 @@ export function bias_add(rows: i32, cols: i32, Z: usize, b: usize): void {
   }
 }
 
-export function bias_grad(rows: i32, cols: i32, dZ: usize, db: usize): void {
+export function f32_bias_grad(rows: i32, cols: i32, dZ: usize, db: usize): void {
   const rowBytes = <usize>cols << 2;
   memory.fill(db, 0, rowBytes);
   for (let r = 0; r < rows; r++) {

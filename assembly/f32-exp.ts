@@ -67,7 +67,7 @@ export const VCONST: usize = memory.data<f32>([
   EXP_MAGIC, EXP_MAGIC, EXP_MAGIC, EXP_MAGIC,
   NaN, NaN, NaN, NaN,
 ], 16);
-// byte offsets into VCONST; activations.ts appends its own after K_END
+// byte offsets into VCONST
 // @ts-ignore: decorator
 @inline export const K_LO: usize = 0;
 // @ts-ignore: decorator

@@ -1,10 +1,10 @@
 import type { JsMemory } from './memory.js';
 
-// In-place parameter updates with PyTorch semantics; weight decay is L2 added
+// In-place optimizer updates of parameters with PyTorch semantics; weight decay is L2 added
 // to the gradient (not AdamW's decoupled decay). Scalars arrive as f32 in the
 // Wasm ABI, so they are rounded to f32 here too; the arithmetic is float64
 // with one rounding per stored value. Optimizer state that would be stored
-// subnormal is stored as zero, as the Wasm kernels do (why: assembly/optimizers.ts).
+// subnormal is stored as zero, as the Wasm kernels do (why: assembly/f32-update.ts).
 
 const MIN_NORMAL = 1.1754943508222875e-38;
 
@@ -14,7 +14,7 @@ function stateValue(x: number): number {
 }
 
 /** P −= lr·(G + wd·P). */
-export function sgdUpdate(mem: JsMemory, n: number, P: number, G: number, lr: number, wd: number): void {
+export function f32_sgd_update(mem: JsMemory, n: number, P: number, G: number, lr: number, wd: number): void {
   const f = mem.f32;
   const p0 = P >>> 2;
   const g0 = G >>> 2;
@@ -27,7 +27,7 @@ export function sgdUpdate(mem: JsMemory, n: number, P: number, G: number, lr: nu
 }
 
 /** g = G + wd·P; V = mu·V + g; P −= lr·V (dampening 0, no Nesterov). */
-export function momentumUpdate(
+export function f32_momentum_update(
   mem: JsMemory, n: number, P: number, G: number, V: number, lr: number, mu: number, wd: number,
 ): void {
   const f = mem.f32;
@@ -49,7 +49,7 @@ export function momentumUpdate(
  * g = G + wd·P; M = β1·M + (1−β1)·g; V = β2·V + (1−β2)·g²;
  * P −= (lr/(1−β1^t)) · M / (√V/√(1−β2^t) + eps). t is f64.
  */
-export function adamUpdate(
+export function f32_adam_update(
   mem: JsMemory, n: number, P: number, G: number, M: number, V: number,
   lr: number, beta1: number, beta2: number, eps: number, t: number, wd: number,
 ): void {

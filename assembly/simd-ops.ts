@@ -1,4 +1,4 @@
-// SIMD helpers shared by the GEMM kernels (gemm-4x8.ts, gemm-2x16.ts, gemm-narrow.ts).
+// f32x4 helpers shared by the SIMD GEMM kernels (f32-gemm-*.ts).
 
 // c + a·b. The relaxed-SIMD build (asconfig target "relaxed", not loaded by
 // default) fuses it into f32x4.relaxed_madd: one rounding instead of two, and

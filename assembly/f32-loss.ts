@@ -4,14 +4,14 @@
 // exponentials are vectorised, and every sum runs in one order in both
 // builds, so both give identical bits.
 
-import { LOSS_BCE, LOSS_CCE } from './abi';
-import { act_backward } from './activations';
-import { expNonPositive, expNonPositive4 } from './exp';
+import { Loss } from './abi';
+import { f32_act_backward } from './f32-act';
+import { expNonPositive, expNonPositive4 } from './f32-exp';
 
-export function loss_grad(loss: i32, act: i32, rows: i32, cols: i32, alpha: f32, Z: usize, A: usize, Y: usize, dZ: usize): f64 {
+export function f32_loss_grad(loss: i32, act: i32, rows: i32, cols: i32, alpha: f32, Z: usize, A: usize, Y: usize, dZ: usize): f64 {
   const n = <usize>rows * <usize>cols;
-  if (loss == LOSS_BCE) return bceWithLogits(n, Z, A, Y, dZ);
-  if (loss == LOSS_CCE) return softmaxCrossEntropy(rows, cols, Z, A, Y, dZ);
+  if (loss == Loss.bce) return bceWithLogits(n, Z, A, Y, dZ);
+  if (loss == Loss.cce) return softmaxCrossEntropy(rows, cols, Z, A, Y, dZ);
   return meanSquaredError(act, rows, cols, alpha, Z, A, Y, dZ);
 }
 
@@ -81,7 +81,7 @@ function meanSquaredError(act: i32, rows: i32, cols: i32, alpha: f32, Z: usize, 
   }
   if (dZ != 0) {
     scaledDifference(n, A, Y, <f32>(2.0 / <f64>n), dZ);
-    act_backward(act, rows, cols, alpha, Z, A, dZ, dZ);
+    f32_act_backward(act, rows, cols, alpha, Z, A, dZ, dZ);
   }
   return sum / <f64>n;
 }
