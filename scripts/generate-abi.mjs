@@ -28,11 +28,13 @@ function checkInteger(name, value) {
 
 /**
  * The text of assembly/abi.ts for the ABI module `abi` (the exports of
- * src/backend/abi.ts), in the order the module namespace lists them.
+ * src/backend/abi.ts), declarations sorted by name (the order a module
+ * namespace lists them in, whichever loader made it).
  */
 export function renderAssemblyAbi(abi) {
   const blocks = [];
-  for (const [name, value] of Object.entries(abi)) {
+  for (const name of Object.keys(abi).sort()) {
+    const value = abi[name];
     if (!IDENTIFIER.test(name)) throw new Error(`generate-abi: ${name}: not an identifier`);
     if (typeof value === 'number') {
       blocks.push(`export const ${name}: i32 = ${checkInteger(name, value)};`);

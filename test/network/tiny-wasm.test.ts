@@ -4,7 +4,7 @@ import { tinyForward, tinyPlan } from '../../src/network/tiny-forward.js';
 import { compileTiny, callTiny, releaseTiny, tinySlotsInUse, TINY_CALLS_BEFORE_CODE, TINY_CODE_LIMIT } from '../../src/network/tiny-wasm.js';
 import type { LayerShape } from '../../src/network/plan.js';
 import { runtimeFor } from '../support/backends.js';
-import { values } from '../support/kernel-memory.js';
+import { values } from '../support/random-values.js';
 
 const ACTS: ActivationName[] = ['linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh'];
 

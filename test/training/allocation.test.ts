@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Tail } from '../../src/backend/abi.js';
 import { Network, Trainer, type OptimizerName, type Runtime } from '../../src/index.js';
 import { BACKENDS, runtimeFor } from '../support/backends.js';
-import { values } from '../support/kernel-memory.js';
+import { values } from '../support/random-values.js';
 
 function youngBytes(): number {
   return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_used_size;
