@@ -85,7 +85,7 @@ function tanh4(z: v128): v128 {
   return v128.bitselect(small, large, f32x4.lt(a, v128.load(TCONST, 112)));
 }
 
-// One 4-lane step of an elementwise activation.
+// An elementwise activation on four lanes.
 // @ts-ignore: decorator
 @inline
 function activate4(act: i32, z: v128, va: v128): v128 {

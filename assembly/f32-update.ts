@@ -16,7 +16,7 @@
 // Optimizer state (momentum's V, Adam's M and V) is stored flushed to zero
 // where it would be subnormal (|x| < 2^-126); the update that computes it
 // still uses the unflushed value (off the critical path to sqrt and divide). A parameter whose gradient stays
-// zero (a dead ReLU unit) has its moment decay by β each step into the
+// zero (a dead ReLU unit) has its moment decay by β every training step into the
 // subnormal range, where it never reaches zero (β·x rounds back up to the
 // smallest subnormal) and every later update of it runs on the CPU's slow
 // subnormal path: Adam took 6× as long on a 784×128 layer with 80% dead

@@ -20,6 +20,7 @@ export {
   type Trace,
   type LayerTrace,
 } from './network/network.js';
+export { Random } from './random.js';
 export { Trainer, type TrainerOptions, type OptimizerOptions, type FitOptions, type History } from './training/trainer.js';
 export type { ActivationName, LossName, OptimizerName } from './backend/abi.js';
 export type { BackendKind } from './backend/backend.js';

@@ -24,7 +24,7 @@ describe('finiteness scans: SIMD vs scalar vs JS', () => {
     }
   }
 
-  it('all_finite: every length 0..70, one NaN (either sign) or ±Infinity at every position', () => {
+  it('f32_all_finite: every length 0..70, one NaN (either sign) or ±Infinity at every position', () => {
     for (const b of ['simd', 'scalar', 'js'] as const) {
       const mem = mems[b];
       for (let n = 0; n <= 70; n++) {
@@ -44,7 +44,7 @@ describe('finiteness scans: SIMD vs scalar vs JS', () => {
     }
   });
 
-  it('max_abs_finite: every length 0..70, the largest |x| exactly; NaN (either sign) or ±Infinity at any position gives NaN', () => {
+  it('f32_max_abs_finite: every length 0..70, the largest |x| exactly; NaN (either sign) or ±Infinity at any position gives NaN', () => {
     for (const b of ['simd', 'scalar', 'js'] as const) {
       const mem = mems[b];
       for (let n = 0; n <= 70; n++) {

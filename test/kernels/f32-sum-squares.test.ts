@@ -11,7 +11,7 @@ describe('sum of squares: every build', () => {
     mems = heapsByBuild();
   });
 
-  it('sum_squares: every length 0..70, the documented float64 order on all three builds, bit for bit', () => {
+  it('f32_sum_squares: every length 0..70, the documented float64 order on all three builds, bit for bit', () => {
     for (let n = 0; n <= 70; n++) {
       const v = values(n, n + 500).map((e, i) => (i % 5 === 0 ? e * 1e18 : e));
       // lane sums over i ≡ q (mod 4), (s0 + s1) + (s2 + s3), then the tail in order

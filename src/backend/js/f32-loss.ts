@@ -66,7 +66,7 @@ function cce(
   return sum / rows;
 }
 
-// dZ first holds dL/dA = 2(A − Y)/n, then goes through act_backward in place.
+// dZ first holds dL/dA = 2(A − Y)/n, then goes through f32_act_backward in place.
 function mse(
   mem: JsMemory, act: number, rows: number, cols: number, alpha: number,
   Z: number, A: number, Y: number, dZ: number,
