@@ -20,16 +20,11 @@ export const FORMS = [
   ['A·Bᵀ', 0, 1],
 ];
 
-/** Deterministic values in [−1, 1). */
-export function values(n, seed) {
+/** n deterministic values in [−1, 1) from the library's generator (`lib`: the imported dist/index.js). */
+export function values(lib, n, seed) {
+  const rng = new lib.Random(seed);
   const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = ((s >>> 0) / 4294967296) * 2 - 1;
-  }
+  for (let i = 0; i < n; i++) out[i] = rng.nextFloat() * 2 - 1;
   return out;
 }
 
@@ -42,7 +37,7 @@ class Operands {
     this.pA = heap.alloc(A.length * 4 + 16, 'bench A');
     this.pB = heap.alloc(B.length * 4 + 16, 'bench B');
     this.pC = heap.alloc(M * N * 4 + 16, 'bench C');
-    this.pS = heap.alloc(this.k.gemm_scratch_bytes(tA, tB, M, N, K) + 16, 'bench scratch');
+    this.pS = heap.alloc(this.k.f32_gemm_scratch_bytes(tA, tB, M, N, K) + 16, 'bench scratch');
     heap.f32().set(A, this.pA >>> 2);
     heap.f32().set(B, this.pB >>> 2);
     this.n = M * N;
@@ -50,7 +45,7 @@ class Operands {
   run(reps) {
     const [tA, tB, M, N, K] = this.args;
     const { k, pA, pB, pC, pS } = this;
-    for (let r = 0; r < reps; r++) k.gemm(tA, tB, M, N, K, pA, pB, pC, 0, pS);
+    for (let r = 0; r < reps; r++) k.f32_gemm(tA, tB, M, N, K, pA, pB, pC, 0, pS);
   }
   result() {
     return this.rt.heap.f32().slice(this.pC >>> 2, (this.pC >>> 2) + this.n);
@@ -60,26 +55,24 @@ class Operands {
   }
 }
 
-/** The yardstick module, compiled from bench/ukernel.ts with the library's optimisation flags. */
-export async function loadYardstick() {
-  const file = fileURLToPath(new URL('./ukernel.ts', import.meta.url));
-  const { binary, stderr } = await asc.compileString(
-    { 'ukernel.ts': readFileSync(file, 'utf8') },
-    { runtime: 'stub', noAssert: true, optimizeLevel: 3, shrinkLevel: 1, enable: ['simd'], use: ['abort='], initialMemory: 1 },
-  );
-  if (!binary) throw new Error(`bench: compiling the yardstick failed:\n${stderr.toString()}`);
-  const { instance } = await WebAssembly.instantiate(binary, {});
-  const mem = instance.exports.memory;
+/**
+ * The yardstick: bench/yardstick.ts around the library's own 4×8
+ * micro-kernel, on L1-resident panels, checked against float64.
+ */
+export async function loadYardstick(lib) {
+  const binary = await compileYardstick();
+  const mem = new WebAssembly.Memory({ initial: 1 });
+  const { instance } = await WebAssembly.instantiate(binary, { env: { memory: mem } });
   const KC = 256;
   // A panel 4·KC, B panel KC·8, C 4×8: 12.1 KiB, L1-resident
   const base = 1024;
   const pA = base, pB = pA + KC * 16, pC = pB + KC * 32;
   const f32 = new Float32Array(mem.buffer);
-  f32.set(values(4 * KC, 11), pA >>> 2);
-  f32.set(values(8 * KC, 12), pB >>> 2);
+  f32.set(values(lib, 4 * KC, 11), pA >>> 2);
+  f32.set(values(lib, 8 * KC, 12), pB >>> 2);
   const run = (reps) => {
     f32.fill(0, pC >>> 2, (pC >>> 2) + 32);
-    instance.exports.ukernel_4x8_repeat(reps, KC, pA, pB, pC);
+    instance.exports.f32_gemm_4x8_repeat(reps, KC, pA, pB, pC);
   };
   // correctness: one call is C += Apanel·Bpanel
   run(1);
@@ -94,7 +87,32 @@ export async function loadYardstick() {
       if (Math.abs(f32[(pC >>> 2) + i * 8 + j] - s) > KC * 2 ** -23 * mag + 1e-6) throw new Error(`bench: the yardstick micro-kernel is wrong at (${i}, ${j})`);
     }
   }
-  return { run: (reps) => instance.exports.ukernel_4x8_repeat(reps, KC, pA, pB, pC), flops: 2 * 4 * 8 * KC, KC };
+  return { run: (reps) => instance.exports.f32_gemm_4x8_repeat(reps, KC, pA, pB, pC), flops: 2 * 4 * 8 * KC, KC };
+}
+
+/**
+ * bench/yardstick.ts (and the kernel file it imports) as Wasm bytes, compiled
+ * with the library's own flags (asconfig.json's options and its simd
+ * target's features); nothing is written to disk. Like the library's modules
+ * it imports its memory.
+ */
+export async function compileYardstick() {
+  const { options, targets } = JSON.parse(readFileSync(fileURLToPath(new URL('../asconfig.json', import.meta.url)), 'utf8'));
+  const flags = [];
+  for (const [name, value] of Object.entries({ ...options, enable: targets.simd.enable })) {
+    if (value === false) continue;
+    flags.push(`--${name}`);
+    if (value !== true) flags.push(Array.isArray(value) ? value.join(',') : String(value));
+  }
+  let binary = null;
+  // baseDir bench/: asc reads no asconfig.json there, so the library's entries stay out of this module
+  const { error, stderr } = await asc.main(['yardstick.ts', '--baseDir', fileURLToPath(new URL('.', import.meta.url)), ...flags, '--outFile', 'yardstick.wasm'], {
+    writeFile: (name, contents) => {
+      if (name.endsWith('yardstick.wasm')) binary = contents;
+    },
+  });
+  if (error || !binary) throw new Error(`bench: compiling the yardstick failed:\n${stderr.toString()}`);
+  return binary;
 }
 
 /**
@@ -136,13 +154,13 @@ function check(name, label, C, ref, N) {
  * Slow contenders (scalar Wasm, pure JS, TF.js CPU) run on every size in a
  * full run and up to 128³ multiply-adds in a quick one.
  */
-export function benchGemm({ runtimes, yardstick, quick, rounds, targetMs, log }) {
+export function benchGemm({ lib, runtimes, yardstick, quick, rounds, targetMs, log }) {
   const results = [];
   for (const [label, M, K, N] of gemmShapes()) {
     for (const [form, tA, tB] of FORMS) {
       const workload = `${form} ${label}`;
-      const A = values(M * K, M * 7 + K);
-      const B = values(K * N, N * 13 + K + 1);
+      const A = values(lib, M * K, M * 7 + K);
+      const B = values(lib, K * N, N * 13 + K + 1);
       const slowOk = !quick || M * N * K <= 128 ** 3;
       const ops = {};
       for (const [name, rt] of Object.entries(runtimes)) {

@@ -10,10 +10,10 @@ const SIZES = [784, 128, 64, 10];
 const BATCH = 128;
 const ADAM = { lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 
-function dataset(rows) {
-  const x = values(rows * SIZES[0], 3).map((v) => (v + 1) / 2);
+function dataset(lib, rows) {
+  const x = values(lib, rows * SIZES[0], 3).map((v) => (v + 1) / 2);
   // labels from a fixed random projection, so the task is learnable
-  const P = values(SIZES[0] * 10, 4);
+  const P = values(lib, SIZES[0] * 10, 4);
   const y = new Float32Array(rows * 10);
   for (let r = 0; r < rows; r++) {
     let best = 0, arg = 0;
@@ -80,7 +80,7 @@ function tfContender(backend, data, weights) {
 }
 
 export function benchMlp({ lib, runtimes, quick, rounds, targetMs, log }) {
-  const data = dataset(quick ? 512 : 2048);
+  const data = dataset(lib, quick ? 512 : 2048);
   // initial weights: the simdnet seed's, shared by every contender
   const init = new lib.Network({ inputs: 784, layers: [{ units: 128, activation: 'relu' }, { units: 64, activation: 'relu' }, { units: 10, activation: 'softmax' }], seed: 1, runtime: runtimes.js });
   const weights = init.getWeights({ flat: true });

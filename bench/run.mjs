@@ -61,7 +61,7 @@ const timed = async (name, fn) => {
   results.push(...(await fn()));
   log(`[${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s]`);
 };
-await timed('gemm', async () => benchGemm({ ...opts, runtimes: relaxed ? { ...runtimes, 'wasm-relaxed': relaxed } : runtimes, yardstick: await loadYardstick() }));
+await timed('gemm', async () => benchGemm({ ...opts, runtimes: relaxed ? { ...runtimes, 'wasm-relaxed': relaxed } : runtimes, yardstick: await loadYardstick(lib) }));
 await timed('mlp', () => benchMlp(opts));
 await timed('tiny', () => benchTiny(opts));
 await timed('denormal', () => benchDenormal(opts));

@@ -14,6 +14,7 @@ export { Network } from './network/network.js';
 export type { NetworkOptions, LayerOptions } from './network/network-options.js';
 export type { LayerWeights, FlatLayerWeights, WeightsInput } from './network/weights.js';
 export type { Trace, LayerTrace } from './network/trace.js';
+export { Random } from './random.js';
 export { Trainer } from './training/trainer.js';
 export type { TrainerOptions, OptimizerOptions, FitOptions, History } from './training/options.js';
 export type { ActivationName, LossName, OptimizerName } from './backend/abi.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { init, InitError, Network } from '../src/index.js';
-import { ABI_VERSION } from '../src/backend/wasm/index.js';
+import { ABI_VERSION } from '../src/backend/abi.js';
 
 const buildUrl = (f: string) => new URL(`../build/${f}`, import.meta.url);
 

@@ -1,22 +1,7 @@
 // The playground's data: the students of the worked example and three 2-D
 // toy sets, each { name, x: Float32Array (rows × 2), y: Float32Array (0/1), labels }.
-// Toy sets come from a seeded generator, so a reload draws the same points.
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(rand) {
-  const u = Math.max(rand(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-}
+// Toy sets come from the library's seeded generator, so a reload draws the same points.
+import { Random } from '/dist/browser.js';
 
 function make(rows, fill) {
   const x = new Float32Array(rows * 2);
@@ -31,33 +16,33 @@ function make(rows, fill) {
 }
 
 export function moons(rows = 300, noise = 0.12, seed = 1) {
-  const rand = mulberry32(seed);
+  const rng = new Random(seed);
   return make(rows, (i) => {
     const label = i % 2;
-    const t = Math.PI * rand();
+    const t = Math.PI * rng.nextFloat();
     const a = label === 0 ? Math.cos(t) : 1 - Math.cos(t);
     const b = label === 0 ? Math.sin(t) : 0.5 - Math.sin(t);
-    return [a + noise * gaussian(rand) - 0.5, b + noise * gaussian(rand) - 0.25, label];
+    return [a + noise * rng.normal() - 0.5, b + noise * rng.normal() - 0.25, label];
   });
 }
 
 export function circles(rows = 300, noise = 0.08, seed = 2) {
-  const rand = mulberry32(seed);
+  const rng = new Random(seed);
   return make(rows, (i) => {
     const label = i % 2;
-    const t = 2 * Math.PI * rand();
+    const t = 2 * Math.PI * rng.nextFloat();
     const r = label === 1 ? 0.45 : 1.0;
-    return [r * Math.cos(t) + noise * gaussian(rand), r * Math.sin(t) + noise * gaussian(rand), label];
+    return [r * Math.cos(t) + noise * rng.normal(), r * Math.sin(t) + noise * rng.normal(), label];
   });
 }
 
 export function xor(rows = 300, noise = 0.1, seed = 3) {
-  const rand = mulberry32(seed);
+  const rng = new Random(seed);
   return make(rows, () => {
-    const a = rand() * 2 - 1;
-    const b = rand() * 2 - 1;
+    const a = rng.nextFloat() * 2 - 1;
+    const b = rng.nextFloat() * 2 - 1;
     const label = a * b > 0 ? 1 : 0;
-    return [a + noise * gaussian(rand), b + noise * gaussian(rand), label];
+    return [a + noise * rng.normal(), b + noise * rng.normal(), label];
   });
 }
 
@@ -86,12 +71,7 @@ export const DATASETS = {
 
 /** A seeded split of { x, y, rows } into training and validation rows (every 5th row validates, after a shuffle). */
 export function holdOut(data, seed = 7) {
-  const rand = mulberry32(seed);
-  const order = Array.from({ length: data.rows }, (_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const order = new Random(seed).shuffle(Array.from({ length: data.rows }, (_, i) => i));
   const take = (idx) => {
     const x = new Float32Array(idx.length * 2);
     const y = new Float32Array(idx.length);

@@ -17,7 +17,6 @@ export function decimal(text: string): number | null {
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 const ZERO = 0x30;
-const NINE = 0x39;
 const DOT = 0x2e;
 const PLUS = 0x2b;
 const MINUS = 0x2d;

@@ -23,7 +23,7 @@ export function outputLossAndScore(
     const f32 = heap.f32();
     f32.set(x.subarray(r * inputs, (r + n) * inputs), plan.X >>> 2);
     f32.set(y.subarray(r * outputs, (r + n) * outputs), plan.Y >>> 2);
-    const value = k.loss_only(plan.table, plan.layers.length, plan.X, plan.Y, n, Loss[loss], plan.scratch);
+    const value = k.mlp_loss(plan.table, plan.layers.length, plan.X, plan.Y, n, Loss[loss], plan.scratch);
     lossSum += value * n;
     const A = plan.activations(last).A >>> 2;
     const a = heap.f32();

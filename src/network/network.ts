@@ -251,7 +251,7 @@ export class Network extends NetworkLabels {
     for (let r = 0; r < m.rows; r += chunk) {
       const n = Math.min(chunk, m.rows - r);
       this.runtime.heap.f32().set(m.data.subarray(r * this.inputs, (r + n) * this.inputs), plan.X >>> 2);
-      k.forward(plan.table, this.shapes.length, plan.X, n, plan.scratch);
+      k.mlp_forward(plan.table, this.shapes.length, plan.X, n, plan.scratch);
       const A = plan.activations(last).A >>> 2;
       out.set(this.runtime.heap.f32().subarray(A, A + n * this.outputs), r * this.outputs);
     }

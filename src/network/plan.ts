@@ -1,4 +1,4 @@
-import { Act, Field, LAYER_FIELDS, Opt, TAIL_FIELDS, Tail, type ActivationName, type KernelExports, type OptCode } from '../backend/abi.js';
+import { Act, LAYER_BYTES, LayerField, Opt, TAIL_BYTES, Tail, type ActivationName, type KernelExports, type OptCode } from '../backend/abi.js';
 import type { Heap } from '../memory/heap.js';
 
 export interface LayerShape {
@@ -34,7 +34,7 @@ export type LayerSize = Pick<LayerShape, 'inputs' | 'outputs'>;
 
 /** Bytes of a plan's fixed block: the layer table, then W and b, dW and db, and two optimizer states of every layer. */
 export function paramBlockBytes(layers: readonly LayerSize[]): number {
-  return f32Bytes(layers.length * LAYER_FIELDS + TAIL_FIELDS) + 4 * paramRegionBytes(layers);
+  return layers.length * LAYER_BYTES + TAIL_BYTES + 4 * paramRegionBytes(layers);
 }
 
 /** Bytes of every W and b with their padding: one snapshot of the parameters (Plan.paramRegion). */
@@ -50,9 +50,9 @@ function gemmScratchBytes(layers: readonly LayerSize[], rows: number, k: KernelE
   for (const l of layers) {
     bytes = Math.max(
       bytes,
-      k.gemm_scratch_bytes(0, 0, rows, l.outputs, l.inputs),
-      k.gemm_scratch_bytes(1, 0, l.inputs, l.outputs, rows),
-      k.gemm_scratch_bytes(0, 1, rows, l.inputs, l.outputs),
+      k.f32_gemm_scratch_bytes(0, 0, rows, l.outputs, l.inputs),
+      k.f32_gemm_scratch_bytes(1, 0, l.inputs, l.outputs, rows),
+      k.f32_gemm_scratch_bytes(0, 1, rows, l.inputs, l.outputs),
     );
   }
   return bytes;
@@ -92,10 +92,10 @@ export class Plan {
   constructor(heap: Heap, layers: readonly LayerShape[]) {
     this.heap = heap;
     this.layers = layers;
-    const tableWords = layers.length * LAYER_FIELDS + TAIL_FIELDS;
+    const tableBytes = layers.length * LAYER_BYTES + TAIL_BYTES;
     this.paramBlock = heap.alloc(paramBlockBytes(layers), 'network parameters');
     this.table = this.paramBlock;
-    let p = this.paramBlock + f32Bytes(tableWords);
+    let p = this.paramBlock + tableBytes;
     const take = (n: number): number => {
       const ptr = p;
       p += f32Bytes(n);
@@ -109,16 +109,12 @@ export class Plan {
     const M = layers.map((l) => ({ mW: take(l.inputs * l.outputs), mb: take(l.outputs) }));
     const V = layers.map((l) => ({ vW: take(l.inputs * l.outputs), vb: take(l.outputs) }));
     this.params = layers.map((_, i) => ({ ...P[i]!, ...G[i]!, ...M[i]!, ...V[i]! }));
-    const tail = this.table + layers.length * LAYER_FIELDS * 4;
-    this.tailF32 = tail >>> 2;
-    this.tailF64 = tail >>> 3;
+    this.tail = this.table + layers.length * LAYER_BYTES;
     this.invalidateStepStats();
   }
 
-  /** Index of the table's tail (Tail in src/backend/abi.ts) in f32() views. */
-  readonly tailF32: number;
-  /** Index of the table's tail (TailF64) in f64() views; the table is 16-byte aligned. */
-  readonly tailF64: number;
+  /** Byte offset of the table's tail (Tail in src/backend/abi.ts); the table is 16-byte aligned. */
+  readonly tail: number;
 
   /**
    * The train step's bounds on the parameters and optimizer state (see
@@ -127,11 +123,11 @@ export class Plan {
    */
   private invalidateStepStats(): void {
     const f32 = this.heap.f32();
-    f32[this.tailF32 + Tail.maxParam] = NaN;
-    f32[this.tailF32 + Tail.maxState] = NaN;
+    f32[(this.tail + Tail.maxParam) >>> 2] = NaN;
+    f32[(this.tail + Tail.maxState) >>> 2] = NaN;
   }
 
-  /** Bytes of the buffer train_step saves the parameters and this optimizer's state in before a risky update. */
+  /** Bytes of the buffer mlp_train_step saves the parameters and this optimizer's state in before a risky update. */
   undoBytes(opt: OptCode): number {
     const states = opt === Opt.adam ? 2 : opt === Opt.momentum ? 1 : 0;
     return (this.paramRegion.end - this.paramRegion.start) * (1 + states);
@@ -201,25 +197,25 @@ export class Plan {
     const i32 = this.heap.i32();
     const f32 = this.heap.f32();
     this.layers.forEach((l, i) => {
-      const base = (this.table >>> 2) + i * LAYER_FIELDS;
+      const base = this.table + i * LAYER_BYTES;
       const p = this.params[i]!;
       const a = this.acts[i];
-      i32[base + Field.inputs] = l.inputs;
-      i32[base + Field.outputs] = l.outputs;
-      i32[base + Field.act] = Act[l.activation];
-      f32[base + Field.alpha] = l.alpha;
-      i32[base + Field.W] = p.W;
-      i32[base + Field.b] = p.b;
-      i32[base + Field.dW] = p.dW;
-      i32[base + Field.db] = p.db;
-      i32[base + Field.Z] = a ? a.Z : 0;
-      i32[base + Field.A] = a ? a.A : 0;
-      i32[base + Field.dZ] = a ? a.dZ : 0;
-      i32[base + Field.mW] = p.mW;
-      i32[base + Field.mb] = p.mb;
-      i32[base + Field.vW] = p.vW;
-      i32[base + Field.vb] = p.vb;
-      f32[base + Field.weightDecay] = weightDecay;
+      i32[(base + LayerField.inputs) >>> 2] = l.inputs;
+      i32[(base + LayerField.outputs) >>> 2] = l.outputs;
+      i32[(base + LayerField.act) >>> 2] = Act[l.activation];
+      f32[(base + LayerField.alpha) >>> 2] = l.alpha;
+      i32[(base + LayerField.W) >>> 2] = p.W;
+      i32[(base + LayerField.b) >>> 2] = p.b;
+      i32[(base + LayerField.dW) >>> 2] = p.dW;
+      i32[(base + LayerField.db) >>> 2] = p.db;
+      i32[(base + LayerField.Z) >>> 2] = a ? a.Z : 0;
+      i32[(base + LayerField.A) >>> 2] = a ? a.A : 0;
+      i32[(base + LayerField.dZ) >>> 2] = a ? a.dZ : 0;
+      i32[(base + LayerField.mW) >>> 2] = p.mW;
+      i32[(base + LayerField.mb) >>> 2] = p.mb;
+      i32[(base + LayerField.vW) >>> 2] = p.vW;
+      i32[(base + LayerField.vb) >>> 2] = p.vb;
+      f32[(base + LayerField.weightDecay) >>> 2] = weightDecay;
     });
   }
 
@@ -278,6 +274,7 @@ export class Plan {
     return n;
   }
 
+  /** Gives both blocks back; a second call does nothing (the blocks may belong to others by then). */
   /** Gives both blocks back; a second call does nothing (the blocks may belong to others by then). */
   dispose(): void {
     if (this.disposed) return;

@@ -45,7 +45,7 @@ export function traceNetwork(net: Network, x: MatrixInput, y: TargetInput, optio
   const heap = net.runtime.heap;
   heap.f32().set(m.data, plan.X >>> 2);
   heap.f32().set(t, plan.Y >>> 2);
-  const loss = net.runtime.backend.kernels.compute_gradients(plan.table, plan.layers.length, plan.X, plan.Y, m.rows, Loss[lossName], plan.scratch);
+  const loss = net.runtime.backend.kernels.mlp_gradients(plan.table, plan.layers.length, plan.X, plan.Y, m.rows, Loss[lossName], plan.scratch);
   const f32 = heap.f32();
   const read = (ptr: number, n: number): Float32Array => f32.slice(ptr >>> 2, (ptr >>> 2) + n);
   const layers = plan.layers.map((s, i): LayerTrace => {

@@ -1,4 +1,4 @@
-import { StepStatus, TailF64 } from '../backend/abi.js';
+import { StepStatus, Tail } from '../backend/abi.js';
 import { MemoryError, TrainingError } from '../errors.js';
 import type { Heap } from '../memory/heap.js';
 import { outputLossAndScore } from '../network/batch-loss.js';
@@ -67,7 +67,7 @@ export class FitRun {
     const f32 = heap.f32();
     f32.set(x, this.dataX >>> 2);
     f32.set(y, this.dataY >>> 2);
-    if (!net.runtime.backend.kernels.all_finite(x.length, this.dataX)) {
+    if (!net.runtime.backend.kernels.f32_all_finite(x.length, this.dataX)) {
       this.release();
       rejectNonFinite();
     }
@@ -88,7 +88,7 @@ export class FitRun {
     if (trainer.shuffle) trainer.random.shuffle(this.order);
     plan.snapshotParams(this.epochStart);
     // the step kernel sums loss × rows into the tail: no float is handled here per step
-    heap.f64()[plan.tailF64 + TailF64.lossSum] = 0;
+    heap.f64()[(plan.tail + Tail.lossSum) >>> 3] = 0;
     for (let b = 0; b < batches; b++) {
       if (options.signal?.aborted) return this.stop('aborted');
       const start = b * this.batch;
@@ -124,10 +124,10 @@ export class FitRun {
           { epoch, batch: b + 1 },
         );
       }
-      if (options.onBatchEnd) options.onBatchEnd({ epoch, batch: b + 1, batches, loss: heap.f64()[plan.tailF64 + TailF64.result]! });
+      if (options.onBatchEnd) options.onBatchEnd({ epoch, batch: b + 1, batches, loss: heap.f64()[(plan.tail + Tail.result) >>> 3]! });
     }
     history.epochs = epoch;
-    const info: EpochInfo = { epoch, epochs: this.epochs, loss: heap.f64()[plan.tailF64 + TailF64.lossSum]! / this.rows };
+    const info: EpochInfo = { epoch, epochs: this.epochs, loss: heap.f64()[(plan.tail + Tail.lossSum) >>> 3]! / this.rows };
     history.loss.push(info.loss);
     if (this.val) {
       const r = outputLossAndScore(net, trainer.loss, this.val.x, this.val.y, this.val.rows);

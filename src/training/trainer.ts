@@ -1,4 +1,4 @@
-import { Loss, StepStatus, TailF64, type LossName, type OptCode } from '../backend/abi.js';
+import { Loss, StepStatus, Tail, type LossName, type OptCode } from '../backend/abi.js';
 import { StateError, ValueError } from '../errors.js';
 import { Network } from '../network/network.js';
 import { checkLossFits, type TargetInput } from '../network/targets.js';
@@ -109,9 +109,9 @@ export class Trainer {
   /**
    * @internal one optimizer step on `rows` rows at byte pointers X and Y, with
    * `undo` (0 or a block of plan.undoBytes) to undo an overflowing update in.
-   * Returns a StepStatus; the kernel's value (the loss, see train_step in
-   * src/backend/abi.ts) is in `heap.f64()[plan.tailF64 + TailF64.result]`
-   * and the running loss × rows in TailF64.lossSum: a float returned would be
+   * Returns a StepStatus; the kernel's value (the loss, see mlp_train_step in
+   * src/backend/abi.ts) is in `heap.f64()[(plan.tail + Tail.result) >>> 3]`
+   * and the running loss × rows in Tail.lossSum: a float returned would be
    * a new heap number every step.
    */
   step(rows: number, X: number, Y: number, undo = 0): number {
@@ -121,13 +121,13 @@ export class Trainer {
     const o = this.optimizer;
     // the hyperparameters go through memory, not arguments (see Tail): no float crosses a call
     const f64 = heap.f64();
-    f64[plan.tailF64 + TailF64.lr] = o.lr;
-    f64[plan.tailF64 + TailF64.beta1] = o.beta1;
-    f64[plan.tailF64 + TailF64.beta2] = o.beta2;
-    f64[plan.tailF64 + TailF64.eps] = o.eps;
-    f64[plan.tailF64 + TailF64.clipNorm] = o.clipNorm;
-    f64[plan.tailF64 + TailF64.t] = this.steps + 1;
-    const status = net.runtime.backend.kernels.train_step(plan.table, plan.layers.length, X, Y, rows, Loss[this.loss], o.code, plan.scratch, undo);
+    f64[(plan.tail + Tail.lr) >>> 3] = o.lr;
+    f64[(plan.tail + Tail.beta1) >>> 3] = o.beta1;
+    f64[(plan.tail + Tail.beta2) >>> 3] = o.beta2;
+    f64[(plan.tail + Tail.eps) >>> 3] = o.eps;
+    f64[(plan.tail + Tail.clipNorm) >>> 3] = o.clipNorm;
+    f64[(plan.tail + Tail.t) >>> 3] = this.steps + 1;
+    const status = net.runtime.backend.kernels.mlp_train_step(plan.table, plan.layers.length, X, Y, rows, Loss[this.loss], o.code, plan.scratch, undo);
     if (status === StepStatus.applied) this.steps++;
     net.weightsVersion++;
     return status;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Network, type ActivationName, type LossName } from '../../src/index.js';
 import { BACKENDS, runtimeFor } from '../support/backends.js';
 import { refGradients, refLoss, type RefLayer } from '../support/reference.js';
-import { values } from '../support/kernel-memory.js';
+import { values } from '../support/random-values.js';
 
 const HIDDEN: ActivationName[] = ['relu', 'leaky_relu', 'sigmoid', 'tanh', 'linear'];
 const HEADS: Array<[ActivationName, LossName]> = [

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Network, Scaler, ShapeError, StateError, ValueError, type Runtime } from '../../src/index.js';
 import { BACKENDS, runtimeFor } from '../support/backends.js';
 import { expectError } from '../support/expect-error.js';
-import { values } from '../support/kernel-memory.js';
+import { values } from '../support/random-values.js';
 import { TINY_CALLS_BEFORE_CODE } from '../../src/network/tiny/dispatch.js';
 
 const TINY = { inputs: 3, layers: [{ units: 4, activation: 'tanh' as const }, { units: 3, activation: 'softmax' as const }] };

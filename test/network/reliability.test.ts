@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryError, Network, ShapeError, StateError, Trainer, TrainingError, ValueError, type Runtime } from '../../src/index.js';
 import { BACKENDS, runtimeFor } from '../support/backends.js';
-import { values } from '../support/kernel-memory.js';
+import { values } from '../support/random-values.js';
 import { trainStepWith } from '../support/train-step.js';
 
 function dataset(rows: number, inputs: number, seed: number) {

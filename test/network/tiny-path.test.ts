@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Network, Trainer, ValueError, type ActivationName } from '../../src/index.js';
 import { runtimeFor } from '../support/backends.js';
-import { values } from '../support/kernel-memory.js';
+import { values } from '../support/random-values.js';
 import { TINY_CALLS_BEFORE_CODE } from '../../src/network/tiny/dispatch.js';
 
 describe.each([

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DataError, Network, SimdnetError, trainModel, type Runtime } from '../../src/index.js';
+import { Random } from '../../src/random.js';
 import { parseCsv } from '../../src/csv.js';
 import { BACKENDS, runtimeFor } from '../support/backends.js';
 import { dataPath } from '../support/data.js';
@@ -73,11 +74,8 @@ describe('corrupt or mismatched model files', () => {
     text ??= JSON.stringify(trained(rt).network);
     const reference = load(text).predict(iris.x);
     const before = rt.liveBytes;
-    let seed = 12345;
-    const rand = (n: number) => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed % n;
-    };
+    const rng = new Random(12345);
+    const rand = (n: number) => rng.nextInt(n);
     const alphabet = '0123456789.-e,:{}[]" natrufl';
     let identical = 0, rejected = 0;
     for (let i = 0; i < 400; i++) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, makeDataset, Network, StateError, Trainer, type Runtime } from '../../src/index.js';
 import { BACKENDS, runtimeFor } from '../support/backends.js';
-import { values } from '../support/kernel-memory.js';
+import { values } from '../support/random-values.js';
 
 function blobs(rows: number, seed: number) {
   const v = values(rows * 3, seed);

@@ -6,10 +6,10 @@
 // and the smallest kept, as the optimizing compiler may still run in one.
 import { getHeapSpaceStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { TailF64 } from '../../src/backend/abi.js';
+import { Tail } from '../../src/backend/abi.js';
 import { Network, Trainer, type OptimizerName, type Runtime } from '../../src/index.js';
 import { BACKENDS, runtimeFor } from '../support/backends.js';
-import { values } from '../support/kernel-memory.js';
+import { values } from '../support/random-values.js';
 
 function youngBytes(): number {
   return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_used_size;
@@ -74,7 +74,7 @@ describe.each(BACKENDS)('JS allocation per training step on $name', ({ name, opt
     const perStep = bytesPer(steps, 200, 6200);
     expect(perStep, `${perStep} bytes per step`).toBeLessThan(allowed);
     // and the steps trained
-    expect(Number.isFinite(heap.f64()[net.plan.tailF64 + TailF64.result]!)).toBe(true);
+    expect(Number.isFinite(heap.f64()[(net.plan.tail + Tail.result) >>> 3]!)).toBe(true);
     heap.release(X);
     heap.release(Y);
     net.dispose();

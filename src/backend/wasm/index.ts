@@ -1,9 +1,6 @@
-import { PAGE_BYTES, type KernelExports } from '../abi.js';
+import { ABI_VERSION, PAGE_BYTES, type KernelExports } from '../abi.js';
 import type { Backend, BackendKind } from '../backend.js';
 import { InitError } from '../../errors.js';
-
-/** Bumped with assembly/index.ts ABI_VERSION. */
-export const ABI_VERSION = 4;
 
 export interface MemoryOptions {
   /** Initial linear memory in 64 KiB pages (default 16 = 1 MiB). */
@@ -31,7 +28,7 @@ export function instantiateKernels(module: WebAssembly.Module, options: MemoryOp
     SIMD?: WebAssembly.Global;
     ABI_VERSION?: WebAssembly.Global;
   };
-  if (!exports.ABI_VERSION || exports.ABI_VERSION.value !== ABI_VERSION || typeof exports.train_step !== 'function') {
+  if (!exports.ABI_VERSION || exports.ABI_VERSION.value !== ABI_VERSION || typeof exports.mlp_train_step !== 'function') {
     throw new InitError(
       `init: module: expected a simdnet kernel module with ABI version ${ABI_VERSION}, got ${exports.ABI_VERSION ? `version ${String(exports.ABI_VERSION.value)}` : 'a module without one'}`,
     );

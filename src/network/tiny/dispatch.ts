@@ -23,7 +23,7 @@ export interface TinyWasm {
 }
 
 export interface TinyMath {
-  tanh64: (x: number) => number;
+  f64_tanh: (x: number) => number;
 }
 
 /**
@@ -98,7 +98,7 @@ export function compileTiny(p: TinyPlan, math: TinyMath): TinyWasm | null {
   const { bytes, inputAt, outputAt } = tinyModuleBytes(p);
   let instance: WebAssembly.Instance;
   try {
-    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { tanh: math.tanh64 } });
+    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { tanh: math.f64_tanh } });
   } catch {
     return null;
   }

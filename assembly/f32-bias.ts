@@ -1,0 +1,39 @@
+// Bias add (forward) and bias gradient (column sums of dZ, rows in order, so
+// the SIMD and scalar builds agree bit for bit).
+
+export function f32_bias_add(rows: i32, cols: i32, Z: usize, b: usize): void {
+  const rowBytes = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const z = Z + <usize>r * rowBytes;
+    let c = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; c + 4 <= cols; c += 4) {
+        const o = <usize>c << 2;
+        v128.store(z + o, f32x4.add(v128.load(z + o), v128.load(b + o)));
+      }
+    }
+    for (; c < cols; c++) {
+      const o = <usize>c << 2;
+      store<f32>(z + o, load<f32>(z + o) + load<f32>(b + o));
+    }
+  }
+}
+
+export function f32_bias_grad(rows: i32, cols: i32, dZ: usize, db: usize): void {
+  const rowBytes = <usize>cols << 2;
+  memory.fill(db, 0, rowBytes);
+  for (let r = 0; r < rows; r++) {
+    const z = dZ + <usize>r * rowBytes;
+    let c = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; c + 4 <= cols; c += 4) {
+        const o = <usize>c << 2;
+        v128.store(db + o, f32x4.add(v128.load(db + o), v128.load(z + o)));
+      }
+    }
+    for (; c < cols; c++) {
+      const o = <usize>c << 2;
+      store<f32>(db + o, load<f32>(db + o) + load<f32>(z + o));
+    }
+  }
+}

@@ -1,0 +1,103 @@
+// Losses fused with their output activation, computed from the logits.
+// The value is accumulated in f64; the gradient w.r.t. the logits is written
+// in f32. The output layer is small (rows × classes): only cross-entropy's
+// exponentials are vectorised, and every sum runs in one order in both
+// builds, so both give identical bits.
+
+import { Loss } from './abi';
+import { f32_act_backward } from './f32-act';
+import { expNonPositive, expNonPositive4 } from './f32-exp';
+
+export function f32_loss_grad(loss: i32, act: i32, rows: i32, cols: i32, alpha: f32, Z: usize, A: usize, Y: usize, dZ: usize): f64 {
+  const n = <usize>rows * <usize>cols;
+  if (loss == Loss.bce) return bceWithLogits(n, Z, A, Y, dZ);
+  if (loss == Loss.cce) return softmaxCrossEntropy(rows, cols, Z, A, Y, dZ);
+  return meanSquaredError(act, rows, cols, alpha, Z, A, Y, dZ);
+}
+
+// mean of max(z,0) − z·y + log1p(e^−|z|); dL/dz = (σ(z) − y)/n
+function bceWithLogits(n: usize, Z: usize, A: usize, Y: usize, dZ: usize): f64 {
+  let sum: f64 = 0;
+  for (let i: usize = 0; i < n; i++) {
+    const p = i << 2;
+    const z = <f64>load<f32>(Z + p);
+    const y = <f64>load<f32>(Y + p);
+    sum += max<f64>(z, 0) - z * y + Math.log1p(Math.exp(-abs<f64>(z)));
+  }
+  if (dZ != 0) scaledDifference(n, A, Y, <f32>(1.0 / <f64>n), dZ);
+  return sum / <f64>n;
+}
+
+// per row −Σ_c y_c·(z_c − max − log Σ e^(z − max)), mean over rows; dL/dz = (softmax − y)/rows
+function softmaxCrossEntropy(rows: i32, cols: i32, Z: usize, A: usize, Y: usize, dZ: usize): f64 {
+  const rowBytes = <usize>cols << 2;
+  let sum: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const z = Z + <usize>r * rowBytes;
+    const y = Y + <usize>r * rowBytes;
+    let m: f32 = -Infinity;
+    for (let c = 0; c < cols; c++) m = max<f32>(m, load<f32>(z + (<usize>c << 2)));
+    const lse = <f64>m + Math.log(sumExp(cols, z, m));
+    for (let c = 0; c < cols; c++) {
+      const p = <usize>c << 2;
+      const yc = <f64>load<f32>(y + p);
+      if (yc != 0) sum -= yc * (<f64>load<f32>(z + p) - lse);
+    }
+  }
+  if (dZ != 0) scaledDifference(<usize>rows * <usize>cols, A, Y, <f32>(1.0 / <f64>rows), dZ);
+  return sum / <f64>rows;
+}
+
+/**
+ * Σ_c e^(z_c − m) over one row, m its max, summed in f64 in column order. The
+ * terms are float32 exponentials (≈ 2 ulp, the softmax's own), a tenth of the
+ * cost of f64 Math.exp; log of the sum is then within ~3·10⁻⁷ of the f64 one.
+ */
+function sumExp(cols: i32, z: usize, m: f32): f64 {
+  let s: f64 = 0;
+  let c = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vm = f32x4.splat(m);
+    for (; c + 4 <= cols; c += 4) {
+      const e = expNonPositive4(f32x4.sub(v128.load(z + (<usize>c << 2)), vm));
+      s += <f64>f32x4.extract_lane(e, 0);
+      s += <f64>f32x4.extract_lane(e, 1);
+      s += <f64>f32x4.extract_lane(e, 2);
+      s += <f64>f32x4.extract_lane(e, 3);
+    }
+  }
+  for (; c < cols; c++) s += <f64>expNonPositive(load<f32>(z + (<usize>c << 2)) - m);
+  return s;
+}
+
+// mean of (a − y)²; dL/dz = act'(z) · 2(a − y)/n
+function meanSquaredError(act: i32, rows: i32, cols: i32, alpha: f32, Z: usize, A: usize, Y: usize, dZ: usize): f64 {
+  const n = <usize>rows * <usize>cols;
+  let sum: f64 = 0;
+  for (let i: usize = 0; i < n; i++) {
+    const p = i << 2;
+    const d = <f64>load<f32>(A + p) - <f64>load<f32>(Y + p);
+    sum += d * d;
+  }
+  if (dZ != 0) {
+    scaledDifference(n, A, Y, <f32>(2.0 / <f64>n), dZ);
+    f32_act_backward(act, rows, cols, alpha, Z, A, dZ, dZ);
+  }
+  return sum / <f64>n;
+}
+
+/** dZ = (A − Y)·scale over n values. */
+function scaledDifference(n: usize, A: usize, Y: usize, scale: f32, dZ: usize): void {
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs = f32x4.splat(scale);
+    for (; i + 4 <= n; i += 4) {
+      const p = i << 2;
+      v128.store(dZ + p, f32x4.mul(f32x4.sub(v128.load(A + p), v128.load(Y + p)), vs));
+    }
+  }
+  for (; i < n; i++) {
+    const p = i << 2;
+    store<f32>(dZ + p, (load<f32>(A + p) - load<f32>(Y + p)) * scale);
+  }
+}
