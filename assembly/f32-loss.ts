@@ -8,8 +8,10 @@ import { Loss } from './abi';
 import { f32_act_backward } from './f32-act';
 import { expNonPositive, expNonPositive4 } from './f32-exp';
 
-export function f32_loss_grad(loss: i32, act: i32, rows: i32, cols: i32, alpha: f32, Z: usize, A: usize, Y: usize, dZ: usize): f64 {
+export function f32_loss_grad(loss: i32, act: i32, rows: i32, cols: i32, alpha: f32, Z: usize, A: usize, Y: usize, dZ: usize, classWeights: usize): f64 {
   const n = <usize>rows * <usize>cols;
+  if (classWeights != 0 && loss == Loss.bce) return weightedBce(n, Z, A, Y, dZ, classWeights);
+  if (classWeights != 0 && loss == Loss.cce) return weightedCce(rows, cols, Z, A, Y, dZ, classWeights);
   if (loss == Loss.bce) return bceWithLogits(n, Z, A, Y, dZ);
   if (loss == Loss.cce) return softmaxCrossEntropy(rows, cols, Z, A, Y, dZ);
   return meanSquaredError(act, rows, cols, alpha, Z, A, Y, dZ);
@@ -46,6 +48,61 @@ function softmaxCrossEntropy(rows: i32, cols: i32, Z: usize, A: usize, Y: usize,
   }
   if (dZ != 0) scaledDifference(<usize>rows * <usize>cols, A, Y, <f32>(1.0 / <f64>rows), dZ);
   return sum / <f64>rows;
+}
+
+// Class-weighted losses (imbalanced classes): each value's (bce) or row's
+// (cce) loss and gradient times its class's weight, the mean still over the
+// count. Scalar in both builds, so both give the same bits.
+
+// w = y·W1 + (1 − y)·W0 per value: the weight of its class (of a soft label, in between)
+function weightedBce(n: usize, Z: usize, A: usize, Y: usize, dZ: usize, W: usize): f64 {
+  const w0 = load<f32>(W);
+  const w1 = load<f32>(W, 4);
+  const inv = 1.0 / <f64>n;
+  let sum: f64 = 0;
+  for (let i: usize = 0; i < n; i++) {
+    const p = i << 2;
+    const yf = load<f32>(Y + p);
+    const w: f32 = yf * w1 + (<f32>1 - yf) * w0;
+    const z = <f64>load<f32>(Z + p);
+    const y = <f64>yf;
+    sum += <f64>w * (max<f64>(z, 0) - z * y + Math.log1p(Math.exp(-abs<f64>(z))));
+    if (dZ != 0) store<f32>(dZ + p, (load<f32>(A + p) - yf) * <f32>(<f64>w * inv));
+  }
+  return sum * inv;
+}
+
+// w_r = Σ_c y_c·W_c per row, in column order
+function weightedCce(rows: i32, cols: i32, Z: usize, A: usize, Y: usize, dZ: usize, W: usize): f64 {
+  const rowBytes = <usize>cols << 2;
+  const inv = 1.0 / <f64>rows;
+  let sum: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const z = Z + <usize>r * rowBytes;
+    const y = Y + <usize>r * rowBytes;
+    let w: f32 = 0;
+    for (let c = 0; c < cols; c++) w += load<f32>(y + (<usize>c << 2)) * load<f32>(W + (<usize>c << 2));
+    let m: f32 = -Infinity;
+    for (let c = 0; c < cols; c++) m = max<f32>(m, load<f32>(z + (<usize>c << 2)));
+    const lse = <f64>m + Math.log(sumExp(cols, z, m));
+    let rowLoss: f64 = 0;
+    for (let c = 0; c < cols; c++) {
+      const p = <usize>c << 2;
+      const yc = <f64>load<f32>(y + p);
+      if (yc != 0) rowLoss -= yc * (<f64>load<f32>(z + p) - lse);
+    }
+    sum += <f64>w * rowLoss;
+    if (dZ != 0) {
+      const scale = <f32>(<f64>w * inv);
+      const a = A + <usize>r * rowBytes;
+      const d = dZ + <usize>r * rowBytes;
+      for (let c = 0; c < cols; c++) {
+        const p = <usize>c << 2;
+        store<f32>(d + p, (load<f32>(a + p) - load<f32>(y + p)) * scale);
+      }
+    }
+  }
+  return sum * inv;
 }
 
 /**

@@ -1,6 +1,6 @@
 // The forward pass over the layer table, and the loss of its output layer.
 
-import { LayerField } from './abi';
+import { LAYER_BYTES, LayerField, Tail } from './abi';
 import { f32_bias_act_forward } from './f32-act';
 import { f32_gemm } from './f32-gemm';
 import { f32_loss_grad } from './f32-loss';
@@ -20,12 +20,17 @@ export function mlp_forward(table: usize, layerCount: i32, X: usize, rows: i32, 
   }
 }
 
-/** The loss of the last layer's A against Y, with its dZ written when withGrad. */
+/**
+ * The loss of the last layer's A against Y, with its dZ written when
+ * withGrad; training (withGrad) weights it by the table's class weights,
+ * if any (Tail.classWeights).
+ */
 export function outputLayerLoss(table: usize, layerCount: i32, Y: usize, rows: i32, loss: i32, withGrad: bool): f64 {
   const L = layerAt(table, layerCount - 1);
+  const weights: usize = withGrad ? <usize>load<u32>(table + <usize>layerCount * LAYER_BYTES, Tail.classWeights) : 0;
   return f32_loss_grad(
     loss, fieldI32(L, LayerField.act), rows, fieldI32(L, LayerField.outputs), fieldF32(L, LayerField.alpha),
-    fieldPtr(L, LayerField.Z), fieldPtr(L, LayerField.A), Y, withGrad ? fieldPtr(L, LayerField.dZ) : 0,
+    fieldPtr(L, LayerField.Z), fieldPtr(L, LayerField.A), Y, withGrad ? fieldPtr(L, LayerField.dZ) : 0, weights,
   );
 }
 

@@ -26,7 +26,7 @@
  * Bumped whenever an export's contract (a name, a signature, a code, the
  * table's layout) changes; the facade refuses a Wasm module built for another.
  */
-export const ABI_VERSION = 5;
+export const ABI_VERSION = 6;
 
 /** Activation codes (`act` arguments and LayerField.act). */
 export const Act = {
@@ -99,6 +99,11 @@ export const LAYER_BYTES = 64;
  * unknown, and the facade writes NaN whenever it changes parameters or
  * optimizer state itself.
  *
+ * classWeights (u32): 0, or a pointer to one f32 weight per class of the
+ * output layer (2 for one sigmoid unit: class 0, class 1) by which
+ * mlp_gradients and mlp_train_step weight each row's loss (mlp_loss does not:
+ * validation losses stay unweighted).
+ *
  * The rest are f64. lr, beta1 (momentum's μ), beta2, eps (each rounded to
  * f32 by the kernel, as an f32 argument would be), clipNorm (0 = none) and t
  * (Adam's step count): the step's hyperparameters, written by the facade
@@ -111,6 +116,7 @@ export const LAYER_BYTES = 64;
 export const Tail = {
   maxParam: 0,
   maxState: 4,
+  classWeights: 8,
   lr: 16,
   beta1: 24,
   beta2: 32,
@@ -183,8 +189,13 @@ export interface KernelExports {
    *   cce (act softmax): mean over rows of −Σ_c y·log_softmax(z);                dZ = (A − Y)/rows
    *   mse (any act):     mean over rows·cols of (A − Y)²;  dZ = act'(Z) ⊙ 2(A − Y)/(rows·cols)
    * Returns the loss (f64). dZ = 0 (null pointer) computes the value only.
+   * classWeights ≠ 0 (bce and cce; mse ignores it): a pointer to one f32
+   * weight per class; each value's loss and gradient are multiplied by its
+   * class's weight, and the mean is still over the count (as Keras's
+   * class_weight): bce w = y·W[1] + (1 − y)·W[0] per value, cce w = Σ_c y_c·W[c]
+   * per row, summed in column order.
    */
-  f32_loss_grad(loss: number, act: number, rows: number, cols: number, alpha: number, Z: number, A: number, Y: number, dZ: number): number;
+  f32_loss_grad(loss: number, act: number, rows: number, cols: number, alpha: number, Z: number, A: number, Y: number, dZ: number, classWeights: number): number;
 
   /** P −= lr·(G + wd·P). */
   f32_sgd_update(n: number, P: number, G: number, lr: number, wd: number): void;

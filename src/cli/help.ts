@@ -59,6 +59,8 @@ Data:
                          or a number beyond float32, instead of failing or imputing
   --split <t,v,t>        train,validation,test fractions (default 0.8,0.1,0.1)
   --no-stratify          random instead of stratified split
+  --class-weight <w>     balanced | none (default none): balanced weights each class's rows
+                         in the training loss by n / (classes · rows of the class)
   --scale <kind>         standard | minmax | none (default standard)
 
 Model and training:

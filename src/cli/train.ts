@@ -46,6 +46,7 @@ export const TRAIN: CommandSpec = {
     'clip-norm': { type: 'string' },
     split: { type: 'string' },
     'no-stratify': { type: 'boolean' },
+    'class-weight': { type: 'string' },
     scale: { type: 'string' },
     seed: { type: 'string' },
     out: { type: 'string', short: 'o' },
@@ -108,6 +109,8 @@ function pipelineOptions(args: ParsedArgs): PipelineOptions {
   const split = s.get('split');
   if (split !== undefined) o.split = parseSplit(split);
   if (args.flags.has('no-stratify')) o.stratify = false;
+  const classWeight = s.get('class-weight');
+  if (classWeight !== undefined) o.classWeight = parseChoice('class-weight', classWeight, ['balanced', 'none'] as const) === 'balanced' ? 'balanced' : null;
   const scale = s.get('scale');
   if (scale !== undefined) o.scale = parseChoice('scale', scale, ['standard', 'minmax', 'none'] as const);
   for (const key of Object.keys(o) as (keyof PipelineOptions)[]) if (o[key] === undefined) delete o[key];
@@ -293,7 +296,7 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
     fields([
       ['data', `${dataPath}: ${count(data.rows)} rows, ${net.inputs} features, target '${data.targetName}' (${c.task}${classes})`],
       ['network', `${architecture(net)} (${count(net.parameterCount)} parameters, ${runtime.kind})`],
-      ['training', `${c.optimizer} lr ${c.lr}, batch ${c.batchSize}, ${c.scale} scaling${c.weightDecay > 0 ? `, weight decay ${c.weightDecay}` : ''}${c.clipNorm !== null ? `, gradient norm clipped to ${c.clipNorm}` : ''}, seed ${c.seed}`],
+      ['training', `${c.optimizer} lr ${c.lr}, batch ${c.batchSize}, ${c.scale} scaling${c.classWeight === 'balanced' ? ', balanced class weights' : ''}${c.weightDecay > 0 ? `, weight decay ${c.weightDecay}` : ''}${c.clipNorm !== null ? `, gradient norm clipped to ${c.clipNorm}` : ''}, seed ${c.seed}`],
       ['rows', `train ${count(result.rows.train)}, validation ${count(result.rows.validation)}, test ${count(result.rows.test)}${c.stratify ? ' (stratified)' : ''}`],
       ['epochs', `${h.epochs}, best ${h.bestEpoch} (${stopped}${h.restoredBest ? `; weights of epoch ${h.bestEpoch} kept` : ''})`],
       ['model', out],

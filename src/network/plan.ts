@@ -29,6 +29,11 @@ interface ActivationPointers {
 
 const f32Bytes = (n: number): number => Math.ceil((n * 4) / 16) * 16;
 
+/** Bytes of the class weights a fit keeps after its targets: one f32 per class (2 for one sigmoid unit). */
+export function classWeightBytes(outputs: number): number {
+  return 4 * Math.max(outputs, 2);
+}
+
 /** The sizes of a layer, all the memory layout depends on. */
 export type LayerSize = Pick<LayerShape, 'inputs' | 'outputs'>;
 
@@ -217,6 +222,11 @@ export class Plan {
       i32[(base + LayerField.vb) >>> 2] = p.vb;
       f32[(base + LayerField.weightDecay) >>> 2] = weightDecay;
     });
+  }
+
+  /** Points the table at one f32 weight per class (mlp_gradients weights the loss by them), or at none (0). */
+  setClassWeights(ptr: number): void {
+    this.heap.u32()[(this.tail + Tail.classWeights) >>> 2] = ptr;
   }
 
   setWeightDecay(wd: number): void {

@@ -9,7 +9,7 @@
 
 import type { KernelExports } from '../backend/abi.js';
 import { MemoryError } from '../errors.js';
-import { batchBlockBytes, paramBlockBytes, paramRegionBytes, type LayerSize } from '../network/plan.js';
+import { batchBlockBytes, classWeightBytes, paramBlockBytes, paramRegionBytes, type LayerSize } from '../network/plan.js';
 import type { Runtime } from '../runtime.js';
 
 /** The rows a training run handles, as far as memory is concerned. */
@@ -58,7 +58,8 @@ export function fitMemory(kernels: KernelExports, layers: readonly LayerSize[], 
   const outputs = layers[layers.length - 1]!.outputs;
   const network = paramBlockBytes(layers);
   const snapshots = 2 * paramRegionBytes(layers);
-  const data = rows.trainRows > 0 ? aligned(rows.trainRows * inputs * 4) + aligned(rows.trainRows * outputs * 4) : 0;
+  // the targets' block also holds the class weights (one f32 per class: 2 for one sigmoid unit)
+  const data = rows.trainRows > 0 ? aligned(rows.trainRows * inputs * 4) + aligned(rows.trainRows * outputs * 4 + classWeightBytes(outputs)) : 0;
   // a new network lays out a batch of one row; a fit with larger batches lays
   // out its own before releasing that one
   const batchRows = Math.max(1, rows.batchRows);

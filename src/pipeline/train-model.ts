@@ -48,6 +48,12 @@ export interface TrainModelOptions {
   scale?: ScalerKind;
   /** One seed for the split, the weights and the shuffling (default 0). */
   seed?: number;
+  /**
+   * 'balanced': weight each class's rows in the training loss by n / (k ·
+   * count) (see TrainerOptions.classWeight), for imbalanced classes. Default
+   * null: unweighted.
+   */
+  classWeight?: 'balanced' | null;
   runtime?: Runtime;
   /**
    * Called once the data is split and the columns' encoders are fitted on the
@@ -132,6 +138,7 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
       optimizer: { type: config.optimizer, lr: config.lr, weightDecay: config.weightDecay, clipNorm: config.clipNorm ?? undefined },
       batchSize: config.batchSize,
       seed: config.seed,
+      ...(config.classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
     });
     const hasValidation = parts.validation.rows > 0;
     const history = trainer.fit(parts.train.x, parts.train.y, {
@@ -185,7 +192,7 @@ export function summary(e: Evaluation): Record<string, number> {
 
 const OPTION_KEYS = [
   'task', 'hidden', 'activation', 'optimizer', 'lr', 'batchSize', 'epochs', 'patience', 'weightDecay', 'clipNorm',
-  'split', 'stratify', 'scale', 'seed', 'runtime', 'onPrepared', 'onEpochEnd', 'signal',
+  'split', 'stratify', 'scale', 'seed', 'classWeight', 'runtime', 'onPrepared', 'onEpochEnd', 'signal',
 ] as const;
 
 /** The most units a hidden layer may have: a layer of 65,536 units is already ~16 GB of weights after another such layer. */
@@ -236,7 +243,9 @@ function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedMo
     stratify: optionalBoolean(o.stratify, 'stratify') ?? true,
     scale: o.scale === undefined ? 'standard' : lookupName({ standard: 0, minmax: 1, none: 2 }, o.scale, 'scale'),
     seed: checkSeed(o.seed, 'seed'),
+    classWeight: o.classWeight === undefined || o.classWeight === null ? null : lookupName({ balanced: 0 }, o.classWeight, 'classWeight'),
   };
+  if (config.classWeight !== null && task === 'regression') throw new ValueError("classWeight: weights the classes of a classification task, got it with task 'regression'");
   return { config, o };
 }
 

@@ -2,6 +2,7 @@ import { StepStatus, Tail } from '../backend/abi.js';
 import { MemoryError, TrainingError } from '../errors.js';
 import type { Heap } from '../memory/heap.js';
 import { outputLossAndScore } from '../network/batch-loss.js';
+import { classWeightBytes } from '../network/plan.js';
 import type { EarlyStoppingOptions, EpochInfo, FitOptions, History, StopReason } from './options.js';
 import type { Trainer } from './trainer.js';
 
@@ -50,7 +51,8 @@ export class FitRun {
       // unshuffled batch is used where it lies, a shuffled one gathered with memmoves.
       this.dataX = heap.alloc(rows * net.inputs * 4, `the ${rows} training rows`, false);
       blocks.push(this.dataX);
-      this.dataY = heap.alloc(rows * net.outputs * 4, `the ${rows} training targets`, false);
+      // the class weights, if any, right after the targets
+      this.dataY = heap.alloc(rows * net.outputs * 4 + classWeightBytes(net.outputs), `the ${rows} training targets`, false);
       blocks.push(this.dataY);
       this.epochStart = heap.alloc(region, 'a snapshot of the weights', false);
       blocks.push(this.epochStart);
@@ -70,6 +72,12 @@ export class FitRun {
     if (!net.runtime.backend.kernels.f32_all_finite(x.length, this.dataX)) {
       this.release();
       rejectNonFinite();
+    }
+    const weights = trainer.classWeightsFor(y, rows);
+    if (weights) {
+      const at = this.dataY + rows * net.outputs * 4;
+      heap.f32().set(weights, at >>> 2);
+      plan.setClassWeights(at);
     }
     net.training = true;
   }
@@ -170,6 +178,7 @@ export class FitRun {
 
   release(): void {
     const heap = this.trainer.network.runtime.heap;
+    this.trainer.network.plan.setClassWeights(0);
     heap.release(this.dataX);
     heap.release(this.dataY);
     heap.release(this.epochStart);

@@ -7,7 +7,7 @@
 import { Opt, type LossName, type OptimizerName } from '../backend/abi.js';
 import { ValueError } from '../errors.js';
 import { guardRead, lookupName, optionalBoolean, readOptions } from '../options.js';
-import { checkNumberIn, checkPositiveInt, type MatrixInput } from '../validate.js';
+import { checkNumberIn, checkPositiveInt, describe, F32_MAX, type MatrixInput } from '../validate.js';
 import type { TargetInput } from '../network/targets.js';
 
 export interface OptimizerOptions {
@@ -42,6 +42,16 @@ export interface TrainerOptions {
   shuffle?: boolean;
   /** Seed of the shuffling (default 0). */
   seed?: number;
+  /**
+   * Weights of the classes in the training loss (bce and cce), for
+   * imbalanced data: 'balanced' gives class c the weight n / (k · count_c)
+   * over the fit's n rows and k classes (as scikit-learn's
+   * compute_class_weight), or one weight per class (2 for one sigmoid unit).
+   * Each row's loss and gradient are multiplied by its class's weight; the
+   * mean is still over the rows (as Keras's class_weight). Validation losses
+   * are not weighted. Default: none.
+   */
+  classWeight?: 'balanced' | readonly number[];
 }
 
 export interface EarlyStoppingOptions {
@@ -157,6 +167,40 @@ const OPTIMIZER_KEYS: Record<OptimizerName, readonly string[]> = {
   momentum: ['type', 'lr', 'momentum', 'weightDecay', 'clipNorm'],
   adam: ['type', 'lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'clipNorm'],
 };
+
+/** A Trainer's class weights, checked: 'balanced', fixed weights (one per class, finite, ≥ 0), or null. */
+export function resolveClassWeight(v: unknown, loss: LossName, classes: number): 'balanced' | Float32Array | null {
+  if (v === undefined) return null;
+  if (loss === 'mse') throw new ValueError(`classWeight: weights classes of a classification loss (bce, cce), got it with loss 'mse'`);
+  if (loss === 'bce' && classes !== 2) throw new ValueError(`classWeight: weights the two classes of one sigmoid unit; this output layer has ${classes} sigmoid units (each its own yes/no)`);
+  if (v === 'balanced') return 'balanced';
+  if (!Array.isArray(v) || v.length !== classes) {
+    throw new ValueError(`classWeight: expected 'balanced' or ${classes} weights (one per class of the output layer), got ${describe(v)}`);
+  }
+  return Float32Array.from(v as unknown[], (w, i) => {
+    if (typeof w !== 'number' || !(w >= 0 && Math.fround(w) <= F32_MAX)) throw new ValueError(`classWeight[${i}]: expected a finite number ≥ 0, got ${describe(w)}`);
+    return w;
+  });
+}
+
+/**
+ * The balanced weights of some targets (rows × outputs): n / (k · count_c),
+ * a class counted by its one-hot position (cce) or by y > 0.5 (one sigmoid
+ * unit); a class without rows gets 0 (it has no loss to weight).
+ */
+export function balancedClassWeights(y: Float32Array, rows: number, outputs: number): Float32Array {
+  const k = Math.max(outputs, 2);
+  const counts = new Float64Array(k);
+  for (let r = 0; r < rows; r++) {
+    if (outputs === 1) counts[y[r]! > 0.5 ? 1 : 0]!++;
+    else {
+      let best = 0;
+      for (let c = 1; c < outputs; c++) if (y[r * outputs + c]! > y[r * outputs + best]!) best = c;
+      counts[best]!++;
+    }
+  }
+  return Float32Array.from(counts, (n) => (n === 0 ? 0 : rows / (k * n)));
+}
 
 export function resolveOptimizer(opt: unknown): ResolvedOptimizer {
   const named = typeof opt === 'string';

@@ -7,7 +7,7 @@ import { Random } from '../random.js';
 import { checkPositiveInt, checkSeed, describe, toMatrix, type MatrixInput } from '../validate.js';
 import { FitRun } from './fit-run.js';
 import {
-  FIT_KEYS, isAbortSignal, resolveEarlyStopping, resolveOptimizer,
+  balancedClassWeights, FIT_KEYS, isAbortSignal, resolveClassWeight, resolveEarlyStopping, resolveOptimizer,
   type FitOptions, type History, type ResolvedOptimizer, type TrainerOptions,
 } from './options.js';
 
@@ -29,7 +29,7 @@ export class Trainer {
 
   constructor(network: Network, options: TrainerOptions) {
     if (!(network instanceof Network)) throw new ValueError(`network: expected a Network, got ${describe(network)}`);
-    const o = readOptions(options, 'Trainer options', ['loss', 'optimizer', 'batchSize', 'shuffle', 'seed'], '{ loss, optimizer, batchSize, shuffle, seed }');
+    const o = readOptions(options, 'Trainer options', ['loss', 'optimizer', 'batchSize', 'shuffle', 'seed', 'classWeight'], '{ loss, optimizer, batchSize, shuffle, seed, classWeight }');
     const loss = lookupName(Loss, o.loss, 'loss');
     const plan = network.plan;
     checkLossFits(loss, plan.layers[plan.layers.length - 1]!);
@@ -37,6 +37,8 @@ export class Trainer {
     const batchSize = o.batchSize === undefined ? 32 : checkPositiveInt(o.batchSize, 'batchSize');
     const shuffle = optionalBoolean(o.shuffle, 'shuffle') ?? true;
     const seed = checkSeed(o.seed, 'seed');
+    const outputs = plan.layers[plan.layers.length - 1]!.outputs;
+    this.classWeight = resolveClassWeight(o.classWeight, loss, loss === 'bce' ? outputs + 1 : outputs);
     this.network = network;
     this.loss = loss;
     this.optimizer = optimizer;
@@ -131,6 +133,15 @@ export class Trainer {
     if (status === StepStatus.applied) this.steps++;
     net.weightsVersion++;
     return status;
+  }
+
+  /** 'balanced', fixed weights, or null (see TrainerOptions.classWeight). */
+  private readonly classWeight: 'balanced' | Float32Array | null;
+
+  /** @internal the class weights of a fit on targets `y` (rows × outputs), or null */
+  classWeightsFor(y: Float32Array, rows: number): Float32Array | null {
+    const w = this.classWeight;
+    return w === 'balanced' ? balancedClassWeights(y, rows, this.network.outputs) : w;
   }
 
   /** @internal bytes of the undo block `step` takes */

@@ -66,8 +66,8 @@ describe('losses: SIMD vs scalar vs JS', () => {
       mem.write(pZ, z);
       mem.write(pY, y);
       mem.k.f32_act_forward(act, act === Act.softmax ? rows : n, act === Act.softmax ? cols : 1, 0, pZ, pA);
-      const v = mem.k.f32_loss_grad(loss, act, rows, cols, 0, pZ, pA, pY, pdZ);
-      const vOnly = mem.k.f32_loss_grad(loss, act, rows, cols, 0, pZ, pA, pY, 0);
+      const v = mem.k.f32_loss_grad(loss, act, rows, cols, 0, pZ, pA, pY, pdZ, 0);
+      const vOnly = mem.k.f32_loss_grad(loss, act, rows, cols, 0, pZ, pA, pY, 0, 0);
       const g = mem.readF32(pdZ, n);
       return { v, vOnly, g };
     });
@@ -89,10 +89,10 @@ describe('losses: SIMD vs scalar vs JS', () => {
       mem.write(pZ, z);
       mem.write(pY, y);
       mem.k.f32_act_forward(Act.sigmoid, 4, 1, 0, pZ, pA);
-      expect(mem.k.f32_loss_grad(Loss.bce, Act.sigmoid, 4, 1, 0, pZ, pA, pY, pdZ)).toBeCloseTo(100, 4);
+      expect(mem.k.f32_loss_grad(Loss.bce, Act.sigmoid, 4, 1, 0, pZ, pA, pY, pdZ, 0)).toBeCloseTo(100, 4);
       mem.k.f32_act_forward(Act.softmax, 2, 2, 0, pZ, pA);
       mem.write(pY, [0, 1, 0, 1]);
-      expect(mem.k.f32_loss_grad(Loss.cce, Act.softmax, 2, 2, 0, pZ, pA, pY, pdZ)).toBeCloseTo(200 / 2, 4);
+      expect(mem.k.f32_loss_grad(Loss.cce, Act.softmax, 2, 2, 0, pZ, pA, pY, pdZ, 0)).toBeCloseTo(200 / 2, 4);
       expect(mem.readF32(pdZ, 4).every(Number.isFinite)).toBe(true);
     }
   });
@@ -114,12 +114,12 @@ describe.each(BACKENDS.map((b) => b.name))('f32_loss_grad on %s against float64'
     const py = heap.put(y);
     const pd = heap.alloc(z.length);
     heap.k.f32_act_forward(act, z.length / cols, cols, ALPHA, pz, pa);
-    const value = heap.k.f32_loss_grad(loss, act, z.length / cols, cols, ALPHA, pz, pa, py, pd);
+    const value = heap.k.f32_loss_grad(loss, act, z.length / cols, cols, ALPHA, pz, pa, py, pd, 0);
     heap.expectCanaries(pd, z.length);
     const dZ = heap.read(pd, z.length);
     // Value only: dZ = 0 must write nothing, not even at address 0.
     const low = heap.read(0, heap.base / 4);
-    const valueOnly = heap.k.f32_loss_grad(loss, act, z.length / cols, cols, ALPHA, pz, pa, py, 0);
+    const valueOnly = heap.k.f32_loss_grad(loss, act, z.length / cols, cols, ALPHA, pz, pa, py, 0, 0);
     expectBitsEqual(heap.read(0, heap.base / 4), low, 'low memory untouched');
     expectBitsEqual(heap.read(pd, z.length), dZ, 'dZ untouched by a value-only call');
     return { value, dZ, valueOnly };
@@ -176,5 +176,102 @@ describe.each(BACKENDS.map((b) => b.name))('f32_loss_grad on %s against float64'
     const huge = run(Loss.cce, Act.softmax, 3, [1e4, -1e4, 0], [0, 1, 0]);
     expect(huge.value).toBe(2e4);
     expect(run(Loss.bce, Act.sigmoid, 2, [1e4, -1e4], [0, 0]).value).toBe(5e3);
+  });
+});
+
+// Class weights (imbalanced classes): each value's (bce) or row's (cce) loss
+// and gradient times its class's weight, the mean still over the count.
+function weightedLossF64(loss: number, rows: number, cols: number, z: number[], y: number[], w: number[]): number {
+  let sum = 0;
+  if (loss === Loss.bce) {
+    for (let i = 0; i < z.length; i++) {
+      const wi = y[i]! * w[1]! + (1 - y[i]!) * w[0]!;
+      sum += wi * (Math.max(z[i]!, 0) - z[i]! * y[i]! + Math.log1p(Math.exp(-Math.abs(z[i]!))));
+    }
+    return sum / z.length;
+  }
+  for (let r = 0; r < rows; r++) {
+    const zr = z.slice(r * cols, r * cols + cols);
+    const m = Math.max(...zr);
+    const lse = m + Math.log(zr.reduce((s, v) => s + Math.exp(v - m), 0));
+    let wr = 0;
+    let l = 0;
+    for (let c = 0; c < cols; c++) {
+      wr += y[r * cols + c]! * w[c]!;
+      l -= y[r * cols + c]! * (zr[c]! - lse);
+    }
+    sum += wr * l;
+  }
+  return sum / rows;
+}
+
+describe.each(BACKENDS.map((b) => b.name))('class-weighted f32_loss_grad on %s against float64', (kind) => {
+  const heap = new KernelHeap(createBackend(kind));
+  const rand = uniform(11);
+  const rows = 6;
+
+  function run(loss: number, act: number, cols: number, z: number[], y: number[], w: number[]): { value: number; dZ: number[]; valueOnly: number } {
+    heap.reset();
+    const pz = heap.put(z);
+    const pa = heap.alloc(z.length);
+    const py = heap.put(y);
+    const pd = heap.alloc(z.length);
+    const pw = heap.put(w);
+    heap.k.f32_act_forward(act, rows, cols, 0, pz, pa);
+    const value = heap.k.f32_loss_grad(loss, act, rows, cols, 0, pz, pa, py, pd, pw);
+    heap.expectCanaries(pd, z.length);
+    const valueOnly = heap.k.f32_loss_grad(loss, act, rows, cols, 0, pz, pa, py, 0, pw);
+    return { value, dZ: heap.read(pd, z.length), valueOnly };
+  }
+
+  it.each([
+    ['bce, hard labels', Loss.bce, Act.sigmoid, 1, false],
+    ['bce, soft labels, 3 outputs', Loss.bce, Act.sigmoid, 3, true],
+    ['cce, one-hot rows', Loss.cce, Act.softmax, 4, false],
+  ] as const)('%s: value and gradient against float64 and central differences', (_name, loss, act, cols, soft) => {
+    const z = randomF32(rand, rows * cols, -3, 3);
+    const y = loss === Loss.cce
+      ? Array.from({ length: rows * cols }, (_, i) => (i % cols === (Math.floor(i / cols) * 7) % cols ? 1 : 0))
+      : z.map(() => (soft ? Math.fround(rand()) : rand() < 0.5 ? 0 : 1));
+    const w = Array.from({ length: loss === Loss.cce ? cols : 2 }, () => Math.fround(0.25 + 3 * rand()));
+    const { value, dZ, valueOnly } = run(loss, act, cols, z, y, w);
+    const f = (x: number[]): number => weightedLossF64(loss, rows, cols, x, y, w);
+    expect(Math.abs(value - f(z))).toBeLessThanOrEqual(1e-6 * Math.abs(f(z)) + 1e-9);
+    expect(valueOnly).toBe(value);
+    expectClose(dZ, numericGrad(f, z, 1e-5), { atol: 1e-6, rtol: 1e-4 }, 'dZ vs finite differences');
+  });
+
+  it('weights of 1 give the unweighted loss and gradient bit for bit in the gradient', () => {
+    for (const [loss, act, cols] of [[Loss.bce, Act.sigmoid, 1], [Loss.cce, Act.softmax, 3]] as const) {
+      const z = randomF32(rand, rows * cols, -3, 3);
+      const y = loss === Loss.cce ? Array.from({ length: rows * cols }, (_, i) => (i % cols === 0 ? 1 : 0)) : z.map(() => (rand() < 0.5 ? 0 : 1));
+      const w = new Array<number>(loss === Loss.cce ? cols : 2).fill(1);
+      const weighted = run(loss, act, cols, z, y, w);
+      const f = (x: number[]): number => lossF64(loss, act, rows, cols, x, y, 0);
+      expect(Math.abs(weighted.value - f(z))).toBeLessThanOrEqual(1e-6 * Math.abs(f(z)) + 1e-9);
+    }
+  });
+});
+
+describe('class-weighted losses: SIMD = scalar = JS bit for bit in the gradient', () => {
+  it.each([[Loss.bce, Act.sigmoid, 1], [Loss.cce, Act.softmax, 10]] as const)('loss %i', (loss, act, cols) => {
+    const mems = heapsByBuild();
+    const rand = uniform(5);
+    const rows = 7;
+    const z = randomF32(rand, rows * cols, -4, 4);
+    const y = loss === Loss.cce ? Array.from({ length: rows * cols }, (_, i) => (i % cols === (Math.floor(i / cols) * 3) % cols ? 1 : 0)) : z.map(() => (rand() < 0.3 ? 1 : 0));
+    const w = Array.from({ length: loss === Loss.cce ? cols : 2 }, () => Math.fround(0.5 + rand()));
+    const out = Object.values(mems).map((heap) => {
+      heap.reset();
+      const pz = heap.put(z);
+      const pa = heap.alloc(z.length);
+      const py = heap.put(y);
+      const pd = heap.alloc(z.length);
+      const pw = heap.put(w);
+      heap.k.f32_act_forward(act, rows, cols, 0, pz, pa);
+      return { value: heap.k.f32_loss_grad(loss, act, rows, cols, 0, pz, pa, py, pd, pw), dZ: heap.read(pd, z.length) };
+    });
+    expectBitsEqual(out[0]!.dZ, out[1]!.dZ, 'simd vs scalar dZ');
+    expect(out[0]!.value).toBe(out[1]!.value);
   });
 });

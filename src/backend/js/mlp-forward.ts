@@ -1,4 +1,4 @@
-import { LayerField } from '../abi.js';
+import { LAYER_BYTES, LayerField, Tail } from '../abi.js';
 import { f32_act_forward } from './f32-act.js';
 import { f32_bias_add } from './f32-bias.js';
 import { f32_gemm } from './f32-gemm.js';
@@ -28,16 +28,17 @@ export function mlp_forward(mem: JsMemory, table: number, layerCount: number, X:
   }
 }
 
-/** The loss of the last layer's A against Y, with its dZ written when withGrad. */
+/** The loss of the last layer's A against Y, with its dZ written when withGrad (then weighted by the table's class weights, if any). */
 export function outputLayerLoss(
   mem: JsMemory, table: number, layerCount: number, Y: number, rows: number, loss: number, withGrad: boolean,
 ): number {
   const t = mem.i32;
   const l = layerCount - 1;
+  const weights = withGrad ? mem.i32[(table + layerCount * LAYER_BYTES + Tail.classWeights) >>> 2]! >>> 0 : 0;
   return f32_loss_grad(
     mem, loss, t[word(table, l, LayerField.act)]!, rows, t[word(table, l, LayerField.outputs)]!,
     mem.f32[word(table, l, LayerField.alpha)]!, t[word(table, l, LayerField.Z)]!, t[word(table, l, LayerField.A)]!, Y,
-    withGrad ? t[word(table, l, LayerField.dZ)]! : 0,
+    withGrad ? t[word(table, l, LayerField.dZ)]! : 0, weights,
   );
 }
 
