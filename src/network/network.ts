@@ -2,7 +2,7 @@ import { Act, Loss, type ActivationName, type LossName } from '../backend/abi.js
 import { ShapeError, StateError, ValueError } from '../errors.js';
 import { defaultRuntimeOrThrow, Runtime } from '../runtime.js';
 import { checkPositiveInt, checkSeed, describe, F32_MAX, toMatrix, type Matrix, type MatrixInput } from '../validate.js';
-import { guardRead, lookupName, optionalBoolean, readOptions } from '../options.js';
+import { guardRead, lookupName, optionalBoolean, readError, readOptions } from '../options.js';
 import type { Scaler } from '../data/scaler.js';
 import { buildModelJSON, parseModelJSON, type ModelJSON } from '../io/model-json.js';
 import { initialWeights } from './init-weights.js';
@@ -157,18 +157,21 @@ export class Network {
   constructor(options: NetworkOptions) {
     const o = readOptions(options, 'Network options', ['inputs', 'layers', 'seed', 'runtime'], '{ inputs, layers, seed, runtime }');
     this.inputs = checkPositiveInt(o.inputs, 'inputs');
-    const layers = o.layers;
-    if (!Array.isArray(layers) || layers.length === 0) {
-      throw new ShapeError(`layers: expected a non-empty array of { units, activation }, got ${describe(layers)}`);
-    }
     this.seed = checkSeed(o.seed, 'seed');
     let inputs = this.inputs;
-    const shapes: LayerShape[] = layers.map((layer: unknown, i) => {
-      const name = `layers[${i}]`;
-      const l = readOptions(layer, name, ['units', 'activation', 'alpha'], '{ units, activation, alpha }');
-      const shape = layerShape(l, name, i, layers.length, inputs);
-      inputs = shape.outputs;
-      return shape;
+    const shapes: LayerShape[] = guardRead('layers', () => {
+      const layers = o.layers;
+      if (!Array.isArray(layers) || layers.length === 0) {
+        throw new ShapeError(`layers: expected a non-empty array of { units, activation }, got ${describe(layers)}`);
+      }
+      // Array.from visits holes (as undefined, refused by name), where map would skip them
+      return Array.from(layers, (layer: unknown, i) => {
+        const name = `layers[${i}]`;
+        const l = readOptions(layer, name, ['units', 'activation', 'alpha'], '{ units, activation, alpha }');
+        const shape = layerShape(l, name, i, layers.length, inputs);
+        inputs = shape.outputs;
+        return shape;
+      });
     });
     this.runtime = runtimeOption(o.runtime);
     this.shapes = shapes;
@@ -222,18 +225,20 @@ export class Network {
    */
   setWeights(weights: readonly WeightsInput[]): void {
     const plan = this.plan;
-    if (!Array.isArray(weights) || weights.length !== this.shapes.length) {
-      throw new ShapeError(`weights: expected an array of ${this.shapes.length} layers ({ W, b }), got ${describe(weights)}`);
-    }
     const parts: Float32Array[] = [];
+    guardRead('weights', () => {
+      if (!Array.isArray(weights) || weights.length !== this.shapes.length) {
+        throw new ShapeError(`weights: expected an array of ${this.shapes.length} layers ({ W, b }), got ${describe(weights)}`);
+      }
+    });
     this.shapes.forEach((s, i) => {
-      const w = weights[i];
-      if (w === null || typeof w !== 'object') throw new ShapeError(`weights[${i}]: expected { W, b }, got ${describe(w)}`);
-      const W = toMatrix(w.W, s.outputs, `weights[${i}].W`, `layer ${i}'s ${s.outputs} units`);
+      // own keys only, read once; { weight, bias } is named as unknown keys, not taken for missing ones
+      const w = readOptions(guardRead('weights', () => weights[i]), `weights[${i}]`, ['W', 'b'], '{ W, b }') as Partial<WeightsInput>;
+      const W = toMatrix(w.W!, s.outputs, `weights[${i}].W`, `layer ${i}'s ${s.outputs} units`);
       if (W.rows !== s.inputs) {
         throw new ShapeError(`weights[${i}].W: expected ${s.inputs} × ${s.outputs} (inputs × units), got ${W.rows} × ${s.outputs}`);
       }
-      const b = toMatrix(w.b, s.outputs, `weights[${i}].b`, `layer ${i}'s ${s.outputs} units`);
+      const b = toMatrix(w.b!, s.outputs, `weights[${i}].b`, `layer ${i}'s ${s.outputs} units`);
       if (b.rows !== 1) throw new ShapeError(`weights[${i}].b: expected ${s.outputs} values, got ${b.rows * s.outputs}`);
       parts.push(W.data, b.data);
     });
@@ -400,6 +405,15 @@ export class Network {
   predict(x: ArrayLike<ArrayLike<number>>): number[][];
   predict(x: ArrayLike<number>): Float32Array | number[];
   predict(x: MatrixInput): Float32Array | number[] | number[][] {
+    try {
+      return this.predictAny(x);
+    } catch (e) {
+      // a getter or Proxy trap of x that threw, on any path (see readError)
+      throw readError('x', e);
+    }
+  }
+
+  private predictAny(x: MatrixInput): Float32Array | number[] | number[][] {
     const wasm = this.tinyWasm;
     if (wasm && this.tinyVersion === this.weightsVersion && this._scaler === null && this._targetScaler === null && this._plan !== null) {
       // One sample of a tiny network, already set up: kept short (inlinable),
@@ -435,10 +449,19 @@ export class Network {
    * read before any output is written).
    */
   predictInto(x: MatrixInput, out: Float32Array): Float32Array {
+    try {
+      return this.predictIntoAny(x, out);
+    } catch (e) {
+      // out is checked with isView first (a Proxy of a Float32Array is refused by name): what throws here read x
+      throw readError('x', e);
+    }
+  }
+
+  private predictIntoAny(x: MatrixInput, out: Float32Array): Float32Array {
     const wasm = this.tinyWasm;
     if (
       wasm && this.tinyVersion === this.weightsVersion && this._scaler === null && this._targetScaler === null &&
-      this._plan !== null && out instanceof Float32Array && out.length === this.outputs
+      this._plan !== null && isFloat32Array(out) && out.length === this.outputs
     ) {
       // the tiny path of predict, writing into out (see there)
       if (x instanceof Float32Array && x.length === this.inputs) {
@@ -455,7 +478,7 @@ export class Network {
 
   private predictIntoChecked(x: MatrixInput, out: Float32Array): Float32Array {
     this.plan; // throws once disposed
-    if (!(out instanceof Float32Array)) throw new ShapeError(`out: expected a Float32Array, got ${describe(out)}`);
+    if (!isFloat32Array(out)) throw new ShapeError(`out: expected a Float32Array, got ${describe(out)}`);
     if (this.tinyPath && isOneSample(x, this.inputs)) {
       if (out.length !== this.outputs) throw outLengthError(out, 1, this.outputs);
       const y = this.predictTiny(x as ArrayLike<number>);
@@ -554,6 +577,11 @@ function tinyOutputs<T extends number[] | Float32Array>(w: TinyWasm, first: numb
   return out;
 }
 
+/** A real Float32Array: a Proxy of one passes instanceof, but its length getter throws. */
+function isFloat32Array(v: unknown): v is Float32Array {
+  return ArrayBuffer.isView(v) && v instanceof Float32Array;
+}
+
 function outLengthError(out: Float32Array, rows: number, outputs: number): ShapeError {
   const rowsText = rows === 1 ? '1 row' : `${rows} rows`;
   return new ShapeError(`out: expected ${rows * outputs} values (${rowsText} × ${outputs} outputs), got a Float32Array of ${out.length}`);
@@ -630,8 +658,14 @@ function layerShape(l: Partial<Record<'units' | 'activation' | 'alpha', unknown>
 /** The runtime option: a Runtime from init(), or the default one. */
 function runtimeOption(v: unknown): Runtime {
   if (v === undefined) return defaultRuntimeOrThrow();
-  if (!(v instanceof Runtime)) throw new ValueError(`runtime: expected a Runtime returned by init(), got ${describe(v)}`);
-  return v;
+  let runtime = false;
+  try {
+    runtime = v instanceof Runtime;
+  } catch {
+    // instanceof on a revoked Proxy throws: no Runtime either
+  }
+  if (!runtime) throw new ValueError(`runtime: expected a Runtime returned by init(), got ${describe(v)}`);
+  return v as Runtime;
 }
 
 /**
