@@ -60,10 +60,16 @@ export function readOptions<K extends string>(
   return out;
 }
 
-// Array.isArray throws on a revoked Proxy: that is no options object either
+/**
+ * An object whose own keys are its options: a plain object, one without a
+ * prototype, a class instance. Not an array, a typed array, a Map (its
+ * entries are no keys) or a boxed primitive (`new Boolean(false)` would read
+ * as `{}`, i.e. every default). A revoked Proxy, which throws on any
+ * inspection, is none either.
+ */
 function isOptionsObject(value: unknown): value is object {
   try {
-    return value !== null && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value);
+    return value !== null && typeof value === 'object' && Object.prototype.toString.call(value) === '[object Object]';
   } catch {
     return false;
   }

@@ -1,14 +1,15 @@
 import type { ActivationName, OptimizerName } from '../backend/abi.js';
 import { classCounts, type Dataset, type Task } from '../data/dataset.js';
 import { Scaler, type ScalerKind } from '../data/scaler.js';
-import { split } from '../data/split.js';
+import { splitNamed, type Split } from '../data/split.js';
+import { checkDataset } from '../data/check-dataset.js';
 import { DataError, ValueError } from '../errors.js';
 import { evaluate, type Evaluation } from '../evaluation/evaluate.js';
 import { Network } from '../network/network.js';
 import type { Runtime } from '../runtime.js';
 import { Trainer, type EpochInfo, type History } from '../training/trainer.js';
 import { Act, Opt } from '../backend/abi.js';
-import { lookupName, optionalBoolean, optionalFunction, readOptions } from '../options.js';
+import { guardRead, lookupName, optionalBoolean, optionalFunction, readOptions } from '../options.js';
 import { checkNumberIn, checkPositiveInt, checkSeed, describe } from '../validate.js';
 
 /** Every choice of the pipeline; each has a default that works on the bundled datasets. */
@@ -65,14 +66,14 @@ export interface TrainedModel {
 export function trainModel(data: Dataset, options: TrainModelOptions = {}): TrainedModel {
   const { config, o } = resolve(data, options);
   const [train, validation, test] = config.split;
-  const parts = split(data, {
+  const parts = splitNamed(data, {
     train, validation, test, seed: config.seed,
     // regression stratifies on deciles of the target
     stratify: config.stratify,
-    quantileBins: config.task === 'regression' && config.stratify ? 10 : 0,
-  });
-  const classes = data.classes;
-  const outputs = config.task === 'multiclass' ? classes!.length : 1;
+    // (a class-labelled dataset trained as regression is stratified by class)
+    quantileBins: config.task === 'regression' && config.stratify && data.classes === null ? 10 : 0,
+  }, 'data');
+  const outputs = config.task === 'multiclass' ? data.classes!.length : 1;
   const network = new Network({
     inputs: data.features,
     layers: [
@@ -82,9 +83,19 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
     seed: config.seed,
     runtime: o.runtime,
   });
+  try {
+    return trainNetwork(network, data, parts, config, o);
+  } catch (e) {
+    // a TrainingError, a callback that threw: the half-trained network is the caller's only if it is returned
+    network.dispose();
+    throw e;
+  }
+}
+
+function trainNetwork(network: Network, data: Dataset, parts: Split, config: TrainedModel['config'], o: TrainModelOptions): TrainedModel {
   network.scaler = Scaler.fit(parts.train.x, parts.train.rows, parts.train.features, config.scale);
   if (config.task === 'regression') network.targetScaler = Scaler.fit(parts.train.y, parts.train.rows, 1, 'standard');
-  network.classes = classes;
+  network.classes = config.task === 'regression' ? null : data.classes;
   network.featureNames = data.featureNames;
   network.targetName = data.targetName;
 
@@ -135,9 +146,7 @@ const OPTION_KEYS = [
 export const MAX_HIDDEN_UNITS = 65536;
 
 function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedModel['config']; o: TrainModelOptions } {
-  if (data === null || typeof data !== 'object' || !(data.x instanceof Float32Array)) {
-    throw new ValueError(`data: expected a Dataset (from parseCsv, loadCsv or makeDataset), got ${describe(data)}`);
-  }
+  checkDataset(data, 'data', 'to train on');
   const o = readOptions(options, 'options', OPTION_KEYS) as TrainModelOptions;
   const task = o.task === undefined ? data.task : lookupName({ binary: 0, multiclass: 1, regression: 2 }, o.task, 'task');
   if (task !== 'regression' && !data.classes) {
@@ -148,33 +157,44 @@ function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedMo
   }
   if (task !== 'regression') {
     const counts = classCounts(data);
-    if (counts.filter((c) => c > 0).length < 2) throw new DataError(`target '${data.targetName}': expected at least 2 classes with rows, got ${counts.filter((c) => c > 0).length}`);
+    const present = counts.filter((c) => c > 0).length;
+    if (present < 2) throw new DataError(`data.y: expected at least 2 classes with rows (of the target '${data.targetName}'), got ${present}`);
   }
-  const hidden = o.hidden ?? [64, 32];
-  if (!Array.isArray(hidden)) throw new ValueError(`hidden: expected an array of layer sizes, got ${describe(hidden)}`);
-  hidden.forEach((h, i) => {
-    checkPositiveInt(h, `hidden[${i}]`);
-    if (h > MAX_HIDDEN_UNITS) throw new ValueError(`hidden[${i}]: expected at most ${MAX_HIDDEN_UNITS} units, got ${h}`);
+  const hidden = guardRead('hidden', () => {
+    const h = o.hidden === undefined ? [64, 32] : o.hidden;
+    if (!Array.isArray(h)) throw new ValueError(`hidden: expected an array of layer sizes, got ${describe(h)}`);
+    // a plain loop over a copy: a hole is a missing size (forEach would skip it), each size read once
+    const sizes = Array.from(h as unknown[]);
+    sizes.forEach((units, i) => {
+      checkPositiveInt(units, `hidden[${i}]`);
+      if ((units as number) > MAX_HIDDEN_UNITS) throw new ValueError(`hidden[${i}]: expected at most ${MAX_HIDDEN_UNITS} units, got ${units}`);
+    });
+    return sizes as number[];
   });
   const activation = o.activation === undefined ? 'relu' : lookupName(HIDDEN_ACTIVATIONS, o.activation, 'activation');
   const optimizer = o.optimizer === undefined ? 'adam' : lookupName(Opt, o.optimizer, 'optimizer');
-  const splitFractions = o.split ?? [0.8, 0.1, 0.1];
-  if (!Array.isArray(splitFractions) || splitFractions.length !== 3) {
-    throw new ValueError(`split: expected [train, validation, test] fractions, got ${describe(splitFractions)}`);
-  }
+  const splitFractions = guardRead('split', () => {
+    const f = o.split === undefined ? [0.8, 0.1, 0.1] : o.split;
+    if (!Array.isArray(f) || f.length !== 3) throw new ValueError(`split: expected [train, validation, test] fractions, got ${describe(f)}`);
+    // checked here, so that an error names split[i] (the option given), not split()'s options.train
+    const [train, validation, test] = [0, 1, 2].map((i) => checkNumberIn(f[i], `split[${i}]`, 0, 1));
+    const sum = train! + validation! + test!;
+    if (Math.abs(sum - 1) > 1e-9) throw new ValueError(`split: expected [train, validation, test] fractions summing to 1, got ${train} + ${validation} + ${test} = ${sum}`);
+    return [train!, validation!, test!] as [number, number, number];
+  });
   optionalFunction(o.onEpochEnd, 'onEpochEnd');
   const config: TrainedModel['config'] = {
     task,
-    hidden: hidden.slice(),
+    hidden,
     activation,
     optimizer,
-    lr: checkNumberIn(o.lr ?? (optimizer === 'adam' ? 0.003 : 0.05), 'lr', 0, Infinity, true),
+    lr: checkNumberIn(o.lr === undefined ? (optimizer === 'adam' ? 0.003 : 0.05) : o.lr, 'lr', 0, Infinity, true),
     batchSize: o.batchSize === undefined ? 32 : checkPositiveInt(o.batchSize, 'batchSize'),
     epochs: o.epochs === undefined ? 300 : checkPositiveInt(o.epochs, 'epochs'),
     patience: o.patience === undefined ? 50 : checkPositiveInt(o.patience, 'patience'),
-    weightDecay: checkNumberIn(o.weightDecay ?? 0.005, 'weightDecay', 0, Infinity),
+    weightDecay: checkNumberIn(o.weightDecay === undefined ? 0.005 : o.weightDecay, 'weightDecay', 0, Infinity),
     clipNorm: o.clipNorm === undefined || o.clipNorm === null ? null : checkNumberIn(o.clipNorm, 'clipNorm', 0, Infinity, true),
-    split: [splitFractions[0], splitFractions[1], splitFractions[2]],
+    split: splitFractions,
     stratify: optionalBoolean(o.stratify, 'stratify') ?? true,
     scale: o.scale === undefined ? 'standard' : lookupName({ standard: 0, minmax: 1, none: 2 }, o.scale, 'scale'),
     seed: checkSeed(o.seed, 'seed'),

@@ -4,7 +4,9 @@
  * "a correct result, or a SimdnetError naming the argument, with nothing changed".
  */
 import { describe, expect, it } from 'vitest';
-import { Network, ShapeError, ValueError, type Runtime } from '../../src/index.js';
+import {
+  DataError, evaluate, makeDataset, Network, ShapeError, split, StateError, Trainer, TrainingError, trainModel, ValueError, type Runtime,
+} from '../../src/index.js';
 import { runtimeFor } from '../support/backends.js';
 import { expectError } from '../support/expect-error.js';
 import { weightBits } from '../support/snapshot.js';
@@ -66,5 +68,86 @@ describe('found by the battery: the network', () => {
     const out = new Proxy(new Float32Array(1), {});
     expectError(() => net.predictInto([0.5, 0.5], out), ShapeError, 'out: expected a Float32Array, got an object');
     expectError(() => net.predictInto([[0.5, 0.5], [1, 1]], new Proxy(new Float32Array(2), {})), ShapeError, 'out: expected a Float32Array');
+  });
+});
+
+describe('found by the battery: training and evaluation', () => {
+  const data = (rt: Runtime) => {
+    void rt;
+    return makeDataset(Array.from({ length: 40 }, (_, i) => [i % 5, (i * 3) % 7]), Array.from({ length: 40 }, (_, i) => i % 2), { featureNames: ['a', 'b'], targetName: 'label' });
+  };
+
+  it('null is a value given, not a request for the default: refused where a number or a name goes', async () => {
+    const rt = await runtimeFor({});
+    const net = student(rt);
+    expectError(() => new Trainer(net, { loss: 'bce', optimizer: null as never }), ValueError, 'optimizer: expected an options object');
+    expectError(() => new Trainer(net, { loss: 'bce', optimizer: { type: 'adam', lr: null as never } }), ValueError, 'optimizer.lr: expected a finite number > 0, got null');
+    expectError(() => new Trainer(net, { loss: 'bce' }).fit([[0, 0]], [[1]], { earlyStopping: { monitor: 'loss', minDelta: null as never } }), ValueError, 'earlyStopping.minDelta: expected a finite number ≥ 0, got null');
+    expectError(() => split(data(rt), { train: null as never }), ValueError, 'options.train: expected a fraction in [0, 1], got null');
+    expectError(() => trainModel(data(rt), { split: [null as never, 0.5, 0.5], runtime: rt }), ValueError, 'split[0]: expected a number in [0, 1], got null');
+    expectError(() => trainModel(data(rt), { lr: null as never, runtime: rt }), ValueError, 'lr: expected a finite number > 0, got null');
+  });
+
+  it('a Boolean object or a Map is no options object (it read as {}, i.e. every default)', async () => {
+    const rt = await runtimeFor({});
+    const t = new Trainer(student(rt), { loss: 'bce' });
+    expectError(() => t.fit([[0, 0]], [[1]], { earlyStopping: new Boolean(false) as never }), ValueError, 'earlyStopping: expected an options object');
+    expectError(() => t.fit([[0, 0]], [[1]], new Map([['epochs', 1]]) as never), ValueError, 'fit options: expected an options object');
+  });
+
+  it('evaluate: a disposed network is refused before its sizes blame the data; labels and outputs are checked by name', async () => {
+    const rt = await runtimeFor({});
+    const net = student(rt);
+    expectError(() => evaluate(net, { x: [[0, 0, 0]], y: [1] }), ShapeError, 'data.x: expected 2 columns per row');
+    const gone = student(rt);
+    gone.dispose();
+    expectError(() => evaluate(gone, { x: [[0, 0, 0]], y: [1] }), StateError, 'network: this network has been disposed');
+    expectError(() => evaluate(net, { x: [[0, 0]], y: [1e-40] }), ValueError, 'data.y: expected class indices 0..1 (2 classes), got 1e-40');
+    const sum = new Network({ inputs: 2, layers: [{ units: 1 }], runtime: rt });
+    sum.setWeights([{ W: [[1], [1]], b: [0] }]);
+    // 3e38 + 3e38 is beyond float32: the output is Infinity, and its metrics (the mse named yPred) meant nothing
+    expectError(() => evaluate(sum, { x: [[1, 2], [3e38, 3e38]], y: [3, 1] }), ValueError, "data.x: the network's output for row 1 is Infinity");
+    const regressor = new Network({ inputs: 2, layers: [{ units: 2 }], runtime: rt });
+    expectError(() => evaluate(regressor, { x: [[0, 0]], y: [1] }), ShapeError, 'net: expected a network with one output for regression, got 2 outputs');
+  });
+
+  it('split and trainModel check a hand-built Dataset by name before any work (it failed deep inside, or named ds.x for data)', async () => {
+    const rt = await runtimeFor({});
+    const ds = data(rt);
+    expectError(() => split({ ...ds, y: ds.y.map((v, i) => (i === 3 ? NaN : v)) }), ValueError, 'ds.y: expected finite numbers, found 1 NaN');
+    expectError(() => trainModel({ ...ds, rows: 7n } as never, { runtime: rt }), ValueError, 'data.rows: expected an integer ≥ 0, got bigint 7');
+    expectError(() => trainModel({ ...ds, features: '2' } as never, { runtime: rt }), ValueError, 'data.features: expected an integer ≥ 1, got "2"');
+    expectError(() => trainModel({ ...ds, task: 'constructor' } as never, { runtime: rt }), ValueError, 'data.task: expected one of binary, multiclass, regression');
+    expectError(() => trainModel({ ...ds, x: new Proxy(ds.x, {}) }, { runtime: rt }), ValueError, 'data.x: expected a Float32Array');
+    expectError(() => trainModel({ ...ds, rows: 39 }, { runtime: rt }), ShapeError, 'data.x: expected rows × features = 39 × 2 = 78 values, got 80');
+    expectError(() => trainModel(Object.defineProperty({ ...ds }, 'targetName', { get() { throw new Error('hostile getter'); } }), { runtime: rt }), ValueError, 'data: reading it threw');
+  });
+
+  it('trainModel names its own options: split[i], split, hidden[i] (holes too), a revoked Proxy', async () => {
+    const rt = await runtimeFor({});
+    const ds = data(rt);
+    expectError(() => trainModel(ds, { split: [0.5, 'a' as never, 0.5], runtime: rt }), ValueError, 'split[1]: expected a number in [0, 1], got "a"');
+    expectError(() => trainModel(ds, { split: [0.5, 0.5, 0.5], runtime: rt }), ValueError, 'split: expected [train, validation, test] fractions summing to 1');
+    expectError(() => trainModel(ds, { hidden: [4, , 3] as never, runtime: rt }), ValueError, 'hidden[1]: expected a positive integer, got undefined');
+    expectError(() => trainModel(ds, { split: revokedProxy() as never, runtime: rt }), ValueError, 'split: reading it threw');
+    expectError(() => trainModel({ ...ds, y: ds.y.map(() => 1) }, { runtime: rt }), DataError, 'data.y: expected at least 2 classes with rows');
+  });
+
+  it('trainModel gives back the network it made when training fails (it stayed allocated)', async () => {
+    const rt = await runtimeFor({});
+    const before = rt.liveBytes;
+    expectError(() => trainModel(data(rt), { lr: 1e30, optimizer: 'sgd', epochs: 3, hidden: [3], runtime: rt }), TrainingError, 'fit: the loss or a gradient is not finite');
+    expect(rt.liveBytes).toBe(before);
+    const stop = () => { throw new Error('callback'); };
+    expect(() => trainModel(data(rt), { epochs: 3, hidden: [3], runtime: rt, onEpochEnd: stop })).toThrow('callback');
+    expect(rt.liveBytes).toBe(before);
+  });
+
+  it('trainModel trains a class-labelled dataset as regression when asked (quantile bins were refused, then the labels)', async () => {
+    const rt = await runtimeFor({});
+    const m = trainModel(data(rt), { task: 'regression', epochs: 2, hidden: [3], runtime: rt });
+    expect(m.network.classes).toBeNull();
+    expect(m.test?.task).toBe('regression');
+    m.network.dispose();
   });
 });

@@ -7,6 +7,8 @@
 import fc from 'fast-check';
 import { Network, Scaler, type LossName, type NetworkOptions, type Runtime } from '../../src/index.js';
 import { refForward, type RefLayer } from './reference.js';
+import { Deferred } from './battery.js';
+import { NONE, OMIT, transparent, Variant } from './hostile.js';
 
 /** Most rows a battery call holds (capacity is warmed to it, so a success allocates nothing). */
 export const MAX_ROWS = 16;
@@ -55,6 +57,13 @@ export const ARCHITECTURES: readonly Architecture[] = [
 export function makeNet(arch: Architecture, runtime: Runtime): Network {
   const net = new Network({ ...arch.options, runtime });
   arch.dress?.(net);
+  return net;
+}
+
+/** A fresh network with room for MAX_ROWS rows already made (so a successful call allocates nothing more). */
+export function warmNet(arch: Architecture, runtime: Runtime): Network {
+  const net = makeNet(arch, runtime);
+  net.predict(Array.from({ length: MAX_ROWS }, () => new Array<number>(net.inputs).fill(0)));
   return net;
 }
 
@@ -133,4 +142,37 @@ export function expectNear(actual: readonly number[], expected: readonly number[
 /** Whether every number in `x` is moderate (the float64 reference is compared only there: near float32's ends the outputs overflow). */
 export function moderate(x: unknown, limit = 100): boolean {
   return rowsFrom(x, 1).every(([v]) => Math.abs(v!) <= limit);
+}
+
+/**
+ * The network slot of a call (a Trainer's, evaluate's): the network of the
+ * call's state, lookalikes of it, and things that are no network.
+ */
+export function networkVariants<E>(get: (env: E) => Network, disposed: Network): fc.Arbitrary<Variant> {
+  const d = (f: (env: E) => unknown) => () => new Deferred<E>(f);
+  const refused = (label: string, make: () => unknown) => new Variant(label, make, () => NONE, false);
+  return fc.constantFrom(
+    new Variant('the network', d(get), d(get), true),
+    new Variant('a transparent Proxy of it', d((e) => transparent(get(e))), d(get), false),
+    new Variant('an object inheriting from it', d((e) => Object.create(get(e)) as object), d(get), false),
+    refused('a disposed network', () => disposed), refused('its saved JSON', d((e) => get(e).toJSON())),
+    refused('null', () => null), refused('undefined', () => undefined), refused('an empty object', () => ({})),
+    refused('a revoked Proxy', () => {
+      const r = Proxy.revocable({}, {});
+      r.revoke();
+      return r.proxy;
+    }),
+  );
+}
+
+/** AbortSignal slots: live and aborted signals, a signal from another realm (its shape), and lookalikes that are none. */
+export function signalVariants(clean: AbortSignal, aborted: AbortSignal): fc.Arbitrary<Variant> {
+  const same = (label: string, make: () => unknown) => new Variant(label, make, make, true);
+  const refused = (label: string, make: () => unknown) => new Variant(label, make, () => NONE, false);
+  const foreign = { aborted: false, addEventListener() {}, removeEventListener() {} };
+  return fc.constantFrom(
+    same('a live signal', () => clean), same('an aborted signal', () => aborted), same("another realm's signal (its shape)", () => foreign),
+    refused('an empty object', () => ({})), refused('{ aborted: false }', () => ({ aborted: false })), refused('an AbortController', () => new AbortController()),
+    refused('true', () => true), refused('null', () => null), new Variant('undefined', () => undefined, () => OMIT, true),
+  );
 }

@@ -73,6 +73,26 @@ export interface Entry<C, E> {
   followUp?(env: E, twin: E, c: C): void | Promise<void>;
 }
 
+/**
+ * An argument that exists only once the call's state does (the network of a
+ * Trainer or of evaluate): variants make a Deferred, and the harness resolves
+ * it against the hostile call's state or the plain twin's.
+ */
+export class Deferred<E = never> {
+  constructor(readonly resolve: (env: E) => unknown) {}
+}
+
+const resolveArgs = <E>(args: unknown[], env: E): unknown[] => args.map((a) => (isInstance(a, Deferred) ? (a as Deferred<E>).resolve(env) : a));
+
+/** instanceof that answers false for a revoked Proxy (where instanceof throws). */
+export function isInstance(v: unknown, c: abstract new (...args: never[]) => unknown): boolean {
+  try {
+    return v instanceof c;
+  } catch {
+    return false;
+  }
+}
+
 export interface Case<C> {
   clean: C;
   mutations: Mutation[];
@@ -189,11 +209,11 @@ export function expectSame(a: unknown, b: unknown, where = 'result'): void {
     for (let i = 0; i < a.length; i++) expectSame(a[i], b[i], `${where}[${i}]`);
     return;
   }
-  if (a instanceof Network && b instanceof Network) {
-    expectSame(JSON.parse(JSON.stringify(a.toJSON())), JSON.parse(JSON.stringify(b.toJSON())), `${where} (network)`);
+  if (isInstance(a, Network) && isInstance(b, Network)) {
+    expectSame(comparable(a), comparable(b), `${where} (network)`);
     return;
   }
-  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && !(a instanceof Network) && !(b instanceof Network)) {
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
     const ka = Object.keys(a).sort();
     const kb = Object.keys(b).sort();
     if (ka.join() !== kb.join()) throw new Error(`${where}: keys ${ka.join()} ≠ ${kb.join()}`);
@@ -234,11 +254,11 @@ export async function checkCase<C, E>(entry: Entry<C, E>, kase: Case<C>): Promis
     if (!named(err.message, allowed, token)) fail(`${side} call's ${err.name} does not name the argument (one of ${allowed.map(String).join(', ')}): ${err.message}`);
   };
 
-  const hostileArgs = build(entry.args(clean), mutations, 'hostile');
   const env = entry.setup(clean);
   const hasTwin = !meaningless;
   const twin = !hasTwin || entry.sharedState ? env : entry.setup(clean);
   try {
+    const hostileArgs = resolveArgs(build(entry.args(clean), mutations, 'hostile'), env);
     const writes = new Set(entry.writes ?? []);
     const argsBefore = snapshot(hostileArgs.map((a, i) => (writes.has(i) ? null : a)));
     const writtenBefore = snapshot(hostileArgs);
@@ -262,7 +282,7 @@ export async function checkCase<C, E>(entry: Entry<C, E>, kase: Case<C>): Promis
     expectUnchanged(heapBefore, live(entry.runtimes(env)), 'runtime.liveBytes');
     if (!hasTwin) return;
 
-    const plainArgs = build(entry.args(clean), mutations, 'plain');
+    const plainArgs = resolveArgs(build(entry.args(clean), mutations, 'plain'), twin);
     const p = await outcomeOf(() => entry.call(twin, plainArgs));
     if (!p.ok) {
       checkRefusal(p.error, 'the plain');
@@ -308,7 +328,10 @@ export async function checkCase<C, E>(entry: Entry<C, E>, kase: Case<C>): Promis
 
 /** A result with every Network in it replaced by what it holds (its saved form and weight bits), so it can be compared after disposal. */
 function comparable(v: unknown): unknown {
-  if (v instanceof Network) return v.disposed ? { disposedNetwork: true } : { network: JSON.parse(JSON.stringify(v.toJSON())), bits: weightBits(v) };
+  if (isInstance(v, Network)) {
+    const net = v as Network;
+    return net.disposed ? { disposedNetwork: true } : { network: JSON.parse(JSON.stringify(net.toJSON())), bits: weightBits(net) };
+  }
   if (Array.isArray(v)) return v.map(comparable);
   if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, comparable(x)]));
@@ -322,8 +345,9 @@ export const SEED = 0x5eed_2026;
 /** BATTERY_TRACE=1 appends every case and its time here (vitest holds back a worker's stderr until the file ends). */
 const TRACE_FILE = join(tmpdir(), 'simdnet-battery-trace.log');
 
-/** Runs `runs` cases of an entry point. */
+/** Runs `runs` cases of an entry point (times BATTERY_RUNS, for a longer search by hand). */
 export async function battery<C, E>(entry: Entry<C, E>, runs: number): Promise<void> {
+  runs = Math.round(runs * Number(process.env.BATTERY_RUNS ?? 1));
   const trace = process.env.BATTERY_TRACE === '1';
   // BATTERY_SURVEY=1: every failure is listed (once per kind) instead of stopping at the first, for triage
   const survey = process.env.BATTERY_SURVEY === '1';

@@ -179,6 +179,8 @@ export interface ObjectOptions extends ScalarOptions {
   strict?: boolean;
   /** Only own keys count (options, files): an inherited key means nothing, as if left out. Default true. */
   ownKeysOnly?: boolean;
+  /** The keys the library reads (default all): a getter that throws on another key is never called. */
+  readKeys?: readonly string[];
 }
 
 /**
@@ -205,17 +207,19 @@ export function objectVariants(clean: Record<string, unknown>, o: ObjectOptions 
       return out;
     }, copy),
     as('its keys inherited (Object.create)', () => Object.create(copy()) as object, () => (ownOnly ? {} : copy())),
-    as('a Map of its entries', () => new Map(Object.entries(copy())), () => ({})),
+    none('a Map of its entries', () => new Map(Object.entries(copy()))),
+    none('a Boolean object', () => new Boolean(true)),
     as('a transparent Proxy of it', () => transparent(copy()), copy, false),
     new Variant(`an unknown key '${typo}'`, () => ({ ...copy(), [typo]: 1 }), extraMeaning, !strict),
     ...PROTOTYPE_KEYS.map((k) => new Variant(`a prototype key '${k}' as its own key`, () => Object.defineProperty(copy(), k, { value: 1, enumerable: true, configurable: true, writable: true }), extraMeaning, !strict)),
-    none('a Proxy whose ownKeys trap throws', () => keysThrow(copy())),
+    // only a reader that lists keys (options, files) meets the trap
+    new Variant('a Proxy whose ownKeys trap throws', () => keysThrow(copy()), () => (strict || ownOnly ? NONE : copy()), false),
     none('a revoked Proxy', revoked), none('an array', () => Object.values(copy())), none('a string', () => '{}'), none('1', () => 1),
     none('a Float32Array', () => new Float32Array(2)), none('a function with its keys', () => Object.assign(() => 0, copy())), none('null', () => null),
     undef(o.optional),
   ];
   if (keys.length > 0) {
-    list.push(...keys.map((k) => none(`a getter on '${k}' that throws`, () => Object.defineProperty(copy(), k, { get: hostileGetter, enumerable: true }))));
+    list.push(...keys.filter((k) => o.readKeys?.includes(k) ?? true).map((k) => none(`a getter on '${k}' that throws`, () => Object.defineProperty(copy(), k, { get: hostileGetter, enumerable: true }))));
   }
   return fc.constantFrom(...list);
 }
@@ -343,7 +347,7 @@ export function tableVariants(t: Table, o: TableOptions = {}): fc.Arbitrary<Vari
       none(`a getter that throws ${where}`, () => defineAt(t, i, { get: hostileGetter })),
       as(`a getter giving the value ${where}`, () => defineAt(t, i, { get: () => t.values[i] }), clean, false),
       none(`a hole ${where}`, () => {
-        const v = clean() as number[] | number[][];
+        const v = (o.f32Only ? t.values.slice() : clean()) as number[] | number[][];
         if (t.nested) delete (v as number[][])[Math.floor(i / t.cols)]![i % t.cols];
         else delete (v as number[])[i];
         return v;
@@ -354,7 +358,8 @@ export function tableVariants(t: Table, o: TableOptions = {}): fc.Arbitrary<Vari
   const shape = fc.nat(t.rows - 1).chain((r) => {
     const list: Variant[] = [];
     const withRows = (rows: number[][]): Table => ({ ...t, rows: rows.length, values: rows.flat() });
-    if (t.nested) {
+    // (a table of one row or one column: a number for a row may be its flat form)
+    if (t.nested && t.rows > 1 && t.cols > 1) {
       list.push(
         none(`row ${r} one value short`, () => nest(t.values, t.cols).map((row, k) => (k === r ? row.slice(0, -1) : row))),
         none(`row ${r} one value long`, () => nest(t.values, t.cols).map((row, k) => (k === r ? [...row, 0] : row))),
@@ -375,12 +380,13 @@ export function tableVariants(t: Table, o: TableOptions = {}): fc.Arbitrary<Vari
     const longer = [...t.values, t.values[0]!];
     const shorter = t.values.slice(0, -1);
     const flatTable = (values: number[]): Table => ({ rows: values.length / t.cols, cols: t.cols, values, nested: false });
+    const flatForm = (values: number[]) => () => (o.f32Only ? Float32Array.from(values) : values.slice());
     list.push(t.cols === 1 && longer.length <= maxRows
-      ? as('a flat array one value longer', () => longer.slice(), () => tableValue(flatTable(longer), o))
-      : none('a flat array one value longer', () => longer.slice()));
+      ? as('a flat array one value longer', flatForm(longer), () => tableValue(flatTable(longer), o))
+      : none('a flat array one value longer', flatForm(longer)));
     list.push(t.cols === 1 && shorter.length > 0
-      ? as('a flat array one value shorter', () => shorter.slice(), () => tableValue(flatTable(shorter), o))
-      : none('a flat array one value shorter', () => shorter.slice()));
+      ? as('a flat array one value shorter', flatForm(shorter), () => tableValue(flatTable(shorter), o))
+      : none('a flat array one value shorter', flatForm(shorter)));
     return fc.constantFrom(...list);
   });
   return fc.oneof({ arbitrary: fc.constantFrom(...fixed), weight: 4 }, { arbitrary: offsets, weight: 1 }, { arbitrary: at, weight: 4 }, { arbitrary: shape, weight: 2 });
