@@ -11,7 +11,7 @@ import { DataError, ShapeError, ValueError } from '../errors.js';
 import { guardRead, lookupName } from '../options.js';
 import { describe } from '../validate.js';
 import type { Dataset } from './dataset.js';
-import { checkFinite, checkLabels } from './validate.js';
+import { checkDistinctStrings, checkFinite, checkLabels } from './validate.js';
 
 const TASKS = { binary: 0, multiclass: 1, regression: 2 };
 
@@ -55,26 +55,16 @@ export function checkDataset(ds: unknown, name: string, purpose: string): Datase
       if (!Array.isArray(classes) || (kind === 'binary' ? classes.length !== 2 : classes.length < 2)) {
         throw new ValueError(`${name}.classes: expected ${count} class labels for task '${kind}', got ${describe(classes)}`);
       }
-      distinctNames(classes, `${name}.classes`);
+      checkDistinctStrings(classes, `${name}.classes`);
       checkLabels(`${name}.y`, y, classes.length);
     }
     if (!Array.isArray(featureNames) || featureNames.length !== features) {
       throw new ValueError(`${name}.featureNames: expected ${features} names (one per feature), got ${describe(featureNames)}`);
     }
-    distinctNames(featureNames, `${name}.featureNames`);
+    checkDistinctStrings(featureNames, `${name}.featureNames`);
     if (typeof targetName !== 'string' || featureNames.includes(targetName)) {
       throw new ValueError(`${name}.targetName: expected a string that is not also a feature's name, got ${describe(targetName)}`);
     }
     return ds as Dataset;
   });
-}
-
-function distinctNames(items: readonly unknown[], name: string): void {
-  const seen = new Set<unknown>();
-  for (let i = 0; i < items.length; i++) {
-    const v = items[i];
-    if (typeof v !== 'string') throw new ValueError(`${name}[${i}]: expected a string, got ${describe(v)}`);
-    if (seen.has(v)) throw new ValueError(`${name}: expected distinct names, got ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)} twice`);
-    seen.add(v);
-  }
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  DataError, evaluate, makeDataset, Network, ShapeError, split, StateError, Trainer, TrainingError, trainModel, ValueError, type Runtime,
+  DataError, evaluate, makeDataset, Network, Scaler, ShapeError, split, StateError, Trainer, TrainingError, trainModel, ValueError, type Runtime,
 } from '../../src/index.js';
 import { runtimeFor } from '../support/backends.js';
 import { expectError } from '../support/expect-error.js';
@@ -149,5 +149,40 @@ describe('found by the battery: training and evaluation', () => {
     expect(m.network.classes).toBeNull();
     expect(m.test?.task).toBe('regression');
     m.network.dispose();
+  });
+});
+
+describe('found by the battery: data', () => {
+  it('makeDataset takes numbers only (strings were coerced, null read as 0) and names its options', () => {
+    expectError(() => makeDataset([['1'], [2]] as never, [0, 1]), ValueError, 'x: expected a number at row 0, column 0, got "1"');
+    expectError(() => makeDataset(['1', 2] as never, [0, 1]), ValueError, 'x: expected a number at index 0, got "1"');
+    expectError(() => makeDataset([[1], [2]], ['0', '1'] as never), ValueError, 'y: expected a number at index 0, got "0"');
+    expectError(() => makeDataset([[1], [2]], [0, null] as never), ValueError, 'y: expected a number at index 1, got null');
+    expectError(() => makeDataset([[1], [2]], BigInt64Array.from([0n, 1n]) as never), ValueError, 'y: expected numbers, got a BigInt64Array');
+    expectError(() => makeDataset([[1], [2]], revokedProxy() as never), ValueError, 'y: reading it threw');
+    expectError(() => makeDataset([[1], [2]], [0, 1], { rows: '2' as never }), ValueError, 'options.rows: expected an integer ≥ 1, got 2');
+    expectError(() => makeDataset([[1], [2]], [0, 1], { featureNames: 'a' as never }), ValueError, 'options.featureNames: expected an array of 1 names, got "a"');
+    expectError(() => makeDataset([[1], [2]], [0, 1], { featureNames: null as never }), ValueError, 'options.featureNames: expected an array of 1 names, got null');
+    expectError(() => makeDataset([[1], [2]], [0, 1], { targetName: null as never }), ValueError, 'options.targetName: expected a string, got null');
+  });
+
+  it('Scaler methods take what they document, by name (a Proxy threw a TypeError, strings became NaN or numbers)', () => {
+    const s = Scaler.fit(new Float32Array([0, 1, 2, 3]), 2, 2, 'minmax');
+    expectError(() => Scaler.fit(revokedProxy() as never, 2, 2, 'minmax'), ValueError, 'x: expected a row-major Float32Array, got a value that cannot be inspected');
+    expectError(() => Scaler.fit(new Proxy(new Float32Array(4), {}), 2, 2, 'minmax'), ValueError, 'x: expected a row-major Float32Array, got object');
+    expectError(() => s.transform(['a', '1'] as never, 1), ValueError, 'x: expected a row-major Float32Array');
+    expectError(() => s.inverseTransform([0, 1] as never, 1), ValueError, 'x: expected a row-major Float32Array');
+    expectError(() => s.transformRow(['a', '1'] as never), ValueError, 'row: expected a number at index 0, got \'a\'');
+    expectError(() => s.transformRow([0, 1], new Float64Array(2) as never), ValueError, 'out: expected a row-major Float32Array');
+    expectError(() => s.transformRow(throwing([0, 1], 1)), ValueError, 'row: reading it threw (Error: hostile getter)');
+    expect(Array.from(s.transformRow([1, 2]))).toEqual([0.5, 0.5]);
+  });
+
+  it('Scaler.fromJSON reads own fields, every value (a hole was read as 0), and names a getter that throws', () => {
+    const json = { kind: 'minmax', features: 2, offset: [0, 1], scale: [2, 2] };
+    expectError(() => Scaler.fromJSON(Object.create(json)), DataError, 'scaler.kind: expected a string, got undefined');
+    expectError(() => Scaler.fromJSON({ ...json, offset: [0, , ] }), DataError, 'scaler.offset[1]: expected a number, got undefined');
+    expectError(() => Scaler.fromJSON(throwing({ ...json }, 'scale')), ValueError, 'scaler: reading it threw (Error: hostile getter)');
+    expectError(() => Scaler.fromJSON(revokedProxy()), ValueError, 'scaler: reading it threw');
   });
 });

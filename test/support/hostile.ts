@@ -213,7 +213,7 @@ export function objectVariants(clean: Record<string, unknown>, o: ObjectOptions 
     new Variant(`an unknown key '${typo}'`, () => ({ ...copy(), [typo]: 1 }), extraMeaning, !strict),
     ...PROTOTYPE_KEYS.map((k) => new Variant(`a prototype key '${k}' as its own key`, () => Object.defineProperty(copy(), k, { value: 1, enumerable: true, configurable: true, writable: true }), extraMeaning, !strict)),
     // only a reader that lists keys (options, files) meets the trap
-    new Variant('a Proxy whose ownKeys trap throws', () => keysThrow(copy()), () => (strict || ownOnly ? NONE : copy()), false),
+    new Variant('a Proxy whose ownKeys trap throws', () => keysThrow(copy()), () => (strict ? NONE : copy()), false),
     none('a revoked Proxy', revoked), none('an array', () => Object.values(copy())), none('a string', () => '{}'), none('1', () => 1),
     none('a Float32Array', () => new Float32Array(2)), none('a function with its keys', () => Object.assign(() => 0, copy())), none('null', () => null),
     undef(o.optional),
@@ -240,6 +240,8 @@ export interface TableOptions {
   nonFinite?: 'refuse' | 'keep';
   /** The library takes Float32Array only: other forms may be refused (their plain meaning is a Float32Array of the values). */
   f32Only?: boolean;
+  /** The library takes plain arrays only (JSON): typed arrays may be refused (their plain meaning is an array of the values). */
+  arraysOnly?: boolean;
   /** Most rows a variant may have (memory warmed up to it). */
   maxRows?: number;
   optional?: boolean;
@@ -296,14 +298,15 @@ export function tableVariants(t: Table, o: TableOptions = {}): fc.Arbitrary<Vari
   const plainOf = (u: Table) => () => tableValue(u, o);
   // forms that are not a Float32Array: accepted unless only Float32Arrays are taken
   const other = !o.f32Only;
+  const typed = !o.arraysOnly;
   const maxRows = o.maxRows ?? Infinity;
   const fixed: Variant[] = [
     same('the clean one', clean),
     as('a flat number[]', () => t.values.slice(), flat, other),
-    as('a flat Float32Array', () => Float32Array.from(t.values), flat),
-    as('a Float64Array', () => Float64Array.from(t.values), flat, other),
-    as('an Int8Array', () => Int8Array.from(t.values), () => tableValue({ ...t, values: Array.from(Int8Array.from(t.values)), nested: false }, o), other),
-    as('a Uint8ClampedArray', () => Uint8ClampedArray.from(t.values), () => tableValue({ ...t, values: Array.from(Uint8ClampedArray.from(t.values)), nested: false }, o), other),
+    as('a flat Float32Array', () => Float32Array.from(t.values), flat, typed),
+    as('a Float64Array', () => Float64Array.from(t.values), flat, other && typed),
+    as('an Int8Array', () => Int8Array.from(t.values), () => tableValue({ ...t, values: Array.from(Int8Array.from(t.values)), nested: false }, o), other && typed),
+    as('a Uint8ClampedArray', () => Uint8ClampedArray.from(t.values), () => tableValue({ ...t, values: Array.from(Uint8ClampedArray.from(t.values)), nested: false }, o), other && typed),
     none('a BigInt64Array', () => BigInt64Array.from(t.values.map((v) => BigInt(Math.trunc(v))))),
     as('an array with an extra own property', () => Object.assign(clean() as object, { note: 'extra' }), clean, other),
     // a typed array with elements cannot be frozen
@@ -315,14 +318,14 @@ export function tableVariants(t: Table, o: TableOptions = {}): fc.Arbitrary<Vari
   ];
   if (t.nested) {
     fixed.push(
-      as('rows as Float32Array views at an offset', () => nest(t.values, t.cols).map((row, r) => offsetView(row, r + 1)), plainOf(t), other),
-      as('rows as Float64Arrays', () => nest(t.values, t.cols).map((row) => Float64Array.from(row)), plainOf(t), other),
+      as('rows as Float32Array views at an offset', () => nest(t.values, t.cols).map((row, r) => offsetView(row, r + 1)), plainOf(t), other && typed),
+      as('rows as Float64Arrays', () => nest(t.values, t.cols).map((row) => Float64Array.from(row)), plainOf(t), other && typed),
       as('frozen rows', () => nest(t.values, t.cols).map((row) => Object.freeze(row)), plainOf(t)),
       as('a transparent Proxy of each row', () => nest(t.values, t.cols).map((row) => transparent(row)), plainOf(t), false),
       none('[[]]', () => [[]]),
     );
   }
-  const offsets = fc.integer({ min: 1, max: 5 }).map((k) => as(`a Float32Array view at offset ${k} (neighbours NaN)`, () => offsetView(t.values, k), flat));
+  const offsets = fc.integer({ min: 1, max: 5 }).map((k) => as(`a Float32Array view at offset ${k} (neighbours NaN)`, () => offsetView(t.values, k), flat, typed));
   const at = fc.nat(n - 1).chain((i) => {
     const where = `at index ${i}`;
     const u = (v: number) => withValue(t, i, v);
@@ -330,7 +333,7 @@ export function tableVariants(t: Table, o: TableOptions = {}): fc.Arbitrary<Vari
     const list: Variant[] = [
       ...F32_NAN_BITS.map((bits) => (refuse
         ? none(`NaN 0x${bits.toString(16)} ${where} of a Float32Array`, () => f32WithBits(t.values, i, bits))
-        : as(`NaN 0x${bits.toString(16)} ${where} of a Float32Array`, () => f32WithBits(t.values, i, bits), () => f32WithBits(t.values, i, bits)))),
+        : as(`NaN 0x${bits.toString(16)} ${where} of a Float32Array`, () => f32WithBits(t.values, i, bits), () => f32WithBits(t.values, i, bits), typed))),
       nonFinite('NaN', NaN), nonFinite('a sign-bit NaN', NEG_NAN), nonFinite('+Infinity', Infinity), nonFinite('-Infinity', -Infinity),
       nonFinite('1e39 (beyond float32)', 1e39), nonFinite('-1e300', -1e300),
       as(`${ROUNDS_TO_F32_MAX} (rounds to the largest float32) ${where}`, () => tableValue(u(ROUNDS_TO_F32_MAX), o), plainOf(u(ROUNDS_TO_F32_MAX))),
