@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  DataError, evaluate, makeDataset, Network, Scaler, ShapeError, split, StateError, Trainer, TrainingError, trainModel, ValueError, type Runtime,
+  DataError, evaluate, init, InitError, makeDataset, Network, Scaler, ShapeError, split, StateError, Trainer, TrainingError, trainModel, ValueError, type Runtime,
 } from '../../src/index.js';
 import { runtimeFor } from '../support/backends.js';
-import { expectError } from '../support/expect-error.js';
+import { expectError, expectRejection } from '../support/expect-error.js';
 import { weightBits } from '../support/snapshot.js';
 
 function revokedProxy(): object {
@@ -184,5 +184,22 @@ describe('found by the battery: data', () => {
     expectError(() => Scaler.fromJSON({ ...json, offset: [0, , ] }), DataError, 'scaler.offset[1]: expected a number, got undefined');
     expectError(() => Scaler.fromJSON(throwing({ ...json }, 'scale')), ValueError, 'scaler: reading it threw (Error: hostile getter)');
     expectError(() => Scaler.fromJSON(revokedProxy()), ValueError, 'scaler: reading it threw');
+  });
+});
+
+describe('found by the battery: init', () => {
+  it('memory bounds that contradict each other are an InitError (a RangeError came from the engine or JsMemory)', async () => {
+    await expectRejection(() => init({ initialPages: 10, maximumPages: 2, setDefault: false }), InitError, 'init: initialPages: expected at most maximumPages (2), got 10');
+    await expectRejection(() => init({ backend: 'js', initialPages: 10, maximumPages: 2, setDefault: false }), InitError, 'init: initialPages: expected at most maximumPages (2), got 10');
+    // a maximum under the default start of 16 pages is a valid request: memory starts at the maximum
+    const small = await init({ maximumPages: 8, setDefault: false });
+    expect(small.memoryBytes).toBe(8 * 65536);
+  });
+
+  it('bytes or a URL that hold no kernels are an InitError naming the option (a CompileError, TypeError or ENOENT escaped)', async () => {
+    await expectRejection(() => init({ bytes: new Uint8Array([1, 2, 3, 4]), setDefault: false }), InitError, 'init: bytes: are no WebAssembly module (CompileError');
+    await expectRejection(() => init({ url: 'not a url', setDefault: false }), InitError, 'init: url: "not a url" could not be loaded as a WebAssembly module (TypeError');
+    await expectRejection(() => init({ url: new URL('missing.wasm', import.meta.url), setDefault: false }), InitError, 'init: url:', 'ENOENT');
+    await expectRejection(() => init({ url: new URL('regressions.test.ts', import.meta.url), setDefault: false }), InitError, 'init: url:', 'CompileError');
   });
 });
