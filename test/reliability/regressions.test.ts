@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DataError, evaluate, init, InitError, makeDataset, Network, Scaler, ShapeError, split, StateError, Trainer, TrainingError, trainModel, ValueError, type Runtime,
 } from '../../src/index.js';
+import { modelChecksum, type ModelJSON } from '../../src/io/model-json.js';
 import { runtimeFor } from '../support/backends.js';
 import { expectError, expectRejection } from '../support/expect-error.js';
 import { weightBits } from '../support/snapshot.js';
@@ -201,5 +202,31 @@ describe('found by the battery: init', () => {
     await expectRejection(() => init({ url: 'not a url', setDefault: false }), InitError, 'init: url: "not a url" could not be loaded as a WebAssembly module (TypeError');
     await expectRejection(() => init({ url: new URL('missing.wasm', import.meta.url), setDefault: false }), InitError, 'init: url:', 'ENOENT');
     await expectRejection(() => init({ url: new URL('regressions.test.ts', import.meta.url), setDefault: false }), InitError, 'init: url:', 'CompileError');
+  });
+});
+
+describe('found by the battery: model files', () => {
+  const resigned = (model: ModelJSON, edit: (m: ModelJSON) => void): ModelJSON => {
+    const m = structuredClone(model);
+    edit(m);
+    const { format: _f, version: _v, checksum: _c, ...content } = m;
+    return { ...m, checksum: modelChecksum(content) };
+  };
+
+  it('an alpha on a layer that is not leaky_relu is refused (it was silently dropped: the model loaded was not the file)', async () => {
+    const rt = await runtimeFor({});
+    const file = resigned(student(rt).toJSON(), (m) => { m.layers[0]!.alpha = 0.5; });
+    expectError(() => Network.fromJSON(file, { runtime: rt }), DataError, "model.layers[0].alpha: expected 0.01 on a 'relu' layer (only leaky_relu layers use alpha), got 0.5");
+  });
+
+  it('a model object is read by its own fields (inherited ones loaded), and a getter that throws is a DataError', async () => {
+    const rt = await runtimeFor({});
+    const file = student(rt).toJSON();
+    expectError(() => Network.fromJSON(Object.create(file), { runtime: rt }), DataError, 'model.format: expected "simdnet-model", got nothing');
+    const layer = Object.create(file.layers[0]!) as object;
+    expectError(() => Network.fromJSON({ ...file, layers: [layer, file.layers[1]!] }, { runtime: rt }), DataError, 'model.layers[0].units: expected a positive integer, got nothing');
+    expectError(() => Network.fromJSON(throwing({ ...file }, 'weights'), { runtime: rt }), DataError, 'model: reading it threw (Error: hostile getter)');
+    expectError(() => Network.fromJSON(revokedProxy(), { runtime: rt }), DataError, 'model: reading it threw');
+    expectError(() => Network.fromJSON([1], { runtime: rt }), DataError, 'model: expected a JSON object, got an array of length 1');
   });
 });

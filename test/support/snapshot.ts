@@ -42,9 +42,12 @@ function primitive(x: unknown): unknown {
  */
 export function snapshot(v: unknown): unknown {
   const seen = new Map<object, number>();
+  let depth = 0;
   const walk = (x: unknown): unknown => {
     if (x === null || (typeof x !== 'object' && typeof x !== 'function')) return primitive(x);
     const o = x as object;
+    // deeper than any real argument (the battery nests 100,000 deep): by identity only, not by content
+    if (depth > 500) return { deep: identity(o) };
     if (seen.has(o)) return { cycle: seen.get(o) };
     seen.set(o, seen.size);
     if (types.isProxy(o)) {
@@ -59,7 +62,9 @@ export function snapshot(v: unknown): unknown {
     const props: unknown[] = [];
     for (const key of Reflect.ownKeys(o)) {
       const d = Object.getOwnPropertyDescriptor(o, key)!;
+      depth++;
       props.push([primitive(key), 'value' in d ? walk(d.value) : { get: identity(d.get), set: identity(d.set) }, d.enumerable, d.writable]);
+      depth--;
     }
     return { proto: identity(Object.getPrototypeOf(o) as object | null), frozen: Object.isFrozen(o), props };
   };
