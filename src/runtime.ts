@@ -113,7 +113,8 @@ async function createBackend(options: InitOptions): Promise<Backend> {
   if (options.initialPages !== undefined) memory.initialPages = options.initialPages;
   if (options.maximumPages !== undefined) memory.maximumPages = options.maximumPages;
   checkPages(options);
-  const backend = options.backend ?? 'wasm';
+  // undefined is the default; null is a value given (refused below), not a request for it
+  const backend = options.backend === undefined ? 'wasm' : options.backend;
   if (backend === 'js') return createJsBackend(memory);
   if (backend !== 'wasm') {
     throw new InitError(`init: backend: expected 'wasm' or 'js', got ${describe(backend)}`);

@@ -197,6 +197,10 @@ describe('found by the battery: init', () => {
     expect(small.memoryBytes).toBe(8 * 65536);
   });
 
+  it('backend: null is refused (it meant the default, wasm)', async () => {
+    await expectRejection(() => init({ backend: null as never, setDefault: false }), InitError, "init: backend: expected 'wasm' or 'js', got null");
+  });
+
   it('bytes or a URL that hold no kernels are an InitError naming the option (a CompileError, TypeError or ENOENT escaped)', async () => {
     await expectRejection(() => init({ bytes: new Uint8Array([1, 2, 3, 4]), setDefault: false }), InitError, 'init: bytes: are no WebAssembly module (CompileError');
     await expectRejection(() => init({ url: 'not a url', setDefault: false }), InitError, 'init: url: "not a url" could not be loaded as a WebAssembly module (TypeError');
