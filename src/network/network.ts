@@ -406,31 +406,27 @@ export class Network {
   predict(x: ArrayLike<number>): Float32Array | number[];
   predict(x: MatrixInput): Float32Array | number[] | number[][] {
     try {
-      return this.predictAny(x);
+      const wasm = this.tinyWasm;
+      if (wasm && this.tinyVersion === this.weightsVersion && this._scaler === null && this._targetScaler === null && this._plan !== null) {
+        // One sample of a tiny network, already set up: kept short (inlinable),
+        // as the call is the cost here.
+        if (Array.isArray(x) && x.length === this.inputs) {
+          if (!tinyInputsFromArray(wasm, x)) return this.predictBatch(x);
+          const y = Math.fround(callTiny(wasm.slot));
+          return this.outputs === 1 ? [y] : tinyOutputs(wasm, y, new Array<number>(this.outputs));
+        }
+        if (x instanceof Float32Array && x.length === this.inputs) {
+          if (!tinyInputsFromF32(wasm, x)) return this.predictBatch(x);
+          return tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), new Float32Array(this.outputs));
+        }
+      }
+      this.plan; // throws once disposed
+      if (this.tinyPath && isOneSample(x, this.inputs)) return this.predictTiny(x as ArrayLike<number>);
+      return this.predictBatch(x);
     } catch (e) {
       // a getter or Proxy trap of x that threw, on any path (see readError)
       throw readError('x', e);
     }
-  }
-
-  private predictAny(x: MatrixInput): Float32Array | number[] | number[][] {
-    const wasm = this.tinyWasm;
-    if (wasm && this.tinyVersion === this.weightsVersion && this._scaler === null && this._targetScaler === null && this._plan !== null) {
-      // One sample of a tiny network, already set up: kept short (inlinable),
-      // as the call is the cost here.
-      if (Array.isArray(x) && x.length === this.inputs) {
-        if (!tinyInputsFromArray(wasm, x)) return this.predictBatch(x);
-        const y = Math.fround(callTiny(wasm.slot));
-        return this.outputs === 1 ? [y] : tinyOutputs(wasm, y, new Array<number>(this.outputs));
-      }
-      if (x instanceof Float32Array && x.length === this.inputs) {
-        if (!tinyInputsFromF32(wasm, x)) return this.predictBatch(x);
-        return tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), new Float32Array(this.outputs));
-      }
-    }
-    this.plan; // throws once disposed
-    if (this.tinyPath && isOneSample(x, this.inputs)) return this.predictTiny(x as ArrayLike<number>);
-    return this.predictBatch(x);
   }
 
   private predictBatch(x: MatrixInput): Float32Array | number[] | number[][] {
@@ -450,30 +446,26 @@ export class Network {
    */
   predictInto(x: MatrixInput, out: Float32Array): Float32Array {
     try {
-      return this.predictIntoAny(x, out);
+      const wasm = this.tinyWasm;
+      if (
+        wasm && this.tinyVersion === this.weightsVersion && this._scaler === null && this._targetScaler === null &&
+        this._plan !== null && isFloat32Array(out) && out.length === this.outputs
+      ) {
+        // the tiny path of predict, writing into out (see there)
+        if (x instanceof Float32Array && x.length === this.inputs) {
+          if (!tinyInputsFromF32(wasm, x)) return this.predictIntoChecked(x, out);
+          return tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), out);
+        }
+        if (Array.isArray(x) && x.length === this.inputs) {
+          if (!tinyInputsFromArray(wasm, x)) return this.predictIntoChecked(x, out);
+          return tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), out);
+        }
+      }
+      return this.predictIntoChecked(x, out);
     } catch (e) {
       // out is checked with isView first (a Proxy of a Float32Array is refused by name): what throws here read x
       throw readError('x', e);
     }
-  }
-
-  private predictIntoAny(x: MatrixInput, out: Float32Array): Float32Array {
-    const wasm = this.tinyWasm;
-    if (
-      wasm && this.tinyVersion === this.weightsVersion && this._scaler === null && this._targetScaler === null &&
-      this._plan !== null && isFloat32Array(out) && out.length === this.outputs
-    ) {
-      // the tiny path of predict, writing into out (see there)
-      if (x instanceof Float32Array && x.length === this.inputs) {
-        if (!tinyInputsFromF32(wasm, x)) return this.predictIntoChecked(x, out);
-        return tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), out);
-      }
-      if (Array.isArray(x) && x.length === this.inputs) {
-        if (!tinyInputsFromArray(wasm, x)) return this.predictIntoChecked(x, out);
-        return tinyOutputs(wasm, Math.fround(callTiny(wasm.slot)), out);
-      }
-    }
-    return this.predictIntoChecked(x, out);
   }
 
   private predictIntoChecked(x: MatrixInput, out: Float32Array): Float32Array {
