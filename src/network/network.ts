@@ -177,8 +177,14 @@ export class Network {
     this.shapes = shapes;
     this.outputs = inputs;
     this._plan = new Plan(this.runtime.heap, shapes);
-    this._plan.writeParams(concat(initialWeights(shapes, this.seed)));
-    this._plan.ensureCapacity(1);
+    try {
+      this._plan.writeParams(concat(initialWeights(shapes, this.seed)));
+      this._plan.ensureCapacity(1);
+    } catch (e) {
+      // parameters that fit beside a batch that does not (a MemoryError): give them back
+      this._plan.dispose();
+      throw e;
+    }
     if (this._plan.paramCount <= TINY_MAX_PARAMS) {
       this.tinyPath = true;
       this.tinyScaled = new Float32Array(this.inputs);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  DataError, evaluate, init, InitError, makeDataset, Network, Scaler, ShapeError, split, StateError, Trainer, TrainingError, trainModel, ValueError, type Runtime,
+  DataError, evaluate, init, InitError, makeDataset, MemoryError, Network, Scaler, ShapeError, split, StateError, Trainer, TrainingError, trainModel, ValueError, type Runtime,
 } from '../../src/index.js';
 import { modelChecksum, type ModelJSON } from '../../src/io/model-json.js';
 import { runtimeFor } from '../support/backends.js';
@@ -232,5 +232,14 @@ describe('found by the battery: model files', () => {
     expectError(() => Network.fromJSON(throwing({ ...file }, 'weights'), { runtime: rt }), DataError, 'model: reading it threw (Error: hostile getter)');
     expectError(() => Network.fromJSON(revokedProxy(), { runtime: rt }), DataError, 'model: reading it threw');
     expectError(() => Network.fromJSON([1], { runtime: rt }), DataError, 'model: expected a JSON object, got an array of length 1');
+  });
+});
+
+describe('found by the battery: memory', () => {
+  it('a network whose parameters fit but whose first batch does not gives the parameters back (they stayed allocated for good)', async () => {
+    const rt = await runtimeFor({ backend: 'js', maximumPages: 4 });
+    // 5,450 units of one input: the parameter block fits in 256 KiB, the batch of one row beside it does not
+    expectError(() => new Network({ inputs: 1, layers: [{ units: 5450 }], runtime: rt }), MemoryError, 'a batch of 1 rows: needs');
+    expect(rt.liveBytes).toBe(0);
   });
 });
