@@ -390,7 +390,8 @@ describe.each(BACKENDS.map((b, i) => ({ ...b, runs: i === 0 ? RUNS : RUNS_ELSEWH
         // and it means something: finite float32 numbers, and a file the library loads again as it is
         for (const w of json.weights) for (const v of [...w.W, ...w.b]) if (!Number.isFinite(Math.fround(v))) throw new Error(`a loaded weight is ${v}`);
         const again = Network.fromJSON(JSON.stringify(json), { runtime: rt });
-        expectSame(again.toJSON(), json, 'the loaded model saved and loaded again');
+        // as text: a scaler's -0 offset is 0 once written, and means the same
+        expectSame(JSON.stringify(again.toJSON()), JSON.stringify(json), 'the loaded model saved and loaded again');
         again.dispose();
         if (preserving) expectSame(json, bases[m.base], 'a file edited without changing its meaning loads as the original');
       } else {

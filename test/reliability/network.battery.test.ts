@@ -306,10 +306,12 @@ function getWeightsEntry(ctx: () => Context): Entry<{ net: number }, Network> {
 
 // ─── the metadata setters ───
 
+const dims = (arch: number) => ({ inputs: ARCHITECTURES[arch]!.options.inputs, outputs: ARCHITECTURES[arch]!.options.layers.at(-1)!.units });
+
 type Field = 'classes' | 'featureNames' | 'targetName' | 'scaler' | 'targetScaler';
 
 function setterEntry(ctx: () => Context, field: Field): Entry<{ net: number }, Network> {
-  const clean = (net: Network): unknown => {
+  const clean = (net: { inputs: number; outputs: number }): unknown => {
     if (field === 'classes') return net.outputs === 1 ? ['no', 'yes'] : Array.from({ length: net.outputs }, (_, i) => `c${i}`);
     if (field === 'featureNames') return Array.from({ length: net.inputs }, (_, i) => `f${i}`);
     if (field === 'targetName') return 'label';
@@ -318,7 +320,7 @@ function setterEntry(ctx: () => Context, field: Field): Entry<{ net: number }, N
   };
   const arches = field === 'classes' ? [0, 2] : field === 'targetScaler' ? [3, 4] : [0, 2, 3, 4];
   const scalerOf = (n: number) => Scaler.fit(Float32Array.from({ length: 2 * n }, (_, i) => i * i), 2, n, 'standard');
-  const valueVariants = (net: Network, c: unknown): fc.Arbitrary<Variant> => {
+  const valueVariants = (net: { inputs: number; outputs: number }, c: unknown): fc.Arbitrary<Variant> => {
     const nullOk = new Variant('null', () => null, () => null, true);
     if (field === 'classes' || field === 'featureNames') return namesVariants(c as string[], { nullable: true });
     if (field === 'targetName') {
@@ -343,12 +345,9 @@ function setterEntry(ctx: () => Context, field: Field): Entry<{ net: number }, N
   };
   return {
     clean: fc.record({ net: fc.constantFrom(...arches) }),
-    args: (c) => [clean(makeNet(ARCHITECTURES[c.net]!, ctx().js))],
+    args: (c) => [clean(dims(c.net))],
     argNames: [field],
-    slots: (c) => {
-      const probe = makeNet(ARCHITECTURES[c.net]!, ctx().js);
-      return [{ path: [0], variants: valueVariants(probe, clean(probe)) }];
-    },
+    slots: (c) => [{ path: [0], variants: valueVariants(dims(c.net), clean(dims(c.net))) }],
     setup: (c) => makeNet(ARCHITECTURES[c.net]!, ctx().rt),
     teardown: (net) => net.dispose(),
     call: (net, [v]) => {
