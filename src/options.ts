@@ -36,7 +36,7 @@ export function lookupName<T extends Record<string, unknown>>(table: T, name: un
 export function readOptions<K extends string>(
   value: unknown, name: string, known: readonly K[], shape?: string, otherKeys: 'refuse' | 'skip' = 'refuse',
 ): Partial<Record<K, unknown>> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value)) {
+  if (!isOptionsObject(value)) {
     throw new ValueError(`${name}: expected an options object${shape ? ` ${shape}` : ''}, got ${describe(value)}`);
   }
   let keys: string[];
@@ -58,6 +58,21 @@ export function readOptions<K extends string>(
     if (v !== undefined) out[key] = v;
   }
   return out;
+}
+
+/**
+ * An object whose own keys are its options: a plain object, one without a
+ * prototype, a class instance. Not an array, a typed array, a Map (its
+ * entries are no keys) or a boxed primitive (`new Boolean(false)` would read
+ * as `{}`, i.e. every default). A revoked Proxy, which throws on any
+ * inspection, is none either.
+ */
+function isOptionsObject(value: unknown): value is object {
+  try {
+    return value !== null && typeof value === 'object' && Object.prototype.toString.call(value) === '[object Object]';
+  } catch {
+    return false;
+  }
 }
 
 function read(value: object, key: string, name: string): unknown {
@@ -96,9 +111,19 @@ export function guardRead<T>(name: string, read: () => T): T {
   try {
     return read();
   } catch (e) {
-    if (e instanceof SimdnetError) throw e;
-    throw new ValueError(`${name}: reading it threw (${errorText(e)})`, { cause: e });
+    throw readError(name, e);
   }
+}
+
+/**
+ * What to throw for an error raised while a call read the argument `name`:
+ * the library's own errors and Wasm traps (a bug, never bad input) as they
+ * are, anything else — a getter or Proxy trap of the caller's that threw, a
+ * revoked Proxy — as a ValueError naming the argument.
+ */
+export function readError(name: string, e: unknown): unknown {
+  if (e instanceof SimdnetError || (typeof WebAssembly === 'object' && e instanceof WebAssembly.RuntimeError)) return e;
+  return new ValueError(`${name}: reading it threw (${errorText(e)})`, { cause: e });
 }
 
 function errorText(e: unknown): string {

@@ -113,7 +113,8 @@ async function createBackend(options: InitOptions): Promise<Backend> {
   if (options.initialPages !== undefined) memory.initialPages = options.initialPages;
   if (options.maximumPages !== undefined) memory.maximumPages = options.maximumPages;
   checkPages(options);
-  const backend = options.backend ?? 'wasm';
+  // undefined is the default; null is a value given (refused below), not a request for it
+  const backend = options.backend === undefined ? 'wasm' : options.backend;
   if (backend === 'js') return createJsBackend(memory);
   if (backend !== 'wasm') {
     throw new InitError(`init: backend: expected 'wasm' or 'js', got ${describe(backend)}`);
@@ -122,22 +123,40 @@ async function createBackend(options: InitOptions): Promise<Backend> {
     throw new InitError("init: this runtime has no WebAssembly; use init({ backend: 'js' })");
   }
   if (options.module) return instantiateKernels(options.module, memory);
-  if (options.bytes) return instantiateKernels(await compileBytes(toBytes(options.bytes)), memory);
+  if (options.bytes) return instantiateKernels(await loading('bytes', 'are no WebAssembly module', () => compileBytes(toBytes(options.bytes!))), memory);
   const simd = simdSupported();
   if (options.simd === true && !simd) {
     throw new InitError('init: simd: true was requested, but this runtime does not support Wasm SIMD');
   }
   const file = options.simd === false || !simd ? 'scalar.wasm' : 'simd.wasm';
-  const module = options.url === undefined ? await compileBundled(file) : await compileUrl(options.url);
+  const url = options.url;
+  const module = url === undefined
+    ? await loading('simd', `the bundled ${file} could not be loaded`, () => compileBundled(file))
+    : await loading('url', `${describe(String(url))} could not be loaded as a WebAssembly module`, () => compileUrl(url));
   return instantiateKernels(module, memory);
+}
+
+/** Compiling from bytes or a URL fails with the engine's or the file system's error: an InitError naming the option instead. */
+async function loading(option: string, what: string, compile: () => Promise<WebAssembly.Module>): Promise<WebAssembly.Module> {
+  try {
+    return await compile();
+  } catch (e) {
+    if (e instanceof SimdnetError) throw e;
+    const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    throw new InitError(`init: ${option}: ${what} (${text.length > 120 ? `${text.slice(0, 120)}…` : text})`, { cause: e });
+  }
 }
 
 function checkPages(options: InitOptions): void {
   for (const key of ['initialPages', 'maximumPages'] as const) {
     const v = options[key];
     if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 65536)) {
-      throw new InitError(`init: ${key}: expected an integer from 1 to 65536, got ${String(v)}`);
+      throw new InitError(`init: ${key}: expected an integer from 1 to 65536, got ${typeof v === 'number' ? String(v) : describe(v)}`);
     }
+  }
+  const { initialPages, maximumPages } = options;
+  if (initialPages !== undefined && maximumPages !== undefined && initialPages > maximumPages) {
+    throw new InitError(`init: initialPages: expected at most maximumPages (${maximumPages}), got ${initialPages}`);
   }
 }
 

@@ -128,7 +128,7 @@ function cliWording(message: string): string {
 // options; here the dataset is a file and the options are flags.
 function trainingWording(message: string, dataPath: string): string {
   return message
-    .replace(/^ds: /, `${dataPath}: `)
+    .replace(/^(ds|data): /, `${dataPath}: `)
     .replace(/^trainModel: /, `training on ${dataPath}: `)
     .replace('set a fraction to 0, or pass stratify: false', 'set a fraction of --split to 0, or pass --no-stratify')
     .replace('or set the fraction of an unwanted part to 0', 'or set the fraction of an unwanted part to 0 in --split')

@@ -4,7 +4,7 @@
  */
 
 import { DataError, ShapeError, ValueError } from '../errors.js';
-import { checkFinite, checkInteger, checkLabels, checkLength, formatValue } from './validate.js';
+import { checkDistinctStrings, checkFinite, checkInteger, checkLabels, checkLength, float32Values, formatValue } from './validate.js';
 import { guardRead, lookupName, readOptions } from '../options.js';
 import { describe } from '../validate.js';
 
@@ -85,14 +85,21 @@ export function makeDataset(
 ): Dataset {
   const o = readOptions(options, 'options', ['rows', 'features', 'task', 'classes', 'featureNames', 'targetName']) as MakeDatasetOptions;
   for (const [name, v] of [['x', x], ['y', y]] as const) {
-    if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<unknown>).length !== 'number') {
-      throw new ShapeError(`${name}: expected an array (or typed array), got ${describe(v)}`);
-    }
+    guardRead(name, () => {
+      if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<unknown>).length !== 'number') {
+        throw new ShapeError(`${name}: expected an array (or typed array), got ${describe(v)}`);
+      }
+    });
   }
-  return guardRead('x', () => build(x, y, o));
+  if (o.rows !== undefined) checkInteger('options.rows', o.rows, 1);
+  if (o.features !== undefined) checkInteger('options.features', o.features, 1);
+  // y is read once, here, so that an error reading it names y
+  const targets = guardRead('y', () => float32Values(y, 'y'));
+  return guardRead('x', () => build(x, targets, o));
 }
 
-function build(x: ReadonlyArray<ArrayLike<number>> | ArrayLike<number>, y: ArrayLike<number>, options: MakeDatasetOptions): Dataset {
+function build(x: ReadonlyArray<ArrayLike<number>> | ArrayLike<number>, targets: Float32Array, options: MakeDatasetOptions): Dataset {
+  const y = targets;
   let rows: number;
   let features: number;
   let flat: Float32Array;
@@ -113,11 +120,14 @@ function build(x: ReadonlyArray<ArrayLike<number>> | ArrayLike<number>, y: Array
         const found = row === null || row === undefined || typeof row !== 'object' ? String(row) : `${row.length}`;
         throw new ShapeError(`x: expected ${features} columns per row (as row 0 has), got ${found} at row ${r}`);
       }
-      for (let c = 0; c < features; c++) flat[r * features + c] = row[c] as number;
+      for (let c = 0; c < features; c++) {
+        const v: unknown = row[c];
+        if (typeof v !== 'number') throw new ValueError(`x: expected a number at row ${r}, column ${c}, got ${describe(v)}`);
+        flat[r * features + c] = v;
+      }
     }
   } else {
     if (options.rows !== undefined) {
-      checkInteger('options.rows', options.rows, 1);
       rows = options.rows;
     } else {
       rows = y.length;
@@ -135,7 +145,7 @@ function build(x: ReadonlyArray<ArrayLike<number>> | ArrayLike<number>, y: Array
       }
       features = x.length / rows;
     }
-    flat = Float32Array.from(x);
+    flat = float32Values(x, 'x');
   }
   if (features === 0) throw new ShapeError(`x: expected at least one feature per row, got 0 columns`);
   if (y.length !== rows) {
@@ -145,17 +155,20 @@ function build(x: ReadonlyArray<ArrayLike<number>> | ArrayLike<number>, y: Array
   // (which becomes ±Infinity) is caught too.
   checkFinite('x', flat, features);
 
-  const targets = Float32Array.from(y);
   checkFinite('y', targets, 1);
   const { task, classes } = resolveTask(targets, options);
   if (classes !== null) checkLabels('y', targets, classes.length);
 
-  const featureNames = options.featureNames ? [...options.featureNames] : Array.from({ length: features }, (_, i) => `x${i}`);
+  // undefined is the default; anything else given must be an array ('ab' would spread into two names)
+  if (options.featureNames !== undefined && !Array.isArray(options.featureNames)) {
+    throw new ValueError(`options.featureNames: expected an array of ${features} names, got ${describe(options.featureNames)}`);
+  }
+  const featureNames = options.featureNames !== undefined ? Array.from(options.featureNames) : Array.from({ length: features }, (_, i) => `x${i}`);
   if (featureNames.length !== features) {
     throw new ShapeError(`options.featureNames: expected ${features} names (one per feature), got ${featureNames.length}`);
   }
-  distinctStrings(featureNames, 'options.featureNames');
-  const targetName = options.targetName ?? 'target';
+  checkDistinctStrings(featureNames, 'options.featureNames');
+  const targetName = options.targetName === undefined ? 'target' : options.targetName;
   if (typeof targetName !== 'string') throw new ValueError(`options.targetName: expected a string, got ${describe(targetName)}`);
   if (featureNames.includes(targetName)) {
     throw new ValueError(`options.targetName: expected a name that is not also a feature's, got ${JSON.stringify(targetName)}; name the features with options.featureNames`);
@@ -186,7 +199,7 @@ function resolveTask(y: Float32Array, options: MakeDatasetOptions): { task: Task
         throw new ValueError(`options.classes: expected at least 2 class labels, got ${options.classes.length}`);
       }
       classes = [...options.classes];
-      distinctStrings(classes, 'options.classes');
+      checkDistinctStrings(classes, 'options.classes');
     }
   }
   if (requested === 'regression') {
@@ -296,14 +309,4 @@ export function classCounts(ds: Dataset): number[] {
     counts[c] = (counts[c] as number) + 1;
   }
   return counts;
-}
-
-/** Throws a ValueError unless every item is a string and no two are equal. */
-function distinctStrings(items: readonly unknown[], name: string): void {
-  const seen = new Set<unknown>();
-  items.forEach((v, i) => {
-    if (typeof v !== 'string') throw new ValueError(`${name}[${i}]: expected a string, got ${describe(v)}`);
-    if (seen.has(v)) throw new ValueError(`${name}: expected distinct names, got ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)} twice`);
-    seen.add(v);
-  });
 }

@@ -5,6 +5,7 @@
 
 import { DataError, ShapeError, ValueError } from '../errors.js';
 import { checkFinite, checkInteger, formatValue } from './validate.js';
+import { readError } from '../options.js';
 
 /** `minmax`: training range → [0, 1]; `standard`: zero mean, unit variance; `none`: identity. */
 export type ScalerKind = 'minmax' | 'standard' | 'none';
@@ -56,7 +57,7 @@ export class Scaler {
    *   ShapeError when x does not hold rows × features values; DataError for 0 rows.
    */
   static fit(x: Float32Array, rows: number, features: number, kind: ScalerKind): Scaler {
-    if (!(x instanceof Float32Array)) throw new ValueError(`x: expected a row-major Float32Array, got ${describe(x)}`);
+    checkFloat32Array(x, 'x');
     if (!KINDS.includes(kind)) throw new ValueError(`kind: expected 'minmax', 'standard' or 'none', got '${String(kind)}'`);
     checkInteger('rows', rows, 0);
     checkInteger('features', features, 1);
@@ -104,6 +105,7 @@ export class Scaler {
    * @throws ShapeError when x does not hold rows × this.features values.
    */
   transform(x: Float32Array, rows: number): Float32Array {
+    checkFloat32Array(x, 'x');
     checkInteger('rows', rows, 0);
     const f = this.features;
     if (x.length !== rows * f) {
@@ -126,6 +128,7 @@ export class Scaler {
    * @throws ShapeError when x does not hold rows × this.features values.
    */
   inverseTransform(x: Float32Array, rows: number): Float32Array {
+    checkFloat32Array(x, 'x');
     checkInteger('rows', rows, 0);
     const f = this.features;
     if (x.length !== rows * f) {
@@ -147,9 +150,22 @@ export class Scaler {
    */
   transformRow(row: ArrayLike<number>, out: Float32Array = new Float32Array(this.features)): Float32Array {
     const f = this.features;
-    if (row.length !== f) throw new ShapeError(`row: expected ${f} values (the scaler's features), got ${row.length}`);
+    checkFloat32Array(out, 'out');
     if (out.length !== f) throw new ShapeError(`out: expected ${f} values (the scaler's features), got ${out.length}`);
-    for (let c = 0; c < f; c++) out[c] = ((row[c] as number) - (this.offset[c] as number)) / (this.scale[c] as number);
+    try {
+      if (row === null || typeof row !== 'object' || typeof row.length !== 'number') {
+        throw new ValueError(`row: expected an array of ${f} numbers, got ${describe(row)}`);
+      }
+      if (row.length !== f) throw new ShapeError(`row: expected ${f} values (the scaler's features), got ${row.length}`);
+      // every value read before any is written: out may be row itself
+      for (let c = 0; c < f; c++) {
+        const v: unknown = row[c];
+        if (typeof v !== 'number') throw new ValueError(`row: expected a number at index ${c}, got ${describe(v)}`);
+      }
+      for (let c = 0; c < f; c++) out[c] = ((row[c] as number) - (this.offset[c] as number)) / (this.scale[c] as number);
+    } catch (e) {
+      throw readError('row', e);
+    }
     return out;
   }
 
@@ -167,10 +183,20 @@ export class Scaler {
    *   not finite and > 0, or a `none` scaler that is not the identity.
    */
   static fromJSON(obj: unknown): Scaler {
+    try {
+      return Scaler.read(obj);
+    } catch (e) {
+      throw readError('scaler', e);
+    }
+  }
+
+  private static read(obj: unknown): Scaler {
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
       throw new DataError(`scaler: expected an object with kind, features, offset and scale, got ${describe(obj)}`);
     }
-    const record = obj as Record<string, unknown>;
+    // own fields only, each read once: an inherited 'kind' is none (see options.ts)
+    const field = (key: string): unknown => (Object.prototype.hasOwnProperty.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined);
+    const record = { kind: field('kind'), features: field('features'), offset: field('offset'), scale: field('scale') };
     const kind = record['kind'];
     if (typeof kind !== 'string') throw new DataError(`scaler.kind: expected a string, got ${describe(kind)}`);
     if (!(KINDS as readonly string[]).includes(kind)) {
@@ -204,7 +230,20 @@ export class Scaler {
   }
 }
 
+/** A real Float32Array (a Proxy of one passes instanceof, but its length getter throws; isView answers a revoked Proxy). */
+function checkFloat32Array(x: unknown, name: string): void {
+  if (!(ArrayBuffer.isView(x) && x instanceof Float32Array)) throw new ValueError(`${name}: expected a row-major Float32Array, got ${describe(x)}`);
+}
+
 function describe(value: unknown): string {
+  try {
+    return describeValue(value);
+  } catch {
+    return 'a value that cannot be inspected'; // a revoked Proxy
+  }
+}
+
+function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'string') return `'${value}'`;
@@ -219,9 +258,11 @@ function numberArray(record: Record<string, unknown>, field: string, length: num
     throw new ShapeError(`scaler.${field}: expected ${length} numbers (one per feature), got ${value.length}`);
   }
   const out = new Float64Array(length);
-  value.forEach((v: unknown, i) => {
+  // a plain loop: forEach would skip a hole, leaving 0
+  for (let i = 0; i < length; i++) {
+    const v: unknown = value[i];
     if (typeof v !== 'number') throw new DataError(`scaler.${field}[${i}]: expected a number, got ${describe(v)}`);
     out[i] = v;
-  });
+  }
   return out;
 }

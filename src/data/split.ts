@@ -3,13 +3,14 @@
  * quantile for regression) so that every part sees the same mix of examples.
  */
 
-import { DataError, ShapeError, ValueError } from '../errors.js';
+import { DataError, ValueError } from '../errors.js';
 import { Random } from '../random.js';
 import { apportion } from './apportion.js';
 import { subset, type Dataset } from './dataset.js';
+import { checkDataset } from './check-dataset.js';
 import { checkInteger, checkLabels, formatValue } from './validate.js';
 import { optionalBoolean, readOptions } from '../options.js';
-import { checkSeed, describe } from '../validate.js';
+import { checkSeed } from '../validate.js';
 
 /** Options of {@link split}. */
 export interface SplitOptions {
@@ -69,9 +70,10 @@ export function split(ds: Dataset, options: SplitOptions = {}): Split {
  * order the parts hold them: for callers that keep other data per row (the
  * raw table behind a CSV dataset).
  */
-export function splitRows(ds: Dataset, options: SplitOptions = {}): [Uint32Array, Uint32Array, Uint32Array] {
+export function splitRows(ds: Dataset, options: SplitOptions = {}, name = 'ds'): [Uint32Array, Uint32Array, Uint32Array] {
   const o = readOptions(options, 'options', ['train', 'validation', 'test', 'stratify', 'seed', 'quantileBins'], '{ train, validation, test, stratify, seed, quantileBins }') as SplitOptions;
-  const fractions = [o.train ?? 0.8, o.validation ?? 0.1, o.test ?? 0.1];
+  // undefined is the default; null is a value (refused below), not a request for the default
+  const fractions = [o.train === undefined ? 0.8 : o.train, o.validation === undefined ? 0.1 : o.validation, o.test === undefined ? 0.1 : o.test];
   fractions.forEach((f, p) => {
     if (typeof f !== 'number' || !(f >= 0 && f <= 1)) {
       throw new ValueError(`options.${PART_NAMES[p]}: expected a fraction in [0, 1], got ${typeof f === 'number' ? formatValue(f) : String(f)}`);
@@ -85,31 +87,24 @@ export function splitRows(ds: Dataset, options: SplitOptions = {}): [Uint32Array
   }
   const rng = new Random(checkSeed(o.seed, 'options.seed'));
   const stratify = optionalBoolean(o.stratify, 'options.stratify');
-  const bins = o.quantileBins ?? 0;
+  const bins = o.quantileBins === undefined ? 0 : o.quantileBins;
   checkInteger('options.quantileBins', bins, 0);
 
-  if (ds === null || typeof ds !== 'object' || !(ds.x instanceof Float32Array) || !(ds.y instanceof Float32Array)) {
-    throw new ValueError(`ds: expected a Dataset (from parseCsv, loadCsv or makeDataset), got ${describe(ds)}`);
-  }
-  if (ds.rows === 0) throw new DataError('ds: expected at least one row to split, got an empty dataset (0 rows)');
-  if (ds.x.length !== ds.rows * ds.features) {
-    throw new ShapeError(`ds.x: expected rows × features = ${ds.rows} × ${ds.features} = ${ds.rows * ds.features} values, got ${ds.x.length}`);
-  }
-  if (ds.y.length !== ds.rows) throw new ShapeError(`ds.y: expected ${ds.rows} values (one per row), got ${ds.y.length}`);
+  checkDataset(ds, name, 'to split');
 
-  const grouping = groupRows(ds, stratify, bins);
+  const grouping = groupRows(ds, stratify, bins, name);
   const fractionText = fractions.map((f, p) => `${PART_NAMES[p]} ${formatValue(f)}`).join(' / ');
   const result = apportion(grouping.groups.map((g) => g.length), fractions);
   if (!result.ok) {
     if (grouping.label === null) {
       throw new DataError(
-        `ds: expected enough rows for every non-empty part of the split (${fractionText}), got ${result.size}; ` +
+        `${name}: expected enough rows for every non-empty part of the split (${fractionText}), got ${result.size}; ` +
           `it needs at least ${result.needed} rows, or set the fraction of an unwanted part to 0`,
       );
     }
-    const name = grouping.label(result.group);
+    const group = grouping.label(result.group);
     throw new DataError(
-      `ds: ${name} has ${result.size} row${result.size === 1 ? '' : 's'}, too few for a stratified split (${fractionText}) ` +
+      `${name}: ${group} has ${result.size} row${result.size === 1 ? '' : 's'}, too few for a stratified split (${fractionText}) ` +
         `that puts it in every non-empty part within one row of its share; it needs at least ${result.needed} rows` +
         grouping.advice,
     );
@@ -139,7 +134,7 @@ interface Grouping {
   advice: string;
 }
 
-function groupRows(ds: Dataset, stratifyOption: boolean | undefined, bins: number): Grouping {
+function groupRows(ds: Dataset, stratifyOption: boolean | undefined, bins: number, name: string): Grouping {
   const all = (): Grouping => ({ groups: [Array.from({ length: ds.rows }, (_, i) => i)], label: null, advice: '' });
   if (ds.classes !== null) {
     if (bins > 0) {
@@ -147,7 +142,7 @@ function groupRows(ds: Dataset, stratifyOption: boolean | undefined, bins: numbe
     }
     if (stratifyOption === false) return all();
     const classes = ds.classes;
-    checkLabels('ds.y', ds.y, classes.length);
+    checkLabels(`${name}.y`, ds.y, classes.length);
     const groups: number[][] = classes.map(() => []);
     for (let i = 0; i < ds.rows; i++) (groups[ds.y[i] as number] as number[]).push(i);
     return {

@@ -5,6 +5,7 @@
  */
 
 import { ShapeError, ValueError } from '../errors.js';
+import { describe } from '../validate.js';
 
 /**
  * Formats a number for an error message so that the two NaN bit patterns
@@ -100,4 +101,34 @@ export function checkLabels(name: string, labels: ArrayLike<number>, classes: nu
       (count > 1 ? ` (${count} invalid labels in all)` : '') +
       hint,
   );
+}
+
+/**
+ * The values of a flat array as float32, each read once and required to be a
+ * number: a string would be coerced ('0.5' → 0.5), null read as 0, a hole as NaN.
+ */
+export function float32Values(values: ArrayLike<unknown>, name: string): Float32Array {
+  if (ArrayBuffer.isView(values)) {
+    if (values instanceof BigInt64Array || values instanceof BigUint64Array) throw new ValueError(`${name}: expected numbers, got a ${values.constructor.name}`);
+    return Float32Array.from(values as ArrayLike<number>);
+  }
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < out.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'number') throw new ValueError(`${name}: expected a number at index ${i}, got ${describe(v)}`);
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Throws a ValueError unless every item is a string and no two are equal. */
+export function checkDistinctStrings(items: readonly unknown[], name: string): void {
+  const seen = new Set<unknown>();
+  // a plain loop: forEach would skip a hole
+  for (let i = 0; i < items.length; i++) {
+    const v = items[i];
+    if (typeof v !== 'string') throw new ValueError(`${name}[${i}]: expected a string, got ${describe(v)}`);
+    if (seen.has(v)) throw new ValueError(`${name}: expected distinct names, got ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)} twice`);
+    seen.add(v);
+  }
 }

@@ -5,7 +5,8 @@ import { binaryScores, classificationReport, type BinaryScores, type Classificat
 import { mae, mse, r2 } from '../metrics/regression.js';
 import { Network } from '../network/network.js';
 import { outputLossAndScore } from '../network/batch-loss.js';
-import { describe, type MatrixInput } from '../validate.js';
+import { describe, toMatrix, type MatrixInput } from '../validate.js';
+import { checkLabels } from '../data/validate.js';
 import type { TargetInput } from '../network/targets.js';
 import { guardRead, readOptions } from '../options.js';
 
@@ -34,6 +35,15 @@ export interface RegressionEvaluation {
 
 export type Evaluation = ClassificationEvaluation | RegressionEvaluation;
 
+// instanceof throws on a revoked Proxy: no Network either
+function isNetwork(v: unknown): v is Network {
+  try {
+    return v instanceof Network;
+  } catch {
+    return false;
+  }
+}
+
 /** What the output layer implies: softmax → multiclass (cce), one sigmoid unit → binary (bce), else regression (mse). */
 export function taskOf(net: Network): { task: Task; loss: LossName } {
   const out = net.layers[net.layers.length - 1]!;
@@ -50,19 +60,29 @@ export function taskOf(net: Network): { task: Task; loss: LossName } {
  * with raw inputs; the network's scalers are applied.
  */
 export function evaluate(net: Network, data: Dataset | { x: MatrixInput; y: TargetInput }): Evaluation {
-  if (!(net instanceof Network)) throw new ValueError(`net: expected a Network, got ${describe(net)}`);
+  if (!isNetwork(net)) throw new ValueError(`net: expected a Network, got ${describe(net)}`);
+  net.plan; // a disposed network is refused first: its sizes would blame the data
   const d = readOptions(data, 'data', ['x', 'y'], 'a Dataset or { x, y }', 'skip');
   if (d.x === undefined || d.y === undefined) throw new ValueError(`data: expected a Dataset or { x, y }, got no ${d.x === undefined ? 'x' : 'y'}`);
   const { task, loss } = taskOf(net);
-  const m = net.prepareInputs(d.x as MatrixInput, 'data.x');
   if (net.outputs !== 1 && task === 'regression') {
-    throw new ShapeError(`evaluate: expected a network with one output for regression, got ${net.outputs} outputs`);
+    throw new ShapeError(`net: expected a network with one output for regression, got ${net.outputs} outputs`);
   }
+  // the caller's rows read once; the loss and the predictions both come from this copy
+  const x = toMatrix(d.x as MatrixInput, net.inputs, 'data.x', "the network's inputs");
+  const m = net.prepareInputs(x.data, 'data.x');
   const labels = guardRead('data.y', () => labelsOf(d.y as TargetInput, m.rows, task === 'multiclass' ? net.outputs : 1));
+  // the metrics take class indices: checked here, where the argument has its name
+  if (task !== 'regression') guardRead('data.y', () => checkLabels('data.y', labels, task === 'binary' ? 2 : net.outputs));
   const targets = net.prepareTargets(labels as TargetInput, m.rows, loss, true, 'data.y');
   net.plan.ensureCapacity(Math.min(m.rows, 1024));
   const { loss: lossValue } = outputLossAndScore(net, loss, m.data, targets, m.rows);
-  const raw = net.predict(rowMajor(d.x as MatrixInput, m.rows, net.inputs));
+  const raw = net.predict(x.data);
+  const bad = raw.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    // metrics of NaN or infinite outputs mean nothing: the rows lie far outside what the network was trained on
+    throw new ValueError(`data.x: the network's output for row ${Math.floor(bad / net.outputs)} is ${raw[bad]}; its inputs lie too far outside the range the network was trained on`);
+  }
   if (task === 'regression') {
     const y = Float32Array.from(labels);
     return { task, loss: lossValue, mse: mse(y, raw), mae: mae(y, raw), r2: r2(y, raw), support: m.rows, predictions: raw };
@@ -88,16 +108,6 @@ export function evaluate(net: Network, data: Dataset | { x: MatrixInput; y: Targ
   };
 }
 
-// predict takes raw rows: hand it the caller's x as one flat array
-function rowMajor(x: MatrixInput, rows: number, cols: number): Float32Array {
-  if (x instanceof Float32Array) return x;
-  const out = new Float32Array(rows * cols);
-  const nested = Array.isArray(x) && x.length > 0 && typeof x[0] === 'object';
-  if (nested) (x as ArrayLike<ArrayLike<number>>[] as unknown as number[][]).forEach((row, r) => out.set(row, r * cols));
-  else out.set(x as ArrayLike<number>);
-  return out;
-}
-
 /**
  * One target per row, as the metrics take them: class indices or values as
  * given, nested one-value rows flattened, or — as fit accepts — one-hot rows
@@ -108,7 +118,7 @@ function labelsOf(y: TargetInput, rows: number, k: number): ArrayLike<number> {
     throw new ShapeError(`data.y: expected ${rows} targets (one per row of data.x), got ${describe(y)}`);
   }
   const nested = Array.isArray(y) && y.length > 0 && typeof y[0] === 'object' && y[0] !== null;
-  if (!nested && y.length === rows) return y as ArrayLike<number>;
+  if (!nested && y.length === rows) return Array.from(y as ArrayLike<number>); // read once
   const expected = `${rows} targets (one per row of data.x)${k > 1 ? ` or ${rows} one-hot rows of ${k}` : ''}`;
   if (nested ? y.length !== rows : y.length !== rows * k) {
     throw new ShapeError(`data.y: expected ${expected}, got ${nested ? `${y.length} rows` : `${y.length} values`}`);

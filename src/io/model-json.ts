@@ -3,6 +3,7 @@ import { classCountOf, classesProblem, featureNamesProblem, targetNameProblem, t
 import { Scaler, type ScalerJSON } from '../data/scaler.js';
 import { DataError, SimdnetError, ValueError } from '../errors.js';
 import { crc32 } from './crc32.js';
+import { nearest } from '../options.js';
 import { Preprocessor, type PreprocessorJSON } from '../table/preprocessor.js';
 import { parsePreprocessorJSON } from '../table/preprocessor-json.js';
 
@@ -174,6 +175,28 @@ export interface ParsedModel {
  * runtime until everything has been checked.
  */
 export function parseModelJSON(json: unknown): ParsedModel {
+  try {
+    return parse(json);
+  } catch (e) {
+    if (e instanceof SimdnetError) throw e;
+    // a getter or Proxy trap of the caller's object that threw (JSON text has neither)
+    const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    throw new DataError(`model: reading it threw (${text.length > 80 ? `${text.slice(0, 80)}…` : text})`, { cause: e });
+  }
+}
+
+/** The fields of a record the file gives, own ones only and each read once: an inherited `weights` is no field of the file. */
+function ownFields<K extends string>(o: object, keys: readonly K[]): Partial<Record<K, unknown>> {
+  const out: Partial<Record<K, unknown>> = {};
+  for (const k of keys) if (Object.prototype.hasOwnProperty.call(o, k)) out[k] = (o as Record<K, unknown>)[k];
+  return out;
+}
+
+const MODEL_KEYS = ['format', 'version', 'inputs', 'layers', 'weights', 'scaler', 'targetScaler', 'classes', 'featureNames', 'targetName', 'training', 'preprocess', 'checksum'] as const;
+/** The slope every layer but leaky_relu saves (unused there): another value would be silently ignored. */
+const DEFAULT_ALPHA = Math.fround(0.01);
+
+function parse(json: unknown): ParsedModel {
   let obj: unknown = json;
   if (typeof json === 'string') {
     try {
@@ -182,8 +205,15 @@ export function parseModelJSON(json: unknown): ParsedModel {
       throw new DataError(`model: expected JSON text, got text that does not parse (${(e as Error).message}); the file may be truncated`, { cause: e });
     }
   }
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return fail('', 'a JSON object', obj);
-  const m = obj as Record<string, unknown>;
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new DataError(`model: expected a JSON object, got ${show(obj)}`);
+  const m = ownFields(obj, MODEL_KEYS);
+  // a field no version of the format has is a mistake (a typo would otherwise lose what it holds)
+  for (const key of Object.keys(obj)) {
+    if (!(MODEL_KEYS as readonly string[]).includes(key)) {
+      const near = nearest(key, MODEL_KEYS);
+      throw new DataError(`model.${key.length > 40 ? `${key.slice(0, 40)}…` : key}: expected no such field (a model file has ${MODEL_KEYS.join(', ')})${near ? `; did you mean '${near}'?` : ''}`);
+    }
+  }
   if (m.format !== MODEL_FORMAT) fail('format', `"${MODEL_FORMAT}"`, m.format);
   if (m.version !== 1 && m.version !== MODEL_VERSION) {
     const newer = typeof m.version === 'number' && m.version > MODEL_VERSION ? ' (written by a newer simdnet)' : '';
@@ -194,12 +224,15 @@ export function parseModelJSON(json: unknown): ParsedModel {
   const layerList = m.layers as unknown[];
   const layers = layerList.map((l, i) => {
     if (l === null || typeof l !== 'object') return fail(`layers[${i}]`, '{ units, activation, alpha }', l);
-    const o = l as Record<string, unknown>;
+    const o = ownFields(l, ['units', 'activation', 'alpha']);
     const units = posInt(o.units, `layers[${i}].units`);
     if (typeof o.activation !== 'string' || !Object.prototype.hasOwnProperty.call(Act, o.activation)) fail(`layers[${i}].activation`, `one of ${Object.keys(Act).join(', ')}`, o.activation);
     if (o.activation === 'softmax' && i !== layerList.length - 1) fail(`layers[${i}].activation`, 'softmax only on the output layer', o.activation);
     if (o.activation === 'softmax' && units < 2) fail(`layers[${i}].units`, 'at least 2 units under softmax', units);
     if (typeof o.alpha !== 'number' || !(o.alpha >= 0 && Math.fround(o.alpha) <= F32_MAX)) fail(`layers[${i}].alpha`, 'a finite number ≥ 0 within the float32 range', o.alpha);
+    if (o.activation !== 'leaky_relu' && Math.fround(o.alpha as number) !== DEFAULT_ALPHA) {
+      fail(`layers[${i}].alpha`, `0.01 on a '${o.activation as string}' layer (only leaky_relu layers use alpha)`, o.alpha);
+    }
     return { units, activation: o.activation as ActivationName, alpha: o.alpha as number };
   });
   if (!Array.isArray(m.weights) || m.weights.length !== layers.length) fail('weights', `an array of ${layers.length} layers ({ W, b })`, m.weights);
@@ -207,7 +240,7 @@ export function parseModelJSON(json: unknown): ParsedModel {
   const weights = layers.map((l, i) => {
     const w = (m.weights as unknown[])[i];
     if (w === null || typeof w !== 'object') return fail(`weights[${i}]`, '{ W, b }', w);
-    const o = w as Record<string, unknown>;
+    const o = ownFields(w, ['W', 'b']);
     const W = f32Array(o.W, fanIn * l.units, `weights[${i}].W`, `${fanIn} inputs × ${l.units} units, row-major`);
     const b = f32Array(o.b, l.units, `weights[${i}].b`, `one per unit`);
     fanIn = l.units;

@@ -6,7 +6,7 @@
 
 import { Act, type ActivationName } from '../backend/abi.js';
 import { ShapeError, ValueError } from '../errors.js';
-import { lookupName, readOptions } from '../options.js';
+import { guardRead, lookupName, readOptions } from '../options.js';
 import { defaultRuntimeOrThrow, Runtime } from '../runtime.js';
 import { checkPositiveInt, checkSeed, describe, F32_MAX, shortestF32 } from '../validate.js';
 import type { LayerShape } from './plan.js';
@@ -44,18 +44,21 @@ export interface NetworkSpec {
 export function readNetworkOptions(options: unknown): NetworkSpec {
   const o = readOptions(options, 'Network options', ['inputs', 'layers', 'seed', 'runtime'], '{ inputs, layers, seed, runtime }');
   const inputs = checkPositiveInt(o.inputs, 'inputs');
-  const layers = o.layers;
-  if (!Array.isArray(layers) || layers.length === 0) {
-    throw new ShapeError(`layers: expected a non-empty array of { units, activation }, got ${describe(layers)}`);
-  }
   const seed = checkSeed(o.seed, 'seed');
   let fanIn = inputs;
-  const shapes = layers.map((layer: unknown, i) => {
-    const name = `layers[${i}]`;
-    const l = readOptions(layer, name, ['units', 'activation', 'alpha'], '{ units, activation, alpha }');
-    const shape = layerShape(l, name, i, layers.length, fanIn);
-    fanIn = shape.outputs;
-    return shape;
+  const shapes = guardRead('layers', () => {
+    const layers = o.layers;
+    if (!Array.isArray(layers) || layers.length === 0) {
+      throw new ShapeError(`layers: expected a non-empty array of { units, activation }, got ${describe(layers)}`);
+    }
+    // Array.from visits holes (as undefined, refused by name), where map would skip them
+    return Array.from(layers, (layer: unknown, i) => {
+      const name = `layers[${i}]`;
+      const l = readOptions(layer, name, ['units', 'activation', 'alpha'], '{ units, activation, alpha }');
+      const shape = layerShape(l, name, i, layers.length, fanIn);
+      fanIn = shape.outputs;
+      return shape;
+    });
   });
   return { inputs, shapes, seed, runtime: runtimeOption(o.runtime) };
 }
@@ -89,6 +92,12 @@ function layerShape(l: Partial<Record<'units' | 'activation' | 'alpha', unknown>
 /** The runtime option: a Runtime from init(), or the default one. */
 export function runtimeOption(v: unknown): Runtime {
   if (v === undefined) return defaultRuntimeOrThrow();
-  if (!(v instanceof Runtime)) throw new ValueError(`runtime: expected a Runtime returned by init(), got ${describe(v)}`);
-  return v;
+  let runtime = false;
+  try {
+    runtime = v instanceof Runtime;
+  } catch {
+    // instanceof on a revoked Proxy throws: no Runtime either
+  }
+  if (!runtime) throw new ValueError(`runtime: expected a Runtime returned by init(), got ${describe(v)}`);
+  return v as Runtime;
 }

@@ -2,7 +2,7 @@ import type { ActivationName, LossName } from '../backend/abi.js';
 import { ShapeError, StateError, ValueError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { describe, toMatrix, type Matrix, type MatrixInput } from '../validate.js';
-import { guardRead, optionalBoolean, readOptions } from '../options.js';
+import { guardRead, optionalBoolean, readError, readOptions } from '../options.js';
 import type { ModelJSON } from '../io/model-json.js';
 import { classCountOf } from '../io/model-rules.js';
 import { initialWeights } from './init-weights.js';
@@ -60,8 +60,14 @@ export class Network extends NetworkLabels {
     this.seed = spec.seed;
     this.runtime = spec.runtime;
     const plan = (this._plan = new Plan(this.runtime.heap, spec.shapes));
-    plan.writeParams(concat(initialWeights(spec.shapes, this.seed)));
-    plan.ensureCapacity(1);
+    try {
+      plan.writeParams(concat(initialWeights(spec.shapes, this.seed)));
+      plan.ensureCapacity(1);
+    } catch (e) {
+      // parameters that fit beside a batch that does not (a MemoryError): give them back
+      plan.dispose();
+      throw e;
+    }
     if (plan.paramCount <= TINY_MAX_PARAMS) this.tiny = new TinyPath(this);
     DROPPED.register(this, plan, plan);
   }
@@ -170,24 +176,29 @@ export class Network extends NetworkLabels {
   predict(x: ArrayLike<ArrayLike<number>>): number[][];
   predict(x: ArrayLike<number>): Float32Array | number[];
   predict(x: MatrixInput): Float32Array | number[] | number[][] {
-    const tiny = this.tiny;
-    const wasm = tiny?.wasm;
-    if (wasm && tiny!.version === this.weightsVersion && this._scaler === null && this._targetScaler === null && this._plan !== null) {
-      // One sample of a tiny network, already set up: kept short (inlinable),
-      // as the call is the cost here.
-      if (Array.isArray(x) && x.length === this.inputs) {
-        if (!inputsFromArray(wasm, x)) return this.predictBatch(x);
-        const y = Math.fround(callTiny(wasm.slot));
-        return this.outputs === 1 ? [y] : outputs(wasm, y, new Array<number>(this.outputs));
+    try {
+      const tiny = this.tiny;
+      const wasm = tiny?.wasm;
+      if (wasm && tiny!.version === this.weightsVersion && this._scaler === null && this._targetScaler === null && this._plan !== null) {
+        // One sample of a tiny network, already set up: kept short (inlinable),
+        // as the call is the cost here.
+        if (Array.isArray(x) && x.length === this.inputs) {
+          if (!inputsFromArray(wasm, x)) return this.predictBatch(x);
+          const y = Math.fround(callTiny(wasm.slot));
+          return this.outputs === 1 ? [y] : outputs(wasm, y, new Array<number>(this.outputs));
+        }
+        if (x instanceof Float32Array && x.length === this.inputs) {
+          if (!inputsFromF32(wasm, x)) return this.predictBatch(x);
+          return outputs(wasm, Math.fround(callTiny(wasm.slot)), new Float32Array(this.outputs));
+        }
       }
-      if (x instanceof Float32Array && x.length === this.inputs) {
-        if (!inputsFromF32(wasm, x)) return this.predictBatch(x);
-        return outputs(wasm, Math.fround(callTiny(wasm.slot)), new Float32Array(this.outputs));
-      }
+      this.plan; // throws once disposed
+      if (tiny !== null && isOneSample(x, this.inputs)) return tiny.predict(x as ArrayLike<number>) ?? (this.predictBatch(x) as Float32Array);
+      return this.predictBatch(x);
+    } catch (e) {
+      // a getter or Proxy trap of x that threw, on any path (see readError)
+      throw readError('x', e);
     }
-    this.plan; // throws once disposed
-    if (tiny !== null && isOneSample(x, this.inputs)) return tiny.predict(x as ArrayLike<number>) ?? (this.predictBatch(x) as Float32Array);
-    return this.predictBatch(x);
   }
 
   private predictBatch(x: MatrixInput): Float32Array | number[] | number[][] {
@@ -206,28 +217,33 @@ export class Network extends NetworkLabels {
    * read before any output is written).
    */
   predictInto(x: MatrixInput, out: Float32Array): Float32Array {
-    const tiny = this.tiny;
-    const wasm = tiny?.wasm;
-    if (
-      wasm && tiny!.version === this.weightsVersion && this._scaler === null && this._targetScaler === null &&
-      this._plan !== null && out instanceof Float32Array && out.length === this.outputs
-    ) {
-      // the tiny path of predict, writing into out (see there)
-      if (x instanceof Float32Array && x.length === this.inputs) {
-        if (!inputsFromF32(wasm, x)) return this.predictIntoChecked(x, out);
-        return outputs(wasm, Math.fround(callTiny(wasm.slot)), out);
+    try {
+      const tiny = this.tiny;
+      const wasm = tiny?.wasm;
+      if (
+        wasm && tiny!.version === this.weightsVersion && this._scaler === null && this._targetScaler === null &&
+        this._plan !== null && isFloat32Array(out) && out.length === this.outputs
+      ) {
+        // the tiny path of predict, writing into out (see there)
+        if (x instanceof Float32Array && x.length === this.inputs) {
+          if (!inputsFromF32(wasm, x)) return this.predictIntoChecked(x, out);
+          return outputs(wasm, Math.fround(callTiny(wasm.slot)), out);
+        }
+        if (Array.isArray(x) && x.length === this.inputs) {
+          if (!inputsFromArray(wasm, x)) return this.predictIntoChecked(x, out);
+          return outputs(wasm, Math.fround(callTiny(wasm.slot)), out);
+        }
       }
-      if (Array.isArray(x) && x.length === this.inputs) {
-        if (!inputsFromArray(wasm, x)) return this.predictIntoChecked(x, out);
-        return outputs(wasm, Math.fround(callTiny(wasm.slot)), out);
-      }
+      return this.predictIntoChecked(x, out);
+    } catch (e) {
+      // out is checked with isView first (a Proxy of a Float32Array is refused by name): what throws here read x
+      throw readError('x', e);
     }
-    return this.predictIntoChecked(x, out);
   }
 
   private predictIntoChecked(x: MatrixInput, out: Float32Array): Float32Array {
     this.plan; // throws once disposed
-    if (!(out instanceof Float32Array)) throw new ShapeError(`out: expected a Float32Array, got ${describe(out)}`);
+    if (!isFloat32Array(out)) throw new ShapeError(`out: expected a Float32Array, got ${describe(out)}`);
     if (this.tiny !== null && isOneSample(x, this.inputs)) {
       if (out.length !== this.outputs) throw outLengthError(out, 1, this.outputs);
       const y = this.tiny.predict(x as ArrayLike<number>) ?? (this.predictBatch(x) as Float32Array);
@@ -273,6 +289,11 @@ export class Network extends NetworkLabels {
  * is what the registry holds, so holding it does not keep the network alive.
  */
 const DROPPED = new FinalizationRegistry<Plan>((plan) => plan.dispose());
+
+/** A real Float32Array: a Proxy of one passes instanceof, but its length getter throws. */
+function isFloat32Array(v: unknown): v is Float32Array {
+  return ArrayBuffer.isView(v) && v instanceof Float32Array;
+}
 
 function outLengthError(out: Float32Array, rows: number, outputs: number): ShapeError {
   const rowsText = rows === 1 ? '1 row' : `${rows} rows`;

@@ -6,6 +6,7 @@
 
 import { ShapeError } from '../errors.js';
 import { describe, toMatrix } from '../validate.js';
+import { guardRead, readOptions } from '../options.js';
 import type { LayerShape } from './plan.js';
 
 /** A layer's parameters: W is inputs × outputs (W[i][j] from input i to unit j), b one per unit. */
@@ -25,18 +26,20 @@ export type WeightsInput = { W: ArrayLike<number> | ArrayLike<ArrayLike<number>>
 
 /** Every layer's weights, checked against the shapes, as one flat array (W then b per layer). */
 export function flattenWeights(shapes: readonly LayerShape[], weights: readonly WeightsInput[]): Float32Array {
-  if (!Array.isArray(weights) || weights.length !== shapes.length) {
-    throw new ShapeError(`weights: expected an array of ${shapes.length} layers ({ W, b }), got ${describe(weights)}`);
-  }
+  guardRead('weights', () => {
+    if (!Array.isArray(weights) || weights.length !== shapes.length) {
+      throw new ShapeError(`weights: expected an array of ${shapes.length} layers ({ W, b }), got ${describe(weights)}`);
+    }
+  });
   const parts: Float32Array[] = [];
   shapes.forEach((s, i) => {
-    const w = weights[i];
-    if (w === null || typeof w !== 'object') throw new ShapeError(`weights[${i}]: expected { W, b }, got ${describe(w)}`);
-    const W = toMatrix(w.W, s.outputs, `weights[${i}].W`, `layer ${i}'s ${s.outputs} units`);
+    // own keys only, read once; { weight, bias } is named as unknown keys, not taken for missing ones
+    const w = readOptions(guardRead('weights', () => weights[i]), `weights[${i}]`, ['W', 'b'], '{ W, b }') as Partial<WeightsInput>;
+    const W = toMatrix(w.W!, s.outputs, `weights[${i}].W`, `layer ${i}'s ${s.outputs} units`);
     if (W.rows !== s.inputs) {
       throw new ShapeError(`weights[${i}].W: expected ${s.inputs} × ${s.outputs} (inputs × units), got ${W.rows} × ${s.outputs}`);
     }
-    const b = toMatrix(w.b, s.outputs, `weights[${i}].b`, `layer ${i}'s ${s.outputs} units`);
+    const b = toMatrix(w.b!, s.outputs, `weights[${i}].b`, `layer ${i}'s ${s.outputs} units`);
     if (b.rows !== 1) throw new ShapeError(`weights[${i}].b: expected ${s.outputs} values, got ${b.rows * s.outputs}`);
     parts.push(W.data, b.data);
   });

@@ -49,7 +49,7 @@ export function makeParts(data: Dataset, fractions: readonly [number, number, nu
   if (!needed.ok && (v > 0 || t > 0)) {
     warnings.push(`${ds.rows} rows are too few for a train/validation/test split of ${f.join('/')} (it needs at least ${needed.needed}): trained on all of them, with no validation or test part, so no held-out metrics`);
     f = [1, 0, 0];
-  } else if (!regression && stratify) {
+  } else if (ds.classes !== null && stratify) {
     ({ ds, droppedClasses } = dropSmallClasses(ds, f));
     for (const c of droppedClasses) {
       warnings.push(`class '${c.label}' has ${c.rows} row${c.rows === 1 ? '' : 's'}, too few to appear in every part of a stratified split: left out (trained on the other classes)`);
@@ -58,8 +58,9 @@ export function makeParts(data: Dataset, fractions: readonly [number, number, nu
   const rows = splitRows(ds, {
     train: f[0], validation: f[1], test: f[2], seed,
     stratify: stratify && f[0] !== 1,
-    quantileBins: regression && stratify && f[0] !== 1 ? 10 : 0,
-  });
+    // (a class-labelled dataset trained as regression is stratified by class)
+    quantileBins: regression && stratify && f[0] !== 1 && ds.classes === null ? 10 : 0,
+  }, 'data');
   if (!isTableDataset(ds)) {
     const [train, validation, test] = rows.map((r) => subset(ds, r)) as [Dataset, Dataset, Dataset];
     return { train, validation, test, preprocessor: null, schema: null, droppedClasses, warnings };

@@ -8,7 +8,8 @@ import { defaultRuntimeOrThrow, Runtime } from '../runtime.js';
 import { Trainer } from '../training/trainer.js';
 import type { EpochInfo, History } from '../training/options.js';
 import { Act, Opt } from '../backend/abi.js';
-import { lookupName, optionalBoolean, optionalFunction, readOptions } from '../options.js';
+import { guardRead, lookupName, optionalBoolean, optionalFunction, readOptions } from '../options.js';
+import { checkDataset } from '../data/check-dataset.js';
 import { checkNumberIn, checkPositiveInt, checkSeed, describe } from '../validate.js';
 import { Model } from '../model/model.js';
 import type { ColumnSchema } from '../table/preprocessor.js';
@@ -109,7 +110,7 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
   const parts = makeParts(data, config.split, config.stratify, config.seed, config.task === 'regression');
   const classes = parts.train.classes;
   const outputs = config.task === 'multiclass' ? classes!.length : 1;
-  const runtime = o.runtime ?? defaultRuntimeOrThrow();
+  const runtime = o.runtime === undefined ? defaultRuntimeOrThrow() : o.runtime;
   if (!(runtime instanceof Runtime)) throw new ValueError(`runtime: expected a Runtime returned by init(), got ${describe(runtime)}`);
   checkPipelineMemory(runtime, parts.train.features, config, outputs, parts);
   o.onPrepared?.({
@@ -128,7 +129,7 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
   try {
     network.scaler = Scaler.fit(parts.train.x, parts.train.rows, parts.train.features, config.scale);
     if (config.task === 'regression') network.targetScaler = Scaler.fit(parts.train.y, parts.train.rows, 1, 'standard');
-    network.classes = classes;
+    network.classes = config.task === 'regression' ? null : classes;
     network.featureNames = parts.train.featureNames;
     network.targetName = data.targetName;
 
@@ -199,9 +200,7 @@ const OPTION_KEYS = [
 export const MAX_HIDDEN_UNITS = 65536;
 
 function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedModel['config']; o: TrainModelOptions } {
-  if (data === null || typeof data !== 'object' || !(data.x instanceof Float32Array)) {
-    throw new ValueError(`data: expected a Dataset (from parseCsv, loadCsv or makeDataset), got ${describe(data)}`);
-  }
+  checkDataset(data, 'data', 'to train on');
   const o = readOptions(options, 'options', OPTION_KEYS) as TrainModelOptions;
   const task = o.task === undefined ? data.task : lookupName({ binary: 0, multiclass: 1, regression: 2 }, o.task, 'task');
   if (task !== 'regression' && !data.classes) {
@@ -212,34 +211,45 @@ function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedMo
   }
   if (task !== 'regression') {
     const counts = classCounts(data);
-    if (counts.filter((c) => c > 0).length < 2) throw new DataError(`target '${data.targetName}': expected at least 2 classes with rows, got ${counts.filter((c) => c > 0).length}`);
+    const present = counts.filter((c) => c > 0).length;
+    if (present < 2) throw new DataError(`data.y: expected at least 2 classes with rows (of the target '${data.targetName}'), got ${present}`);
   }
-  const hidden = o.hidden ?? [...DEFAULT_HIDDEN];
-  if (!Array.isArray(hidden)) throw new ValueError(`hidden: expected an array of layer sizes, got ${describe(hidden)}`);
-  hidden.forEach((h, i) => {
-    checkPositiveInt(h, `hidden[${i}]`);
-    if (h > MAX_HIDDEN_UNITS) throw new ValueError(`hidden[${i}]: expected at most ${MAX_HIDDEN_UNITS} units, got ${h}`);
+  const hidden = guardRead('hidden', () => {
+    const h = o.hidden === undefined ? [...DEFAULT_HIDDEN] : o.hidden;
+    if (!Array.isArray(h)) throw new ValueError(`hidden: expected an array of layer sizes, got ${describe(h)}`);
+    // a plain loop over a copy: a hole is a missing size (forEach would skip it), each size read once
+    const sizes = Array.from(h as unknown[]);
+    sizes.forEach((units, i) => {
+      checkPositiveInt(units, `hidden[${i}]`);
+      if ((units as number) > MAX_HIDDEN_UNITS) throw new ValueError(`hidden[${i}]: expected at most ${MAX_HIDDEN_UNITS} units, got ${units}`);
+    });
+    return sizes as number[];
   });
   const activation = o.activation === undefined ? 'relu' : lookupName(HIDDEN_ACTIVATIONS, o.activation, 'activation');
   const optimizer = o.optimizer === undefined ? 'adam' : lookupName(Opt, o.optimizer, 'optimizer');
-  const splitFractions = o.split ?? [0.8, 0.1, 0.1];
-  if (!Array.isArray(splitFractions) || splitFractions.length !== 3) {
-    throw new ValueError(`split: expected [train, validation, test] fractions, got ${describe(splitFractions)}`);
-  }
+  const splitFractions = guardRead('split', () => {
+    const f = o.split === undefined ? [0.8, 0.1, 0.1] : o.split;
+    if (!Array.isArray(f) || f.length !== 3) throw new ValueError(`split: expected [train, validation, test] fractions, got ${describe(f)}`);
+    // checked here, so that an error names split[i] (the option given), not split()'s options.train
+    const [train, validation, test] = [0, 1, 2].map((i) => checkNumberIn(f[i], `split[${i}]`, 0, 1));
+    const sum = train! + validation! + test!;
+    if (Math.abs(sum - 1) > 1e-9) throw new ValueError(`split: expected [train, validation, test] fractions summing to 1, got ${train} + ${validation} + ${test} = ${sum}`);
+    return [train!, validation!, test!] as [number, number, number];
+  });
   optionalFunction(o.onEpochEnd, 'onEpochEnd');
   optionalFunction(o.onPrepared, 'onPrepared');
   const config: TrainedModel['config'] = {
     task,
-    hidden: hidden.slice(),
+    hidden,
     activation,
     optimizer,
-    lr: checkNumberIn(o.lr ?? (optimizer === 'adam' ? 0.003 : 0.05), 'lr', 0, Infinity, true),
+    lr: checkNumberIn(o.lr === undefined ? (optimizer === 'adam' ? 0.003 : 0.05) : o.lr, 'lr', 0, Infinity, true),
     batchSize: o.batchSize === undefined ? DEFAULT_BATCH_SIZE : checkPositiveInt(o.batchSize, 'batchSize'),
     epochs: o.epochs === undefined ? 300 : checkPositiveInt(o.epochs, 'epochs'),
     patience: o.patience === undefined ? 50 : checkPositiveInt(o.patience, 'patience'),
-    weightDecay: checkNumberIn(o.weightDecay ?? 0.005, 'weightDecay', 0, Infinity),
+    weightDecay: checkNumberIn(o.weightDecay === undefined ? 0.005 : o.weightDecay, 'weightDecay', 0, Infinity),
     clipNorm: o.clipNorm === undefined || o.clipNorm === null ? null : checkNumberIn(o.clipNorm, 'clipNorm', 0, Infinity, true),
-    split: [splitFractions[0], splitFractions[1], splitFractions[2]],
+    split: splitFractions,
     stratify: optionalBoolean(o.stratify, 'stratify') ?? true,
     scale: o.scale === undefined ? 'standard' : lookupName({ standard: 0, minmax: 1, none: 2 }, o.scale, 'scale'),
     seed: checkSeed(o.seed, 'seed'),

@@ -156,7 +156,7 @@ export function resolveEarlyStopping(e: unknown, hasValidation: boolean): Requir
   return {
     monitor,
     patience: o.patience === undefined ? 10 : checkPositiveInt(o.patience, 'earlyStopping.patience'),
-    minDelta: checkNumberIn(o.minDelta ?? 0, 'earlyStopping.minDelta', 0, Infinity),
+    minDelta: checkNumberIn(o.minDelta === undefined ? 0 : o.minDelta, 'earlyStopping.minDelta', 0, Infinity),
     restoreBest: optionalBoolean(o.restoreBest, 'earlyStopping.restoreBest') ?? true,
   };
 }
@@ -216,20 +216,22 @@ export function resolveOptimizer(opt: unknown): ResolvedOptimizer {
     }
   }
   const o: Partial<Record<string, unknown>> = named ? {} : readOptions(opt, 'optimizer', known);
-  const lr = checkNumberIn(o.lr ?? (type === 'adam' ? 0.001 : 0.01), 'optimizer.lr', 0, Infinity, true);
-  const weightDecay = checkNumberIn(o.weightDecay ?? 0, 'optimizer.weightDecay', 0, Infinity);
+  // undefined is the default; null is a value given, refused like any other non-number
+  const or = (v: unknown, fallback: number): unknown => (v === undefined ? fallback : v);
+  const lr = checkNumberIn(or(o.lr, type === 'adam' ? 0.001 : 0.01), 'optimizer.lr', 0, Infinity, true);
+  const weightDecay = checkNumberIn(or(o.weightDecay, 0), 'optimizer.weightDecay', 0, Infinity);
   const clipNorm = o.clipNorm === undefined ? 0 : checkNumberIn(o.clipNorm, 'optimizer.clipNorm', 0, Infinity, true);
   if (type === 'momentum') {
-    const m = checkNumberIn(o.momentum ?? 0.9, 'optimizer.momentum', 0, 1, false, true);
+    const m = checkNumberIn(or(o.momentum, 0.9), 'optimizer.momentum', 0, 1, false, true);
     return { code: Opt.momentum, lr, beta1: m, beta2: 0, eps: 0, weightDecay, clipNorm };
   }
   if (type === 'adam') {
     return {
       code: Opt.adam,
       lr,
-      beta1: checkNumberIn(o.beta1 ?? 0.9, 'optimizer.beta1', 0, 1, false, true),
-      beta2: checkNumberIn(o.beta2 ?? 0.999, 'optimizer.beta2', 0, 1, false, true),
-      eps: checkNumberIn(o.eps ?? 1e-8, 'optimizer.eps', 0, Infinity, true),
+      beta1: checkNumberIn(or(o.beta1, 0.9), 'optimizer.beta1', 0, 1, false, true),
+      beta2: checkNumberIn(or(o.beta2, 0.999), 'optimizer.beta2', 0, 1, false, true),
+      eps: checkNumberIn(or(o.eps, 1e-8), 'optimizer.eps', 0, Infinity, true),
       weightDecay,
       clipNorm,
     };

@@ -28,12 +28,12 @@ export class Trainer {
   private steps = 0;
 
   constructor(network: Network, options: TrainerOptions) {
-    if (!(network instanceof Network)) throw new ValueError(`network: expected a Network, got ${describe(network)}`);
+    if (!isNetwork(network)) throw new ValueError(`network: expected a Network, got ${describe(network)}`);
     const o = readOptions(options, 'Trainer options', ['loss', 'optimizer', 'batchSize', 'shuffle', 'seed', 'classWeight'], '{ loss, optimizer, batchSize, shuffle, seed, classWeight }');
     const loss = lookupName(Loss, o.loss, 'loss');
     const plan = network.plan;
     checkLossFits(loss, plan.layers[plan.layers.length - 1]!);
-    const optimizer = resolveOptimizer(o.optimizer ?? 'adam');
+    const optimizer = resolveOptimizer(o.optimizer === undefined ? 'adam' : o.optimizer);
     const batchSize = o.batchSize === undefined ? 32 : checkPositiveInt(o.batchSize, 'batchSize');
     const shuffle = optionalBoolean(o.shuffle, 'shuffle') ?? true;
     const seed = checkSeed(o.seed, 'seed');
@@ -170,3 +170,11 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+// instanceof throws on a revoked Proxy: no Network either
+function isNetwork(v: unknown): v is Network {
+  try {
+    return v instanceof Network;
+  } catch {
+    return false;
+  }
+}

@@ -43,7 +43,7 @@ describe('corrupt or mismatched model files', () => {
 
   it.each([
     ['truncated', (t: string) => t.slice(0, t.length / 2), /model: expected JSON text, got text that does not parse .* truncated/],
-    ['not an object', () => '[1,2]', /model\.: expected a JSON object, got an array of length 2/],
+    ['not an object', () => '[1,2]', /model: expected a JSON object, got an array of length 2/],
     ['wrong format', () => edit((m) => { m.format = 'onnx'; }), /model\.format: expected "simdnet-model", got "onnx"/],
     ['newer version', () => edit((m) => { m.version = 3; }), /model\.version: expected 1 or 2 \(written by a newer simdnet\), got 3/],
     ['missing version', () => edit((m) => { delete m.version; }), /model\.version: expected 1 or 2, got nothing \(the field is missing\)/],

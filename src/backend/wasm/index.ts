@@ -15,9 +15,15 @@ export interface MemoryOptions {
  * `.wasm` imported as a module.
  */
 export function instantiateKernels(module: WebAssembly.Module, options: MemoryOptions = {}): Backend {
-  const initial = options.initialPages ?? 16;
   const maximum = options.maximumPages ?? 65536;
-  const memory = new WebAssembly.Memory({ initial, maximum });
+  // the default start never exceeds a maximum given (init({ maximumPages: 8 }) is a valid request)
+  const initial = options.initialPages ?? Math.min(16, maximum);
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial, maximum });
+  } catch (e) {
+    throw new InitError(`init: initialPages: ${initial} pages of linear memory could not be allocated (${(e as Error).message})`, { cause: e });
+  }
   let instance: WebAssembly.Instance;
   try {
     instance = new WebAssembly.Instance(module, { env: { memory } });
