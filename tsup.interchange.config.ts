@@ -16,7 +16,8 @@ const interchange: Options = {
   external: ['simdnet'],
   dts: { entry: { onnx: 'src/onnx.ts', tfjs: 'src/tfjs.ts', brain: 'src/brain.ts' } },
   sourcemap: true,
-  minify: true,
+  minify: false, // readable, names kept: see tsup.config.ts
+  keepNames: true,
   target: 'es2022',
   splitting: false,
   clean: false,

@@ -4,6 +4,9 @@
  */
 
 import { DataError, ShapeError, ValueError } from '../errors.js';
+import { lookupName, readOptions } from '../options.js';
+import type { MatrixInput } from '../validate.js';
+import { inForm, readRows } from './row-forms.js';
 import { checkFinite, checkInteger, formatValue } from './validate.js';
 
 /** `minmax`: training range → [0, 1]; `standard`: zero mean, unit variance; `none`: identity. */
@@ -20,11 +23,44 @@ const MIN_SCALE = 10 * Number.EPSILON;
 
 /** The saved form of a {@link Scaler}: `scaled = (value − offset[c]) / scale[c]` for column c. */
 export interface ScalerJSON {
+  /** Which scaling. */
   kind: ScalerKind;
+  /** Columns. */
   features: number;
+  /** Per column: the training minimum (minmax), mean (standard) or 0 (none). */
   offset: number[];
+  /** Per column: the training range (minmax), standard deviation (standard) or 1; 1 for a constant column. */
   scale: number[];
 }
+
+/** How {@link Scaler.fit} and {@link Scaler.fitTransform} fit rows given as the rest of the API gives them. */
+export interface ScalerFitOptions {
+  /** The scaling (default `'standard'`). */
+  kind?: ScalerKind;
+  /** Columns per row: needed for row-major values (`number[]`, `Float32Array`), taken from nested rows otherwise. */
+  features?: number;
+}
+
+/** What {@link Scaler.fitTransform} returns: the fitted scaler and the rows it scaled, in their form. */
+export interface ScalerFitTransform<T> {
+  /** The scaler, fitted on the rows. */
+  scaler: Scaler;
+  /** The rows scaled, in the form they came in (nested rows, plain array, Float32Array). */
+  scaled: T;
+}
+
+/**
+ * The form rows come back in for rows of type T, as `predict` gives its
+ * results: a typed array gives a Float32Array, nested rows nested rows, a
+ * plain array of numbers a plain array.
+ */
+export type ScaledRows<T> = T extends ArrayBufferView
+  ? Float32Array
+  : T extends ArrayLike<ArrayLike<number>>
+    ? number[][]
+    : T extends readonly number[]
+      ? number[]
+      : Float32Array | number[] | number[][];
 
 /**
  * A fitted per-column scaling, `scaled = (value − offset) / scale`, computed
@@ -48,14 +84,42 @@ export class Scaler {
   }
 
   /**
-   * Fits a scaler to a row-major matrix — pass the training rows only.
-   * `standard` uses the population standard deviation (divide by rows, as
-   * scikit-learn's StandardScaler does).
+   * Fits a scaler to rows as the rest of the API takes them — nested rows,
+   * or row-major values with `features` — pass the training rows only.
+   * `standard` (the default) uses the population standard deviation (divide
+   * by rows, as scikit-learn's StandardScaler does).
+   *
+   * @throws ValueError for an unknown kind or option, NaN/±Infinity in x;
+   *   ShapeError for ragged rows or a length that is not a multiple of features.
+   */
+  static fit(x: MatrixInput, options?: ScalerFitOptions | ScalerKind): Scaler;
+  /**
+   * Fits a scaler to a row-major Float32Array of `rows` × `features` values —
+   * pass the training rows only.
    *
    * @throws ValueError for an unknown kind, bad sizes or NaN/±Infinity in x;
    *   ShapeError when x does not hold rows × features values; DataError for 0 rows.
    */
-  static fit(x: Float32Array, rows: number, features: number, kind: ScalerKind): Scaler {
+  static fit(x: Float32Array, rows: number, features: number, kind: ScalerKind): Scaler;
+  static fit(x: MatrixInput, a?: ScalerFitOptions | ScalerKind | number, features?: number, kind?: ScalerKind): Scaler {
+    if (typeof a === 'number') return Scaler.fitRowMajor(x as Float32Array, a, features as number, kind as ScalerKind);
+    const { kind: k, features: f } = fitOptions(a);
+    const m = readRows(x, f, 'x', 'the rows to fit the scaler on');
+    return Scaler.fitRowMajor(m.data, m.rows, m.cols, k);
+  }
+
+  /**
+   * Fits a scaler to rows and scales them: `Scaler.fit` then `transform`,
+   * the rows given back in their form.
+   */
+  static fitTransform<T extends MatrixInput>(x: T, options?: ScalerFitOptions | ScalerKind): ScalerFitTransform<ScaledRows<T>> {
+    const { kind, features } = fitOptions(options);
+    const m = readRows(x, features, 'x', 'the rows to fit the scaler on');
+    const scaler = Scaler.fitRowMajor(m.data, m.rows, m.cols, kind);
+    return { scaler, scaled: inForm(scaler.transform(m.data, m.rows), m.cols, m.form) as ScaledRows<T> };
+  }
+
+  private static fitRowMajor(x: Float32Array, rows: number, features: number, kind: ScalerKind): Scaler {
     if (!(x instanceof Float32Array)) throw new ValueError(`x: expected a row-major Float32Array, got ${describe(x)}`);
     if (!KINDS.includes(kind)) throw new ValueError(`kind: expected 'minmax', 'standard' or 'none', got '${String(kind)}'`);
     checkInteger('rows', rows, 0);
@@ -98,12 +162,24 @@ export class Scaler {
   }
 
   /**
-   * Scales a row-major matrix into a new array; `x` is never modified.
-   * NaN stays NaN (the network rejects it with a clear error).
+   * Scales a row-major Float32Array of `rows` rows into a new array; `x` is
+   * never modified. NaN stays NaN (the network rejects it with a clear error).
    *
    * @throws ShapeError when x does not hold rows × this.features values.
    */
-  transform(x: Float32Array, rows: number): Float32Array {
+  transform(x: Float32Array, rows: number): Float32Array;
+  /**
+   * Scales rows given as the rest of the API gives them (nested rows, or
+   * row-major values of `features` columns) into new rows of the same form.
+   *
+   * @throws ShapeError for rows of another width; ValueError for NaN/±Infinity.
+   */
+  transform<T extends MatrixInput>(x: T): ScaledRows<T>;
+  transform(x: MatrixInput, rows?: number): Float32Array | number[] | number[][] {
+    if (rows === undefined) {
+      const m = readRows(x, this.features, 'x', `the scaler's ${this.features} features`);
+      return inForm(this.transform(m.data, m.rows), m.cols, m.form);
+    }
     checkInteger('rows', rows, 0);
     const f = this.features;
     if (x.length !== rows * f) {
@@ -125,7 +201,14 @@ export class Scaler {
    *
    * @throws ShapeError when x does not hold rows × this.features values.
    */
-  inverseTransform(x: Float32Array, rows: number): Float32Array {
+  inverseTransform(x: Float32Array, rows: number): Float32Array;
+  /** The same for rows in any form (nested rows, or row-major values), given back in that form. */
+  inverseTransform<T extends MatrixInput>(x: T): ScaledRows<T>;
+  inverseTransform(x: MatrixInput, rows?: number): Float32Array | number[] | number[][] {
+    if (rows === undefined) {
+      const m = readRows(x, this.features, 'x', `the scaler's ${this.features} features`);
+      return inForm(this.inverseTransform(m.data, m.rows), m.cols, m.form);
+    }
     checkInteger('rows', rows, 0);
     const f = this.features;
     if (x.length !== rows * f) {
@@ -202,6 +285,16 @@ export class Scaler {
     }
     return new Scaler(kind as ScalerKind, offset, scale);
   }
+}
+
+const KIND_NAMES = { minmax: 0, standard: 1, none: 2 } as const;
+
+function fitOptions(v: ScalerFitOptions | ScalerKind | undefined): { kind: ScalerKind; features: number | undefined } {
+  if (v === undefined) return { kind: 'standard', features: undefined };
+  if (typeof v === 'string') return { kind: lookupName(KIND_NAMES, v, 'kind'), features: undefined };
+  const o = readOptions(v, 'options', ['kind', 'features'], "{ kind, features } or a kind ('minmax', 'standard', 'none')");
+  if (o.features !== undefined) checkInteger('options.features', o.features as number, 1);
+  return { kind: o.kind === undefined ? 'standard' : lookupName(KIND_NAMES, o.kind, 'options.kind'), features: o.features as number | undefined };
 }
 
 function describe(value: unknown): string {
