@@ -28,7 +28,8 @@ export default defineConfig({
       },
     },
   ],
-  dts: { entry: { index: 'src/index.ts', csv: 'src/csv.ts' } },
+  // @internal members stay out of the public declarations
+  dts: { entry: { index: 'src/index.ts', csv: 'src/csv.ts' }, compilerOptions: { stripInternal: true } },
   define: { __SIMDNET_VERSION__: JSON.stringify(version) },
   sourcemap: true,
   // Readable code, as libraries ship: class and function names kept (an error

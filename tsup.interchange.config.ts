@@ -14,7 +14,7 @@ const interchange: Options = {
   entry: { onnx: 'src/onnx.ts', tfjs: 'src/tfjs.ts', brain: 'src/brain.ts' },
   format: ['esm', 'cjs'],
   external: ['simdnet'],
-  dts: { entry: { onnx: 'src/onnx.ts', tfjs: 'src/tfjs.ts', brain: 'src/brain.ts' } },
+  dts: { entry: { onnx: 'src/onnx.ts', tfjs: 'src/tfjs.ts', brain: 'src/brain.ts' }, compilerOptions: { stripInternal: true } },
   sourcemap: true,
   minify: false, // readable, names kept: see tsup.config.ts
   keepNames: true,

@@ -11,6 +11,7 @@ import { checkFitMemory } from '../pipeline/fit-memory.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_HIDDEN } from '../pipeline/train-model.js';
 import { parseChoice, parseCommandLine, parseHidden, parseNumber, parseSplit, type CommandSpec, type ParsedArgs } from './args.js';
 import { readDataFile, readHeader, resolveColumn } from './csv-table.js';
+import { parseMonitor, parseSchedule } from './schedule-arg.js';
 import { CliError } from './errors.js';
 import { defaultModelPath } from './files.js';
 import { architecture, count, fields, metricsReport } from './format.js';
@@ -38,6 +39,8 @@ export const TRAIN: CommandSpec = {
     patience: { type: 'string' },
     'weight-decay': { type: 'string' },
     'clip-norm': { type: 'string' },
+    schedule: { type: 'string' },
+    monitor: { type: 'string' },
     split: { type: 'string' },
     'no-stratify': { type: 'boolean' },
     scale: { type: 'string' },
@@ -91,6 +94,14 @@ function pipelineOptions(args: ParsedArgs): PipelineOptions {
   o.weightDecay = number('weight-decay', { min: 0 });
   o.clipNorm = number('clip-norm', { min: 0, minOpen: true });
   o.seed = number('seed', { integer: true, min: 0, max: 0xffffffff });
+  const schedule = s.get('schedule');
+  if (schedule !== undefined) o.schedule = parseSchedule(schedule);
+  const monitor = s.get('monitor');
+  if (monitor !== undefined) {
+    o.monitor = parseMonitor(monitor);
+    // reduce-on-plateau watches what early stopping watches
+    if (o.schedule?.type === 'plateau') o.schedule.monitor = o.monitor;
+  }
   const split = s.get('split');
   if (split !== undefined) o.split = parseSplit(split);
   if (args.flags.has('no-stratify')) o.stratify = false;
@@ -237,12 +248,13 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
   const c = result.config;
   const h = result.history;
   const classes = data.classes ? `, ${data.classes.length} classes: ${data.classes.join(', ')}` : '';
-  const stopped = h.stopReason === 'early-stopping' ? `early stopping after ${c.patience} epochs without improvement` : h.stopReason === 'epochs' ? `reached --epochs ${c.epochs}` : h.stopReason;
+  const watched = c.monitor === 'val_loss' ? '' : ` of ${c.monitor}`;
+  const stopped = h.stopReason === 'early-stopping' ? `early stopping after ${c.patience} epochs without improvement${watched}` : h.stopReason === 'epochs' ? `reached --epochs ${c.epochs}` : h.stopReason;
   const lines = [
     fields([
       ['data', `${dataPath}: ${count(data.rows)} rows, ${data.features} features, target '${data.targetName}' (${c.task}${classes})`],
       ['network', `${architecture(net)} (${count(net.parameterCount)} parameters, ${runtime.kind})`],
-      ['training', `${c.optimizer} lr ${c.lr}, batch ${c.batchSize}, ${c.scale} scaling${c.weightDecay > 0 ? `, weight decay ${c.weightDecay}` : ''}${c.clipNorm !== null ? `, gradient norm clipped to ${c.clipNorm}` : ''}, seed ${c.seed}`],
+      ['training', `${c.optimizer} lr ${c.lr}${c.schedule ? ` (${c.schedule.type} schedule)` : ''}, batch ${c.batchSize}, ${c.scale} scaling${c.weightDecay > 0 ? `, weight decay ${c.weightDecay}` : ''}${c.clipNorm !== null ? `, gradient norm clipped to ${c.clipNorm}` : ''}, seed ${c.seed}`],
       ['rows', `train ${count(result.rows.train)}, validation ${count(result.rows.validation)}, test ${count(result.rows.test)}${c.stratify ? ' (stratified)' : ''}`],
       ['epochs', `${h.epochs}, best ${h.bestEpoch} (${stopped}${h.restoredBest ? `; weights of epoch ${h.bestEpoch} kept` : ''})`],
       ['model', out],

@@ -11,16 +11,37 @@ export const MODEL_VERSION = 1;
 
 /** The saved form of a network: versioned, self-checking JSON. */
 export interface ModelJSON {
+  /** Always 'simdnet-model'. */
   format: typeof MODEL_FORMAT;
+  /** The format's version (1). */
   version: number;
+  /** Input features. */
   inputs: number;
-  layers: Array<{ units: number; activation: ActivationName; alpha: number }>;
+  /** The dense layers, input side first. */
+  layers: Array<{
+    /** Units (outputs) of the layer. */
+    units: number;
+    /** The activation after the layer. */
+    activation: ActivationName;
+    /** leaky_relu's negative slope (0.01 on other layers, where it is unused). */
+    alpha: number;
+  }>;
   /** Per layer: W row-major (inputs × units, W[i·units + j] from input i to unit j) and b. */
-  weights: Array<{ W: number[]; b: number[] }>;
+  weights: Array<{
+    /** The weights, inputs × units, row-major, float32 values. */
+    W: number[];
+    /** The biases, one per unit. */
+    b: number[];
+  }>;
+  /** The input scaling (null: raw inputs). */
   scaler: ScalerJSON | null;
+  /** Regression: the target scaling (null: none). */
   targetScaler: ScalerJSON | null;
+  /** Class labels of a classifier (null: none, or not a classifier). */
   classes: string[] | null;
+  /** Names of the input features (null: unknown). */
   featureNames: string[] | null;
+  /** Name of the target (null: unknown). */
   targetName: string | null;
   /** Whatever the trainer recorded (config, history summary, test metrics); informational. */
   training: unknown;

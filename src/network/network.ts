@@ -27,6 +27,18 @@ export type { ActivationName, LossName };
 
 const MAX_PREDICT_CHUNK = 1024;
 
+/** One layer of a network, as `net.layers` lists it. */
+export interface LayerInfo {
+  /** Inputs of the layer (the previous layer's units, or the network's inputs). */
+  inputs: number;
+  /** Units (outputs) of the layer. */
+  units: number;
+  /** The activation after the layer's affine map. */
+  activation: ActivationName;
+  /** leaky_relu's negative slope (0.01 on other layers, where it is unused). */
+  alpha: number;
+}
+
 /**
  * A multi-layer perceptron living in a runtime's linear memory.
  * Create it after `await init()`; `dispose()` it to give its memory back (a
@@ -78,8 +90,8 @@ export class Network extends NetworkLabels {
     DROPPED.register(this, plan, plan);
   }
 
-  /** The layers' shapes and activations (a copy). */
-  get layers(): Array<{ inputs: number; units: number; activation: ActivationName; alpha: number }> {
+  /** The layers' shapes and activations, input side first (a copy). */
+  get layers(): LayerInfo[] {
     return this.shapes.map((s) => ({ inputs: s.inputs, units: s.outputs, activation: s.activation, alpha: s.alpha }));
   }
 

@@ -44,13 +44,13 @@ export function summaryText(net: SummarySource): string {
   const rule = '─'.repeat(widths.reduce((a, w) => a + w, 0) + 3 * (widths.length - 1));
   const out = [line(rows[0]!), rule, ...rows.slice(1).map(line), rule];
   out.push(`Total parameters: ${thousands(total)} (${thousands(total * 4)} bytes as float32), all trainable`);
-  const scaling = (s: Scaler | null): string => (s ? `${s.kind} scaling` : 'none');
+  const scaling = (s: Scaler | null): string => (s ? `${s.kind} scaling` : 'not scaled');
   out.push(`Inputs: ${net.inputs} feature${net.inputs === 1 ? '' : 's'}${net.featureNames ? ` (${listed(net.featureNames)})` : ''}; ${scaling(net.scaler)}`);
   const target = net.targetName ? ` of '${net.targetName}'` : '';
   if (net.classes) out.push(`Outputs: ${net.classes.length} classes${target} (${listed(net.classes)})`);
   else {
     const last = net.layers[net.layers.length - 1]!;
-    out.push(`Outputs: ${last.units} value${last.units === 1 ? '' : 's'}${target}; ${net.targetScaler ? `targets in ${scaling(net.targetScaler)}` : 'no target scaling'}`);
+    out.push(`Outputs: ${last.units} value${last.units === 1 ? '' : 's'}${target}; ${net.targetScaler ? `trained on targets in ${scaling(net.targetScaler)}` : 'targets not scaled'}`);
   }
   out.push(`Backend: ${net.runtime.kind}`);
   return out.join('\n');

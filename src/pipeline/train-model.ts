@@ -8,6 +8,8 @@ import { Network } from '../network/network.js';
 import { defaultRuntimeOrThrow, Runtime } from '../runtime.js';
 import { Trainer } from '../training/trainer.js';
 import type { EpochInfo, History } from '../training/options.js';
+import type { MonitorName } from '../training/monitor.js';
+import type { ScheduleOptions } from '../training/schedules.js';
 import { Act, Opt } from '../backend/abi.js';
 import { lookupName, optionalBoolean, optionalFunction, readOptions } from '../options.js';
 import { checkNumberIn, checkPositiveInt, checkSeed, describe } from '../validate.js';
@@ -18,7 +20,7 @@ export const DEFAULT_HIDDEN: readonly number[] = [64, 32];
 /** trainModel's rows per mini-batch when none is given. */
 export const DEFAULT_BATCH_SIZE = 32;
 
-/** Every choice of the pipeline; each has a default that works on the bundled datasets. */
+/** Every choice of the pipeline; each has a default that works on the datasets in examples/data. */
 export interface TrainModelOptions {
   /** Default: the dataset's task. */
   task?: Task;
@@ -26,18 +28,24 @@ export interface TrainModelOptions {
   hidden?: number[];
   /** Hidden activation (default 'relu'). */
   activation?: Exclude<ActivationName, 'softmax'>;
+  /** The optimizer (default 'adam'). */
   optimizer?: OptimizerName;
   /** Learning rate (default 0.003 for adam, 0.05 for sgd and momentum). */
   lr?: number;
+  /** Rows per mini-batch (default 32). */
   batchSize?: number;
   /** Maximum epochs (default 300). */
   epochs?: number;
   /** Early-stopping patience on the validation loss (default 50). */
   patience?: number;
-  /** L2 weight decay (default 0.005: a little regularisation helps every bundled dataset). */
+  /** L2 weight decay (default 0.005: a little regularisation helps every dataset in examples/data). */
   weightDecay?: number;
   /** Clip the gradient's global L2 norm to this (see OptimizerOptions.clipNorm); default null, no clipping. */
   clipNorm?: number | null;
+  /** A learning-rate schedule (see TrainerOptions.schedule); default null, a constant rate. */
+  schedule?: ScheduleOptions | null;
+  /** What early stopping watches (default 'val_loss', or 'loss' without a validation part); its mode follows the metric. */
+  monitor?: MonitorName;
   /** [train, validation, test] fractions (default [0.8, 0.1, 0.1]). */
   split?: [number, number, number];
   /** Stratify the split by class (default true for classification). */
@@ -46,19 +54,34 @@ export interface TrainModelOptions {
   scale?: ScalerKind;
   /** One seed for the split, the weights and the shuffling (default 0). */
   seed?: number;
+  /** The runtime to build the network in (default: the one set by the last `init()`). */
   runtime?: Runtime;
+  /** Called after every epoch (see FitOptions.onEpochEnd); return false to stop. */
   onEpochEnd?: (info: EpochInfo) => void | boolean;
+  /** Cancels training between batches (see FitOptions.signal). */
   signal?: AbortSignal;
 }
 
+/** What trainModel returns. */
 export interface TrainedModel {
+  /** The trained network, carrying its scaler, classes, feature and target names. */
   network: Network;
+  /** The fit's history. */
   history: History;
   /** Metrics on the test part (null when the test fraction is 0). */
   test: Evaluation | null;
   /** Metrics on the validation part (null when there is none). */
   validation: Evaluation | null;
-  rows: { train: number; validation: number; test: number };
+  /** Rows in each part of the split. */
+  rows: {
+    /** Training rows. */
+    train: number;
+    /** Validation rows. */
+    validation: number;
+    /** Test rows. */
+    test: number;
+  };
+  /** Every option as used, defaults filled in. */
   config: Required<Omit<TrainModelOptions, 'runtime' | 'onEpochEnd' | 'signal'>>;
 }
 
@@ -104,12 +127,13 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
     optimizer: { type: config.optimizer, lr: config.lr, weightDecay: config.weightDecay, clipNorm: config.clipNorm ?? undefined },
     batchSize: config.batchSize,
     seed: config.seed,
+    ...(config.schedule ? { schedule: config.schedule } : {}),
   });
   const hasValidation = parts.validation.rows > 0;
   const history = trainer.fit(parts.train.x, parts.train.y, {
     epochs: config.epochs,
     validation: hasValidation ? { x: parts.validation.x, y: parts.validation.y } : undefined,
-    earlyStopping: { monitor: hasValidation ? 'val_loss' : 'loss', patience: config.patience, restoreBest: true },
+    earlyStopping: { monitor: hasValidation ? config.monitor : 'loss', patience: config.patience, restoreBest: true },
     onEpochEnd: o.onEpochEnd,
     signal: o.signal,
   });
@@ -147,7 +171,7 @@ export function summary(e: Evaluation): Record<string, number> {
 }
 
 const OPTION_KEYS = [
-  'task', 'hidden', 'activation', 'optimizer', 'lr', 'batchSize', 'epochs', 'patience', 'weightDecay', 'clipNorm',
+  'task', 'hidden', 'activation', 'optimizer', 'lr', 'batchSize', 'epochs', 'patience', 'weightDecay', 'clipNorm', 'schedule', 'monitor',
   'split', 'stratify', 'scale', 'seed', 'runtime', 'onEpochEnd', 'signal',
 ] as const;
 
@@ -194,6 +218,9 @@ function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedMo
     patience: o.patience === undefined ? 50 : checkPositiveInt(o.patience, 'patience'),
     weightDecay: checkNumberIn(o.weightDecay ?? 0.005, 'weightDecay', 0, Infinity),
     clipNorm: o.clipNorm === undefined || o.clipNorm === null ? null : checkNumberIn(o.clipNorm, 'clipNorm', 0, Infinity, true),
+    // checked by the Trainer and the fit, which name them
+    schedule: o.schedule ?? null,
+    monitor: o.monitor === undefined ? 'val_loss' : lookupName({ val_loss: 0, val_accuracy: 1, val_mae: 2, loss: 3 }, o.monitor, 'monitor'),
     split: [splitFractions[0], splitFractions[1], splitFractions[2]],
     stratify: optionalBoolean(o.stratify, 'stratify') ?? true,
     scale: o.scale === undefined ? 'standard' : lookupName({ standard: 0, minmax: 1, none: 2 }, o.scale, 'scale'),

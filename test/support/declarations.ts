@@ -85,6 +85,36 @@ function membersOf(decl: ts.Declaration): ts.Node[] {
   return [];
 }
 
+function baseOf(c: ts.ClassLikeDeclaration): ts.ExpressionWithTypeArguments | undefined {
+  return c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+}
+
+/**
+ * Whether the editor shows documentation for `member` although it has none
+ * of its own: a setter whose getter has it, or an override of a documented
+ * member of a base class (not a constructor: its parameters are its own).
+ */
+function documentedElsewhere(member: ts.Node, checker: ts.TypeChecker): boolean {
+  const owner = member.parent;
+  const name = memberName(member);
+  if (ts.isSetAccessorDeclaration(member) && ts.isClassLike(owner)) {
+    return owner.members.some((m) => ts.isGetAccessorDeclaration(m) && memberName(m) === name && hasDoc(m));
+  }
+  // declarations drop `override`: a member named as one of a base class's is one
+  if (!ts.isClassLike(owner)) return false;
+  if (name === 'constructor') return false;
+  const isStatic = (ts.getCombinedModifierFlags(member as ts.Declaration) & ts.ModifierFlags.Static) !== 0;
+  for (let base = baseOf(owner); base; ) {
+    const symbol = checker.getSymbolAtLocation(base.expression);
+    const decl = symbol && (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol).valueDeclaration;
+    if (!decl || !ts.isClassLike(decl)) return false;
+    const same = decl.members.find((m) => memberName(m) === name && ((ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Static) !== 0) === isStatic);
+    if (same && hasDoc(same)) return true;
+    base = baseOf(decl);
+  }
+  return false;
+}
+
 /**
  * What a user's editor would show no documentation for: every exported
  * symbol of the entries, and every public member of the exported classes,
@@ -98,7 +128,7 @@ export function undocumented(program: ts.Program): string[] {
     if (isHidden(member) || seen.has(member)) return;
     seen.add(member);
     const name = `${owner}.${memberName(member)}`;
-    if (!hasDoc(member)) missing.add(name);
+    if (!hasDoc(member) && !documentedElsewhere(member, checker)) missing.add(name);
     const type = (member as { type?: ts.TypeNode }).type;
     for (const nested of typeLiteralMembers(type)) visitMember(name, nested);
   };
