@@ -148,10 +148,12 @@ export class Network extends NetworkLabels {
   /**
    * The network as versioned, self-checking JSON: architecture, weights,
    * scalers, class labels, feature names and `training` (any JSON-able
-   * summary, e.g. history and test metrics). `JSON.stringify(net)` uses it.
+   * summary, e.g. history and test metrics; default `trainingSummary`).
+   * `JSON.stringify(net)` uses it: the key it passes (a string) is not a
+   * summary, so a string argument is ignored.
    */
-  toJSON(training: unknown = this.trainingSummary): ModelJSON {
-    return networkToJSON(this, training);
+  toJSON(training?: unknown): ModelJSON {
+    return networkToJSON(this, training === undefined || typeof training === 'string' ? this.trainingSummary : training);
   }
 
   /**
