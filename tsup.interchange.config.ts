@@ -16,8 +16,7 @@ const interchange: Options = {
   external: ['simdnet'],
   dts: { entry: { onnx: 'src/onnx.ts', tfjs: 'src/tfjs.ts', brain: 'src/brain.ts' }, compilerOptions: { stripInternal: true } },
   sourcemap: true,
-  minify: false, // readable, names kept: see tsup.config.ts
-  keepNames: true,
+  minify: false, // readable, names as in the sources: see tsup.config.ts
   target: 'es2022',
   splitting: false,
   clean: false,

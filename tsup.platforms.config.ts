@@ -30,8 +30,7 @@ function swap(variant: string, names: string[]): Plugin {
 const common: Options = {
   format: ['esm'],
   sourcemap: true,
-  minify: false, // readable, names kept: see tsup.config.ts
-  keepNames: true,
+  minify: false, // readable, names as in the sources: see tsup.config.ts
   target: 'es2022',
   splitting: false,
   clean: false,

@@ -68,7 +68,18 @@ export type ScaledRows<T> = T extends ArrayBufferView
  * or one whose spread is rounding noise, under 10·ε — gets scale 1, so it maps
  * to 0 (minmax, standard) instead of NaN or ±Infinity.
  */
+/**
+ * The private constructor, for the code that makes scalers. Set once by the
+ * class itself: code that names the class inside its own body makes bundlers
+ * rename it (`class _Scaler`), and the name stack traces and console.log show with it.
+ */
+let construct: (kind: ScalerKind, offset: Float64Array, scale: Float64Array) => Scaler;
+
 export class Scaler {
+  static {
+    construct = (kind, offset, scale) => new this(kind, offset, scale);
+  }
+
   /** Which scaling this is. */
   readonly kind: ScalerKind;
   /** Number of columns it was fitted on; inputs must have exactly this many. */
@@ -102,10 +113,10 @@ export class Scaler {
    */
   static fit(x: Float32Array, rows: number, features: number, kind: ScalerKind): Scaler;
   static fit(x: MatrixInput, a?: ScalerFitOptions | ScalerKind | number, features?: number, kind?: ScalerKind): Scaler {
-    if (typeof a === 'number') return Scaler.fitRowMajor(x as Float32Array, a, features as number, kind as ScalerKind);
+    if (typeof a === 'number') return fitColumns(x as Float32Array, a, features as number, kind as ScalerKind);
     const { kind: k, features: f } = fitOptions(a);
     const m = readRows(x, f, 'x', 'the rows to fit the scaler on');
-    return Scaler.fitRowMajor(m.data, m.rows, m.cols, k);
+    return fitColumns(m.data, m.rows, m.cols, k);
   }
 
   /**
@@ -115,50 +126,8 @@ export class Scaler {
   static fitTransform<T extends MatrixInput>(x: T, options?: ScalerFitOptions | ScalerKind): ScalerFitTransform<ScaledRows<T>> {
     const { kind, features } = fitOptions(options);
     const m = readRows(x, features, 'x', 'the rows to fit the scaler on');
-    const scaler = Scaler.fitRowMajor(m.data, m.rows, m.cols, kind);
+    const scaler = fitColumns(m.data, m.rows, m.cols, kind);
     return { scaler, scaled: inForm(scaler.transform(m.data, m.rows), m.cols, m.form) as ScaledRows<T> };
-  }
-
-  private static fitRowMajor(x: Float32Array, rows: number, features: number, kind: ScalerKind): Scaler {
-    if (!(x instanceof Float32Array)) throw new ValueError(`x: expected a row-major Float32Array, got ${describe(x)}`);
-    if (!KINDS.includes(kind)) throw new ValueError(`kind: expected 'minmax', 'standard' or 'none', got '${String(kind)}'`);
-    checkInteger('rows', rows, 0);
-    checkInteger('features', features, 1);
-    if (rows === 0) throw new DataError('x: expected at least one row to fit the scaler on, got 0 rows');
-    if (x.length !== rows * features) {
-      throw new ShapeError(`x: expected rows × features = ${rows} × ${features} = ${rows * features} values, got ${x.length}`);
-    }
-    checkFinite('x', x, features);
-    const offset = new Float64Array(features);
-    const scale = new Float64Array(features).fill(1);
-    if (kind === 'none') return new Scaler(kind, offset, scale);
-    for (let c = 0; c < features; c++) {
-      let min = Infinity;
-      let max = -Infinity;
-      let sum = 0;
-      for (let r = 0; r < rows; r++) {
-        const v = x[r * features + c] as number;
-        if (v < min) min = v;
-        if (v > max) max = v;
-        sum += v;
-      }
-      // Exact equality, not a tolerance: only a truly constant column has no
-      // scale, and then (v − offset) is exactly 0 for every training value.
-      const constant = min === max;
-      if (kind === 'minmax') {
-        offset[c] = min;
-        scale[c] = constant || max - min < MIN_SCALE ? 1 : max - min;
-      } else {
-        const mean = sum / rows;
-        // Two passes: the one-pass Σv² − n·mean² loses everything for large means.
-        let squares = 0;
-        for (let r = 0; r < rows; r++) squares += ((x[r * features + c] as number) - mean) ** 2;
-        offset[c] = mean;
-        const sd = Math.sqrt(squares / rows);
-        scale[c] = constant || sd < MIN_SCALE ? 1 : sd;
-      }
-    }
-    return new Scaler(kind, offset, scale);
   }
 
   /**
@@ -283,10 +252,52 @@ export class Scaler {
         throw new ValueError(`scaler.offset/scale[${c}]: expected 0 and 1 for kind 'none', got ${formatValue(offset[c] as number)} and ${formatValue(scale[c] as number)}`);
       }
     }
-    return new Scaler(kind as ScalerKind, offset, scale);
+    return construct(kind as ScalerKind, offset, scale);
   }
 }
 
+/** A scaler of the per-column statistics of row-major rows (see Scaler.fit). */
+function fitColumns(x: Float32Array, rows: number, features: number, kind: ScalerKind): Scaler {
+  if (!(x instanceof Float32Array)) throw new ValueError(`x: expected a row-major Float32Array, got ${describe(x)}`);
+  if (!KINDS.includes(kind)) throw new ValueError(`kind: expected 'minmax', 'standard' or 'none', got '${String(kind)}'`);
+  checkInteger('rows', rows, 0);
+  checkInteger('features', features, 1);
+  if (rows === 0) throw new DataError('x: expected at least one row to fit the scaler on, got 0 rows');
+  if (x.length !== rows * features) {
+    throw new ShapeError(`x: expected rows × features = ${rows} × ${features} = ${rows * features} values, got ${x.length}`);
+  }
+  checkFinite('x', x, features);
+  const offset = new Float64Array(features);
+  const scale = new Float64Array(features).fill(1);
+  if (kind === 'none') return construct(kind, offset, scale);
+  for (let c = 0; c < features; c++) {
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      const v = x[r * features + c] as number;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+    }
+    // Exact equality, not a tolerance: only a truly constant column has no
+    // scale, and then (v − offset) is exactly 0 for every training value.
+    const constant = min === max;
+    if (kind === 'minmax') {
+      offset[c] = min;
+      scale[c] = constant || max - min < MIN_SCALE ? 1 : max - min;
+    } else {
+      const mean = sum / rows;
+      // Two passes: the one-pass Σv² − n·mean² loses everything for large means.
+      let squares = 0;
+      for (let r = 0; r < rows; r++) squares += ((x[r * features + c] as number) - mean) ** 2;
+      offset[c] = mean;
+      const sd = Math.sqrt(squares / rows);
+      scale[c] = constant || sd < MIN_SCALE ? 1 : sd;
+    }
+  }
+  return construct(kind, offset, scale);
+}
 const KIND_NAMES = { minmax: 0, standard: 1, none: 2 } as const;
 
 function fitOptions(v: ScalerFitOptions | ScalerKind | undefined): { kind: ScalerKind; features: number | undefined } {

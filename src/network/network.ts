@@ -338,7 +338,9 @@ export class Network extends NetworkLabels {
    * @throws (rejects) DataError when the file cannot be read or is not a valid model.
    */
   static async load(path: string, options: { runtime?: Runtime } = {}): Promise<Network> {
-    return Network.fromJSON(await readModelFile(path), options);
+    // not Network.fromJSON: a class that names itself inside its body is
+    // bundled as `class _Network`, the name stack traces would then show
+    return networkFromJSON(await readModelFile(path), options);
   }
 
   /** The layers as Keras's model.summary() lists them (output shapes, parameter counts), the total and what the network carries: text to print. */

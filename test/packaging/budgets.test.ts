@@ -91,9 +91,10 @@ describe('no runtime dependencies in the core entry', () => {
     expect(await imports('edge.js')).toEqual([]);
   });
 
-  it('index.js (Node, Deno, Bun) only imports fs, dynamically, for file: URLs; index.cjs the same', async () => {
-    expect(await imports('index.js')).toEqual(['dynamic-import fs/promises']);
-    expect(await imports('index.cjs')).toEqual(['dynamic-import fs/promises']);
+  it("index.js (Node, Deno, Bun) only imports Node's fs (for file: URLs), and fs, path and crypto (net.save, Network.load), each dynamically; index.cjs the same", async () => {
+    const node = ['dynamic-import crypto', 'dynamic-import fs', 'dynamic-import fs/promises', 'dynamic-import path'];
+    expect(await imports('index.js')).toEqual(node);
+    expect(await imports('index.cjs')).toEqual(node);
   });
 
   it('browser.js and edge.js do not mention Node; edge.js has no import.meta.url, fetch or compile from bytes', () => {

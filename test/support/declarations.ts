@@ -120,7 +120,7 @@ function documentedElsewhere(member: ts.Node, checker: ts.TypeChecker): boolean 
  * symbol of the entries, and every public member of the exported classes,
  * interfaces and object types (nested object types too), by name.
  */
-export function undocumented(program: ts.Program): string[] {
+export function undocumented(program: ts.Program, files: readonly string[] = DECLARATION_ENTRIES.map((e) => join(ROOT, 'dist', `${e}.d.ts`))): string[] {
   const checker = program.getTypeChecker();
   const missing = new Set<string>();
   const seen = new Set<ts.Node>();
@@ -132,9 +132,9 @@ export function undocumented(program: ts.Program): string[] {
     const type = (member as { type?: ts.TypeNode }).type;
     for (const nested of typeLiteralMembers(type)) visitMember(name, nested);
   };
-  for (const entry of DECLARATION_ENTRIES) {
-    const file = program.getSourceFile(join(ROOT, 'dist', `${entry}.d.ts`));
-    if (!file) throw new Error(`dist/${entry}.d.ts is missing: run \`npm run build\` first`);
+  for (const path of files) {
+    const file = program.getSourceFile(path);
+    if (!file) throw new Error(`${path} is missing: run \`npm run build\` first`);
     const moduleSymbol = checker.getSymbolAtLocation(file);
     if (!moduleSymbol) continue;
     for (const exported of checker.getExportsOfModule(moduleSymbol)) {
