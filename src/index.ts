@@ -11,8 +11,7 @@
  */
 export { init, Runtime, type InitOptions, type WasmModule } from './runtime.js';
 export { Network } from './network/network.js';
-export type { NetworkOptions, LayerOptions } from './network/network-options.js';
-export type { LayerInfo } from './network/network.js';
+export type { NetworkOptions, LayerOptions, LayerInfo } from './network/network-options.js';
 export type { LayerWeights, FlatLayerWeights, WeightsInput } from './network/weights.js';
 export type { Trace, LayerTrace } from './network/trace.js';
 export type { FunctionSourceOptions } from './network/standalone.js';
@@ -39,7 +38,8 @@ export {
 } from './errors.js';
 export { makeDataset, oneHot, subset, type Dataset, type Task, type MakeDatasetOptions } from './data/dataset.js';
 export { split, type SplitOptions, type Split } from './data/split.js';
-export { Scaler, type ScalerKind, type ScalerJSON, type ScalerFitOptions, type ScalerFitTransform, type ScaledRows } from './data/scaler.js';
+export { Scaler, type ScalerKind, type ScalerJSON } from './data/scaler.js';
+export type { ScalerFitOptions, ScalerFitTransform, ScaledRows } from './data/scaler-options.js';
 export {
   confusionMatrix,
   accuracy,

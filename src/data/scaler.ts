@@ -4,9 +4,9 @@
  */
 
 import { DataError, ShapeError, ValueError } from '../errors.js';
-import { lookupName, readOptions } from '../options.js';
 import type { MatrixInput } from '../validate.js';
 import { inForm, readRows } from './row-forms.js';
+import { fitOptions, type ScaledRows, type ScalerFitOptions, type ScalerFitTransform } from './scaler-options.js';
 import { checkFinite, checkInteger, formatValue } from './validate.js';
 
 /** `minmax`: training range → [0, 1]; `standard`: zero mean, unit variance; `none`: identity. */
@@ -33,41 +33,6 @@ export interface ScalerJSON {
   scale: number[];
 }
 
-/** How {@link Scaler.fit} and {@link Scaler.fitTransform} fit rows given as the rest of the API gives them. */
-export interface ScalerFitOptions {
-  /** The scaling (default `'standard'`). */
-  kind?: ScalerKind;
-  /** Columns per row: needed for row-major values (`number[]`, `Float32Array`), taken from nested rows otherwise. */
-  features?: number;
-}
-
-/** What {@link Scaler.fitTransform} returns: the fitted scaler and the rows it scaled, in their form. */
-export interface ScalerFitTransform<T> {
-  /** The scaler, fitted on the rows. */
-  scaler: Scaler;
-  /** The rows scaled, in the form they came in (nested rows, plain array, Float32Array). */
-  scaled: T;
-}
-
-/**
- * The form rows come back in for rows of type T, as `predict` gives its
- * results: a typed array gives a Float32Array, nested rows nested rows, a
- * plain array of numbers a plain array.
- */
-export type ScaledRows<T> = T extends ArrayBufferView
-  ? Float32Array
-  : T extends ArrayLike<ArrayLike<number>>
-    ? number[][]
-    : T extends readonly number[]
-      ? number[]
-      : Float32Array | number[] | number[][];
-
-/**
- * A fitted per-column scaling, `scaled = (value − offset) / scale`, computed
- * and stored in float64 (the scaled values are float32). A constant column —
- * or one whose spread is rounding noise, under 10·ε — gets scale 1, so it maps
- * to 0 (minmax, standard) instead of NaN or ±Infinity.
- */
 /**
  * The private constructor, for the code that makes scalers. Set once by the
  * class itself: code that names the class inside its own body makes bundlers
@@ -75,6 +40,12 @@ export type ScaledRows<T> = T extends ArrayBufferView
  */
 let construct: (kind: ScalerKind, offset: Float64Array, scale: Float64Array) => Scaler;
 
+/**
+ * A fitted per-column scaling, `scaled = (value − offset) / scale`, computed
+ * and stored in float64 (the scaled values are float32). A constant column —
+ * or one whose spread is rounding noise, under 10·ε — gets scale 1, so it maps
+ * to 0 (minmax, standard) instead of NaN or ±Infinity.
+ */
 export class Scaler {
   static {
     construct = (kind, offset, scale) => new this(kind, offset, scale);
@@ -298,16 +269,6 @@ function fitColumns(x: Float32Array, rows: number, features: number, kind: Scale
   }
   return construct(kind, offset, scale);
 }
-const KIND_NAMES = { minmax: 0, standard: 1, none: 2 } as const;
-
-function fitOptions(v: ScalerFitOptions | ScalerKind | undefined): { kind: ScalerKind; features: number | undefined } {
-  if (v === undefined) return { kind: 'standard', features: undefined };
-  if (typeof v === 'string') return { kind: lookupName(KIND_NAMES, v, 'kind'), features: undefined };
-  const o = readOptions(v, 'options', ['kind', 'features'], "{ kind, features } or a kind ('minmax', 'standard', 'none')");
-  if (o.features !== undefined) checkInteger('options.features', o.features as number, 1);
-  return { kind: o.kind === undefined ? 'standard' : lookupName(KIND_NAMES, o.kind, 'options.kind'), features: o.features as number | undefined };
-}
-
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;

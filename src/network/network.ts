@@ -7,7 +7,7 @@ import type { ModelJSON } from '../io/model-json.js';
 import { classCountOf } from '../io/model-rules.js';
 import { initialWeights } from './init-weights.js';
 import { NetworkLabels } from './labels.js';
-import { readNetworkOptions, type NetworkOptions } from './network-options.js';
+import { readNetworkOptions, type LayerInfo, type NetworkOptions } from './network-options.js';
 import { networkFromJSON, networkToJSON } from './serialize.js';
 import { Plan, type LayerShape } from './plan.js';
 import { toTargets, type TargetInput } from './targets.js';
@@ -26,18 +26,6 @@ import { checkScaled, isNestedInput, isOneSample, outLengthError } from './input
 export type { ActivationName, LossName };
 
 const MAX_PREDICT_CHUNK = 1024;
-
-/** One layer of a network, as `net.layers` lists it. */
-export interface LayerInfo {
-  /** Inputs of the layer (the previous layer's units, or the network's inputs). */
-  inputs: number;
-  /** Units (outputs) of the layer. */
-  units: number;
-  /** The activation after the layer's affine map. */
-  activation: ActivationName;
-  /** leaky_relu's negative slope (0.01 on other layers, where it is unused). */
-  alpha: number;
-}
 
 /**
  * A multi-layer perceptron living in a runtime's linear memory.

@@ -71,11 +71,13 @@ export class Trainer {
   }
 
   /**
-   * The learning rate of the next step. With a schedule it changes during a
-   * fit (see `schedule`), and each fit starts again from `optimizer.lr`.
-   * Setting it (e.g. from a callback) sets the optimizer's rate from the next
-   * step on, for this and later fits; while a fit with a schedule runs, the
-   * schedule owns the rate and setting it is a StateError.
+   * The learning rate: during a fit, the rate of the step that runs next (or,
+   * in onBatchEnd, of the step that just ran); after a fit, the rate of its
+   * last step. With a schedule it changes during a fit, and each fit starts
+   * again from `optimizer.lr`. Setting it (a finite number > 0, e.g. from a
+   * callback) sets the optimizer's rate from the next step on, for this and
+   * later fits; while a fit with a schedule runs, the schedule owns the rate
+   * and setting it is a StateError.
    */
   get learningRate(): number {
     return this.rate[0]!;
