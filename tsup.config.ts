@@ -1,49 +1,51 @@
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+import { buildCli } from './tsup.cli.config';
 import { buildInterchange } from './tsup.interchange.config';
-import { buildPlatforms } from './tsup.platforms.config';
+import { buildPlatforms, CHUNK_NAMES } from './tsup.platforms.config';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
 export default defineConfig({
-  // cli: the `simdnet` command (src/cli/main.ts starts with a #! line, which
-  // esbuild keeps and tsup marks executable); it bundles its own copy of the
-  // library and finds dist/simd.wasm beside itself like index.js does.
-  entry: { index: 'src/index.ts', csv: 'src/csv.ts', cli: 'src/cli/main.ts' },
+  // The universal build of the core. What a program may never need (the
+  // pure-JS kernels, the file writer) is imported on demand, and the ESM
+  // builds split it into chunks beside the entry (tsup's default for ESM), so
+  // the core a browser, an edge function or a server loads stays small. The
+  // CommonJS build cannot split (tsup's experimental way rewrites the code and
+  // loses the class names), so index.cjs carries them inline.
+  entry: { index: 'src/index.ts' },
   format: ['esm', 'cjs'],
   // index.cjs: import.meta.url (where the .wasm is) from __filename, escaped
   // as a file URL must be (tsup's `shims` is not: a '#' in the path broke it)
   esbuildOptions(options, { format }) {
+    options.chunkNames = CHUNK_NAMES;
     if (format !== 'cjs') return;
     options.define = { ...options.define, 'import.meta.url': 'importMetaUrl' };
     options.inject = [...(options.inject ?? []), 'src/shims/cjs-import-meta-url.ts'];
   },
-  // the CLI bundles the interchange code, whose imports of 'simdnet' must be this very copy of the core
-  esbuildPlugins: [
-    {
-      name: 'simdnet-from-source',
-      setup(build) {
-        build.onResolve({ filter: /^simdnet$/ }, () => ({ path: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }));
-      },
-    },
-  ],
-  dts: { entry: { index: 'src/index.ts', csv: 'src/csv.ts' } },
+  // @internal members stay out of the public declarations
+  dts: { entry: { index: 'src/index.ts' }, compilerOptions: { stripInternal: true } },
   define: { __SIMDNET_VERSION__: JSON.stringify(version) },
   sourcemap: true,
-  // a third less to parse at start-up (cold start is a budget); the source maps keep stack traces readable
-  minify: true,
+  // Readable code, as libraries ship: names as in the sources (an error
+  // prints as ShapeError, a network as Network {…}; test/packaging/names.test.ts
+  // checks every export), and an uncaught error's source line is one short
+  // line, not the whole bundle. Minifying is the user's bundler's job; the
+  // size budgets are measured on a minified bundle (test/packaging/budgets.test.ts).
+  // No keepNames: its __name() call per function would cost every user's
+  // bundle about 2.6 KB gzipped; a class that names itself in its own body is
+  // what would lose its name (bundled as `class _Name`), so none does.
+  minify: false,
   clean: true,
   target: 'es2022',
-  splitting: false,
   async onSuccess() {
     mkdirSync('dist', { recursive: true });
     for (const f of ['simd.wasm', 'scalar.wasm']) copyFileSync(`build/${f}`, `dist/${f}`);
-    // tsup builds every entry in every format; the command is ESM only
-    for (const f of ['cli.cjs', 'cli.cjs.map']) rmSync(`dist/${f}`, { force: true });
+    // dist/cli.js, the `simdnet` command (see tsup.cli.config.ts)
+    await buildCli();
     // dist/browser.js, dist/edge.js, dist/csv.browser.js (see tsup.platforms.config.ts)
     await buildPlatforms();
-    // dist/onnx.js, tfjs.js, brain.js and their .cjs and .d.ts (see tsup.interchange.config.ts)
+    // dist/csv.js, onnx.js, tfjs.js, brain.js and their .cjs and .d.ts (see tsup.interchange.config.ts)
     await buildInterchange();
   },
 });

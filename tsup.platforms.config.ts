@@ -1,11 +1,15 @@
+import { readFileSync } from 'node:fs';
 import type { Plugin } from 'esbuild';
 import { build, type Options } from 'tsup';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
 // The browser, bundler and edge builds: the same sources as the universal
 // build, with the platform modules swapped. tsup.config.ts runs them after
 // its own build (from onSuccess, so its `clean` cannot race them).
 // They share its type declarations (dist/index.d.ts, dist/csv.d.ts).
 //   browser.js      fetch of new URL('./simd.wasm', import.meta.url); nothing Node
+//                   (net.save / Network.load refuse: file-io.browser.ts)
 //   edge.js         init() takes a WebAssembly.Module; never compiles from bytes
 //   csv.browser.js  the same CSV reader; loadCsv is Node-only
 
@@ -23,22 +27,35 @@ function swap(variant: string, names: string[]): Plugin {
   };
 }
 
+/**
+ * Where a build's split-off code goes (what a program may never need, loaded
+ * on demand: see tsup.config.ts). Beside the entries, not in a folder: code
+ * that finds a file by import.meta.url (the .wasm) finds it wherever esbuild
+ * puts that code.
+ */
+export const CHUNK_NAMES = '[name]-[hash]';
+
 const common: Options = {
   format: ['esm'],
   sourcemap: true,
-  minify: true,
+  minify: false, // readable, names as in the sources: see tsup.config.ts
   target: 'es2022',
   splitting: false,
+  esbuildOptions(options) {
+    options.chunkNames = CHUNK_NAMES;
+  },
   clean: false,
   dts: false,
+  define: { __SIMDNET_VERSION__: JSON.stringify(version) },
   // keep `node:` out of these builds entirely (tsup would otherwise strip the prefix)
   removeNodeProtocol: false,
 };
 
 const platforms: Options[] = [
-  { ...common, entry: { browser: 'src/index.ts' }, platform: 'browser', esbuildPlugins: [swap('browser', ['load'])] },
-  { ...common, entry: { edge: 'src/index.ts' }, platform: 'neutral', esbuildPlugins: [swap('edge', ['load'])] },
-  { ...common, entry: { 'csv.browser': 'src/csv.ts' }, platform: 'browser', esbuildPlugins: [swap('browser', ['load-csv'])] },
+  { ...common, entry: { browser: 'src/index.ts' }, platform: 'browser', splitting: true, esbuildPlugins: [swap('browser', ['load', 'file-io'])] },
+  { ...common, entry: { edge: 'src/index.ts' }, platform: 'neutral', splitting: true, esbuildPlugins: [swap('edge', ['load']), swap('browser', ['file-io'])] },
+  // over the core the user imported, as csv.js is (see tsup.interchange.config.ts)
+  { ...common, entry: { 'csv.browser': 'src/csv.ts' }, platform: 'browser', external: ['simdnet'], esbuildPlugins: [swap('browser', ['load-csv'])] },
 ];
 
 export async function buildPlatforms(): Promise<void> {

@@ -42,6 +42,11 @@ export class SimdnetError extends Error {
     Object.defineProperty(this, KINDS, { value: kinds });
   }
 
+  /**
+   * `err instanceof ShapeError` holds for every copy of the class (each entry
+   * point and module format bundles its own): it matches the error's kinds,
+   * not its prototype.
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (value === null || typeof value !== 'object') return false;
     const kinds = (value as { [KINDS]?: unknown })[KINDS];
@@ -103,8 +108,14 @@ export class FileError extends SimdnetError {
   readonly code: string | null;
   /** The reason in words, without the path, e.g. 'no space left on the device'. */
   readonly reason: string;
+  /** What is at the path now: the old file untouched, nothing as before, or (only the folder flush failed) the new file. */
   readonly previous: PreviousFile;
 
+  /**
+   * @param message - names the file and the reason.
+   * @param details - the path, the system error code, the reason in words, what is at the path now.
+   * @param options - `cause`: the system error.
+   */
   constructor(message: string, details: { path: string; code: string | null; reason: string; previous: PreviousFile }, options?: SimdnetErrorOptions) {
     super(message, options);
     this.path = details.path;
@@ -118,10 +129,16 @@ export class FileError extends SimdnetError {
 export class TrainingError extends SimdnetError {
   static override readonly kind: string = 'TrainingError';
   override name = 'TrainingError';
-  /** 1-based epoch and batch of the step that failed. */
+  /** 1-based epoch of the step that failed. */
   readonly epoch: number;
+  /** 1-based batch (within the epoch) of the step that failed. */
   readonly batch: number;
 
+  /**
+   * @param message - says what became non-finite, where, and what was kept.
+   * @param where - the 1-based epoch and batch of the step.
+   * @param options - `cause`, if any.
+   */
   constructor(message: string, where: { epoch: number; batch: number }, options?: SimdnetErrorOptions) {
     super(message, options);
     this.epoch = where.epoch;

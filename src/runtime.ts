@@ -1,5 +1,4 @@
 import type { Backend, BackendKind } from './backend/backend.js';
-import { createJsBackend } from './backend/js/index.js';
 import { instantiateKernels, type MemoryOptions } from './backend/wasm/index.js';
 import { simdSupported } from './backend/wasm/detect.js';
 import { compileBundled, compileBytes, compileUrl } from './backend/wasm/load.js';
@@ -8,14 +7,24 @@ import { readOptions } from './options.js';
 import { describe } from './validate.js';
 import { Heap } from './memory/heap.js';
 
+/**
+ * A compiled WebAssembly module (a `WebAssembly.Module`: what
+ * `WebAssembly.compile` gives, or what an edge platform hands over for
+ * `import wasm from 'simdnet/simd.wasm'`). Written as `object` so that these
+ * declarations compile without the DOM lib (a Node-only `tsconfig`):
+ * `WebAssembly.Module` has no members of its own, so every module fits, and
+ * `init` checks at run time that it is one.
+ */
+export type WasmModule = object;
+
 /** Where to get the Wasm kernels from. Without any, the bundled `.wasm` beside this module is loaded. */
 export interface InitOptions extends MemoryOptions {
   /** 'wasm' (default): the SIMD build where supported, else the scalar build. 'js': the pure-JS backend. */
   backend?: 'wasm' | 'js';
   /** With the bundled builds: false forces the scalar build; true requires SIMD (default: detect). */
   simd?: boolean;
-  /** A compiled simdnet module (e.g. `import wasm from 'simdnet/simd.wasm'` in edge runtimes). */
-  module?: WebAssembly.Module;
+  /** A compiled simdnet module, a `WebAssembly.Module` (e.g. `import wasm from 'simdnet/simd.wasm'` in edge runtimes). */
+  module?: WasmModule;
   /** The bytes of a simdnet `.wasm` file. */
   bytes?: ArrayBuffer | ArrayBufferView;
   /** A URL to fetch a simdnet `.wasm` file from. */
@@ -115,14 +124,16 @@ async function createBackend(options: InitOptions): Promise<Backend> {
   checkPages(options);
   // undefined is the default; null is a value given (refused below), not a request for it
   const backend = options.backend === undefined ? 'wasm' : options.backend;
-  if (backend === 'js') return createJsBackend(memory);
+  // loaded on demand: a bundle that splits (the ESM builds) keeps the pure-JS
+  // kernels out of the core chunk, which serves Wasm
+  if (backend === 'js') return (await import('./backend/js/index.js')).createJsBackend(memory);
   if (backend !== 'wasm') {
     throw new InitError(`init: backend: expected 'wasm' or 'js', got ${describe(backend)}`);
   }
   if (typeof WebAssembly !== 'object') {
     throw new InitError("init: this runtime has no WebAssembly; use init({ backend: 'js' })");
   }
-  if (options.module) return instantiateKernels(options.module, memory);
+  if (options.module) return instantiateKernels(options.module as WebAssembly.Module, memory);
   if (options.bytes) return instantiateKernels(await loading('bytes', 'are no WebAssembly module', () => compileBytes(toBytes(options.bytes!))), memory);
   const simd = simdSupported();
   if (options.simd === true && !simd) {

@@ -1,4 +1,9 @@
+import { describe } from './describe.js';
 import { ShapeError, SimdnetError, ValueError } from './errors.js';
+
+// the pure helpers live apart so that simdnet/csv can carry them without the core
+export { describe } from './describe.js';
+export { F32_MAX, shortestF32 } from './float32.js';
 
 /** A batch of rows: nested arrays, or row-major numbers with the row width implied by the network. */
 export type MatrixInput = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
@@ -120,24 +125,6 @@ function allFinite(d: Float32Array): boolean {
   return a + b + c + e === 0;
 }
 
-export function describe(v: unknown): string {
-  try {
-    return describeValue(v);
-  } catch {
-    return 'a value that cannot be inspected'; // a revoked Proxy, say
-  }
-}
-
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'function') return 'a function';
-  return `${typeof v} ${String(v)}`;
-}
-
 export function checkPositiveInt(v: unknown, name: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
     throw new ValueError(`${name}: expected a positive integer, got ${describe(v)}`);
@@ -161,9 +148,6 @@ export function checkNumberIn(v: unknown, name: string, lo: number, hi: number, 
   return v as number;
 }
 
-/** The largest finite float32, the ceiling of every value the kernels hold. */
-export const F32_MAX = 3.4028234663852886e38;
-
 /** Throws a ValueError unless `v` is a seed: an integer from 0 to 2^32 − 1 (undefined gives `fallback`). */
 export function checkSeed(v: unknown, name: string, fallback = 0): number {
   if (v === undefined) return fallback;
@@ -172,18 +156,3 @@ export function checkSeed(v: unknown, name: string, fallback = 0): number {
   }
   return v;
 }
-
-/**
- * The shortest decimal that rounds to the same float32 as `v`: a value
- * stored as float32 (a slope, an ONNX attribute, a category's number) comes
- * back as the 0.01 that was written, and the kernels, which use it as float32, compute the same bits.
- */
-export function shortestF32(v: number): number {
-  const f = Math.fround(v);
-  for (let p = 1; p <= 9; p++) {
-    const d = Number(f.toPrecision(p));
-    if (Math.fround(d) === f) return d;
-  }
-  return f;
-}
-

@@ -2,6 +2,7 @@
 // builds dist/), then open the printed URL. Only this folder, dist/ and
 // examples/data are served, on 127.0.0.1. PORT=… picks the port (default 8787,
 // or any free one when that is taken).
+import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
@@ -23,8 +24,10 @@ const TYPES = {
   '.csv': 'text/csv; charset=utf-8',
   '.map': 'application/json',
 };
-// What the page needs and no more: no eval, no inline script; Wasm compiles.
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' data:";
+// What the page needs and no more: no eval, no inline script but the page's
+// import map (allowed by its hash; simdnet/csv imports the core as 'simdnet'); Wasm compiles.
+const IMPORT_MAP = '{ "imports": { "simdnet": "/dist/browser.js" } }';
+const CSP = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-${createHash('sha256').update(IMPORT_MAP).digest('base64')}'; worker-src 'self'; style-src 'self'; img-src 'self' data:`;
 
 function handle(req, res) {
   const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);

@@ -37,16 +37,19 @@ export const Act = {
   tanh: 4,
   softmax: 5,
 } as const;
+/** An activation: 'linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh' or 'softmax' (output layer only). */
 export type ActivationName = keyof typeof Act;
 export type ActCode = (typeof Act)[ActivationName];
 
 /** Loss codes (`loss` arguments). */
 export const Loss = { mse: 0, bce: 1, cce: 2 } as const;
+/** A loss: 'mse' (mean squared error), 'bce' (binary cross-entropy on sigmoid outputs), 'cce' (categorical cross-entropy on a softmax output). */
 export type LossName = keyof typeof Loss;
 export type LossCode = (typeof Loss)[LossName];
 
 /** Optimizer codes (`opt` argument of mlp_train_step). */
 export const Opt = { sgd: 0, momentum: 1, adam: 2 } as const;
+/** An optimizer: 'sgd', 'momentum' or 'adam'. */
 export type OptimizerName = keyof typeof Opt;
 export type OptCode = (typeof Opt)[OptimizerName];
 

@@ -1,5 +1,6 @@
 import type { KernelExports } from './abi.js';
 
+/** Which kernels a runtime runs: Wasm with SIMD, Wasm without, or the pure-JS reference backend. */
 export type BackendKind = 'wasm-simd' | 'wasm-scalar' | 'js';
 
 /**

@@ -97,7 +97,7 @@ function exampleValue(name: string): string {
   const examples: Record<string, string> = {
     out: 'model.json', target: 'label', features: 'hours,attendance', task: 'multiclass', hidden: '64,32', activation: 'relu', optimizer: 'adam',
     lr: '0.003', 'batch-size': '32', epochs: '300', patience: '30', 'weight-decay': '0.0001', split: '0.8,0.1,0.1',
-    scale: 'standard', seed: '1',
+    scale: 'standard', seed: '1', schedule: 'cosine:warmup=5', monitor: 'val_accuracy',
   };
   return examples[name] ?? '<value>';
 }

@@ -9,8 +9,8 @@
  */
 
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { CsvReader, type CsvFormat, type CsvSink } from '../data/csv-reader.js';
-import { quoteList } from '../data/csv-message.js';
+import { CsvReader, type CsvFormat, type CsvSink } from '../table/csv-reader.js';
+import { quoteList } from '../table/csv-message.js';
 import { CliError } from './errors.js';
 import { reason } from './files.js';
 

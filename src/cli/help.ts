@@ -73,6 +73,12 @@ Model and training:
   --batch-size <n>       rows per mini-batch (default 32)
   --epochs <n>           at most this many epochs (default 300)
   --patience <n>         stop after this many epochs without a better validation loss (default 50)
+  --monitor <metric>     what early stopping watches: val_loss (default), val_accuracy,
+                         val_mae (regression) or loss
+  --schedule <spec>      learning-rate schedule: none (default), step, exponential, cosine
+                         (with warm-up) or plateau, with values as name:key=value,…, e.g.
+                         cosine:warmup=5,min-lr=0.0001 | step:step-size=30,gamma=0.5 |
+                         exponential:gamma=0.98 | plateau:patience=10,factor=0.5
   --weight-decay <l2>    L2 weight decay (default 0.005)
   --clip-norm <n>        scale each step's gradient down to this L2 norm when longer (default: off)
   --seed <n>             seed of the split, the initial weights and the shuffling (default 0)

@@ -6,7 +6,7 @@
  */
 
 import type { Network } from '../index.js';
-import { quoteCell } from '../data/csv-message.js';
+import { quoteCell } from '../table/csv-message.js';
 import { formatList } from '../data/validate.js';
 import { taskOf } from '../evaluation/evaluate.js';
 import type { Task } from '../data/dataset.js';

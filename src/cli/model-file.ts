@@ -6,7 +6,8 @@
  */
 
 import { constants } from 'node:buffer';
-import { Model, SimdnetError, type Network, type Runtime } from '../index.js';
+import { SimdnetError, type Network, type Runtime } from '../index.js';
+import { Model } from '../csv.js';
 import { CliError } from './errors.js';
 import { readText } from './files.js';
 import { count } from './format.js';

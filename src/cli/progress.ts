@@ -35,7 +35,7 @@ export function epochSummary(info: { loss: number; valLoss?: number; valAccuracy
 }
 
 function epochOf(h: History, epoch: number): EpochInfo {
-  const info: EpochInfo = { epoch, epochs: h.epochs, loss: h.loss[epoch - 1] ?? NaN };
+  const info: EpochInfo = { epoch, epochs: h.epochs, loss: h.loss[epoch - 1] ?? NaN, lr: h.lr[epoch - 1] ?? NaN };
   if (h.valLoss.length > 0) info.valLoss = h.valLoss[epoch - 1];
   if (h.valAccuracy.length > 0) info.valAccuracy = h.valAccuracy[epoch - 1];
   if (h.valMae.length > 0) info.valMae = h.valMae[epoch - 1];

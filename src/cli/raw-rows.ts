@@ -5,8 +5,8 @@
  */
 
 import type { Model } from '../model/model.js';
-import { loadTable } from '../data/load-csv.js';
-import { quoteCell, quoteList } from '../data/csv-message.js';
+import { loadTable } from '../model/load-csv.js';
+import { quoteCell, quoteList } from '../table/csv-message.js';
 import { MISSING, NUMBER, selectRows, type RawTable } from '../table/column.js';
 import { numberText } from '../table/encoders.js';
 import { CliError } from './errors.js';

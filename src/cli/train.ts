@@ -5,12 +5,13 @@
  */
 
 import { DataError, init, MemoryError, trainModel, type Runtime, type TrainModelOptions, type TrainedModel } from '../index.js';
-import { loadCsv, type CsvDataset, type CsvOptions } from '../csv.js';
+import { loadCsv, type CsvDataset, type CsvOptions, type Model } from '../csv.js';
 import type { Dataset } from '../data/dataset.js';
 import { checkFitMemory } from '../pipeline/fit-memory.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_HIDDEN } from '../pipeline/train-model.js';
 import { parseChoice, parseCommandLine, parseHidden, parseNumber, parseSplit, type CommandSpec, type ParsedArgs } from './args.js';
 import { readFileHeader, resolveColumn } from './csv-table.js';
+import { parseMonitor, parseSchedule } from './schedule-arg.js';
 import { CliError } from './errors.js';
 import { defaultModelPath } from './files.js';
 import { architecture, count, fields, metricsReport, schemaReport } from './format.js';
@@ -44,6 +45,8 @@ export const TRAIN: CommandSpec = {
     patience: { type: 'string' },
     'weight-decay': { type: 'string' },
     'clip-norm': { type: 'string' },
+    schedule: { type: 'string' },
+    monitor: { type: 'string' },
     split: { type: 'string' },
     'no-stratify': { type: 'boolean' },
     'class-weight': { type: 'string' },
@@ -106,6 +109,14 @@ function pipelineOptions(args: ParsedArgs): PipelineOptions {
   o.weightDecay = number('weight-decay', { min: 0 });
   o.clipNorm = number('clip-norm', { min: 0, minOpen: true });
   o.seed = number('seed', { integer: true, min: 0, max: 0xffffffff });
+  const schedule = s.get('schedule');
+  if (schedule !== undefined) o.schedule = parseSchedule(schedule);
+  const monitor = s.get('monitor');
+  if (monitor !== undefined) {
+    o.monitor = parseMonitor(monitor);
+    // reduce-on-plateau watches what early stopping watches
+    if (o.schedule?.type === 'plateau') o.schedule.monitor = o.monitor;
+  }
   const split = s.get('split');
   if (split !== undefined) o.split = parseSplit(split);
   if (args.flags.has('no-stratify')) o.stratify = false;
@@ -233,13 +244,12 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
   const mode: ProgressMode = io.stderr.isTTY ? 'bar' : json ? 'off' : 'lines';
   const progress = createProgress(io.stderr, mode);
   const started = performance.now();
-  let result: TrainedModel;
+  let result: TrainedModel<Model>;
   try {
     result = trainModel(data, {
       ...options, runtime,
       onPrepared: (info) => {
         for (const w of info.warnings) io.stderr.write(`warning: ${cliWording(w)}\n`);
-        if (!json && info.schema) io.stdout.write(`${schemaReport(info.schema)}\n\n`);
       },
       onEpochEnd: (info) => progress.epoch(info),
     });
@@ -254,7 +264,7 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
 
   const net = result.network;
   try {
-    saveModel(out, result.model);
+    saveModel(out, net); // it carries its encoders
   } catch (err) {
     net.dispose();
     throw err;
@@ -291,18 +301,21 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
   const h = result.history;
   const netClasses = net.classes;
   const classes = netClasses ? `, ${netClasses.length} classes: ${netClasses.join(', ')}` : '';
-  const stopped = h.stopReason === 'early-stopping' ? `early stopping after ${c.patience} epochs without improvement` : h.stopReason === 'epochs' ? `reached --epochs ${c.epochs}` : h.stopReason;
+  const watched = c.monitor === 'val_loss' ? '' : ` of ${c.monitor}`;
+  const stopped = h.stopReason === 'early-stopping' ? `early stopping after ${c.patience} epochs without improvement${watched}` : h.stopReason === 'epochs' ? `reached --epochs ${c.epochs}` : h.stopReason;
   const lines = [
     fields([
       ['data', `${dataPath}: ${count(data.rows)} rows, ${net.inputs} features, target '${data.targetName}' (${c.task}${classes})`],
       ['network', `${architecture(net)} (${count(net.parameterCount)} parameters, ${runtime.kind})`],
-      ['training', `${c.optimizer} lr ${c.lr}, batch ${c.batchSize}, ${c.scale} scaling${c.classWeight === 'balanced' ? ', balanced class weights' : ''}${c.weightDecay > 0 ? `, weight decay ${c.weightDecay}` : ''}${c.clipNorm !== null ? `, gradient norm clipped to ${c.clipNorm}` : ''}, seed ${c.seed}`],
+      ['training', `${c.optimizer} lr ${c.lr}${c.schedule ? ` (${c.schedule.type} schedule)` : ''}, batch ${c.batchSize}, ${c.scale} scaling${c.classWeight === 'balanced' ? ', balanced class weights' : ''}${c.weightDecay > 0 ? `, weight decay ${c.weightDecay}` : ''}${c.clipNorm !== null ? `, gradient norm clipped to ${c.clipNorm}` : ''}, seed ${c.seed}`],
       ['rows', `train ${count(result.rows.train)}, validation ${count(result.rows.validation)}, test ${count(result.rows.test)}${c.stratify ? ' (stratified)' : ''}`],
       ['epochs', `${h.epochs}, best ${h.bestEpoch} (${stopped}${h.restoredBest ? `; weights of epoch ${h.bestEpoch} kept` : ''})`],
       ['model', out],
     ]),
     '',
   ];
+  // what each column became, before the numbers that depend on it (stdout holds only the report of a run that finished)
+  if (result.schema) lines.push(schemaReport(result.schema), '');
   if (result.test) lines.push(metricsReport(result.test, 'Test metrics'));
   else if (result.validation) lines.push('No test part (--split test fraction 0).', '', metricsReport(result.validation, 'Validation metrics'));
   else lines.push('No test or validation part (--split); no held-out metrics.');

@@ -4,6 +4,9 @@
  */
 
 import { DataError, ShapeError, ValueError } from '../errors.js';
+import type { MatrixInput } from '../validate.js';
+import { inForm, readRows } from './row-forms.js';
+import { fitOptions, type ScaledRows, type ScalerFitOptions, type ScalerFitTransform } from './scaler-options.js';
 import { checkFinite, checkInteger, formatValue } from './validate.js';
 import { readError } from '../options.js';
 
@@ -21,11 +24,22 @@ const MIN_SCALE = 10 * Number.EPSILON;
 
 /** The saved form of a {@link Scaler}: `scaled = (value − offset[c]) / scale[c]` for column c. */
 export interface ScalerJSON {
+  /** Which scaling. */
   kind: ScalerKind;
+  /** Columns. */
   features: number;
+  /** Per column: the training minimum (minmax), mean (standard) or 0 (none). */
   offset: number[];
+  /** Per column: the training range (minmax), standard deviation (standard) or 1; 1 for a constant column. */
   scale: number[];
 }
+
+/**
+ * The private constructor, for the code that makes scalers. Set once by the
+ * class itself: code that names the class inside its own body makes bundlers
+ * rename it (`class _Scaler`), and the name stack traces and console.log show with it.
+ */
+let construct: (kind: ScalerKind, offset: Float64Array, scale: Float64Array) => Scaler;
 
 /**
  * A fitted per-column scaling, `scaled = (value − offset) / scale`, computed
@@ -34,6 +48,10 @@ export interface ScalerJSON {
  * to 0 (minmax, standard) instead of NaN or ±Infinity.
  */
 export class Scaler {
+  static {
+    construct = (kind, offset, scale) => new this(kind, offset, scale);
+  }
+
   /** Which scaling this is. */
   readonly kind: ScalerKind;
   /** Number of columns it was fitted on; inputs must have exactly this many. */
@@ -49,62 +67,61 @@ export class Scaler {
   }
 
   /**
-   * Fits a scaler to a row-major matrix — pass the training rows only.
-   * `standard` uses the population standard deviation (divide by rows, as
-   * scikit-learn's StandardScaler does).
+   * Fits a scaler to rows as the rest of the API takes them — nested rows,
+   * or row-major values with `features` — pass the training rows only.
+   * `standard` (the default) uses the population standard deviation (divide
+   * by rows, as scikit-learn's StandardScaler does).
+   *
+   * @throws ValueError for an unknown kind or option, NaN/±Infinity in x;
+   *   ShapeError for ragged rows or a length that is not a multiple of features.
+   */
+  static fit(x: MatrixInput, options?: ScalerFitOptions | ScalerKind): Scaler;
+  /**
+   * Fits a scaler to a row-major Float32Array of `rows` × `features` values —
+   * pass the training rows only.
    *
    * @throws ValueError for an unknown kind, bad sizes or NaN/±Infinity in x;
    *   ShapeError when x does not hold rows × features values; DataError for 0 rows.
    */
-  static fit(x: Float32Array, rows: number, features: number, kind: ScalerKind): Scaler {
-    checkFloat32Array(x, 'x');
-    if (!KINDS.includes(kind)) throw new ValueError(`kind: expected 'minmax', 'standard' or 'none', got '${String(kind)}'`);
-    checkInteger('rows', rows, 0);
-    checkInteger('features', features, 1);
-    if (rows === 0) throw new DataError('x: expected at least one row to fit the scaler on, got 0 rows');
-    if (x.length !== rows * features) {
-      throw new ShapeError(`x: expected rows × features = ${rows} × ${features} = ${rows * features} values, got ${x.length}`);
-    }
-    checkFinite('x', x, features);
-    const offset = new Float64Array(features);
-    const scale = new Float64Array(features).fill(1);
-    if (kind === 'none') return new Scaler(kind, offset, scale);
-    for (let c = 0; c < features; c++) {
-      let min = Infinity;
-      let max = -Infinity;
-      let sum = 0;
-      for (let r = 0; r < rows; r++) {
-        const v = x[r * features + c] as number;
-        if (v < min) min = v;
-        if (v > max) max = v;
-        sum += v;
-      }
-      // Exact equality, not a tolerance: only a truly constant column has no
-      // scale, and then (v − offset) is exactly 0 for every training value.
-      const constant = min === max;
-      if (kind === 'minmax') {
-        offset[c] = min;
-        scale[c] = constant || max - min < MIN_SCALE ? 1 : max - min;
-      } else {
-        const mean = sum / rows;
-        // Two passes: the one-pass Σv² − n·mean² loses everything for large means.
-        let squares = 0;
-        for (let r = 0; r < rows; r++) squares += ((x[r * features + c] as number) - mean) ** 2;
-        offset[c] = mean;
-        const sd = Math.sqrt(squares / rows);
-        scale[c] = constant || sd < MIN_SCALE ? 1 : sd;
-      }
-    }
-    return new Scaler(kind, offset, scale);
+  static fit(x: Float32Array, rows: number, features: number, kind: ScalerKind): Scaler;
+  static fit(x: MatrixInput, a?: ScalerFitOptions | ScalerKind | number, features?: number, kind?: ScalerKind): Scaler {
+    // four arguments are the sized form whatever the second is: a string there is a bad row count, not a kind
+    if (typeof a === 'number' || features !== undefined || kind !== undefined) return fitColumns(x as Float32Array, a as number, features as number, kind as ScalerKind);
+    const { kind: k, features: f } = fitOptions(a);
+    const m = readRows(x, f, 'x', 'the rows to fit the scaler on');
+    return fitColumns(m.data, m.rows, m.cols, k);
   }
 
   /**
-   * Scales a row-major matrix into a new array; `x` is never modified.
-   * NaN stays NaN (the network rejects it with a clear error).
+   * Fits a scaler to rows and scales them: `Scaler.fit` then `transform`,
+   * the rows given back in their form.
+   */
+  static fitTransform<T extends MatrixInput>(x: T, options?: ScalerFitOptions | ScalerKind): ScalerFitTransform<ScaledRows<T>> {
+    const { kind, features } = fitOptions(options);
+    const m = readRows(x, features, 'x', 'the rows to fit the scaler on');
+    const scaler = fitColumns(m.data, m.rows, m.cols, kind);
+    return { scaler, scaled: inForm(scaler.transform(m.data, m.rows), m.cols, m.form) as ScaledRows<T> };
+  }
+
+  /**
+   * Scales a row-major Float32Array of `rows` rows into a new array; `x` is
+   * never modified. NaN stays NaN (the network rejects it with a clear error).
    *
    * @throws ShapeError when x does not hold rows × this.features values.
    */
-  transform(x: Float32Array, rows: number): Float32Array {
+  transform(x: Float32Array, rows: number): Float32Array;
+  /**
+   * Scales rows given as the rest of the API gives them (nested rows, or
+   * row-major values of `features` columns) into new rows of the same form.
+   *
+   * @throws ShapeError for rows of another width; ValueError for NaN/±Infinity.
+   */
+  transform<T extends MatrixInput>(x: T): ScaledRows<T>;
+  transform(x: MatrixInput, rows?: number): Float32Array | number[] | number[][] {
+    if (rows === undefined) {
+      const m = readRows(x, this.features, 'x', `the scaler's ${this.features} features`);
+      return inForm(this.transform(m.data, m.rows), m.cols, m.form);
+    }
     checkFloat32Array(x, 'x');
     checkInteger('rows', rows, 0);
     const f = this.features;
@@ -127,7 +144,14 @@ export class Scaler {
    *
    * @throws ShapeError when x does not hold rows × this.features values.
    */
-  inverseTransform(x: Float32Array, rows: number): Float32Array {
+  inverseTransform(x: Float32Array, rows: number): Float32Array;
+  /** The same for rows in any form (nested rows, or row-major values), given back in that form. */
+  inverseTransform<T extends MatrixInput>(x: T): ScaledRows<T>;
+  inverseTransform(x: MatrixInput, rows?: number): Float32Array | number[] | number[][] {
+    if (rows === undefined) {
+      const m = readRows(x, this.features, 'x', `the scaler's ${this.features} features`);
+      return inForm(this.inverseTransform(m.data, m.rows), m.cols, m.form);
+    }
     checkFloat32Array(x, 'x');
     checkInteger('rows', rows, 0);
     const f = this.features;
@@ -184,52 +208,94 @@ export class Scaler {
    */
   static fromJSON(obj: unknown): Scaler {
     try {
-      return Scaler.read(obj);
+      return readScaler(obj);
     } catch (e) {
       throw readError('scaler', e);
     }
   }
-
-  private static read(obj: unknown): Scaler {
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-      throw new DataError(`scaler: expected an object with kind, features, offset and scale, got ${describe(obj)}`);
-    }
-    // own fields only, each read once: an inherited 'kind' is none (see options.ts)
-    const field = (key: string): unknown => (Object.prototype.hasOwnProperty.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined);
-    const record = { kind: field('kind'), features: field('features'), offset: field('offset'), scale: field('scale') };
-    const kind = record['kind'];
-    if (typeof kind !== 'string') throw new DataError(`scaler.kind: expected a string, got ${describe(kind)}`);
-    if (!(KINDS as readonly string[]).includes(kind)) {
-      throw new ValueError(`scaler.kind: expected 'minmax', 'standard' or 'none', got '${kind}'`);
-    }
-    const features = record['features'];
-    if (typeof features !== 'number') throw new DataError(`scaler.features: expected a number, got ${describe(features)}`);
-    checkInteger('scaler.features', features, 1);
-    const offset = numberArray(record, 'offset', features);
-    const scale = numberArray(record, 'scale', features);
-    // The ranges Scaler.fit can produce from float32 data: an offset within
-    // float32, a scale from MIN_SCALE to twice the largest float32. Outside
-    // them a scaler maps nearly every input to ±Infinity or NaN.
-    offset.forEach((v, c) => {
-      if (!Number.isFinite(v)) throw new ValueError(`scaler.offset[${c}]: expected a finite number, got ${formatValue(v)}`);
-      if (!(Math.abs(v) <= F32_MAX)) throw new ValueError(`scaler.offset[${c}]: expected a number within the float32 range (±3.4e38), got ${formatValue(v)}`);
-    });
-    scale.forEach((v, c) => {
-      if (!(Number.isFinite(v) && v > 0)) throw new ValueError(`scaler.scale[${c}]: expected a finite number > 0, got ${formatValue(v)}`);
-      if (!(v >= MIN_SCALE && v <= 2 * F32_MAX)) {
-        throw new ValueError(`scaler.scale[${c}]: expected a number from ${MIN_SCALE} to 6.8e38 (what Scaler.fit gives for float32 data), got ${formatValue(v)}`);
-      }
-    });
-    if (kind === 'none') {
-      const c = offset.findIndex((v, i) => v !== 0 || scale[i] !== 1);
-      if (c >= 0) {
-        throw new ValueError(`scaler.offset/scale[${c}]: expected 0 and 1 for kind 'none', got ${formatValue(offset[c] as number)} and ${formatValue(scale[c] as number)}`);
-      }
-    }
-    return new Scaler(kind as ScalerKind, offset, scale);
-  }
 }
 
+function readScaler(obj: unknown): Scaler {
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+    throw new DataError(`scaler: expected an object with kind, features, offset and scale, got ${describe(obj)}`);
+  }
+  // own fields only, each read once: an inherited 'kind' is none (see options.ts)
+  const field = (key: string): unknown => (Object.prototype.hasOwnProperty.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined);
+  const record: Record<string, unknown> = { kind: field('kind'), features: field('features'), offset: field('offset'), scale: field('scale') };
+  const kind = record['kind'];
+  if (typeof kind !== 'string') throw new DataError(`scaler.kind: expected a string, got ${describe(kind)}`);
+  if (!(KINDS as readonly string[]).includes(kind)) {
+    throw new ValueError(`scaler.kind: expected 'minmax', 'standard' or 'none', got '${kind}'`);
+  }
+  const features = record['features'];
+  if (typeof features !== 'number') throw new DataError(`scaler.features: expected a number, got ${describe(features)}`);
+  checkInteger('scaler.features', features, 1);
+  const offset = numberArray(record, 'offset', features);
+  const scale = numberArray(record, 'scale', features);
+  // The ranges Scaler.fit can produce from float32 data: an offset within
+  // float32, a scale from MIN_SCALE to twice the largest float32. Outside
+  // them a scaler maps nearly every input to ±Infinity or NaN.
+  offset.forEach((v, c) => {
+    if (!Number.isFinite(v)) throw new ValueError(`scaler.offset[${c}]: expected a finite number, got ${formatValue(v)}`);
+    if (!(Math.abs(v) <= F32_MAX)) throw new ValueError(`scaler.offset[${c}]: expected a number within the float32 range (±3.4e38), got ${formatValue(v)}`);
+  });
+  scale.forEach((v, c) => {
+    if (!(Number.isFinite(v) && v > 0)) throw new ValueError(`scaler.scale[${c}]: expected a finite number > 0, got ${formatValue(v)}`);
+    if (!(v >= MIN_SCALE && v <= 2 * F32_MAX)) {
+      throw new ValueError(`scaler.scale[${c}]: expected a number from ${MIN_SCALE} to 6.8e38 (what Scaler.fit gives for float32 data), got ${formatValue(v)}`);
+    }
+  });
+  if (kind === 'none') {
+    const c = offset.findIndex((v, i) => v !== 0 || scale[i] !== 1);
+    if (c >= 0) {
+      throw new ValueError(`scaler.offset/scale[${c}]: expected 0 and 1 for kind 'none', got ${formatValue(offset[c] as number)} and ${formatValue(scale[c] as number)}`);
+    }
+  }
+  return construct(kind as ScalerKind, offset, scale);
+}
+
+/** A scaler of the per-column statistics of row-major rows (see Scaler.fit). */
+function fitColumns(x: Float32Array, rows: number, features: number, kind: ScalerKind): Scaler {
+  checkFloat32Array(x, 'x');
+  if (!KINDS.includes(kind)) throw new ValueError(`kind: expected 'minmax', 'standard' or 'none', got '${String(kind)}'`);
+  checkInteger('rows', rows, 0);
+  checkInteger('features', features, 1);
+  if (rows === 0) throw new DataError('x: expected at least one row to fit the scaler on, got 0 rows');
+  if (x.length !== rows * features) {
+    throw new ShapeError(`x: expected rows × features = ${rows} × ${features} = ${rows * features} values, got ${x.length}`);
+  }
+  checkFinite('x', x, features);
+  const offset = new Float64Array(features);
+  const scale = new Float64Array(features).fill(1);
+  if (kind === 'none') return construct(kind, offset, scale);
+  for (let c = 0; c < features; c++) {
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      const v = x[r * features + c] as number;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+    }
+    // Exact equality, not a tolerance: only a truly constant column has no
+    // scale, and then (v − offset) is exactly 0 for every training value.
+    const constant = min === max;
+    if (kind === 'minmax') {
+      offset[c] = min;
+      scale[c] = constant || max - min < MIN_SCALE ? 1 : max - min;
+    } else {
+      const mean = sum / rows;
+      // Two passes: the one-pass Σv² − n·mean² loses everything for large means.
+      let squares = 0;
+      for (let r = 0; r < rows; r++) squares += ((x[r * features + c] as number) - mean) ** 2;
+      offset[c] = mean;
+      const sd = Math.sqrt(squares / rows);
+      scale[c] = constant || sd < MIN_SCALE ? 1 : sd;
+    }
+  }
+  return construct(kind, offset, scale);
+}
 /** A real Float32Array (a Proxy of one passes instanceof, but its length getter throws; isView answers a revoked Proxy). */
 function checkFloat32Array(x: unknown, name: string): void {
   if (!(ArrayBuffer.isView(x) && x instanceof Float32Array)) throw new ValueError(`${name}: expected a row-major Float32Array, got ${describe(x)}`);

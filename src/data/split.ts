@@ -12,13 +12,20 @@ import { checkInteger, checkLabels, formatValue } from './validate.js';
 import { optionalBoolean, readOptions } from '../options.js';
 import { checkSeed } from '../validate.js';
 
-/** Options of {@link split}. */
+/**
+ * Options of {@link split}. Fractions left out fill up to 1: the test part
+ * takes what train and validation leave; when test is given, a missing train
+ * fraction takes what is left (or, when only validation is missing, it
+ * does); the others default to train 0.8 and validation 0.1. So
+ * `{ train: 0.8, validation: 0.2 }` leaves no test part, and `{ test: 0.2 }`
+ * gives 0.7 / 0.1 / 0.2.
+ */
 export interface SplitOptions {
-  /** Fraction of rows for training. Default 0.8. */
+  /** Fraction of rows for training, in [0, 1]. Default 0.8, or what the others leave when test is given. */
   train?: number;
-  /** Fraction of rows for validation (early stopping, tuning). Default 0.1. */
+  /** Fraction of rows for validation (early stopping, tuning), in [0, 1]. Default 0.1, or what the others leave when only it is missing. */
   validation?: number;
-  /** Fraction of rows held out for the final test. Default 0.1. */
+  /** Fraction of rows held out for the final test, in [0, 1]. Default: what train and validation leave. */
   test?: number;
   /**
    * Keep each class's share in every part. Default true for classification;
@@ -36,8 +43,11 @@ export interface SplitOptions {
 
 /** The three parts of a {@link split}; a part whose fraction is 0 has 0 rows. */
 export interface Split {
+  /** The training rows. */
   train: Dataset;
+  /** The validation rows. */
   validation: Dataset;
+  /** The test rows. */
   test: Dataset;
 }
 
@@ -54,8 +64,9 @@ const PART_NAMES = ['train', 'validation', 'test'] as const;
  * divided the same way. Rows within each part come in shuffled order. The
  * same seed always gives the same split.
  *
- * @throws ValueError for fractions that are negative or do not sum to 1
- *   (±1e-9), a bad seed, or contradictory options; DataError for an empty
+ * @throws ValueError for fractions outside [0, 1], fractions that do not sum
+ *   to 1 (±1e-9) or leave less than nothing for the one left out, a bad
+ *   seed, or contradictory options; DataError for an empty
  *   dataset, a class (or bin) too small to appear in every non-empty part
  *   (naming it, its count and the count needed), or a dataset too small to
  *   give every non-empty part a row; ShapeError for an inconsistent dataset.
@@ -72,13 +83,8 @@ export function split(ds: Dataset, options: SplitOptions = {}): Split {
  */
 export function splitRows(ds: Dataset, options: SplitOptions = {}, name = 'ds'): [Uint32Array, Uint32Array, Uint32Array] {
   const o = readOptions(options, 'options', ['train', 'validation', 'test', 'stratify', 'seed', 'quantileBins'], '{ train, validation, test, stratify, seed, quantileBins }') as SplitOptions;
-  // undefined is the default; null is a value (refused below), not a request for the default
-  const fractions = [o.train === undefined ? 0.8 : o.train, o.validation === undefined ? 0.1 : o.validation, o.test === undefined ? 0.1 : o.test];
-  fractions.forEach((f, p) => {
-    if (typeof f !== 'number' || !(f >= 0 && f <= 1)) {
-      throw new ValueError(`options.${PART_NAMES[p]}: expected a fraction in [0, 1], got ${typeof f === 'number' ? formatValue(f) : String(f)}`);
-    }
-  });
+  // undefined is left out (filled in); null is a value, refused like any non-number
+  const fractions = splitFractions([o.train, o.validation, o.test]);
   const sum = fractions.reduce((a, b) => a + b, 0);
   if (Math.abs(sum - 1) > 1e-9) {
     throw new ValueError(
@@ -123,6 +129,32 @@ export function splitRows(ds: Dataset, options: SplitOptions = {}, name = 'ds'):
   });
   // Groups were laid out one after another; shuffle so no part is sorted by class.
   return parts.map((rows) => rng.shuffle(Uint32Array.from(rows))) as [Uint32Array, Uint32Array, Uint32Array];
+}
+
+/**
+ * The three fractions, those left out filled in: test takes what the others
+ * leave; if test is given, train does (or validation, when only it is
+ * missing); any other missing one takes its default (train 0.8, validation 0.1).
+ */
+function splitFractions(given: unknown[]): number[] {
+  given.forEach((f, p) => {
+    if (f !== undefined && (typeof f !== 'number' || !(f >= 0 && f <= 1))) {
+      throw new ValueError(`options.${PART_NAMES[p]}: expected a fraction in [0, 1], got ${typeof f === 'number' ? formatValue(f) : String(f)}`);
+    }
+  });
+  const [train, validation, test] = given as (number | undefined)[];
+  const rest = test === undefined ? 2 : train === undefined ? 0 : validation === undefined ? 1 : -1;
+  if (rest < 0) return given as number[];
+  const defaults = [0.8, 0.1, 0.1];
+  const out = (given as (number | undefined)[]).map((f, p) => (p === rest ? 0 : f ?? defaults[p]!));
+  const left = 1 - out.reduce((a, b) => a + b, 0);
+  // decimal round-off (0.7 + 0.2 leaves 0.09999…) is not a part of its own
+  if (left < -1e-9) {
+    const others = out.map((f, p) => (p === rest ? null : `${PART_NAMES[p]} ${formatValue(f)}`)).filter((t) => t !== null).join(' + ');
+    throw new ValueError(`options.${PART_NAMES[rest as 0 | 1 | 2]}: left out, it takes what the other parts leave, but ${others} = ${formatValue(Number((1 - left).toPrecision(12)))} leaves nothing; give fractions that sum to 1`);
+  }
+  out[rest] = Math.max(0, Number(left.toPrecision(12)));
+  return out;
 }
 
 interface Grouping {

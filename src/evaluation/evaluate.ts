@@ -8,9 +8,16 @@ import { outputLossAndScore } from '../network/batch-loss.js';
 import { describe, toMatrix, type MatrixInput } from '../validate.js';
 import { checkLabels } from '../data/validate.js';
 import type { TargetInput } from '../network/targets.js';
-import { guardRead, readOptions } from '../options.js';
+import { guardRead, optionalBoolean, readOptions } from '../options.js';
+import { isStringLabels, labelTargets } from '../network/class-labels.js';
 
+/**
+ * The metrics of a classifier. The regression metrics (`mse`, `mae`, `r2`)
+ * are `undefined` here, so that `evaluate(...).accuracy` compiles on an
+ * {@link Evaluation} without narrowing first.
+ */
 export interface ClassificationEvaluation extends ClassificationReport {
+  /** `'binary'` (one sigmoid unit) or `'multiclass'` (softmax). */
   task: 'binary' | 'multiclass';
   /** Mean loss (bce or cce) on these rows. */
   loss: number;
@@ -20,20 +27,64 @@ export interface ClassificationEvaluation extends ClassificationReport {
   binary: BinaryScores | null;
   /** Predicted class index per row. */
   predictions: Int32Array;
+  /** Regression only: always undefined here. */
+  mse?: undefined;
+  /** Regression only: always undefined here. */
+  mae?: undefined;
+  /** Regression only: always undefined here. */
+  r2?: undefined;
 }
 
+/**
+ * The metrics of a regressor, in target units (the network's target scaler
+ * undone). The classification metrics are `undefined` here, so that they
+ * read as `number | undefined` on an {@link Evaluation}.
+ */
 export interface RegressionEvaluation {
+  /** `'regression'`. */
   task: 'regression';
   /** Mean loss (mse) in the units the network was trained on (scaled targets when it has a target scaler). */
   loss: number;
+  /** Mean squared error, in target units squared. */
   mse: number;
+  /** Mean absolute error, in target units. */
   mae: number;
+  /** Coefficient of determination R² (1 is perfect; 0 is predicting the mean; can be negative). */
   r2: number;
+  /** Rows evaluated. */
   support: number;
+  /** Predicted value per row, in target units. */
   predictions: Float32Array;
+  /** Classification only: always undefined here. */
+  accuracy?: undefined;
+  /** Classification only: always undefined here. */
+  classes?: undefined;
+  /** Classification only: always undefined here. */
+  confusion?: undefined;
+  /** Classification only: always undefined here. */
+  perClass?: undefined;
+  /** Classification only: always undefined here. */
+  macro?: undefined;
+  /** Classification only: always undefined here. */
+  weighted?: undefined;
+  /** Classification only: always undefined here. */
+  binary?: undefined;
 }
 
+/**
+ * What `evaluate` returns: {@link ClassificationEvaluation} or
+ * {@link RegressionEvaluation}, told apart by `task`. Every metric of either
+ * kind can be read without narrowing — `e.accuracy` is `number | undefined`,
+ * undefined for a regressor — and after `if (e.task !== 'regression')` it is
+ * a `number` (`e.mse` likewise after `if (e.task === 'regression')`).
+ */
 export type Evaluation = ClassificationEvaluation | RegressionEvaluation;
+
+/** Options of {@link evaluate}. */
+export interface EvaluateOptions {
+  /** Read numeric `y` as class labels (mapped through `net.classes`), as fit's `labels` option does (default false: class indices). */
+  labels?: boolean;
+}
 
 // instanceof throws on a revoked Proxy: no Network either
 function isNetwork(v: unknown): v is Network {
@@ -59,11 +110,14 @@ export function taskOf(net: Network): { task: Task; loss: LossName } {
  * regression. `data` is a Dataset (class indices / values in `y`) or `{ x, y }`
  * with raw inputs; the network's scalers are applied.
  */
-export function evaluate(net: Network, data: Dataset | { x: MatrixInput; y: TargetInput }): Evaluation {
+export function evaluate(
+  net: Network, data: Dataset | { x: MatrixInput; y: TargetInput | readonly string[] }, options: EvaluateOptions = {},
+): Evaluation {
   if (!isNetwork(net)) throw new ValueError(`net: expected a Network, got ${describe(net)}`);
   net.plan; // a disposed network is refused first: its sizes would blame the data
   const d = readOptions(data, 'data', ['x', 'y'], 'a Dataset or { x, y }', 'skip');
   if (d.x === undefined || d.y === undefined) throw new ValueError(`data: expected a Dataset or { x, y }, got no ${d.x === undefined ? 'x' : 'y'}`);
+  const numbersAreLabels = optionalBoolean(readOptions(options, 'options', ['labels'], '{ labels }').labels, 'options.labels') ?? false;
   const { task, loss } = taskOf(net);
   if (net.outputs !== 1 && task === 'regression') {
     throw new ShapeError(`net: expected a network with one output for regression, got ${net.outputs} outputs`);
@@ -71,7 +125,13 @@ export function evaluate(net: Network, data: Dataset | { x: MatrixInput; y: Targ
   // the caller's rows read once; the loss and the predictions both come from this copy
   const x = toMatrix(d.x as MatrixInput, net.inputs, 'data.x', "the network's inputs");
   const m = net.prepareInputs(x.data, 'data.x');
-  const labels = guardRead('data.y', () => labelsOf(d.y as TargetInput, m.rows, task === 'multiclass' ? net.outputs : 1));
+  const netClasses = net.classes;
+  if (task !== 'regression' && netClasses === null && (numbersAreLabels || guardRead('data.y', () => isStringLabels(d.y)))) {
+    throw new ValueError('data.y: class labels are mapped through net.classes, but this network has none; set net.classes, or give class indices');
+  }
+  const mapped = netClasses === null ? null : labelTargets(d.y, m.rows, net.shapes, netClasses, 'data.y', numbersAreLabels);
+  const y = mapped ? mapped.targets : (d.y as TargetInput);
+  const labels = guardRead('data.y', () => labelsOf(y, m.rows, task === 'multiclass' ? net.outputs : 1));
   // the metrics take class indices: checked here, where the argument has its name
   if (task !== 'regression') guardRead('data.y', () => checkLabels('data.y', labels, task === 'binary' ? 2 : net.outputs));
   const targets = net.prepareTargets(labels as TargetInput, m.rows, loss, true, 'data.y');
@@ -101,7 +161,7 @@ export function evaluate(net: Network, data: Dataset | { x: MatrixInput; y: Targ
   return {
     task,
     loss: lossValue,
-    classes: net.classes ?? Array.from({ length: classes }, (_, i) => String(i)),
+    classes: netClasses ?? Array.from({ length: classes }, (_, i) => String(i)),
     binary: task === 'binary' ? binaryScores(labels, predictions) : null,
     predictions,
     ...report,

@@ -4,8 +4,7 @@ import { Scaler, type ScalerJSON } from '../data/scaler.js';
 import { DataError, SimdnetError, ValueError } from '../errors.js';
 import { crc32 } from './crc32.js';
 import { nearest } from '../options.js';
-import { Preprocessor, type PreprocessorJSON } from '../table/preprocessor.js';
-import { parsePreprocessorJSON } from '../table/preprocessor-json.js';
+import type { PreprocessorJSON } from './preprocess-json.js';
 
 const F32_MAX = 3.4028234663852886e38;
 
@@ -18,16 +17,37 @@ export const MODEL_VERSION = 2;
 
 /** The saved form of a network: versioned, self-checking JSON. */
 export interface ModelJSON {
+  /** Always 'simdnet-model'. */
   format: typeof MODEL_FORMAT;
+  /** The format's version (1). */
   version: number;
+  /** Input features. */
   inputs: number;
-  layers: Array<{ units: number; activation: ActivationName; alpha: number }>;
+  /** The dense layers, input side first. */
+  layers: Array<{
+    /** Units (outputs) of the layer. */
+    units: number;
+    /** The activation after the layer. */
+    activation: ActivationName;
+    /** leaky_relu's negative slope (0.01 on other layers, where it is unused). */
+    alpha: number;
+  }>;
   /** Per layer: W row-major (inputs × units, W[i·units + j] from input i to unit j) and b. */
-  weights: Array<{ W: number[]; b: number[] }>;
+  weights: Array<{
+    /** The weights, inputs × units, row-major, float32 values. */
+    W: number[];
+    /** The biases, one per unit. */
+    b: number[];
+  }>;
+  /** The input scaling (null: raw inputs). */
   scaler: ScalerJSON | null;
+  /** Regression: the target scaling (null: none). */
   targetScaler: ScalerJSON | null;
+  /** Class labels of a classifier (null: none, or not a classifier). */
   classes: string[] | null;
+  /** Names of the input features (null: unknown). */
   featureNames: string[] | null;
+  /** Name of the target (null: unknown). */
   targetName: string | null;
   /** Whatever the trainer recorded (config, history summary, test metrics); informational. */
   training: unknown;
@@ -255,7 +275,7 @@ function parse(json: unknown): ParsedModel {
   check('targetName', targetNameProblem(m.targetName ?? null, featureNames), m.targetName);
   check('targetScaler', targetScalerProblem(targetScaler, outputs, classCount), m.targetScaler);
   check('training', trainingProblem(m.training ?? null), m.training);
-  const preprocess = preprocessFrom(m, inputs, featureNames, (m.targetName as string | null | undefined) ?? null);
+  const preprocess = preprocessFrom(m);
   const content: ModelContent = {
     inputs, layers, weights,
     scaler: scaler ? scaler.toJSON() : null,
@@ -274,16 +294,21 @@ function parse(json: unknown): ParsedModel {
   return { content, scaler, targetScaler };
 }
 
-/** The file's preprocess (version 2), checked against the network it feeds: one feature per input, named alike. */
-function preprocessFrom(m: Record<string, unknown>, inputs: number, featureNames: string[] | null, targetName: string | null): PreprocessorJSON | null {
-  if (m.version === 1 || m.preprocess === null || m.preprocess === undefined) {
-    if (m.version === 1 && m.preprocess !== undefined) fail('preprocess', 'no such field in a version 1 file', m.preprocess);
-    return null;
-  }
-  const json = parsePreprocessorJSON(m.preprocess, 'model.preprocess');
-  const features = new Preprocessor(json).features;
-  if (features.length !== inputs) fail('preprocess', `encoders giving ${inputs} features (the network's inputs)`, `${features.length} features`);
-  if (featureNames !== null && features.some((f, i) => f !== featureNames[i])) fail('featureNames', "the features the preprocess gives, in order", featureNames);
-  if (targetName !== null && json.columns.some((c) => c.name === targetName)) fail('preprocess', "encoders of columns other than the target's", targetName);
-  return json;
+/**
+ * The file's preprocess (version 2): any JSON object, kept as it is. Only
+ * simdnet/csv's Model applies encoders, and it checks them in full when it
+ * is made (table/preprocess-check.ts); the core carries none of that code.
+ */
+function preprocessFrom(m: Record<string, unknown>): PreprocessorJSON | null {
+  if (m.version === 1 && m.preprocess !== undefined) fail('preprocess', 'no such field in a version 1 file', m.preprocess);
+  if (m.preprocess === null || m.preprocess === undefined) return null;
+  check('preprocess', preprocessProblem(m.preprocess), m.preprocess);
+  return JSON.parse(JSON.stringify(m.preprocess)) as PreprocessorJSON;
+}
+
+/** Why `v` cannot be a network's encoders (null when it can): a JSON object, or null. */
+export function preprocessProblem(v: unknown): string | null {
+  if (v === null) return null;
+  if (typeof v !== 'object' || Array.isArray(v)) return "null or the encoders' JSON object ({ na, columns })";
+  return trainingProblem(v);
 }

@@ -10,16 +10,23 @@ import { checkInteger, checkLabels } from '../data/validate.js';
 
 /** Precision, recall, F1 and support (rows whose true class it is) of one class. */
 export interface ClassScores {
+  /** Of the rows predicted as this class, the fraction that are (0 when none is predicted as it). */
   precision: number;
+  /** Of the rows of this class, the fraction predicted as it (0 when it has no rows). */
   recall: number;
+  /** The harmonic mean of precision and recall (0 when both are 0). */
   f1: number;
+  /** Rows of this class. */
   support: number;
 }
 
 /** An average of per-class scores. */
 export interface AverageScores {
+  /** The average precision, in [0, 1]. */
   precision: number;
+  /** The average recall, in [0, 1]. */
   recall: number;
+  /** The average F1, in [0, 1]. */
   f1: number;
 }
 
@@ -41,9 +48,13 @@ export interface ClassificationReport {
 
 /** Binary scores with class 1 as the positive class. */
 export interface BinaryScores {
+  /** tp / (tp + fp): of the rows predicted 1, the fraction that are 1 (0 when none is predicted 1). */
   precision: number;
+  /** tp / (tp + fn): of the rows that are 1, the fraction predicted 1 (0 when none is 1). */
   recall: number;
+  /** The harmonic mean of precision and recall. */
   f1: number;
+  /** (tp + tn) / rows. */
   accuracy: number;
   /** True positives: true 1, predicted 1. */
   tp: number;

@@ -2,19 +2,17 @@
  * A trained model as people use it: raw records in (objects keyed by column
  * name, with gaps, categories and dates as a table holds them), labels or
  * numbers out, class probabilities on request. It is a Network plus the
- * encoders fitted on the training part (src/table/); the bare Network keeps
- * its numeric API.
+ * encoders fitted on the training part (src/table/), which the network
+ * carries (`network.preprocess`) and saves; the bare Network keeps its
+ * numeric API. It uses the core through its public API only: simdnet/csv is
+ * a separate bundle over the core the user imported.
  */
 
-import type { Task } from '../data/dataset.js';
-import { DataError, ValueError } from '../errors.js';
-import type { ModelJSON } from '../io/model-json.js';
-import { loadModelParts, networkToJSON } from '../network/serialize.js';
-import type { Network } from '../network/network.js';
-import type { Runtime } from '../runtime.js';
+import { DataError, Network, ValueError, type ModelJSON, type Runtime, type Task } from 'simdnet';
 import { ColumnBuilder, MISSING, NUMBER, pushCell, missingTest, type RawTable } from '../table/column.js';
 import { Preprocessor, type EncodeReport } from '../table/preprocessor.js';
-import { describe } from '../validate.js';
+import { checkPreprocess } from '../table/preprocess-check.js';
+import { describe } from '../describe.js';
 
 /** A record: a row of a table, keyed by column name. A missing key is a missing cell. */
 export type TableRecord = Readonly<Record<string, unknown>>;
@@ -31,18 +29,24 @@ export interface ModelPredictions {
   unseen: Record<string, number>;
 }
 
+/**
+ * A network with the encoders of the table it was trained on: `predict` takes
+ * records as they come (objects keyed by column name) and gives labels or
+ * values. trainModel returns one for a dataset read by parseCsv or loadCsv;
+ * `Model.fromJSON` reads a saved one.
+ */
 export class Model {
   /** The network: numeric inputs (the encoded features), numeric outputs. */
   readonly network: Network;
-  /** The encoders from raw columns to the network's inputs; null for a model over numeric features only. */
+  /** The encoders from raw columns to the network's inputs (its `preprocess` when made); null for a model over numeric features only. */
   readonly preprocessor: Preprocessor | null;
 
-  constructor(network: Network, preprocessor: Preprocessor | null = null) {
-    if (preprocessor !== null && preprocessor.features.length !== network.inputs) {
-      throw new ValueError(`preprocessor: expected encoders giving ${network.inputs} features (the network's inputs), got ${preprocessor.features.length}`);
-    }
+  /** The model of a network: its `preprocess` encoders, or its numeric features by name when it has none. */
+  constructor(network: Network) {
+    if (!(network instanceof Network)) throw new ValueError(`network: expected a Network, got ${describe(network)}`);
+    const preprocess = network.preprocess;
     this.network = network;
-    this.preprocessor = preprocessor;
+    this.preprocessor = preprocess ? new Preprocessor(checkPreprocess(preprocess, network, 'model.preprocess')) : null;
   }
 
   /** 'binary' (one sigmoid unit), 'multiclass' (softmax) or 'regression'. */
@@ -64,9 +68,11 @@ export class Model {
 
   /**
    * One record's prediction: its label (classification) or value
-   * (regression); an array of records gives an array.
+   * (regression, in the target's units).
+   * @throws DataError for a cell the model cannot read (text where it needs a number, say).
    */
   predict(record: TableRecord): string | number;
+  /** Records' predictions, one per record, in order. */
   predict(records: readonly TableRecord[]): Array<string | number>;
   predict(records: TableRecord | readonly TableRecord[]): string | number | Array<string | number> {
     const one = !Array.isArray(records);
@@ -75,8 +81,12 @@ export class Model {
     return one ? out[0]! : out;
   }
 
-  /** One record's class probabilities keyed by label (an array of records gives an array). Classification only. */
+  /**
+   * One record's class probabilities keyed by label (they sum to 1).
+   * @throws ValueError for a regression model.
+   */
   predictProba(record: TableRecord): Record<string, number>;
+  /** Records' class probabilities, one object per record, in order. */
   predictProba(records: readonly TableRecord[]): Array<Record<string, number>>;
   predictProba(records: TableRecord | readonly TableRecord[]): Record<string, number> | Array<Record<string, number>> {
     const classes = this.classes;
@@ -88,7 +98,7 @@ export class Model {
     return one ? out[0]! : out;
   }
 
-  /** The rows of a raw table (e.g. a CSV file), encoded as in training, predicted. */
+  /** The rows of a raw table (e.g. a CSV file), encoded as in training, predicted. @internal */
   predictTable(table: RawTable, source = 'data'): ModelPredictions {
     const { x, report } = this.encode(table, source);
     const y = this.network.predict(x);
@@ -117,13 +127,13 @@ export class Model {
     return { labels, values: null, probabilities, unseen: report.unseen };
   }
 
-  /** A raw table's rows as the network's inputs (row-major rows × network.inputs). */
+  /** A raw table's rows as the network's inputs (row-major rows × network.inputs). @internal */
   encode(table: RawTable, source = 'data'): { x: Float32Array; report: EncodeReport } {
     if (this.preprocessor) return this.preprocessor.transform(table, source);
     return { x: numericFeatures(table, this.columns, source), report: { unseen: {} } };
   }
 
-  /** Records as a table of this model's columns. */
+  /** Records as a table of this model's columns. @internal */
   tableOf(records: readonly TableRecord[]): RawTable {
     if (!Array.isArray(records) || records.length === 0) throw new ValueError(`records: expected a record (an object keyed by column name) or a non-empty array of them, got ${describe(records)}`);
     if (this.preprocessor) return this.preprocessor.tableFromRecords(records);
@@ -139,7 +149,7 @@ export class Model {
 
   /** The model as versioned, self-checking JSON: the network's file, with the encoders (`preprocess`). */
   toJSON(): ModelJSON {
-    return networkToJSON(this.network, this.network.trainingSummary, this.preprocessor ? this.preprocessor.toJSON() : null);
+    return this.network.toJSON();
   }
 
   /**
@@ -148,8 +158,13 @@ export class Model {
    * first; a bad file is a DataError naming the field.
    */
   static fromJSON(json: unknown, options: { runtime?: Runtime } = {}): Model {
-    const { network, preprocess } = loadModelParts(json, options);
-    return new Model(network, preprocess ? new Preprocessor(preprocess) : null);
+    const network = Network.fromJSON(json, options);
+    try {
+      return new this(network);
+    } catch (e) {
+      network.dispose();
+      throw e;
+    }
   }
 
   /** Gives the network's memory back. */

@@ -9,6 +9,8 @@ import type { Scaler } from '../data/scaler.js';
 import {
   classesProblem, featureNamesProblem, scalerProblem, targetNameProblem, targetScalerProblem,
 } from '../io/model-rules.js';
+import { preprocessProblem } from '../io/model-json.js';
+import type { PreprocessorJSON } from '../io/preprocess-json.js';
 import { describe } from '../validate.js';
 import { ValueError } from '../errors.js';
 
@@ -18,6 +20,7 @@ export class NetworkLabels {
   private _classes: string[] | null = null;
   private _featureNames: string[] | null = null;
   private _targetName: string | null = null;
+  private _preprocess: PreprocessorJSON | null = null;
 
   /**
    * @param featureCount - the inputs; @param outputCount - the outputs;
@@ -83,6 +86,20 @@ export class NetworkLabels {
   set targetName(v: string | null) {
     refuse('targetName', targetNameProblem(v, this._featureNames), v);
     this._targetName = v;
+  }
+
+  /**
+   * The encoders from raw table columns to the inputs, for a network trained
+   * on a table: simdnet/csv's Model applies them (and checks them against
+   * the network when it is made); saved with the model. The core keeps them
+   * as JSON without looking inside. Copied in and out.
+   */
+  get preprocess(): PreprocessorJSON | null {
+    return this._preprocess && (JSON.parse(JSON.stringify(this._preprocess)) as PreprocessorJSON);
+  }
+  set preprocess(v: PreprocessorJSON | null) {
+    refuse('preprocess', preprocessProblem(v), v);
+    this._preprocess = v && (JSON.parse(JSON.stringify(v)) as PreprocessorJSON);
   }
 }
 

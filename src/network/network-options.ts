@@ -21,6 +21,18 @@ export interface LayerOptions {
   alpha?: number;
 }
 
+/** One layer of a network, as `net.layers` lists it. */
+export interface LayerInfo {
+  /** Inputs of the layer (the previous layer's units, or the network's inputs). */
+  inputs: number;
+  /** Units (outputs) of the layer. */
+  units: number;
+  /** The activation after the layer's affine map. */
+  activation: ActivationName;
+  /** leaky_relu's negative slope (0.01 on other layers, where it is unused). */
+  alpha: number;
+}
+
 /** What `new Network(options)` takes. */
 export interface NetworkOptions {
   /** Number of input features. */

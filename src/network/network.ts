@@ -7,7 +7,7 @@ import type { ModelJSON } from '../io/model-json.js';
 import { classCountOf } from '../io/model-rules.js';
 import { initialWeights } from './init-weights.js';
 import { NetworkLabels } from './labels.js';
-import { readNetworkOptions, type NetworkOptions } from './network-options.js';
+import { readNetworkOptions, type LayerInfo, type NetworkOptions } from './network-options.js';
 import { networkFromJSON, networkToJSON } from './serialize.js';
 import { Plan, type LayerShape } from './plan.js';
 import { toTargets, type TargetInput } from './targets.js';
@@ -16,6 +16,12 @@ import { inputsFromArray, inputsFromF32, outputs, TinyPath } from './tiny/path.j
 import { TINY_MAX_PARAMS } from './tiny/plan.js';
 import { traceNetwork, type Trace } from './trace.js';
 import { concat, flattenWeights, nest, splitWeights, type FlatLayerWeights, type LayerWeights, type WeightsInput } from './weights.js';
+import { predictLabels, predictProba } from './classify.js';
+import { readModelFile, writeModelFile } from './file-io.js';
+import { functionSource, type FunctionSourceOptions } from './standalone.js';
+import { summaryText } from './summary.js';
+import { VERSION } from '../version.js';
+import { checkScaled, isNestedInput, isOneSample, outLengthError } from './input-forms.js';
 
 export type { ActivationName, LossName };
 
@@ -51,6 +57,12 @@ export class Network extends NetworkLabels {
   /** What the training pipeline recorded (saved with the model); null when unknown. Any JSON-able value. */
   trainingSummary: unknown = null;
 
+  /**
+   * Lays the network out in its runtime's memory with seeded initial
+   * weights (He for the ReLU family, Glorot otherwise).
+   * @throws ValueError or ShapeError for bad options (before anything is allocated);
+   *   StateError before `init()`; MemoryError when memory cannot hold it.
+   */
   constructor(options: NetworkOptions) {
     const spec = readNetworkOptions(options);
     super(spec.inputs, spec.shapes[spec.shapes.length - 1]!.outputs, classCountOf(spec.shapes));
@@ -72,8 +84,8 @@ export class Network extends NetworkLabels {
     DROPPED.register(this, plan, plan);
   }
 
-  /** The layers' shapes and activations (a copy). */
-  get layers(): Array<{ inputs: number; units: number; activation: ActivationName; alpha: number }> {
+  /** The layers' shapes and activations, input side first (a copy). */
+  get layers(): LayerInfo[] {
     return this.shapes.map((s) => ({ inputs: s.inputs, units: s.outputs, activation: s.activation, alpha: s.alpha }));
   }
 
@@ -112,9 +124,14 @@ export class Network extends NetworkLabels {
     this.weightsVersion++;
   }
 
-  /** Every layer's parameters as nested arrays (W[i][j] from input i to unit j); `{ flat: true }` gives Float32Arrays. */
+  /** Every layer's parameters as nested arrays (W[i][j] from input i to unit j, inputs × units), fresh copies. */
   getWeights(): LayerWeights[];
+  /** `{ flat: true }`: every layer's parameters as row-major Float32Arrays (W[i·units + j]), fresh copies. */
   getWeights(options: { flat: true }): FlatLayerWeights[];
+  /** `{ flat: false }` (or no `flat`): nested arrays, as `getWeights()` gives. */
+  getWeights(options: { flat?: false }): LayerWeights[];
+  /** `flat` known only at run time: either form. */
+  getWeights(options?: { flat?: boolean }): LayerWeights[] | FlatLayerWeights[];
   getWeights(options?: { flat?: boolean }): LayerWeights[] | FlatLayerWeights[] {
     const flat = options === undefined ? undefined : optionalBoolean(readOptions(options, 'options', ['flat'], '{ flat }').flat, 'options.flat');
     const layers = splitWeights(this.shapes, this.plan.readParams());
@@ -125,10 +142,12 @@ export class Network extends NetworkLabels {
   /**
    * The network as versioned, self-checking JSON: architecture, weights,
    * scalers, class labels, feature names and `training` (any JSON-able
-   * summary, e.g. history and test metrics). `JSON.stringify(net)` uses it.
+   * summary, e.g. history and test metrics; default `trainingSummary`).
+   * `JSON.stringify(net)` uses it: the key it passes (a string) is not a
+   * summary, so a string argument is ignored.
    */
-  toJSON(training: unknown = this.trainingSummary): ModelJSON {
-    return networkToJSON(this, training);
+  toJSON(training?: unknown): ModelJSON {
+    return networkToJSON(this, training === undefined || typeof training === 'string' ? this.trainingSummary : training);
   }
 
   /**
@@ -172,9 +191,14 @@ export class Network extends NetworkLabels {
    * k·inputs values gives k·outputs values. See also predictInto.
    */
   predict(x: Float32Array): Float32Array;
+  /** One sample (or row-major rows) as a plain array: the outputs as a plain array. */
   predict(x: readonly number[]): number[];
+  /** Nested rows: nested rows of outputs. */
   predict(x: ArrayLike<ArrayLike<number>>): number[][];
+  /** Any flat array-like: a Float32Array for typed arrays, a plain array for plain arrays. */
   predict(x: ArrayLike<number>): Float32Array | number[];
+  /** Any input form (e.g. a {@link MatrixInput}): the matching output form. */
+  predict(x: MatrixInput): Float32Array | number[] | number[][];
   predict(x: MatrixInput): Float32Array | number[] | number[][] {
     try {
       const tiny = this.tiny;
@@ -257,8 +281,8 @@ export class Network extends NetworkLabels {
     return out;
   }
 
-  /** The outputs of m's rows (checked and scaled) into out (rows × outputs), or a new array with the target scaler's inverse. */
-  private forwardRows(m: Matrix, out: Float32Array): Float32Array {
+  /** The outputs of m's rows (checked and scaled) into out (rows × outputs), or a new array with the target scaler's inverse. @internal */
+  forwardRows(m: Matrix, out: Float32Array): Float32Array {
     const plan = this.plan;
     const chunk = Math.max(plan.capacity, Math.min(m.rows, MAX_PREDICT_CHUNK));
     plan.ensureCapacity(chunk);
@@ -272,6 +296,70 @@ export class Network extends NetworkLabels {
       out.set(this.runtime.heap.f32().subarray(A, A + n * this.outputs), r * this.outputs);
     }
     return this._targetScaler ? this._targetScaler.inverseTransform(out, m.rows) : out;
+  }
+
+  /**
+   * A classifier's probability of each class, per row, in the order of
+   * `classes`: a softmax output's values, or [1 − p, p] for one sigmoid unit.
+   * Shaped as `predict` shapes its results (k values per row).
+   * @throws StateError for a network that is not a classifier.
+   */
+  predictProba(x: Float32Array): Float32Array;
+  /** Plain numbers (one sample, or row-major rows): k probabilities per row, as a plain array. */
+  predictProba(x: readonly number[]): number[];
+  /** Nested rows: one row of k probabilities per row. */
+  predictProba(x: ArrayLike<ArrayLike<number>>): number[][];
+  /** Any input form: the matching output form. */
+  predictProba(x: MatrixInput): Float32Array | number[] | number[][];
+  predictProba(x: MatrixInput): Float32Array | number[] | number[][] {
+    return predictProba(this, x);
+  }
+
+  /**
+   * A classifier's predicted label, one per row (one sample gives an array
+   * of one): `classes[c]`, or `String(c)` without classes. The rule is
+   * evaluate()'s: p > 0.5 for one sigmoid unit, else the first largest.
+   * @throws StateError for a network that is not a classifier.
+   */
+  predictLabels(x: MatrixInput): string[] {
+    return predictLabels(this, x);
+  }
+
+  /**
+   * Saves `toJSON()` to a file, in Node: written beside it, flushed and
+   * renamed into place (a crash leaves the old file or the new one). Browser
+   * and edge builds reject with a StateError: use `JSON.stringify(net)`.
+   * @throws (rejects) FileError naming the path and the reason; ValueError for a bad path.
+   */
+  save(path: string): Promise<void> {
+    this.plan; // throws once disposed
+    return writeModelFile(path, () => JSON.stringify(this.toJSON()));
+  }
+
+  /**
+   * Loads a network from a file written by `save` (or any `toJSON()` text),
+   * in Node, checked as `fromJSON` checks it.
+   * @throws (rejects) DataError when the file cannot be read or is not a valid model.
+   */
+  static async load(path: string, options: { runtime?: Runtime } = {}): Promise<Network> {
+    // not Network.fromJSON: a class that names itself inside its body is
+    // bundled as `class _Network`, the name stack traces would then show
+    return networkFromJSON(await readModelFile(path), options);
+  }
+
+  /** The layers as Keras's model.summary() lists them (output shapes, parameter counts), the total and what the network carries: text to print. */
+  summary(): string {
+    return summaryText(this);
+  }
+
+  /**
+   * The source text of a dependency-free JavaScript module computing this
+   * network (brain.js's toFunction(), as text to write to a file): `predict`
+   * for one sample of raw features, within float32 rounding of `predict`,
+   * and for a classifier `predictLabel` and `CLASSES`. simdnet runs none of it.
+   */
+  toFunctionSource(options: FunctionSourceOptions = {}): string {
+    return functionSource(this, splitWeights(this.shapes, this.plan.readParams()), VERSION, options);
   }
 
   /**
@@ -295,29 +383,3 @@ function isFloat32Array(v: unknown): v is Float32Array {
   return ArrayBuffer.isView(v) && v instanceof Float32Array;
 }
 
-function outLengthError(out: Float32Array, rows: number, outputs: number): ShapeError {
-  const rowsText = rows === 1 ? '1 row' : `${rows} rows`;
-  return new ShapeError(`out: expected ${rows * outputs} values (${rowsText} × ${outputs} outputs), got a Float32Array of ${out.length}`);
-}
-
-function isOneSample(x: unknown, inputs: number): boolean {
-  return (
-    x !== null && typeof x === 'object' && (x as ArrayLike<unknown>).length === inputs &&
-    typeof (x as ArrayLike<unknown>)[0] === 'number'
-  );
-}
-
-function isNestedInput(x: unknown): boolean {
-  return Array.isArray(x) && x.length > 0 && typeof x[0] === 'object';
-}
-
-function checkScaled(data: Float32Array, cols: number, name: string): void {
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (v - v !== 0) {
-      throw new ValueError(
-        `${name}: the value at row ${Math.floor(i / cols)}, column ${i % cols} is finite, but scaling it with the network's scaler gives ${String(v)}; it lies far outside the range the scaler was fitted on`,
-      );
-    }
-  }
-}

@@ -6,12 +6,10 @@
 import { parseModelJSON, buildModelJSON, type ModelJSON } from '../io/model-json.js';
 import { readOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
-import type { PreprocessorJSON } from '../table/preprocessor.js';
 import { Network } from './network.js';
 import { runtimeOption } from './network-options.js';
 
-/** @param preprocess - the encoders of a model that takes raw rows (null: a bare network). */
-export function networkToJSON(net: Network, training: unknown, preprocess: PreprocessorJSON | null = null): ModelJSON {
+export function networkToJSON(net: Network, training: unknown): ModelJSON {
   const flat = net.getWeights({ flat: true });
   return buildModelJSON({
     inputs: net.inputs,
@@ -23,19 +21,11 @@ export function networkToJSON(net: Network, training: unknown, preprocess: Prepr
     featureNames: net.featureNames,
     targetName: net.targetName,
     training: training ?? null,
-    preprocess,
+    preprocess: net.preprocess,
   });
 }
 
 export function networkFromJSON(json: unknown, options: { runtime?: Runtime }): Network {
-  return loadModelParts(json, options).network;
-}
-
-/**
- * A saved model's network and, for a model that takes raw rows, its
- * preprocess (checked with the rest of the file; null for a bare network).
- */
-export function loadModelParts(json: unknown, options: { runtime?: Runtime }): { network: Network; preprocess: PreprocessorJSON | null } {
   const runtime = runtimeOption(readOptions(options, 'options', ['runtime'], '{ runtime }').runtime);
   const { content, scaler, targetScaler } = parseModelJSON(json);
   const net = new Network({
@@ -51,7 +41,8 @@ export function loadModelParts(json: unknown, options: { runtime?: Runtime }): {
     net.featureNames = content.featureNames;
     net.targetName = content.targetName;
     net.trainingSummary = content.training;
-    return { network: net, preprocess: content.preprocess };
+    net.preprocess = content.preprocess;
+    return net;
   } catch (e) {
     net.dispose();
     throw e;

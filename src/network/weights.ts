@@ -11,18 +11,27 @@ import type { LayerShape } from './plan.js';
 
 /** A layer's parameters: W is inputs × outputs (W[i][j] from input i to unit j), b one per unit. */
 export interface LayerWeights {
+  /** inputs rows of units weights: W[i][j] from input i to unit j. */
   W: number[][];
+  /** One bias per unit. */
   b: number[];
 }
 
 /** The same, row-major: W holds inputs × outputs values (W[i·outputs + j]). */
 export interface FlatLayerWeights {
+  /** inputs × units weights, row-major: W[i·units + j] from input i to unit j. */
   W: Float32Array;
+  /** One bias per unit. */
   b: Float32Array;
 }
 
 /** What `setWeights` takes per layer: W nested (inputs rows of outputs) or row-major, b one per unit. */
-export type WeightsInput = { W: ArrayLike<number> | ArrayLike<ArrayLike<number>>; b: ArrayLike<number> };
+export type WeightsInput = {
+  /** inputs × units weights: nested (W[i][j]) or row-major (W[i·units + j]). */
+  W: ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+  /** One bias per unit. */
+  b: ArrayLike<number>;
+};
 
 /** Every layer's weights, checked against the shapes, as one flat array (W then b per layer). */
 export function flattenWeights(shapes: readonly LayerShape[], weights: readonly WeightsInput[]): Float32Array {

@@ -10,18 +10,19 @@ import type { EpochInfo, History } from '../training/options.js';
 import { Act, Opt } from '../backend/abi.js';
 import { guardRead, lookupName, optionalBoolean, optionalFunction, readOptions } from '../options.js';
 import { checkDataset } from '../data/check-dataset.js';
+import type { MonitorName } from '../training/monitor.js';
+import type { ScheduleOptions } from '../training/schedules.js';
 import { checkNumberIn, checkPositiveInt, checkSeed, describe } from '../validate.js';
-import { Model } from '../model/model.js';
-import type { ColumnSchema } from '../table/preprocessor.js';
+import type { ColumnSchema } from '../table/column-schema.js';
 import { checkFitMemory } from './fit-memory.js';
-import { makeParts, type Parts } from './parts.js';
+import { makeParts, type EncodingDataset, type Parts } from './parts.js';
 
 /** trainModel's hidden layer sizes when none are given. */
 export const DEFAULT_HIDDEN: readonly number[] = [64, 32];
 /** trainModel's rows per mini-batch when none is given. */
 export const DEFAULT_BATCH_SIZE = 32;
 
-/** Every choice of the pipeline; each has a default that works on the bundled datasets. */
+/** Every choice of the pipeline; each has a default that works on the datasets in examples/data. */
 export interface TrainModelOptions {
   /** Default: the dataset's task. */
   task?: Task;
@@ -29,18 +30,24 @@ export interface TrainModelOptions {
   hidden?: number[];
   /** Hidden activation (default 'relu'). */
   activation?: Exclude<ActivationName, 'softmax'>;
+  /** The optimizer (default 'adam'). */
   optimizer?: OptimizerName;
   /** Learning rate (default 0.003 for adam, 0.05 for sgd and momentum). */
   lr?: number;
+  /** Rows per mini-batch (default 32). */
   batchSize?: number;
   /** Maximum epochs (default 300). */
   epochs?: number;
   /** Early-stopping patience on the validation loss (default 50). */
   patience?: number;
-  /** L2 weight decay (default 0.005: a little regularisation helps every bundled dataset). */
+  /** L2 weight decay (default 0.005: a little regularisation helps every dataset in examples/data). */
   weightDecay?: number;
   /** Clip the gradient's global L2 norm to this (see OptimizerOptions.clipNorm); default null, no clipping. */
   clipNorm?: number | null;
+  /** A learning-rate schedule (see TrainerOptions.schedule); default null, a constant rate. */
+  schedule?: ScheduleOptions | null;
+  /** What early stopping watches (default 'val_loss', or 'loss' without a validation part); its mode follows the metric. */
+  monitor?: MonitorName;
   /** [train, validation, test] fractions (default [0.8, 0.1, 0.1]). */
   split?: [number, number, number];
   /** Stratify the split by class (default true for classification). */
@@ -55,6 +62,7 @@ export interface TrainModelOptions {
    * null: unweighted.
    */
   classWeight?: 'balanced' | null;
+  /** The runtime to build the network in (default: the one set by the last `init()`). */
   runtime?: Runtime;
   /**
    * Called once the data is split and the columns' encoders are fitted on the
@@ -62,7 +70,9 @@ export interface TrainModelOptions {
    * part sizes, and what the pipeline did differently from what was asked.
    */
   onPrepared?: (info: PreparedInfo) => void;
+  /** Called after every epoch (see FitOptions.onEpochEnd); return false to stop. */
   onEpochEnd?: (info: EpochInfo) => void | boolean;
+  /** Cancels training between batches (see FitOptions.signal). */
   signal?: AbortSignal;
 }
 
@@ -73,26 +83,51 @@ export interface PreparedInfo {
   rows: { train: number; validation: number; test: number };
   /** Features the network takes (after encoding). */
   features: number;
-  droppedClasses: Array<{ label: string; rows: number }>;
+  droppedClasses: DroppedClass[];
   warnings: string[];
 }
 
-export interface TrainedModel {
-  /** The trained network (numeric inputs: the encoded features). */
+/** A class the pipeline left out, with its row count. */
+export interface DroppedClass {
+  /** The class's label. */
+  label: string;
+  /** Its rows: too few to appear in every part of a stratified split. */
+  rows: number;
+}
+
+/** What trainModel returns; `M`, the model of a dataset that encodes itself (null for other datasets). */
+export interface TrainedModel<M = null> {
+  /** The trained network (numeric inputs: the encoded features), carrying its scaler, classes, feature and target names. */
   network: Network;
-  /** The network with its encoders: predicts from raw records (see Model); save it with `model.toJSON()`. */
-  model: Model;
+  /**
+   * For a dataset read from a table (simdnet/csv's parseCsv, loadCsv): the
+   * network with its column encoders, a Model (from simdnet/csv) that
+   * predicts from raw records. null for other datasets (the network takes
+   * the numeric features). The network carries the encoders either way
+   * (`network.preprocess`), so saving the network saves the model.
+   */
+  model: M | null;
+  /** The fit's history. */
   history: History;
   /** Metrics on the test part (null when there is none). */
   test: Evaluation | null;
   /** Metrics on the validation part (null when there is none). */
   validation: Evaluation | null;
-  rows: { train: number; validation: number; test: number };
+  /** Rows in each part of the split. */
+  rows: {
+    /** Training rows. */
+    train: number;
+    /** Validation rows. */
+    validation: number;
+    /** Test rows. */
+    test: number;
+  };
+  /** Every option as used, defaults filled in. */
   config: Required<Omit<TrainModelOptions, 'runtime' | 'onEpochEnd' | 'onPrepared' | 'signal'>>;
   /** What each column became, fitted on the training part (a dataset read from a table); null otherwise. */
   schema: ColumnSchema[] | null;
   /** Classes left out for having too few rows to appear in every part of the split. */
-  droppedClasses: Array<{ label: string; rows: number }>;
+  droppedClasses: DroppedClass[];
   /** What the pipeline did differently from what was asked (a class left out, no split for a handful of rows), in words. */
   warnings: string[];
 }
@@ -105,7 +140,10 @@ export interface TrainedModel {
  * scaling and labels, so it predicts on raw rows and saves everything with
  * `toJSON()`.
  */
-export function trainModel(data: Dataset, options: TrainModelOptions = {}): TrainedModel {
+export function trainModel<M>(data: EncodingDataset<M>, options?: TrainModelOptions): TrainedModel<M>;
+/** The pipeline on numeric features (a Dataset from makeDataset, say): `model` is null; the network takes the features. */
+export function trainModel(data: Dataset, options?: TrainModelOptions): TrainedModel;
+export function trainModel(data: Dataset, options: TrainModelOptions = {}): TrainedModel<unknown> {
   const { config, o } = resolve(data, options);
   const parts = makeParts(data, config.split, config.stratify, config.seed, config.task === 'regression');
   const classes = parts.train.classes;
@@ -140,12 +178,13 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
       batchSize: config.batchSize,
       seed: config.seed,
       ...(config.classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
+      ...(config.schedule ? { schedule: config.schedule } : {}),
     });
     const hasValidation = parts.validation.rows > 0;
     const history = trainer.fit(parts.train.x, parts.train.y, {
       epochs: config.epochs,
       validation: hasValidation ? { x: parts.validation.x, y: parts.validation.y } : undefined,
-      earlyStopping: { monitor: hasValidation ? 'val_loss' : 'loss', patience: config.patience, restoreBest: true },
+      earlyStopping: { monitor: hasValidation ? config.monitor : 'loss', patience: config.patience, restoreBest: true },
       onEpochEnd: o.onEpochEnd,
       signal: o.signal,
     });
@@ -163,7 +202,7 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
       test: testEval ? summary(testEval) : null,
       ...(parts.warnings.length > 0 ? { warnings: parts.warnings } : {}),
     };
-    const model = new Model(network, parts.preprocessor);
+    const model = parts.modelOf ? parts.modelOf(network) : null;
     return {
       network, model, history, test: testEval, validation: valEval, rows, config,
       schema: parts.schema, droppedClasses: parts.droppedClasses, warnings: parts.warnings,
@@ -192,7 +231,7 @@ export function summary(e: Evaluation): Record<string, number> {
 }
 
 const OPTION_KEYS = [
-  'task', 'hidden', 'activation', 'optimizer', 'lr', 'batchSize', 'epochs', 'patience', 'weightDecay', 'clipNorm',
+  'task', 'hidden', 'activation', 'optimizer', 'lr', 'batchSize', 'epochs', 'patience', 'weightDecay', 'clipNorm', 'schedule', 'monitor',
   'split', 'stratify', 'scale', 'seed', 'classWeight', 'runtime', 'onPrepared', 'onEpochEnd', 'signal',
 ] as const;
 
@@ -250,6 +289,9 @@ function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedMo
     weightDecay: checkNumberIn(o.weightDecay === undefined ? 0.005 : o.weightDecay, 'weightDecay', 0, Infinity),
     clipNorm: o.clipNorm === undefined || o.clipNorm === null ? null : checkNumberIn(o.clipNorm, 'clipNorm', 0, Infinity, true),
     split: splitFractions,
+    // checked by the Trainer and the fit, which name them
+    schedule: o.schedule ?? null,
+    monitor: o.monitor === undefined ? 'val_loss' : lookupName({ val_loss: 0, val_accuracy: 1, val_mae: 2, loss: 3 }, o.monitor, 'monitor'),
     stratify: optionalBoolean(o.stratify, 'stratify') ?? true,
     scale: o.scale === undefined ? 'standard' : lookupName({ standard: 0, minmax: 1, none: 2 }, o.scale, 'scale'),
     seed: checkSeed(o.seed, 'seed'),

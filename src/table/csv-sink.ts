@@ -4,12 +4,12 @@
  * other cells are decoded to text (missing-value tokens become gaps).
  */
 
-import { DataError } from '../errors.js';
-import { decimal, parseDecimalBytes } from '../data/csv-number.js';
-import { quoteCell, quoteList } from '../data/csv-message.js';
-import { F32_MAX } from '../validate.js';
-import type { CsvReader, CsvSink } from '../data/csv-reader.js';
-import type { CsvRecord } from '../data/csv-record.js';
+import { DataError } from 'simdnet';
+import { decimal, parseDecimalBytes } from './csv-number.js';
+import { quoteCell, quoteList } from './csv-message.js';
+import { F32_MAX } from '../float32.js';
+import type { CsvReader, CsvSink } from './csv-reader.js';
+import type { CsvRecord } from './csv-record.js';
 import { ColumnBuilder, missingTest, type RawTable } from './column.js';
 
 /** Options of {@link TableSink}. */

@@ -46,9 +46,9 @@ function daysInMonth(year: number, month: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
-/** The features a date column can give, in this order. */
-export const DATE_PARTS = ['year', 'month', 'day', 'weekday', 'day_of_year', 'hour'] as const;
-export type DatePart = (typeof DATE_PARTS)[number];
+import type { DatePart } from '../io/preprocess-json.js';
+
+export { DATE_PARTS, type DatePart } from '../io/preprocess-json.js';
 
 /**
  * One part of a date (UTC): year with its fraction (2024.5 is early July, so

@@ -5,49 +5,18 @@
  * features; what it learned (medians, categories, date parts) is plain JSON.
  */
 
-import { DataError } from '../errors.js';
-import { shortestF32 } from '../validate.js';
+import { DataError } from 'simdnet';
+import { shortestF32 } from '../float32.js';
 import { MISSING, NUMBER, type RawColumn } from './column.js';
-import { DATE_PARTS, datePart, parseDate, type DatePart } from './dates.js';
-import { booleanOf, type ColumnKind } from './kinds.js';
+import { datePart, parseDate } from './dates.js';
+import { DATE_PARTS, featureNames, type CategoricalEncoding, type ColumnEncoding, type DatePart } from '../io/preprocess-json.js';
 
-/** A numeric or boolean column: missing cells take the training median; `indicator` adds a 0/1 "was missing" feature. */
-export interface NumericEncoding {
-  name: string;
-  kind: 'numeric' | 'boolean';
-  fill: number;
-  indicator: boolean;
-}
-
-/** A date column: the parts that vary over the training rows, each imputed with its median. */
-export interface DateEncoding {
-  name: string;
-  kind: 'date';
-  parts: DatePart[];
-  fill: number[];
-  indicator: boolean;
-}
-
-/** A categorical column: one 0/1 feature per kept level, then "(other)" (levels not kept, or never seen), then "(missing)" when training had gaps. */
-export interface CategoricalEncoding {
-  name: string;
-  kind: 'categorical';
-  levels: string[];
-  /** Levels seen in training but past maxCategories (up to MAX_RARE of them): "(other)" by design, not unseen. */
-  rare: string[];
-  missing: boolean;
-}
+export { featureNames };
+export type { CategoricalEncoding, ColumnEncoding, DateEncoding, ExcludedEncoding, NumericEncoding } from '../io/preprocess-json.js';
 
 /** How many rare training levels an encoding remembers, to tell them from levels never seen. */
 const MAX_RARE = 1000;
-
-/** A column left out (free text, an identifier, no values): no features. */
-export interface ExcludedEncoding {
-  name: string;
-  kind: 'text' | 'identifier' | 'empty';
-}
-
-export type ColumnEncoding = NumericEncoding | DateEncoding | CategoricalEncoding | ExcludedEncoding;
+import { booleanOf, type ColumnKind } from './kinds.js';
 
 /** Options of {@link fitEncoding}. */
 export interface EncodingOptions {
@@ -142,21 +111,6 @@ export function fitEncoding(col: RawColumn, rows: ArrayLike<number>, kind: Colum
 
 function constant(values: number[]): boolean {
   return values.every((v) => v === values[0]);
-}
-
-/** The names of the features an encoding gives, in order. */
-export function featureNames(e: ColumnEncoding): string[] {
-  switch (e.kind) {
-    case 'numeric':
-    case 'boolean':
-      return e.indicator ? [e.name, `${e.name} (missing)`] : [e.name];
-    case 'date':
-      return [...e.parts.map((p) => `${e.name} ${p}`), ...(e.indicator ? [`${e.name} (missing)`] : [])];
-    case 'categorical':
-      return [...e.levels.map((l) => `${e.name}=${l}`), `${e.name}=(other)`, ...(e.missing ? [`${e.name}=(missing)`] : [])];
-    default:
-      return [];
-  }
 }
 
 /** What encoding a column counted: cells in a category never seen in training, which went to "(other)". */

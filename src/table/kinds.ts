@@ -6,10 +6,11 @@
  * with a modest number of distinct values, dates in ISO form.
  */
 
+import type { ColumnKind } from './column-schema.js';
 import { MISSING, NUMBER, OVERFLOW, type RawColumn } from './column.js';
 import { parseDate } from './dates.js';
 
-export type ColumnKind = 'numeric' | 'categorical' | 'boolean' | 'date' | 'text' | 'identifier' | 'empty';
+export type { ColumnKind };
 
 /** The kinds that give features; the others are left out, with a line in the report saying why. */
 export const USED_KINDS: readonly ColumnKind[] = ['numeric', 'categorical', 'boolean', 'date'];

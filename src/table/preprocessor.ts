@@ -4,12 +4,17 @@
  * model, so the model takes raw rows: a file to predict, or a user's records.
  */
 
-import { DataError, ValueError } from '../errors.js';
+import { DataError, ValueError } from 'simdnet';
 import { ColumnBuilder, DEFAULT_NA, missingTest, pushCell, type RawColumn, type RawTable } from './column.js';
 import { encodeColumn, featureNames, fitEncoding, type ColumnEncoding, type EncodeCounts } from './encoders.js';
+import type { PreprocessorJSON } from '../io/preprocess-json.js';
+import type { ColumnSchema } from './column-schema.js';
 import { inferKind, profile, type ColumnKind, type ColumnProfile } from './kinds.js';
 import { describeColumn } from './schema.js';
-import { quoteList } from '../data/csv-message.js';
+import { quoteList } from './csv-message.js';
+
+export type { PreprocessorJSON } from '../io/preprocess-json.js';
+export type { ColumnSchema } from './column-schema.js';
 
 /** Options of {@link fitPreprocessor}. */
 export interface PreprocessOptions {
@@ -23,24 +28,6 @@ export interface PreprocessOptions {
   maxCategories?: number;
   /** Cells that mean "missing" (default: empty, NA, N/A, null, NaN, ?, ., -; compared case-insensitively). */
   na?: readonly string[];
-}
-
-/** One column as the report shows it. */
-export interface ColumnSchema {
-  name: string;
-  kind: ColumnKind;
-  /** Share of the training rows where the cell is missing (0..1). */
-  missing: number;
-  /** Categories, range or date parts — or, for a column left out, why. */
-  detail: string;
-  /** The features it gives the network. */
-  features: string[];
-}
-
-/** The saved form: what was fitted, column by column. */
-export interface PreprocessorJSON {
-  na: string[];
-  columns: ColumnEncoding[];
 }
 
 /** What encoding some rows counted. */

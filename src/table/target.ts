@@ -3,9 +3,8 @@
  * target are left out (and counted): nothing can be learned from them.
  */
 
-import { DataError } from '../errors.js';
-import { quoteCell, quoteList } from '../data/csv-message.js';
-import type { Task } from '../data/dataset.js';
+import { DataError, type Task } from 'simdnet';
+import { quoteCell, quoteList } from './csv-message.js';
 import { MISSING, NUMBER, type RawColumn } from './column.js';
 import { numberText } from './encoders.js';
 

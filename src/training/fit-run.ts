@@ -3,14 +3,20 @@ import { MemoryError, TrainingError } from '../errors.js';
 import type { Heap } from '../memory/heap.js';
 import { outputLossAndScore } from '../network/batch-loss.js';
 import { classWeightBytes } from '../network/plan.js';
-import type { EarlyStoppingOptions, EpochInfo, FitOptions, History, StopReason } from './options.js';
+import { improves, monitoredValue, type Monitor } from './monitor.js';
+import type { EpochInfo, FitOptions, History, ResolvedEarlyStopping, StopReason } from './options.js';
+import type { ScheduleRun } from './schedules.js';
 import type { Trainer } from './trainer.js';
+import type { Rows } from './validation-split.js';
 
 /** The state of one fit: data, order, snapshots, history. */
 export class FitRun {
   private readonly history: History = {
-    loss: [], valLoss: [], valAccuracy: [], valMae: [], epochs: 0, bestEpoch: 0, restoredBest: false, stopReason: 'epochs',
+    loss: [], valLoss: [], valAccuracy: [], valMae: [], lr: [], epochs: 0, bestEpoch: 0, restoredBest: false, stopReason: 'epochs',
   };
+  /** What decides the best epoch: early stopping's monitor, else the validation loss if given, else the training loss. */
+  private readonly monitor: Monitor;
+  private readonly rows: number;
   private readonly order: Uint32Array;
   private readonly batch: number;
   private readonly dataX: number;
@@ -21,21 +27,23 @@ export class FitRun {
   private readonly undo: number;
   /** Heap block with the best epoch's weights (early stopping with restoreBest). */
   private readonly best: number;
-  private bestValue = Infinity;
+  private bestValue: number | null = null;
   private wait = 0;
   private done = false;
 
   constructor(
     private readonly trainer: Trainer,
-    x: Float32Array,
-    y: Float32Array,
-    private readonly rows: number,
+    train: Rows,
     private readonly epochs: number,
-    private readonly val: { x: Float32Array; y: Float32Array; rows: number } | null,
-    private readonly early: Required<EarlyStoppingOptions> | null,
+    private readonly val: Rows | null,
+    private readonly early: ResolvedEarlyStopping | null,
+    private readonly schedule: ScheduleRun | null,
     private readonly options: FitOptions,
     rejectNonFinite: () => never,
   ) {
+    const { x, y, rows } = train;
+    this.rows = rows;
+    this.monitor = early?.monitor ?? { name: val ? 'val_loss' : 'loss', max: false };
     const net = trainer.network;
     const plan = net.plan;
     this.batch = Math.min(trainer.batchSize, rows);
@@ -93,6 +101,12 @@ export class FitRun {
     const outputs = net.outputs;
     const epoch = history.epochs + 1;
     const batches = Math.ceil(this.rows / this.batch);
+    const schedule = this.schedule;
+    if (epoch === 1) {
+      options.onTrainBegin?.({ epochs: this.epochs, rows: this.rows, validationRows: this.val?.rows ?? 0, batchSize: this.batch, batches });
+    }
+    schedule?.atEpoch(epoch);
+    options.onEpochBegin?.({ epoch, epochs: this.epochs, lr: trainer.learningRate });
     if (trainer.shuffle) trainer.random.shuffle(this.order);
     plan.snapshotParams(this.epochStart);
     // the step kernel sums loss × rows into the tail: no float is handled here per step
@@ -111,6 +125,7 @@ export class FitRun {
         X = plan.X;
         Y = plan.Y;
       }
+      if (schedule !== null && b > 0 && schedule.perStep) schedule.atStep(epoch, b);
       const status = trainer.step(n, X, Y, this.undo);
       if (status === StepStatus.skipped) {
         throw new TrainingError(
@@ -135,8 +150,9 @@ export class FitRun {
       if (options.onBatchEnd) options.onBatchEnd({ epoch, batch: b + 1, batches, loss: heap.f64()[(plan.tail + Tail.result) >>> 3]! });
     }
     history.epochs = epoch;
-    const info: EpochInfo = { epoch, epochs: this.epochs, loss: heap.f64()[(plan.tail + Tail.lossSum) >>> 3]! / this.rows };
+    const info: EpochInfo = { epoch, epochs: this.epochs, loss: heap.f64()[(plan.tail + Tail.lossSum) >>> 3]! / this.rows, lr: trainer.learningRate };
     history.loss.push(info.loss);
+    history.lr.push(info.lr);
     if (this.val) {
       const r = outputLossAndScore(net, trainer.loss, this.val.x, this.val.y, this.val.rows);
       info.valLoss = r.loss;
@@ -144,9 +160,8 @@ export class FitRun {
       if (trainer.loss === 'mse') history.valMae.push((info.valMae = r.score));
       else history.valAccuracy.push((info.valAccuracy = r.score));
     }
-    const monitored = this.early?.monitor === 'loss' ? info.loss : info.valLoss ?? info.loss;
-    const minDelta = this.early?.minDelta ?? 0;
-    if (monitored < this.bestValue - minDelta || history.bestEpoch === 0) {
+    const monitored = monitoredValue(this.monitor, info);
+    if (improves(this.monitor, monitored, this.bestValue, this.early?.minDelta ?? 0)) {
       this.bestValue = monitored;
       history.bestEpoch = epoch;
       this.wait = 0;
@@ -154,6 +169,7 @@ export class FitRun {
     } else {
       this.wait++;
     }
+    schedule?.afterEpoch(info);
     if (options.onEpochEnd?.(info) === false) return this.stop('callback');
     if (this.early && this.wait >= this.early.patience) return this.stop('early-stopping');
     if (epoch >= this.epochs) return this.stop('epochs');
@@ -173,6 +189,7 @@ export class FitRun {
       this.trainer.network.weightsVersion++;
       h.restoredBest = true;
     }
+    this.options.onTrainEnd?.(h);
     return h;
   }
 

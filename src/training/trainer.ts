@@ -1,15 +1,21 @@
 import { Loss, StepStatus, Tail, type LossName, type OptCode } from '../backend/abi.js';
 import { StateError, ValueError } from '../errors.js';
+import { labelTargets } from '../network/class-labels.js';
 import { Network } from '../network/network.js';
 import { checkLossFits, type TargetInput } from '../network/targets.js';
 import { lookupName, optionalBoolean, optionalFunction, readOptions } from '../options.js';
 import { Random } from '../random.js';
-import { checkPositiveInt, checkSeed, describe, toMatrix, type MatrixInput } from '../validate.js';
+import { checkNumberIn, checkPositiveInt, checkSeed, describe, toMatrix, type MatrixInput } from '../validate.js';
 import { FitRun } from './fit-run.js';
 import {
   balancedClassWeights, FIT_KEYS, isAbortSignal, resolveClassWeight, resolveEarlyStopping, resolveOptimizer,
   type FitOptions, type History, type ResolvedOptimizer, type TrainerOptions,
 } from './options.js';
+import { resolveSchedule, ScheduleRun, type ResolvedSchedule } from './schedules.js';
+import { holdOut, type Rows } from './validation-split.js';
+
+/** What fit's `y` takes: targets (class indices, 0/1 values, one-hot rows, regression values) or class labels. */
+export type FitTargets = TargetInput | readonly string[];
 
 /**
  * Trains a network by mini-batch gradient descent: each step is one call into
@@ -17,23 +23,38 @@ import {
  * step. The optimizer state lives with the trainer: a new Trainer starts fresh.
  */
 export class Trainer {
+  /** The network this trainer trains (its weights change in place). */
   readonly network: Network;
+  /** The loss minimised: 'bce', 'cce' or 'mse'. */
   readonly loss: LossName;
+  /** Rows per mini-batch (capped at the rows of each fit). */
   readonly batchSize: number;
+  /** Whether the rows are reshuffled every epoch. */
   readonly shuffle: boolean;
+  /** Seed of the shuffling and of `validationSplit`. */
   readonly seed: number;
   private readonly optimizer: ResolvedOptimizer;
+  private readonly schedule: ResolvedSchedule | null;
+  /** The rate of the next step, where a schedule writes it and the step reads it (an array: no number is boxed per step). */
+  private readonly rate = new Float64Array(1);
   private readonly rng: Random;
   /** Optimizer steps taken so far (Adam's t). */
   private steps = 0;
 
+  /**
+   * @param network - the network to train; its output layer must suit the loss.
+   * @param options - the loss (required), optimizer, schedule, batch size, shuffling and seed.
+   * @throws ValueError for an unknown or misspelt option or name, a value out
+   *   of range, or a loss the output layer does not suit.
+   */
   constructor(network: Network, options: TrainerOptions) {
     if (!isNetwork(network)) throw new ValueError(`network: expected a Network, got ${describe(network)}`);
-    const o = readOptions(options, 'Trainer options', ['loss', 'optimizer', 'batchSize', 'shuffle', 'seed', 'classWeight'], '{ loss, optimizer, batchSize, shuffle, seed, classWeight }');
+    const o = readOptions(options, 'Trainer options', ['loss', 'optimizer', 'schedule', 'batchSize', 'shuffle', 'seed', 'classWeight'], '{ loss, optimizer, schedule, batchSize, shuffle, seed, classWeight }');
     const loss = lookupName(Loss, o.loss, 'loss');
     const plan = network.plan;
     checkLossFits(loss, plan.layers[plan.layers.length - 1]!);
     const optimizer = resolveOptimizer(o.optimizer === undefined ? 'adam' : o.optimizer);
+    const schedule = resolveSchedule(o.schedule, optimizer.lr);
     const batchSize = o.batchSize === undefined ? 32 : checkPositiveInt(o.batchSize, 'batchSize');
     const shuffle = optionalBoolean(o.shuffle, 'shuffle') ?? true;
     const seed = checkSeed(o.seed, 'seed');
@@ -42,6 +63,8 @@ export class Trainer {
     this.network = network;
     this.loss = loss;
     this.optimizer = optimizer;
+    this.schedule = schedule;
+    this.rate[0] = optimizer.lr;
     this.batchSize = batchSize;
     this.shuffle = shuffle;
     this.seed = seed;
@@ -50,10 +73,42 @@ export class Trainer {
   }
 
   /**
+   * The learning rate: during a fit, the rate of the step that runs next (or,
+   * in onBatchEnd, of the step that just ran); after a fit, the rate of its
+   * last step. With a schedule it changes during a fit, and each fit starts
+   * again from `optimizer.lr`. Setting it (a finite number > 0, e.g. from a
+   * callback) sets the optimizer's rate from the next step on, for this and
+   * later fits; while a fit with a schedule runs, the schedule owns the rate
+   * and setting it is a StateError.
+   */
+  get learningRate(): number {
+    return this.rate[0]!;
+  }
+  set learningRate(v: number) {
+    if (this.schedule !== null && this.network.training) {
+      throw new StateError(`learningRate: this fit's '${this.schedule.type}' schedule sets the rate; create the Trainer without a schedule to set it yourself`);
+    }
+    const lr = checkNumberIn(v, 'learningRate', 0, Infinity, true);
+    this.optimizer.lr = lr;
+    this.rate[0] = lr;
+  }
+
+  /**
    * Runs up to `epochs` passes over (x, y). With batchSize ≥ rows and shuffle
    * off, each epoch is exactly one full-batch optimizer step.
+   *
+   * @param x - inputs: nested rows or row-major values, raw (the network's scaler applies).
+   * @param y - targets, one per row: class indices (cce), 0/1 values (bce),
+   *   one-hot rows, regression values (nested rows or row-major), or class
+   *   labels — strings always, numbers with `labels: true` — mapped through
+   *   `network.classes` (set from the labels when it is null: text in
+   *   code-unit order, numbers in numeric order).
+   * @returns the history: per-epoch losses and metrics, the best epoch, why it stopped.
+   * @throws ShapeError, ValueError for bad inputs or options (before any step);
+   *   StateError when the network is disposed or already training;
+   *   TrainingError when the loss or a weight becomes non-finite.
    */
-  fit(x: MatrixInput, y: TargetInput, options: FitOptions = {}): History {
+  fit(x: MatrixInput, y: FitTargets, options: FitOptions = {}): History {
     const run = this.start(x, y, options);
     try {
       while (run.epoch()) {
@@ -69,7 +124,7 @@ export class Trainer {
    * `fit` that yields to the event loop between epochs, so a UI or a worker
    * stays responsive and `signal` can cancel from outside.
    */
-  async fitAsync(x: MatrixInput, y: TargetInput, options: FitOptions = {}): Promise<History> {
+  async fitAsync(x: MatrixInput, y: FitTargets, options: FitOptions = {}): Promise<History> {
     const run = this.start(x, y, options);
     try {
       while (run.epoch()) await yieldToEventLoop();
@@ -79,33 +134,48 @@ export class Trainer {
     }
   }
 
-  private start(x: MatrixInput, y: TargetInput, options: FitOptions): FitRun {
+  private start(x: MatrixInput, y: FitTargets, options: FitOptions): FitRun {
     const net = this.network;
     net.plan; // throws if disposed
     if (net.training) throw new StateError('fit: this network is already being trained; wait for that fit to return');
-    const o = readOptions(options, 'fit options', FIT_KEYS, '{ epochs, validation, earlyStopping, onEpochEnd, onBatchEnd, signal }') as FitOptions;
+    const o = readOptions(options, 'fit options', FIT_KEYS, `{ ${FIT_KEYS.join(', ')} }`) as FitOptions;
     const epochs = o.epochs === undefined ? 10 : checkPositiveInt(o.epochs, 'epochs');
+    const numbersAreLabels = optionalBoolean(o.labels, 'labels') ?? false;
+    if (o.validation !== undefined && o.validationSplit !== undefined) {
+      throw new ValueError('validationSplit: expected either validation data or validationSplit, got both; remove one');
+    }
     // no defensive copy: FitRun copies the rows into linear memory before fit
-    // returns or awaits, and checks that copy for non-finite values
-    const xs = net.prepareInputs(x, 'x', false, false);
-    const ys = net.prepareTargets(y, xs.rows, this.loss, false);
-    let val: { x: Float32Array; y: Float32Array; rows: number } | null = null;
+    // returns or awaits, and checks that copy for non-finite values (held-out
+    // validation rows are checked here, as they never go there)
+    const xs = net.prepareInputs(x, 'x', false, o.validationSplit !== undefined);
+    const labels = labelTargets(y, xs.rows, net.shapes, net.classes, 'y', numbersAreLabels);
+    const classes = net.classes ?? labels?.newClasses ?? null;
+    const ys = net.prepareTargets((labels?.targets ?? y) as TargetInput, xs.rows, this.loss, false);
+    let train: Rows = { x: xs.data, y: ys, rows: xs.rows };
+    let val: Rows | null = null;
     if (o.validation !== undefined) {
       const v = readOptions(o.validation, 'validation', ['x', 'y'], '{ x, y }');
       if (v.x === undefined || v.y === undefined) throw new ValueError(`validation: expected { x, y }, got no ${v.x === undefined ? 'x' : 'y'}`);
       const vx = net.prepareInputs(v.x as MatrixInput, 'validation.x');
-      val = { x: vx.data, y: net.prepareTargets(v.y as TargetInput, vx.rows, this.loss, true, 'validation.y'), rows: vx.rows };
+      const vl = labelTargets(v.y, vx.rows, net.shapes, classes, 'validation.y', numbersAreLabels);
+      val = { x: vx.data, y: net.prepareTargets((vl?.targets ?? v.y) as TargetInput, vx.rows, this.loss, true, 'validation.y'), rows: vx.rows };
+    } else if (o.validationSplit !== undefined) {
+      ({ train, validation: val } = holdOut(train, net.inputs, net.outputs, this.loss, o.validationSplit, this.seed));
     }
-    const early = resolveEarlyStopping(o.earlyStopping, val !== null);
-    optionalFunction(o.onEpochEnd, 'onEpochEnd');
-    optionalFunction(o.onBatchEnd, 'onBatchEnd');
+    const early = resolveEarlyStopping(o.earlyStopping, this.loss, val !== null);
+    for (const key of ['onTrainBegin', 'onEpochBegin', 'onEpochEnd', 'onBatchEnd', 'onTrainEnd'] as const) optionalFunction(o[key], key);
     if (o.signal !== undefined && !isAbortSignal(o.signal)) throw new ValueError(`signal: expected an AbortSignal (AbortController's signal), got ${describe(o.signal)}`);
+    const batches = Math.ceil(train.rows / Math.min(this.batchSize, train.rows));
+    const schedule = this.schedule && new ScheduleRun(this.schedule, this.optimizer.lr, this.rate, epochs, batches, this.loss, val !== null);
     const rejectNonFinite = (): never => {
       // names the first bad value as the caller gave it (the scaler may have changed it)
       toMatrix(x, net.inputs, 'x', "the network's inputs", false);
       throw new ValueError('x: expected finite numbers, but scaling them with the network\'s scaler gave non-finite values');
     };
-    return new FitRun(this, xs.data, ys, xs.rows, epochs, val, early, o, rejectNonFinite);
+    const run = new FitRun(this, train, epochs, val, early, schedule, o, rejectNonFinite);
+    // every check has passed and the memory is in place: only now does the network take the labels' classes
+    if (labels?.newClasses) net.classes = labels.newClasses;
+    return run;
   }
 
   /**
@@ -123,7 +193,7 @@ export class Trainer {
     const o = this.optimizer;
     // the hyperparameters go through memory, not arguments (see Tail): no float crosses a call
     const f64 = heap.f64();
-    f64[(plan.tail + Tail.lr) >>> 3] = o.lr;
+    f64[(plan.tail + Tail.lr) >>> 3] = this.rate[0]!;
     f64[(plan.tail + Tail.beta1) >>> 3] = o.beta1;
     f64[(plan.tail + Tail.beta2) >>> 3] = o.beta2;
     f64[(plan.tail + Tail.eps) >>> 3] = o.eps;

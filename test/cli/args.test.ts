@@ -1,6 +1,7 @@
 /** The CLI's argument parsing and output helpers, in process (the end-to-end runs are in cli.test.ts). */
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, parseHidden, parseNumber, parseSplit, type CommandSpec } from '../../src/cli/args.js';
+import { parseMonitor, parseSchedule } from '../../src/cli/schedule-arg.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { f32, table } from '../../src/cli/format.js';
 import { jsonText } from '../../src/cli/json.js';
@@ -73,6 +74,27 @@ describe('option values', () => {
     expectError(() => parseHidden('64,65537'), UsageError, "got '64,65537'", '(65537 is over the 65536 units a layer can have)');
     const e = expectError(() => parseHidden('0'), UsageError, 'from 1 to 65536');
     expect(e.message).not.toContain('is over');
+  });
+});
+
+describe('--schedule and --monitor', () => {
+  it('--schedule: none, or a name with key=value pairs in kebab case', () => {
+    expect(parseSchedule('none')).toBeNull();
+    expect(parseSchedule('cosine')).toEqual({ type: 'cosine' });
+    expect(parseSchedule('cosine:warmup=2.5, min-lr=1e-5,epochs=40')).toEqual({ type: 'cosine', warmup: 2.5, minLr: 1e-5, epochs: 40 });
+    expect(parseSchedule('step:step-size=30,gamma=0.5')).toEqual({ type: 'step', stepSize: 30, gamma: 0.5 });
+    expect(parseSchedule('plateau:patience=4,factor=0.2,cooldown=1,min-delta=0.001,min-lr=0.0001')).toEqual({
+      type: 'plateau', patience: 4, factor: 0.2, cooldown: 1, minDelta: 0.001, minLr: 0.0001,
+    });
+    expectError(() => parseSchedule('toString'), UsageError, "--schedule: expected none, step, exponential, cosine or plateau", "got 'toString'");
+    expectError(() => parseSchedule('step:gamma=0.5'), UsageError, 'the step schedule needs step-size=<epochs>');
+    expectError(() => parseSchedule('plateau:constructor=1'), UsageError, "the plateau schedule takes factor, patience, min-delta, cooldown, min-lr, got 'constructor'");
+    expectError(() => parseSchedule('cosine:warmup'), UsageError, "expected warmup=<number>, got 'warmup'");
+  });
+
+  it('--monitor: one of the metrics a fit computes', () => {
+    expect(parseMonitor('val_accuracy')).toBe('val_accuracy');
+    expectError(() => parseMonitor('accuracy'), UsageError, "--monitor: expected one of val_loss, val_accuracy, val_mae, loss, got 'accuracy'");
   });
 });
 

@@ -142,6 +142,24 @@ describe('simdnet train', () => {
     expectFailure(simdnet(['train', STUDENTS, '--clip-norm', '0']), 2, "--clip-norm: expected a number > 0, got '0'");
   });
 
+  it('--schedule and --monitor reach the trainer, the fit and the report', () => {
+    const out = join(dir, 'sched.json');
+    const r = simdnet(['train', STUDENTS, '--json', '--epochs', '6', '--schedule', 'cosine:warmup=2,min-lr=0.0001', '--monitor', 'val_accuracy', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as TrainJson;
+    expect(report.config.schedule).toEqual({ type: 'cosine', warmup: 2, minLr: 0.0001 });
+    expect(report.config.monitor).toBe('val_accuracy');
+    const text = simdnet(['train', STUDENTS, '--epochs', '4', '--schedule', 'step:step-size=2,gamma=0.5', '--out', out]);
+    expect(text.stdout).toContain('adam lr 0.003 (step schedule)');
+    expectFailure(simdnet(['train', STUDENTS, '--schedule', 'linear']), 2, "--schedule: expected none, step, exponential, cosine or plateau", "got 'linear'");
+    expectFailure(simdnet(['train', STUDENTS, '--schedule', 'cosine:warmpu=2']), 2, "--schedule: the cosine schedule takes warmup, min-lr, epochs, got 'warmpu'");
+    expectFailure(simdnet(['train', STUDENTS, '--schedule', 'step']), 2, '--schedule: the step schedule needs step-size=<epochs>');
+    expectFailure(simdnet(['train', STUDENTS, '--schedule', 'exponential:gamma=x']), 2, "--schedule: expected gamma=<number>, got 'gamma=x'");
+    expectFailure(simdnet(['train', STUDENTS, '--monitor', 'val_acc']), 2, "--monitor: expected one of val_loss, val_accuracy, val_mae, loss, got 'val_acc'");
+    // a value out of range is the trainer's to refuse, named by the schedule's option
+    expectFailure(simdnet(['train', STUDENTS, '--schedule', 'exponential:gamma=2', '--out', out]), 1, 'schedule.gamma: expected a number in (0, 1], got number 2');
+  });
+
   it('saves a model that Network.fromJSON accepts, with the feature names, labels and target', () => {
     const model = JSON.parse(readFileSync(irisModel, 'utf8')) as { format: string; featureNames: string[]; classes: string[]; targetName: string };
     expect(model.format).toBe('simdnet-model');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadCsv } from '../../src/data/load-csv.js';
+import { loadCsv } from '../../src/model/load-csv.js';
 import { Scaler, type ScalerJSON } from '../../src/data/scaler.js';
 import { split } from '../../src/data/split.js';
 import { DataError, ShapeError, ValueError } from '../../src/errors.js';
@@ -136,5 +136,64 @@ describe('Scaler', () => {
   it('fromJSON accepts a valid object', () => {
     const json: ScalerJSON = { kind: 'minmax', features: 2, offset: [1, 2], scale: [2, 4] };
     expect(Array.from(Scaler.fromJSON(json).transformRow([3, 6]))).toEqual([1, 1]);
+  });
+});
+
+describe('Scaler on rows as the rest of the API takes them', () => {
+  const rows = [[1, 10, -3], [2, 30, -3], [6, 20, -3], [3, 40, -3]];
+  const flat = Float32Array.from(rows.flat());
+
+  it('fit on nested rows, a plain array or a Float32Array (with features) gives the scaler of the row-major form', () => {
+    for (const kind of ['standard', 'minmax', 'none'] as const) {
+      const reference = Scaler.fit(flat, 4, 3, kind).toJSON();
+      expect(Scaler.fit(rows, kind).toJSON()).toEqual(reference);
+      expect(Scaler.fit(rows, { kind }).toJSON()).toEqual(reference);
+      expect(Scaler.fit(rows.flat(), { kind, features: 3 }).toJSON()).toEqual(reference);
+      expect(Scaler.fit(flat, { kind, features: 3 }).toJSON()).toEqual(reference);
+    }
+    // the default is standard scaling
+    expect(Scaler.fit(rows).kind).toBe('standard');
+    // population statistics, computed here: column 1 has mean 25 and variance 125
+    const s = Scaler.fit(rows).toJSON();
+    expect(s.offset[1]).toBe(25);
+    expect(s.scale[1]).toBeCloseTo(Math.sqrt(125), 12);
+    expect(s.scale[2]).toBe(1); // a constant column
+  });
+
+  it('transform and inverseTransform give rows back in the form they came in', () => {
+    const scaler = Scaler.fit(rows, 'minmax');
+    const nested = scaler.transform(rows);
+    expect(nested).toEqual([[0, 0, 0], [0.2, 2 / 3, 0], [1, 1 / 3, 0], [0.4, 1, 0]].map((r) => r.map(Math.fround)));
+    const plain = scaler.transform(rows.flat());
+    expect(Array.isArray(plain)).toBe(true);
+    expect(plain).toEqual(nested.flat());
+    const typed = scaler.transform(flat);
+    expect(typed).toBeInstanceOf(Float32Array);
+    expect(Array.from(typed)).toEqual(nested.flat());
+    // the old form, rows given, still works and agrees
+    expect(scaler.transform(flat, 4)).toEqual(typed);
+    expect(scaler.inverseTransform(nested)).toEqual(rows);
+    expect(Array.from(scaler.inverseTransform(typed))).toEqual(rows.flat());
+  });
+
+  it('fitTransform: the fitted scaler and the rows it scaled', () => {
+    const { scaler, scaled } = Scaler.fitTransform(rows, { kind: 'standard' });
+    expect(scaler.toJSON()).toEqual(Scaler.fit(rows).toJSON());
+    expect(scaled).toEqual(scaler.transform(rows));
+    const typed = Scaler.fitTransform(flat, { features: 3 });
+    expect(typed.scaled).toBeInstanceOf(Float32Array);
+    expect(Array.from(typed.scaled)).toEqual(scaled.flat());
+  });
+
+  it('refuses row-major values without features, ragged rows, other widths and non-finite values', () => {
+    expectError(() => Scaler.fit(rows.flat()), ValueError, 'x: row-major values need their row width; pass features (the number of columns)');
+    expectError(() => Scaler.fit([[1, 2], [3]]), ShapeError, 'x: expected 2 columns per row (the rows to fit the scaler on), got 1 at row 1');
+    expectError(() => Scaler.fit(rows, { kind: 'robust' as never }), ValueError, 'options.kind: expected one of minmax, standard, none, got "robust"');
+    expectError(() => Scaler.fit(rows, { features: 2, kind: 'minmax' }), ShapeError, 'x: expected 2 columns per row');
+    expectError(() => Scaler.fit(rows, { scale: 1 } as never), ValueError, "options: unknown option \"scale\"");
+    const scaler = Scaler.fit(rows);
+    expectError(() => scaler.transform([[1, 2]]), ShapeError, "x: expected 3 columns per row (the scaler's 3 features), got 2 at row 0");
+    expectError(() => scaler.transform([1, 2, 3, 4]), ShapeError, 'x: expected a multiple of 3 values');
+    expectError(() => scaler.transform([[1, NaN, 3]]), ValueError, 'x: expected finite numbers, got 1 non-finite value (first: NaN at row 0, column 1)');
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { apportion } from '../../src/data/apportion.js';
 import { makeDataset, type Dataset } from '../../src/data/dataset.js';
-import { loadCsv } from '../../src/data/load-csv.js';
+import { loadCsv } from '../../src/model/load-csv.js';
 import { split, type Split } from '../../src/data/split.js';
 import { DataError, ValueError } from '../../src/errors.js';
 import { expectError } from '../support/expect-error.js';
@@ -204,12 +204,38 @@ describe('split: errors', () => {
     expect([parts.train.rows, parts.validation.rows, parts.test.rows]).toEqual([2, 1, 1]);
   });
 
-  it('fractions that are negative or do not sum to 1', () => {
+  it('fractions that are negative, do not sum to 1, or leave less than nothing for the one left out', () => {
     const ds = labelled([10, 10]);
-    expectError(() => split(ds, { train: 0.7 }), ValueError, 'options: expected train + validation + test = 1, got 0.7 + 0.1 + 0.1 = 0.9');
+    expectError(() => split(ds, { train: 0.7, validation: 0.1, test: 0.1 }), ValueError, 'options: expected train + validation + test = 1, got 0.7 + 0.1 + 0.1 = 0.9');
+    expectError(() => split(ds, { train: 0.9, validation: 0.2 }), ValueError, 'options.test: left out, it takes what the other parts leave, but train 0.9 + validation 0.2 = 1.1 leaves nothing');
+    expectError(() => split(ds, { validation: 0.3, test: 0.8 }), ValueError, 'options.train: left out', 'validation 0.3 + test 0.8 = 1.1');
     expectError(() => split(ds, { train: 0.9, validation: 0.2, test: -0.1 }), ValueError, 'options.test: expected a fraction in [0, 1], got -0.1');
     expectError(() => split(ds, { validation: Number.NaN }), ValueError, 'options.validation: expected a fraction in [0, 1], got NaN');
     expect(split(ds, { train: 0.8, validation: 0.1, test: 0.1 + 5e-10 }).train.rows).toBe(16);
+  });
+
+  it('fractions left out fill up to 1: test takes what is left, else train, else validation; the others default to 0.8 and 0.1', () => {
+    const ds = labelled([50, 50]);
+    const sizes = (o: Parameters<typeof split>[1]) => {
+      const p = split(ds, o);
+      return [p.train.rows, p.validation.rows, p.test.rows];
+    };
+    expect(sizes({})).toEqual([80, 10, 10]);
+    expect(sizes({ train: 0.8, validation: 0.2 })).toEqual([80, 20, 0]);
+    expect(sizes({ train: 0.7 })).toEqual([70, 10, 20]);
+    expect(sizes({ validation: 0.2 })).toEqual([80, 20, 0]);
+    expect(sizes({ test: 0.2 })).toEqual([70, 10, 20]);
+    expect(sizes({ validation: 0.3, test: 0.2 })).toEqual([50, 30, 20]);
+    expect(sizes({ train: 0.6, test: 0.1 })).toEqual([60, 30, 10]);
+    // decimal round-off is not a part: 0.7 + 0.3 leaves no test rows, not an error
+    expect(sizes({ train: 0.7, validation: 0.3 })).toEqual([70, 30, 0]);
+    // every call that was valid before gives the same parts as the same fractions written out
+    for (const given of [{ train: 0.8 }, { validation: 0.1 }, { test: 0.1 }, { train: 0.8, test: 0.1 }] as const) {
+      const a = split(ds, { ...given, seed: 3 });
+      const b = split(ds, { train: 0.8, validation: 0.1, test: 0.1, seed: 3 });
+      expect([...a.test.x]).toEqual([...b.test.x]);
+      expect([...a.train.y]).toEqual([...b.train.y]);
+    }
   });
 
   it('bad seeds and contradictory options', () => {

@@ -286,14 +286,16 @@ function scalerTransformEntry(): Entry<TransformClean, Scaler> {
       ]
       : [
         { path: [0], variants: tableVariants({ rows: c.rows, cols: c.features, values: c.x, nested: false }, { f32Only: true, nonFinite: 'keep' }) },
-        { path: [1], variants: sizeVariants(c.rows, { min: 0, max: 10 }) },
+        // rows may be left out: the rows form then reads them from x
+        { path: [1], variants: sizeVariants(c.rows, { min: 0, max: 10, optional: true }) },
       ]),
     coupled: () => ['x', 'rows', 'row', 'out'],
     setup: (c) => fitted(c),
     sharedState: true,
     call: (s, args) => {
       const c = args as [never, never];
-      return s[transformMethod.get(s)!](c[0], c[1]);
+      // the Float32Array forms, whose signatures differ per method
+      return (s[transformMethod.get(s)!] as (x: unknown, n: unknown) => unknown).call(s, c[0], c[1]);
     },
     writes: [1],
     state: (s) => s.toJSON(),

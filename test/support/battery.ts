@@ -17,7 +17,8 @@ import { appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { MemoryError, Model, Network, SimdnetError, TrainingError, type Runtime } from '../../src/index.js';
+import { MemoryError, Network, SimdnetError, TrainingError, type Runtime } from '../../src/index.js';
+import { Model } from '../../src/csv.js';
 import { copyTree, NONE, OMIT, type Variant } from './hostile.js';
 import { snapshot, weightBits } from './snapshot.js';
 

@@ -1,15 +1,21 @@
 /**
  * A static file server for the browser tests: 127.0.0.1, an ephemeral port,
  * URL prefixes mapped to folders, the Wasm MIME type, and a strict
- * Content-Security-Policy (no 'unsafe-eval', no inline scripts: only
- * 'wasm-unsafe-eval'), so a page that used eval or new Function would fail.
+ * Content-Security-Policy (no 'unsafe-eval', no inline script but the pages'
+ * import map, by its hash; 'wasm-unsafe-eval'), so a page that used eval or
+ * new Function would fail.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 
-export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
+/** The import map the pages carry (simdnet/csv imports the core as 'simdnet'), allowed by its hash: no other inline script runs. */
+export const IMPORT_MAP = '{ "imports": { "simdnet": "/dist/browser.js" } }';
+const IMPORT_MAP_HASH = `'sha256-${createHash('sha256').update(IMPORT_MAP).digest('base64')}'`;
+
+export const STRICT_CSP = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' ${IMPORT_MAP_HASH}; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:`;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -7,7 +7,7 @@
 import { getHeapSpaceStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { Tail } from '../../src/backend/abi.js';
-import { Network, Trainer, type OptimizerName, type Runtime } from '../../src/index.js';
+import { Network, Trainer, type OptimizerName, type Runtime, type ScheduleOptions } from '../../src/index.js';
 import { BACKENDS, runtimeFor } from '../support/backends.js';
 import { values } from '../support/random-values.js';
 
@@ -37,13 +37,13 @@ function bytesPer(run: (n: number) => void, few: number, many: number): number {
 
 const ROWS = 256, INPUTS = 12, CLASSES = 3;
 
-function setup(runtime: Runtime, optimizer: OptimizerName, batchSize: number) {
+function setup(runtime: Runtime, optimizer: OptimizerName, batchSize: number, schedule?: ScheduleOptions) {
   const net = new Network({ inputs: INPUTS, layers: [{ units: 16, activation: 'relu' }, { units: CLASSES, activation: 'softmax' }], seed: 3, runtime });
   const x = values(ROWS * INPUTS, 5);
   const y = new Float32Array(ROWS * CLASSES);
   for (let r = 0; r < ROWS; r++) y[r * CLASSES + (r % CLASSES)] = 1;
   // clipping on, so that every hyperparameter is a float
-  const trainer = new Trainer(net, { loss: 'cce', optimizer: { type: optimizer, lr: 0.01, clipNorm: 5.5 }, batchSize });
+  const trainer = new Trainer(net, { loss: 'cce', optimizer: { type: optimizer, lr: 0.01, clipNorm: 5.5 }, batchSize, ...(schedule ? { schedule } : {}) });
   return { net, trainer, x, y };
 }
 
@@ -80,14 +80,18 @@ describe.each(BACKENDS)('JS allocation per training step on $name', ({ name, opt
     net.dispose();
   });
 
-  it(`fit: an epoch of 64 steps allocates no more than one of 4, but for under ${allowed} bytes a step`, async () => {
+  it.each([
+    ['no schedule', undefined],
+    // a new rate every step: computed and stored without a number boxed
+    ['a cosine schedule', { type: 'cosine', warmup: 1, epochs: 400 } as const],
+  ])(`fit with %s: an epoch of 64 steps allocates no more than one of 4, but for under ${allowed} bytes a step`, async (_, schedule) => {
     const rt = await runtimeFor(options);
     // the same epochs, split into 4 or 64 steps: what an epoch allocates (its
     // history entry, its callback's argument) cancels, what a step allocates
     // does not; 60 extra steps an epoch keep an epoch's noise (tens of bytes)
     // far below one boxed number a step
-    const four = setup(rt, 'adam', ROWS / 4);
-    const many = setup(rt, 'adam', ROWS / 64);
+    const four = setup(rt, 'adam', ROWS / 4, schedule);
+    const many = setup(rt, 'adam', ROWS / 64, schedule);
     const fit = (s: typeof four) => (epochs: number): void => void s.trainer.fit(s.x, s.y, { epochs });
     fit(four)(300);
     fit(many)(300);

@@ -19,7 +19,7 @@ export function f32_loss_grad(
     case Loss.cce:
       return cce(mem.f32, rows, cols, Z >>> 2, A >>> 2, Y >>> 2, dZ >>> 2, dZ !== 0);
     default:
-      return mse(mem, act, rows, cols, alpha, Z, A, Y, dZ);
+      return mseLoss(mem, act, rows, cols, alpha, Z, A, Y, dZ);
   }
 }
 
@@ -116,7 +116,7 @@ function weightedCce(f: Float32Array, rows: number, cols: number, z0: number, a0
 }
 
 // dZ first holds dL/dA = 2(A − Y)/n, then goes through f32_act_backward in place.
-function mse(
+function mseLoss(
   mem: JsMemory, act: number, rows: number, cols: number, alpha: number,
   Z: number, A: number, Y: number, dZ: number,
 ): number {

@@ -17,12 +17,54 @@ export interface ToTFJSOptions {
 export interface TFJSModel {
   /** model.json: format, generatedBy, modelTopology, weightsManifest (one group, one file), userDefinedMetadata. */
   modelJSON: {
+    /** Always 'layers-model'. */
     format: 'layers-model';
+    /** 'simdnet <version>'. */
     generatedBy: string;
+    /** Always null (written directly, not converted). */
     convertedBy: null;
-    modelTopology: { class_name: 'Sequential'; config: { name: string; layers: object[] }; keras_version: string; backend: string };
-    weightsManifest: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[]; dtype: 'float32' }> }>;
-    userDefinedMetadata?: { simdnet: { featureNames?: string[]; classes?: string[]; targetName?: string } };
+    /** The Keras model config TF.js reads: a Sequential of Dense (and LeakyReLU) layers. */
+    modelTopology: {
+      /** Always 'Sequential'. */
+      class_name: 'Sequential';
+      /** The Sequential's name and its layers' Keras configs. */
+      config: {
+        /** The model's name. */
+        name: string;
+        /** Keras layer configs, input side first. */
+        layers: object[];
+      };
+      /** The Keras version the config follows. */
+      keras_version: string;
+      /** The Keras backend named in the config. */
+      backend: string;
+    };
+    /** One weight group: the file and every weight's name, shape and dtype, in file order. */
+    weightsManifest: Array<{
+      /** The weight file(s): [weightsPath]. */
+      paths: string[];
+      /** Every weight in file order. */
+      weights: Array<{
+        /** The weight's name, e.g. 'dense_1/kernel'. */
+        name: string;
+        /** Its shape: [inputs, units] for a kernel, [units] for a bias. */
+        shape: number[];
+        /** Always 'float32'. */
+        dtype: 'float32';
+      }>;
+    }>;
+    /** What TF.js has no place for: the feature names, class labels and target name, when the network has them. */
+    userDefinedMetadata?: {
+      /** simdnet's metadata. */
+      simdnet: {
+        /** Names of the input features. */
+        featureNames?: string[];
+        /** Class labels. */
+        classes?: string[];
+        /** Name of the target. */
+        targetName?: string;
+      };
+    };
   };
   /** The weights (little-endian float32, in manifest order): the file `weightsPath`. */
   weights: Uint8Array;

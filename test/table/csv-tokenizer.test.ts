@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ESCAPED, QUOTED } from '../../src/data/csv-record.js';
-import { CsvTokenizer } from '../../src/data/csv-tokenizer.js';
+import { ESCAPED, QUOTED } from '../../src/table/csv-record.js';
+import { CsvTokenizer } from '../../src/table/csv-tokenizer.js';
 import { DataError } from '../../src/errors.js';
 import { expectError } from '../support/expect-error.js';
 

@@ -22,7 +22,7 @@
  *   names are refused with their positions.
  */
 
-import { DataError, ValueError } from '../errors.js';
+import { DataError, ValueError } from 'simdnet';
 import { decodeBytes, ENCODINGS, scanUtf8, unassignedIn1252, type CsvEncoding, type Utf8Scan } from './csv-encoding.js';
 import { quoteCell, quoteList, SHOWN_BYTES } from './csv-message.js';
 import { detectSeparator, SAMPLE_BYTES, SEPARATORS, type CsvSeparator } from './csv-separator.js';

@@ -1,6 +1,6 @@
 /** What messages show of a value: escaped control characters, cut on a character boundary. */
 import { describe, expect, it } from 'vitest';
-import { quoteCell, quoteList, SHOWN_CHARS } from '../../src/data/csv-message.js';
+import { quoteCell, quoteList, SHOWN_CHARS } from '../../src/table/csv-message.js';
 
 describe('quoteCell', () => {
   it('quotes short values as they are', () => {

@@ -1,7 +1,7 @@
 /** The typed storage a CSV streams into: what goes in comes out, in order, exactly as long, however it was sized. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BytesColumn, Float32Rows, Float64Column } from '../../src/data/csv-columns.js';
+import { BytesColumn, Float32Rows, Float64Column } from '../../src/table/csv-columns.js';
 
 /** Appends `rows` rows of `width` values (row r, column c holds r·width + c), reserving `estimate` rows after `at` rows. */
 function fill(width: number, rows: number, estimate: number | null, at: number): Float32Rows {

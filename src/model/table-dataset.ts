@@ -5,15 +5,15 @@
  * on its training part only.
  */
 
-import { DataError, ValueError } from '../errors.js';
-import { quoteCell, quoteList } from '../data/csv-message.js';
-import type { Dataset, Task } from '../data/dataset.js';
-import { MISSING, selectRows, type RawTable } from './column.js';
-import { fitPreprocessor, type ColumnSchema, type PreprocessOptions, type Preprocessor } from './preprocessor.js';
-import { readTarget } from './target.js';
+import { DataError, ValueError, type Dataset, type EncodedParts, type EncodingDataset, type PartRows, type Task } from 'simdnet';
+import { quoteCell, quoteList } from '../table/csv-message.js';
+import { MISSING, selectRows, type RawTable } from '../table/column.js';
+import { fitPreprocessor, type ColumnSchema, type PreprocessOptions, type Preprocessor } from '../table/preprocessor.js';
+import { Model } from './model.js';
+import { readTarget } from '../table/target.js';
 
 /** A Dataset read from a table as people have it. */
-export interface TableDataset extends Dataset {
+export interface TableDataset extends EncodingDataset<Model> {
   /** Per column: its kind, share of missing cells, categories or range, the features it gives. */
   readonly schema: ColumnSchema[];
   /** The raw table (rows with a target only), for fitting the encoders on a training part. */
@@ -74,10 +74,39 @@ export function datasetFromTable(table: RawTable, o: TableDatasetOptions, lines?
   const preprocessOptions: PreprocessOptions = { features, ignore: o.ignore, categorical: o.categorical, maxCategories: o.maxCategories, na: o.na };
   const { preprocessor, schema } = fitPreprocessor(kept, targetName, all, preprocessOptions);
   const { x } = preprocessor.transform(kept, o.source);
-  return {
+  const base = {
     x, rows: kept.rows, features: preprocessor.features.length, featureNames: preprocessor.features.slice(), targetName,
     task: target.task, classes: target.classes, y, dropped, schema, table: kept, preprocessor, missingTarget: target.missing, preprocessOptions,
   };
+  return withHooks(base);
+}
+
+type TableFields = Omit<TableDataset, 'encodeParts' | 'keepRows'>;
+
+/** The dataset with what trainModel calls on it: fit the encoders on a training part, keep some rows. */
+function withHooks(ds: TableFields): TableDataset {
+  const encodeParts = (rows: PartRows): EncodedParts<Model> => {
+    const trainTable = selectRows(ds.table, rows[0]);
+    const all = Uint32Array.from({ length: trainTable.rows }, (_, i) => i);
+    const { preprocessor, schema } = fitPreprocessor(trainTable, ds.targetName, all, ds.preprocessOptions);
+    const encode = (r: Uint32Array, table: RawTable): Dataset => ({
+      x: r.length === 0 ? new Float32Array(0) : preprocessor.transform(table, 'data').x,
+      rows: r.length, features: preprocessor.features.length, featureNames: preprocessor.features.slice(),
+      targetName: ds.targetName, task: ds.task, classes: ds.classes, y: Float32Array.from(r, (i) => ds.y[i]!), dropped: 0,
+    });
+    const parts = rows.map((r, p) => encode(r, p === 0 ? trainTable : selectRows(ds.table, r))) as [Dataset, Dataset, Dataset];
+    return { parts, schema, modelOf: (network) => {
+        network.preprocess = preprocessor.toJSON();
+        return new Model(network);
+      },
+    };
+  };
+  const keepRows = (rows: Uint32Array, classes: string[] | null, y: Float32Array): TableDataset => {
+    const x = new Float32Array(rows.length * ds.features);
+    rows.forEach((r, i) => x.set(ds.x.subarray(r * ds.features, (r + 1) * ds.features), i * ds.features));
+    return withHooks({ ...ds, x, rows: rows.length, y, classes, table: selectRows(ds.table, rows) });
+  };
+  return { ...ds, encodeParts, keepRows };
 }
 
 function resolveColumn(header: readonly string[], column: string | number, source: string, name: string): number {

@@ -27,7 +27,7 @@
  * longer than many chunks included).
  */
 
-import { DataError } from '../errors.js';
+import { DataError } from 'simdnet';
 import { ESCAPED, QUOTED, type CsvRecord } from './csv-record.js';
 
 const LF = 0x0a;

@@ -3,18 +3,17 @@
  * load-csv.ts for reading a file in Node).
  */
 
-import { ValueError } from '../errors.js';
+import { ValueError, type Task } from 'simdnet';
 import { TableSink } from '../table/csv-sink.js';
 import type { PreprocessOptions } from '../table/preprocessor.js';
-import { datasetFromTable, type TableDataset } from '../table/table-dataset.js';
-import type { CsvEncoding } from './csv-encoding.js';
-import { checkFormatOptions, CsvReader, type CsvFormat } from './csv-reader.js';
-import type { CsvSeparator } from './csv-separator.js';
-import type { Task } from './dataset.js';
+import { datasetFromTable, type TableDataset } from './table-dataset.js';
+import type { CsvEncoding } from '../table/csv-encoding.js';
+import { checkFormatOptions, CsvReader, type CsvFormat } from '../table/csv-reader.js';
+import type { CsvSeparator } from '../table/csv-separator.js';
 
-export type { CsvFormat } from './csv-reader.js';
-export type { CsvEncoding } from './csv-encoding.js';
-export type { CsvSeparator } from './csv-separator.js';
+export type { CsvFormat } from '../table/csv-reader.js';
+export type { CsvEncoding } from '../table/csv-encoding.js';
+export type { CsvSeparator } from '../table/csv-separator.js';
 
 /** A Dataset read from CSV: the table as people have it, encoded, with its schema and how the CSV was read. */
 export interface CsvDataset extends TableDataset {

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decimal, parseDecimalBytes } from '../../src/data/csv-number.js';
+import { decimal, parseDecimalBytes } from '../../src/table/csv-number.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 

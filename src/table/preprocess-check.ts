@@ -5,10 +5,8 @@
  * name instead of encoding rows wrongly.
  */
 
-import { DataError } from '../errors.js';
-import { DATE_PARTS, type DatePart } from './dates.js';
-import type { ColumnEncoding } from './encoders.js';
-import type { PreprocessorJSON } from './preprocessor.js';
+import { DataError } from 'simdnet';
+import { DATE_PARTS, featureNames as encodedFeatures, type ColumnEncoding, type DatePart, type PreprocessorJSON } from '../io/preprocess-json.js';
 
 const F32_MAX = 3.4028234663852886e38;
 const MAX_COLUMNS = 1 << 16;
@@ -97,4 +95,29 @@ export function parsePreprocessorJSON(v: unknown, field: string): PreprocessorJS
     names.add(c.name);
   });
   return { na, columns };
+}
+
+/** What a network says about the inputs encoders must give it. */
+export interface EncodedInputs {
+  inputs: number;
+  featureNames: readonly string[] | null;
+  targetName: string | null;
+}
+
+/**
+ * A network's encoders, checked in full and against the network they feed:
+ * one feature per input, named as its feature names when it has them, and no
+ * encoder of the target's column. The core keeps a network's `preprocess`
+ * without looking inside; this is where a hand-edited one is refused.
+ * @throws DataError naming the field.
+ */
+export function checkPreprocess(v: unknown, net: EncodedInputs, field: string): PreprocessorJSON {
+  const json = parsePreprocessorJSON(v, field);
+  const features = json.columns.flatMap(encodedFeatures);
+  if (features.length !== net.inputs) fail(field, `encoders giving ${net.inputs} features (the network's inputs)`, `${features.length} features`);
+  const names = net.featureNames;
+  if (names !== null && features.some((f, i) => f !== names[i])) fail(field, "encoders giving the network's feature names, in order", `features ${JSON.stringify(features.slice(0, 4))}…`);
+  const target = net.targetName;
+  if (target !== null && json.columns.some((c) => c.name === target)) fail(field, "encoders of columns other than the target's", JSON.stringify(target));
+  return json;
 }

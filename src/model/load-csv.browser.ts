@@ -3,8 +3,8 @@
  * system there; parseCsv works on text from fetch, a File or a string, and
  * on bytes (`new Uint8Array(await file.arrayBuffer())`, encoding detected).
  */
-import { StateError } from '../errors.js';
-import type { CsvDataset, CsvOptions } from './csv.js';
+import { StateError } from 'simdnet';
+import type { CsvDataset, CsvOptions } from './parse-csv.js';
 
 export function loadCsv(path: string | URL, _options?: CsvOptions): Promise<CsvDataset> {
   const name = typeof path === 'string' ? path : path.href;

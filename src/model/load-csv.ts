@@ -4,11 +4,11 @@
  */
 
 import { open, type FileHandle } from 'node:fs/promises';
-import { DataError } from '../errors.js';
+import { DataError } from 'simdnet';
 import { TableSink } from '../table/csv-sink.js';
 import type { RawTable } from '../table/column.js';
-import { checkCsvOptions, tableReader, type CsvDataset, type CsvOptions } from './csv.js';
-import { CsvReader, type CsvFormat } from './csv-reader.js';
+import { checkCsvOptions, tableReader, type CsvDataset, type CsvOptions } from './parse-csv.js';
+import { CsvReader, type CsvFormat } from '../table/csv-reader.js';
 
 /** Bytes read per call: large enough to amortise the calls, small enough to stay in cache while tokenized. */
 const READ_BYTES = 1 << 20;
