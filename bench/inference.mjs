@@ -10,6 +10,7 @@
 // is the bandwidth limit (the weights of 784-128-64-10, 437 KB, sit in L2).
 import { renameSync, openSync, writeSync, fsyncSync, closeSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { compileBenchWasm, values } from './gemm.mjs';
@@ -174,7 +175,7 @@ const END = '<!-- inference: end -->';
  * the rest of the file kept; the file made when missing): to a temporary file
  * beside it, flushed, then renamed into place.
  */
-export function writeInferenceDocs(results, machine) {
+export function writeInferenceDocs(results, machine, goals) {
   const file = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
   mkdirSync(path.dirname(file), { recursive: true });
   const read = results.find((r) => r.group === 'inference' && r.network === SERVING_NETWORK && r.contender === 'read-weights');
@@ -182,11 +183,13 @@ export function writeInferenceDocs(results, machine) {
     START,
     '## Inference',
     '',
-    `One forward pass of a network with ReLU hidden layers (\`predictInto\` into a Float32Array of the caller's), batches of 1 to 1,024 rows; the same weights in every contender (ONNX Runtime Web 1.31 runs the model simdnet's \`toONNX\` writes; TF.js 4.22 builds the same layers from the same weights); Wasm SIMD, one thread, one Node process. Medians of ${machine.rounds} interleaved rounds, ratios medians of per-round ratios. The bandwidth limit is the time to read the network's weights once with Wasm SIMD loads, measured in the same rounds (${read ? `${read.gbPerS.toFixed(0)} GB/s on the ${(read.bytes / 1000).toFixed(0)} KB of 784-128-64-10, which sit in L2` : 'see the bench'}).`,
+    `One forward pass of a network with ReLU hidden layers (\`predictInto\` into a Float32Array of the caller's), batches of 1 to 1,024 rows; the same weights in every contender (ONNX Runtime Web 1.31 runs the model simdnet's \`toONNX\` writes; TF.js 4.22 builds the same layers from the same weights); Wasm SIMD, one thread, one Node process. Medians of ${machine.rounds} interleaved rounds, ratios medians of per-round ratios. The bandwidth limit is the time to read the network's weights once with Wasm SIMD loads, measured in the same rounds (${read ? `${read.gbPerS.toFixed(0)} GB/s on the ${(read.bytes / 1000).toFixed(0)} KB of 784-128-64-10, which sit in L2` : 'see the bench'}). A batch reads the weights once too, so its limit is the same while its arithmetic grows with the rows: there the last column says how far the call is from bandwidth-bound, not how far from its best.`,
     '',
-    `${machine.cpu}, ${machine.cores} cores (shared), Node ${machine.node}, ${new Date().toISOString().slice(0, 10)}.`,
+    `${machine.cpu}, ${machine.cores} cores (shared with other jobs: load average ${os.loadavg()[0].toFixed(1)} at the end), Node ${machine.node}, ${machine.mode} run, ${new Date().toISOString().slice(0, 10)}.`,
     '',
     inferenceTable(results),
+    '',
+    ...goals.map((g) => `- ${g.goal}: ${g.value.toFixed(2)}${g.worst ? ` (worst: ${g.worst})` : ''}, ${g.pass ? 'holds' : `does not hold${g.failing?.length ? ` (${g.failing.join(', ')})` : ''}`}`),
     END,
   ].join('\n');
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n`npm run build && npm run bench` measures everything; the sections below are written by the bench.\n';

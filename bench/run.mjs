@@ -211,7 +211,10 @@ function print() {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-if (docs && results.some((r) => r.group === 'inference')) log(`bench: wrote the inference section of ${writeInferenceDocs(results, machine)}`);
+if (docs && results.some((r) => r.group === 'inference')) {
+  const ours = goals.filter((g) => g.goal.startsWith('inference') || g.goal.startsWith(SERVING_NETWORK));
+  log(`bench: wrote the inference section of ${writeInferenceDocs(results, machine, ours)}`);
+}
 
 if (json) {
   process.stdout.write(`${JSON.stringify({ machine, results, goals }, null, 2)}\n`);
