@@ -24,7 +24,7 @@ const rows = (n: number, inputs: number, seed: number): Float32Array => values(n
 const nest = (x: Float32Array, cols: number): number[][] => Array.from({ length: x.length / cols }, (_, r) => Array.from(x.subarray(r * cols, (r + 1) * cols)));
 
 describe.each(BACKENDS)('the serving path on $name', ({ options }) => {
-  it.each(Object.entries(SHAPES))('%s: a Float32Array gives the bits of nested rows, and each row the bits of its batch, for batches 1..1025', async (_, shape) => {
+  it.each(Object.entries(SHAPES))('%s: a Float32Array gives the bits of nested rows, and each row the bits of its batch, for batches 1..1025 and an offset view', async (_, shape) => {
     const rt = await runtimeFor(options);
     const net = new Network({ ...shape, seed: 3, runtime: rt });
     const outputs = net.outputs;
@@ -37,6 +37,12 @@ describe.each(BACKENDS)('the serving path on $name', ({ options }) => {
       expect(out, `batch ${n}: a row's outputs do not depend on the batch`).toEqual(whole.subarray(0, n * outputs));
       expect(net.predict(nest(x, shape.inputs)).flat(), `batch ${n}: nested rows`).toEqual(Array.from(out));
     }
+    // a view at an offset into a larger buffer, changed after the call: the outputs were its rows then
+    const view = all.subarray(5 * shape.inputs, 8 * shape.inputs);
+    const out = net.predict(view);
+    expect(out).toEqual(whole.subarray(5 * outputs, 8 * outputs));
+    view.fill(0);
+    expect(out).toEqual(whole.subarray(5 * outputs, 8 * outputs));
     net.dispose();
   });
 
