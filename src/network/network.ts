@@ -1,10 +1,11 @@
 import type { ActivationName, LossName } from '../backend/abi.js';
 import { ShapeError, StateError, ValueError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
-import { assertFinite, describe, toMatrix, type Matrix, type MatrixInput } from '../validate.js';
+import { describe, toMatrix, type Matrix, type MatrixInput } from '../validate.js';
 import { guardRead, optionalBoolean, readOptions } from '../options.js';
 import type { ModelJSON } from '../io/model-json.js';
 import { classCountOf } from '../io/model-rules.js';
+import { directRows, forwardDirect, forwardRows } from './forward.js';
 import { initialWeights } from './init-weights.js';
 import { NetworkLabels } from './labels.js';
 import { readNetworkOptions, type NetworkOptions } from './network-options.js';
@@ -19,7 +20,6 @@ import { concat, flattenWeights, nest, splitWeights, type FlatLayerWeights, type
 
 export type { ActivationName, LossName };
 
-const MAX_PREDICT_CHUNK = 1024;
 
 /**
  * A multi-layer perceptron living in a runtime's linear memory.
@@ -191,9 +191,9 @@ export class Network extends NetworkLabels {
   }
 
   private predictBatch(x: MatrixInput): Float32Array | number[] | number[][] {
-    const rows = this.directRows(x);
+    const rows = directRows(this, x);
     if (rows > 0) {
-      const result = this.forwardDirect(x as Float32Array, rows, new Float32Array(rows * this.outputs));
+      const result = forwardDirect(this, x as Float32Array, rows, new Float32Array(rows * this.outputs));
       if (result !== null) return result;
     }
     const m = this.prepareInputs(x, 'x');
@@ -239,10 +239,10 @@ export class Network extends NetworkLabels {
       for (let j = 0; j < y.length; j++) out[j] = y[j]!;
       return out;
     }
-    const rows = this.directRows(x);
+    const rows = directRows(this, x);
     if (rows > 0) {
       if (out.length !== rows * this.outputs) throw outLengthError(out, rows, this.outputs);
-      const result = this.forwardDirect(x as Float32Array, rows, out);
+      const result = forwardDirect(this, x as Float32Array, rows, out);
       if (result !== null) {
         if (result !== out) out.set(result);
         return out;
@@ -255,53 +255,9 @@ export class Network extends NetworkLabels {
     return out;
   }
 
-  /**
-   * The rows of x when forwardDirect can take it (a Float32Array of whole
-   * rows, at most one chunk, and no input scaler), else 0.
-   */
-  private directRows(x: MatrixInput): number {
-    if (!(x instanceof Float32Array) || this._scaler !== null) return 0;
-    const rows = x.length / this.inputs;
-    return rows >= 1 && rows <= MAX_PREDICT_CHUNK && Number.isInteger(rows) ? rows : 0;
-  }
-
-  /**
-   * forwardRows for a Float32Array of `rows` rows (see directRows), copied
-   * straight into linear memory and checked for finite values there:
-   * prepareInputs' copy into a new array and its scan in JS take longer than
-   * the forward pass of one 784-input sample. Null, with nothing written to
-   * out, when a value is not finite (the checked path then names it).
-   */
-  private forwardDirect(x: Float32Array, rows: number, out: Float32Array): Float32Array | null {
-    const plan = this.plan;
-    // no batch block grows for bad input: a larger batch is checked first
-    if (rows > plan.capacity) assertFinite(x, this.inputs, 'x');
-    plan.ensureCapacity(rows);
-    const heap = this.runtime.heap;
-    const k = this.runtime.backend.kernels;
-    heap.f32().set(x, plan.X >>> 2);
-    if (!k.f32_all_finite(x.length, plan.X)) return null;
-    k.mlp_forward(plan.table, this.shapes.length, plan.X, rows, plan.scratch);
-    const A = plan.activations(this.shapes.length - 1).A >>> 2;
-    out.set(heap.f32().subarray(A, A + rows * this.outputs));
-    return this._targetScaler ? this._targetScaler.inverseTransform(out, rows) : out;
-  }
-
   /** The outputs of m's rows (checked and scaled) into out (rows × outputs), or a new array with the target scaler's inverse. */
   private forwardRows(m: Matrix, out: Float32Array): Float32Array {
-    const plan = this.plan;
-    const chunk = Math.max(plan.capacity, Math.min(m.rows, MAX_PREDICT_CHUNK));
-    plan.ensureCapacity(chunk);
-    const k = this.runtime.backend.kernels;
-    const last = this.shapes.length - 1;
-    for (let r = 0; r < m.rows; r += chunk) {
-      const n = Math.min(chunk, m.rows - r);
-      this.runtime.heap.f32().set(m.data.subarray(r * this.inputs, (r + n) * this.inputs), plan.X >>> 2);
-      k.mlp_forward(plan.table, this.shapes.length, plan.X, n, plan.scratch);
-      const A = plan.activations(last).A >>> 2;
-      out.set(this.runtime.heap.f32().subarray(A, A + n * this.outputs), r * this.outputs);
-    }
-    return this._targetScaler ? this._targetScaler.inverseTransform(out, m.rows) : out;
+    return forwardRows(this, m, out);
   }
 
   /**
