@@ -2,7 +2,7 @@
 // `npm run build:wasm`): do not edit. Meanings, units and who writes what are
 // documented there; test/backend/abi.test.ts fails when this file is stale.
 
-export const ABI_VERSION: i32 = 6;
+export const ABI_VERSION: i32 = 7;
 
 export enum Act {
   linear = 0,
@@ -13,7 +13,7 @@ export enum Act {
   softmax = 5,
 }
 
-export const LAYER_BYTES: i32 = 64;
+export const LAYER_BYTES: i32 = 80;
 
 export enum LayerField {
   inputs = 0,
@@ -32,6 +32,7 @@ export enum LayerField {
   vW = 52,
   vb = 56,
   weightDecay = 60,
+  Wp = 64,
 }
 
 export enum Loss {
@@ -61,6 +62,7 @@ export enum Tail {
   maxParam = 0,
   maxState = 4,
   classWeights = 8,
+  packed = 12,
   lr = 16,
   beta1 = 24,
   beta2 = 32,

@@ -5,12 +5,14 @@
 // columns of op(B) (packed so that k runs along the lanes), summed in the dot
 // order of f32-gemm-order.ts. 2×4 tiles of C, whose row of four sums reduces
 // into one f32x4 (one store); the last N mod 4 columns in 4×2 and 4×1 tiles.
+// Packing and computing are apart: f32_gemm_prepacked (f32-gemm-prepacked.ts)
+// keeps a layer's packed B (its f32_gemm_pack_b layout) and skips the packing.
 
 import { madd, transpose4 } from './simd-ops';
 
 // Scratch of the dot route: op(B)'s columns in groups of four, k-chunks of four
 // interleaved (see packQuads), then, when B is not transposed, the last N mod 4
-// columns as rows of Bᵀ.
+// columns as rows of Bᵀ (f32_gemm_dot_2x4_pack_b).
 export function f32_gemm_dot_2x4_scratch_bytes(transB: i32, N: i32, K: i32): usize {
   const N4 = <usize>(N & ~3);
   let floats = N4 * <usize>(K & ~3);
@@ -90,9 +92,34 @@ function packQuads(transB: i32, N: i32, K: i32, B: usize, Bq: usize): void {
   }
 }
 
+// Packs op(B) for the dot route into Bq (f32_gemm_dot_2x4_scratch_bytes): the
+// quads, then, when B is not transposed, the last N mod 4 columns as rows of Bᵀ.
+export function f32_gemm_dot_2x4_pack_b(transB: i32, N: i32, K: i32, B: usize, Bq: usize): void {
+  packQuads(transB, N, K, B, Bq);
+  if (transB != 0) return;
+  const N4 = N & ~3;
+  const Bt = Bq + (<usize>N4 * <usize>(K & ~3) << 2);
+  const ldb: usize = <usize>N << 2;
+  for (let j = N4; j < N; j++) {
+    const d = Bt + (<usize>(j - N4) * <usize>K << 2);
+    for (let k = 0; k < K; k++) store<f32>(d + (<usize>k << 2), load<f32>(B + <usize>k * ldb + (<usize>j << 2)));
+  }
+}
+
 export function f32_gemm_dot_2x4__simd(
   transB: i32, M: i32, N: i32, K: i32,
   A: usize, B: usize, C: usize, accumulate: i32, scratch: usize,
+): void {
+  f32_gemm_dot_2x4_pack_b(transB, N, K, B, scratch);
+  f32_gemm_dot_2x4_packed__simd(transB, M, N, K, A, B, scratch, C, accumulate);
+}
+
+// The dot route over op(B) already packed into Bq by f32_gemm_dot_2x4_pack_b;
+// B itself is read for the last K mod 4 rows of the first N&~3 columns (and,
+// when transposed, for the last N mod 4 columns).
+export function f32_gemm_dot_2x4_packed__simd(
+  transB: i32, M: i32, N: i32, K: i32,
+  A: usize, B: usize, Bq: usize, C: usize, accumulate: i32,
 ): void {
   const N4 = N & ~3;
   const K4 = K & ~3;
@@ -102,8 +129,6 @@ export function f32_gemm_dot_2x4__simd(
   // op(B)(k, j) at B + k·bk + j·bj, for the K mod 4 tails
   const bk: usize = transB != 0 ? 4 : <usize>N << 2;
   const bj: usize = transB != 0 ? <usize>K << 2 : 4;
-  const Bq = scratch;
-  packQuads(transB, N, K, B, Bq);
   // 2×4 tiles: the four sums of a row of C reduce into one f32x4, stored whole
   let i = 0;
   for (; i + 2 <= M; i += 2) {
@@ -159,20 +184,11 @@ export function f32_gemm_dot_2x4__simd(
     }
   }
   if (N4 == N) return;
-  // The last N mod 4 columns, as rows of Bᵀ (B itself when transposed, else a
-  // copy after the quads): 4×2 tiles (four rows of one column reduce together),
-  // then 4×1, then single rows.
-  let Bt = B;
-  let t0 = 0; // the column of Bt's first row
-  if (transB == 0) {
-    Bt = Bq + (<usize>N4 * <usize>K4 << 2);
-    t0 = N4;
-    const ldb: usize = <usize>N << 2;
-    for (let j = N4; j < N; j++) {
-      const d = Bt + <usize>(j - N4) * lda;
-      for (let k = 0; k < K; k++) store<f32>(d + (<usize>k << 2), load<f32>(B + <usize>k * ldb + (<usize>j << 2)));
-    }
-  }
+  // The last N mod 4 columns, as rows of Bᵀ (B itself when transposed, else
+  // the copy after the quads): 4×2 tiles (four rows of one column reduce
+  // together), then 4×1, then single rows.
+  const Bt = transB != 0 ? B : Bq + (<usize>N4 * <usize>K4 << 2);
+  const t0 = transB != 0 ? 0 : N4; // the column of Bt's first row
   i = 0;
   for (; i + 4 <= M; i += 4) {
     const a0 = A + <usize>i * lda;

@@ -9,7 +9,9 @@
 // 16 KiB at KC = 256, stays in L1) against every A panel (the A block,
 // 128 KiB, stays in L2). Packing makes every transpose form the same inner
 // loop over sequential memory, and avoids the cache-set and TLB conflicts of
-// walking a 4 KiB-strided column of a 1024-wide matrix.
+// walking a 4 KiB-strided column of a 1024-wide matrix. f32_gemm_prepacked
+// (f32-gemm-prepacked.ts) passes B already in panels of the whole K
+// (f32_gemm_pack_b's layout), and the B packing step is skipped.
 
 import { f32_gemm_2x16__simd, f32_gemm_2x16_pack_a, f32_gemm_2x16_pack_b } from './f32-gemm-2x16';
 import { f32_gemm_4x8__simd, f32_gemm_4x8_pack_a, f32_gemm_4x8_pack_b } from './f32-gemm-4x8';
@@ -41,25 +43,31 @@ export function f32_gemm_packed__simd(
   transA: i32, transB: i32, M: i32, N: i32, K: i32,
   A: usize, B: usize, C: usize, accumulate: i32, scratch: usize,
 ): void {
-  if (wideTile(N)) gemm2x16(transA, transB, M, N, K, A, B, C, accumulate, scratch);
-  else gemm4x8(transA, transB, M, N, K, A, B, C, accumulate, scratch);
+  if (wideTile(N)) gemm2x16(transA, transB, M, N, K, A, B, C, accumulate, scratch, 0);
+  else gemm4x8(transA, transB, M, N, K, A, B, C, accumulate, scratch, 0);
+}
+
+/** C = A·B over Bp, B packed whole by f32_gemm_pack_b (panels of 16 columns when N is a multiple of 16, else 8). */
+export function f32_gemm_packed_prepacked__simd(M: i32, N: i32, K: i32, A: usize, Bp: usize, C: usize, scratch: usize): void {
+  if (wideTile(N)) gemm2x16(0, 0, M, N, K, A, 0, C, 0, scratch, Bp);
+  else gemm4x8(0, 0, M, N, K, A, 0, C, 0, scratch, Bp);
 }
 
 // One function per tile, so that each gets the blocked loops with its tile's
 // constants folded in.
-function gemm2x16(transA: i32, transB: i32, M: i32, N: i32, K: i32, A: usize, B: usize, C: usize, accumulate: i32, scratch: usize): void {
-  blocked(transA, transB, M, N, K, A, B, C, accumulate, scratch, true);
+function gemm2x16(transA: i32, transB: i32, M: i32, N: i32, K: i32, A: usize, B: usize, C: usize, accumulate: i32, scratch: usize, Bpre: usize): void {
+  blocked(transA, transB, M, N, K, A, B, C, accumulate, scratch, true, Bpre);
 }
 
-function gemm4x8(transA: i32, transB: i32, M: i32, N: i32, K: i32, A: usize, B: usize, C: usize, accumulate: i32, scratch: usize): void {
-  blocked(transA, transB, M, N, K, A, B, C, accumulate, scratch, false);
+function gemm4x8(transA: i32, transB: i32, M: i32, N: i32, K: i32, A: usize, B: usize, C: usize, accumulate: i32, scratch: usize, Bpre: usize): void {
+  blocked(transA, transB, M, N, K, A, B, C, accumulate, scratch, false, Bpre);
 }
 
 // @ts-ignore: decorator
 @inline
 function blocked(
   transA: i32, transB: i32, M: i32, N: i32, K: i32,
-  A: usize, B: usize, C: usize, accumulate: i32, scratch: usize, wide: bool,
+  A: usize, B: usize, C: usize, accumulate: i32, scratch: usize, wide: bool, Bpre: usize,
 ): void {
   const mr = wide ? 2 : 4, nr = wide ? 16 : 8;
   const ldc: usize = <usize>N << 2;
@@ -74,15 +82,21 @@ function blocked(
       const kc = min(KC, K - pc);
       // the first K block starts from C only when accumulating; later ones continue the partial sums in C
       const fromC = accumulate != 0 || pc > 0;
-      if (wide) f32_gemm_2x16_pack_b(transB, N, K, B, pc, kc, jc, nc, Bp);
-      else f32_gemm_4x8_pack_b(transB, N, K, B, pc, kc, jc, nc, Bp);
+      // Bpre: panels of the whole K, so block (pc, jc) of panel jr starts at
+      // column jc + jr, row pc, with the same nr floats per k
+      if (Bpre == 0) {
+        if (wide) f32_gemm_2x16_pack_b(transB, N, K, B, pc, kc, jc, nc, Bp);
+        else f32_gemm_4x8_pack_b(transB, N, K, B, pc, kc, jc, nc, Bp);
+      }
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
         if (wide) f32_gemm_2x16_pack_a(transA, M, K, A, ic, mc, pc, kc, Ap);
         else f32_gemm_4x8_pack_a(transA, M, K, A, ic, mc, pc, kc, Ap);
         for (let jr = 0; jr < nc; jr += nr) {
           const cols = min(nr, nc - jr);
-          const bp = Bp + (<usize>jr * <usize>kc << 2);
+          const bp = Bpre != 0
+            ? Bpre + ((<usize>(jc + jr) * <usize>K + <usize>pc * <usize>nr) << 2)
+            : Bp + (<usize>jr * <usize>kc << 2);
           for (let ir = 0; ir < mc; ir += mr) {
             const rows = min(mr, mc - ir);
             const ap = Ap + (<usize>ir * <usize>kc << 2);

@@ -17,16 +17,17 @@ import { f32_gemm__scalar } from './f32-gemm-scalar';
 // Below this many multiply-adds the scalar loops win (no packing, no tiles).
 const SMALL_MACS: i32 = 64;
 
+/** Products small enough for the scalar loops in the SIMD build too (f32_gemm_prepacked routes them alike). */
 // @ts-ignore: decorator
 @inline
-function small(M: i32, N: i32, K: i32): bool {
+export function f32_gemm_small(M: i32, N: i32, K: i32): bool {
   return <i64>M * <i64>N * <i64>K <= <i64>SMALL_MACS;
 }
 
 // Bytes of scratch the SIMD build needs for these sizes (the scalar build none).
 export function f32_gemm_scratch_bytes(transA: i32, transB: i32, M: i32, N: i32, K: i32): usize {
   if (ASC_FEATURE_SIMD) {
-    if (M <= 0 || N <= 0 || K <= 0 || small(M, N, K)) return 0;
+    if (M <= 0 || N <= 0 || K <= 0 || f32_gemm_small(M, N, K)) return 0;
     if (f32_gemm_narrow(N)) {
       if (transA == 0) return f32_gemm_dot_2x4_scratch_bytes(transB, N, K);
       if (transB == 0) return 0;
@@ -41,7 +42,7 @@ export function f32_gemm(
   A: usize, B: usize, C: usize, accumulate: i32, scratch: usize,
 ): void {
   if (ASC_FEATURE_SIMD) {
-    if (M <= 0 || N <= 0 || K <= 0 || small(M, N, K)) {
+    if (M <= 0 || N <= 0 || K <= 0 || f32_gemm_small(M, N, K)) {
       f32_gemm__scalar(transA, transB, M, N, K, A, B, C, accumulate, scratch);
     } else if (f32_gemm_narrow(N) && transA == 0) {
       f32_gemm_dot_2x4__simd(transB, M, N, K, A, B, C, accumulate, scratch);

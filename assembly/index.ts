@@ -6,6 +6,9 @@
 export * from './abi';
 export { f32_gemm, f32_gemm_scratch_bytes } from './f32-gemm';
 export { f32_gemm__scalar } from './f32-gemm-scalar';
+export { f32_gemm_pack_b, f32_gemm_pack_b_bytes } from './f32-gemm-pack-b';
+export { f32_gemm_prepacked } from './f32-gemm-prepacked';
+export { f32_gemm_prepacked__scalar } from './f32-gemm-prepacked-scalar';
 export { f32_bias_add, f32_bias_grad } from './f32-bias';
 export { f32_act_forward, f32_act_backward } from './f32-act';
 export { f32_loss_grad } from './f32-loss';

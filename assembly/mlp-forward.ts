@@ -1,12 +1,27 @@
 // The forward pass over the layer table, and the loss of its output layer.
+// Each W is read through its packed copy Wp (f32_gemm_prepacked), packed here
+// whenever the table's tail says a W changed since (Tail.packed): after the
+// facade wrote weights, after a training step's update.
 
-import { LAYER_BYTES, LayerField, Tail } from './abi';
+import { LayerField, Tail } from './abi';
 import { f32_bias_act_forward } from './f32-act';
-import { f32_gemm } from './f32-gemm';
+import { f32_gemm_pack_b } from './f32-gemm-pack-b';
+import { f32_gemm_prepacked } from './f32-gemm-prepacked';
 import { f32_loss_grad } from './f32-loss';
-import { fieldF32, fieldI32, fieldPtr, layerAt } from './layer-table';
+import { fieldF32, fieldI32, fieldPtr, layerAt, tailOf } from './layer-table';
+
+function packWeights(table: usize, layerCount: i32): void {
+  const tail = tailOf(table, layerCount);
+  if (load<i32>(tail, Tail.packed) != 0) return;
+  for (let l = 0; l < layerCount; l++) {
+    const L = layerAt(table, l);
+    f32_gemm_pack_b(fieldI32(L, LayerField.outputs), fieldI32(L, LayerField.inputs), fieldPtr(L, LayerField.W), fieldPtr(L, LayerField.Wp));
+  }
+  store<i32>(tail, 1, Tail.packed);
+}
 
 export function mlp_forward(table: usize, layerCount: i32, X: usize, rows: i32, scratch: usize): void {
+  packWeights(table, layerCount);
   let input = X;
   for (let l = 0; l < layerCount; l++) {
     const L = layerAt(table, l);
@@ -14,7 +29,7 @@ export function mlp_forward(table: usize, layerCount: i32, X: usize, rows: i32, 
     const outputs = fieldI32(L, LayerField.outputs);
     const Z = fieldPtr(L, LayerField.Z);
     const A = fieldPtr(L, LayerField.A);
-    f32_gemm(0, 0, rows, outputs, inputs, input, fieldPtr(L, LayerField.W), Z, 0, scratch);
+    f32_gemm_prepacked(rows, outputs, inputs, input, fieldPtr(L, LayerField.W), fieldPtr(L, LayerField.Wp), Z, scratch);
     f32_bias_act_forward(fieldI32(L, LayerField.act), rows, outputs, fieldF32(L, LayerField.alpha), Z, fieldPtr(L, LayerField.b), A);
     input = A;
   }
@@ -27,7 +42,7 @@ export function mlp_forward(table: usize, layerCount: i32, X: usize, rows: i32, 
  */
 export function outputLayerLoss(table: usize, layerCount: i32, Y: usize, rows: i32, loss: i32, withGrad: bool): f64 {
   const L = layerAt(table, layerCount - 1);
-  const weights: usize = withGrad ? <usize>load<u32>(table + <usize>layerCount * LAYER_BYTES, Tail.classWeights) : 0;
+  const weights: usize = withGrad ? <usize>load<u32>(tailOf(table, layerCount), Tail.classWeights) : 0;
   return f32_loss_grad(
     loss, fieldI32(L, LayerField.act), rows, fieldI32(L, LayerField.outputs), fieldF32(L, LayerField.alpha),
     fieldPtr(L, LayerField.Z), fieldPtr(L, LayerField.A), Y, withGrad ? fieldPtr(L, LayerField.dZ) : 0, weights,

@@ -112,6 +112,8 @@ function trainStep(
   for (let l = 0; l < layerCount; l++) wd = max(wd, fieldF32(layerAt(table, l), LayerField.weightDecay));
   const saved = undo != 0 && updateCouldOverflow(opt, P, S, G, wd, lr, beta1, beta2, eps, t);
   if (saved) copyParamsAndState(table, layerCount, opt, undo, true);
+  // the weights change from here on: the next forward pass repacks them
+  store<i32>(tail, 0, Tail.packed);
   let finite = true;
   let newP: f32 = 0, newS: f32 = 0;
   for (let l = 0; l < layerCount; l++) {

@@ -96,7 +96,12 @@ export async function loadYardstick(lib) {
  * target's features); nothing is written to disk. Like the library's modules
  * it imports its memory.
  */
-export async function compileYardstick() {
+export function compileYardstick() {
+  return compileBenchWasm('yardstick.ts');
+}
+
+/** An AssemblyScript file of bench/ compiled as compileYardstick does, as Wasm bytes. */
+export async function compileBenchWasm(file) {
   const { options, targets } = JSON.parse(readFileSync(fileURLToPath(new URL('../asconfig.json', import.meta.url)), 'utf8'));
   const flags = [];
   for (const [name, value] of Object.entries({ ...options, enable: targets.simd.enable })) {
@@ -105,13 +110,14 @@ export async function compileYardstick() {
     if (value !== true) flags.push(Array.isArray(value) ? value.join(',') : String(value));
   }
   let binary = null;
+  const outFile = file.replace(/\.ts$/, '.wasm');
   // baseDir bench/: asc reads no asconfig.json there, so the library's entries stay out of this module
-  const { error, stderr } = await asc.main(['yardstick.ts', '--baseDir', fileURLToPath(new URL('.', import.meta.url)), ...flags, '--outFile', 'yardstick.wasm'], {
+  const { error, stderr } = await asc.main([file, '--baseDir', fileURLToPath(new URL('.', import.meta.url)), ...flags, '--outFile', outFile], {
     writeFile: (name, contents) => {
-      if (name.endsWith('yardstick.wasm')) binary = contents;
+      if (name.endsWith(outFile)) binary = contents;
     },
   });
-  if (error || !binary) throw new Error(`bench: compiling the yardstick failed:\n${stderr.toString()}`);
+  if (error || !binary) throw new Error(`bench: compiling bench/${file} failed:\n${stderr.toString()}`);
   return binary;
 }
 

@@ -3,7 +3,8 @@
 // checked for correctness. Needs a build: `npm run build && npm run bench`.
 //   --quick   fewer rounds and shorter samples; the slow contenders (scalar, pure JS, TF.js CPU) time GEMMs up to 128³ only (< 1 min)
 //   --json    machine-readable results on stdout (progress goes to stderr)
-//   --only=gemm,mlp,tiny,denormal,startup,csv   run some sections only
+//   --only=gemm,mlp,tiny,inference,denormal,startup,csv   run some sections only
+//   --docs    also write the inference section's table into docs/benchmarks.md
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { setFlagsFromString } from 'node:v8';
@@ -14,11 +15,13 @@ import { benchTiny, PREDICT_INTO } from './tiny.mjs';
 import { benchDenormal } from './denormal.mjs';
 import { benchBundle, benchColdStart } from './startup.mjs';
 import { benchCsv } from './csv.mjs';
+import { benchInference, inferenceTable, SERVING_NETWORK, workloadOf, writeInferenceDocs } from './inference.mjs';
 import { loadTf } from './tfjs.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const json = args.includes('--json');
+const docs = args.includes('--docs');
 const onlyArg = args.find((a) => a.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice(7).split(',')) : null;
 const section = (name) => !only || only.has(name);
@@ -64,6 +67,7 @@ const timed = async (name, fn) => {
 await timed('gemm', async () => benchGemm({ ...opts, runtimes: relaxed ? { ...runtimes, 'wasm-relaxed': relaxed } : runtimes, yardstick: await loadYardstick(lib) }));
 await timed('mlp', () => benchMlp(opts));
 await timed('tiny', () => benchTiny(opts));
+await timed('inference', () => benchInference(opts));
 await timed('denormal', () => benchDenormal(opts));
 await timed('startup', async () => [...benchColdStart(opts), ...(await benchBundle(opts))]);
 await timed('csv', () => benchCsv({ rows: quick ? 200_000 : 1_000_000, rounds: quick ? 2 : 3, log }));
@@ -117,6 +121,21 @@ function evaluateGoals() {
     const value = Math.max(cold.lowerQuartileDiff, coldIn ? coldIn.median : -Infinity);
     out.push({ goal: `cold start (${kind}) ≤ 15 ms over an empty Node process (the larger of: spawns' difference, in-process time)`, value, target: 15, pass: value <= 15, note: `spawns ${cold.lowerQuartileDiff.toFixed(1)} ms apart at the lower quartile, ${cold.median.toFixed(1)} ms median of paired differences${coldIn ? `; in-process ${coldIn.median.toFixed(1)} ms` : ''}` });
   }
+  const inference = results.filter((r) => r.group === 'inference' && r.contender === 'simdnet');
+  if (inference.length) {
+    const one = inference.find((r) => r.workload === workloadOf([784, 128, 64, 10], 1));
+    if (one) {
+      out.push({ goal: `${SERVING_NETWORK}, one sample: ≤ 2× the bandwidth limit (its weights read once at the measured Wasm SIMD read bandwidth, L2)`, value: one.ofLimit, target: 2, pass: one.ofLimit <= 2 });
+      out.push({ goal: `${SERVING_NETWORK}, one sample: ≥ 2× faster than ONNX Runtime Web`, value: one.vsOrt, target: 2, pass: one.vsOrt >= 2 });
+    }
+    const worst = inference.reduce((a, b) => (b.vsOrt < a.vsOrt ? b : a));
+    out.push({ goal: 'inference, every network and batch: ≥ 1.5× faster than ONNX Runtime Web', value: worst.vsOrt, target: 1.5, pass: worst.vsOrt >= 1.5, worst: worst.workload, failing: inference.filter((r) => r.vsOrt < 1.5).map((r) => r.workload) });
+    const led = inference.filter((r) => r.issueLead);
+    if (led.length) {
+      const w = led.reduce((a, b) => (b.vsOrt / b.issueLead < a.vsOrt / a.issueLead ? b : a));
+      out.push({ goal: 'inference, small networks: at least the lead over ONNX Runtime Web measured in issue 16 (30-64-32-1: 9.5× one sample, 2.2× batch 64; 64-64-64-10: 4.2×, 1.7×); value: worst measured ÷ issue lead', value: w.vsOrt / w.issueLead, target: 1, pass: w.vsOrt >= w.issueLead, worst: `${w.workload}: ${w.vsOrt.toFixed(2)}×`, failing: led.filter((r) => r.vsOrt < r.issueLead).map((r) => r.workload) });
+    }
+  }
   const csv = results.find((r) => r.group === 'csv' && r.contender === 'simdnet');
   if (csv) out.push({ goal: "CSV reading ≥ 0.8× csv-parse's streaming speed (loadCsv to a Dataset vs csv-parse records of strings)", value: csv.vsCsvParse, target: 0.8, pass: csv.vsCsvParse >= 0.8 });
   const bundle = results.find((r) => r.workload === 'JS + simd.wasm, gzipped');
@@ -166,6 +185,10 @@ function print() {
     }
     out.push(table(['workload', 'contender', 'time', '× hand-js'], rows));
   }
+  if (results.some((r) => r.group === 'inference')) {
+    out.push('', 'Inference, µs per call (predictInto; ONNX Runtime Web and TF.js Wasm on the same weights, one thread); bandwidth limit: reading the weights once with Wasm SIMD loads, same rounds; ratios: medians of per-round ratios', '');
+    out.push(inferenceTable(results));
+  }
   const den = results.filter((r) => r.group === 'denormal');
   if (den.length) {
     out.push('', 'Subnormal numbers vs ordinary ones, time of one epoch; slowdown = median of per-round ratios', '');
@@ -182,10 +205,15 @@ function print() {
     out.push(table(['contender', 'MB/s', '× csv-parse', 'peak memory', '× float32 data'], csv.map((r) => [r.contender, cell(r), `${r.vsCsvParse.toFixed(2)}×`, r.peakMB === undefined ? '' : `${r.peakMB.toFixed(0)} MB`, r.peakMB === undefined ? '' : `${(r.peakMB / r.float32MB).toFixed(2)}×`])));
   }
   if (goals.length) {
-    out.push('', 'Goals (issue 4)', '');
+    out.push('', 'Goals (issues 4 and 16)', '');
     out.push(table(['goal', 'measured', 'holds'], goals.map((g) => [g.goal, `${g.value.toFixed(2)}${g.worst ? ` (worst: ${g.worst})` : ''}${g.note ? ` (${g.note})` : ''}`, g.pass ? 'yes' : `no${g.failing?.length ? `: ${g.failing.join(', ')}` : ''}`])));
   }
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+if (docs && results.some((r) => r.group === 'inference')) {
+  const ours = goals.filter((g) => g.goal.startsWith('inference') || g.goal.startsWith(SERVING_NETWORK));
+  log(`bench: wrote the inference section of ${writeInferenceDocs(results, machine, ours)}`);
 }
 
 if (json) {

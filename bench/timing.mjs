@@ -63,6 +63,55 @@ export function measure(contenders, { rounds, targetMs, slowMs = 400, slowRounds
   return out;
 }
 
+/**
+ * `measure` for contenders whose `run(reps)` returns a promise (ONNX
+ * Runtime's session.run is asynchronous; a synchronous run works too): the
+ * same calibration, rotation and samples, each awaited. `warmupMs`: how long
+ * each contender runs before it is calibrated (ONNX Runtime's Wasm takes
+ * thousands of calls, about half a second, to reach its steady speed).
+ */
+export async function measureAsync(contenders, { rounds, targetMs, slowMs = 400, slowRounds = 3, collect = false, warmupMs = 0 }) {
+  const timeRepsAsync = async (run, reps) => {
+    const t0 = now();
+    await run(reps);
+    return now() - t0;
+  };
+  const state = [];
+  for (const c of contenders) {
+    for (let spent = 0; spent < warmupMs; ) spent += await timeRepsAsync(c.run, 1);
+    let reps = 1;
+    let t = await timeRepsAsync(c.run, reps);
+    if (t < slowMs) {
+      while (t < targetMs / 8 && reps < 1 << 26) {
+        reps *= 4;
+        t = await timeRepsAsync(c.run, reps);
+      }
+      for (let spent = 0; spent < Math.max(2 * targetMs, 10); ) spent += await timeRepsAsync(c.run, reps);
+      t = await timeRepsAsync(c.run, reps);
+      reps = Math.max(1, Math.round((reps * targetMs) / Math.max(t, 1e-3)));
+    } else {
+      reps = 1;
+    }
+    state.push({ c, reps, samples: [], byRound: [] });
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < state.length; i++) {
+      const s = state[(i + r) % state.length];
+      if (s.samples.length >= slowRounds && s.samples[0] >= slowMs) {
+        s.byRound[r] = null;
+        continue;
+      }
+      if (collect) gc();
+      const ms = (await timeRepsAsync(s.c.run, s.reps)) / s.reps;
+      s.samples.push(ms);
+      s.byRound[r] = ms;
+    }
+  }
+  const out = {};
+  for (const s of state) out[s.c.name] = { samples: s.samples, byRound: s.byRound, reps: s.reps };
+  return out;
+}
+
 /** Median over the rounds both were sampled in of time(b) / time(a), i.e. how many times faster a is. */
 export function pairedSpeedup(a, b) {
   const ratios = [];

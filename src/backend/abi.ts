@@ -26,7 +26,7 @@
  * Bumped whenever an export's contract (a name, a signature, a code, the
  * table's layout) changes; the facade refuses a Wasm module built for another.
  */
-export const ABI_VERSION = 6;
+export const ABI_VERSION = 7;
 
 /** Activation codes (`act` arguments and LayerField.act). */
 export const Act = {
@@ -88,9 +88,14 @@ export const LayerField = {
   vb: 56,
   /** f32: the L2 weight-decay coefficient applied to W (never to b) */
   weightDecay: 60,
+  /**
+   * f32_gemm_pack_b_bytes(outputs, inputs) bytes: W in the layout the forward
+   * pass reads (f32_gemm_pack_b), kept by the mlp_* kernels (see Tail.packed)
+   */
+  Wp: 64,
 } as const;
-/** Bytes of one layer's record in the layer table. */
-export const LAYER_BYTES = 64;
+/** Bytes of one layer's record in the layer table (16-byte multiples keep the tail aligned). */
+export const LAYER_BYTES = 80;
 
 /**
  * The table's tail: TAIL_BYTES after the last layer's record (16-byte
@@ -107,6 +112,12 @@ export const LAYER_BYTES = 64;
  * mlp_gradients and mlp_train_step weight each row's loss (mlp_loss does not:
  * validation losses stay unweighted).
  *
+ * packed (i32): 1 when every layer's Wp holds its W in the forward layout,
+ * 0 when some W changed since. The facade writes 0 whenever it writes a W
+ * itself; mlp_train_step writes 0 when it updates the weights; mlp_forward
+ * (and so every mlp_* kernel that runs the network) packs every layer's W into
+ * its Wp first when it reads 0, then writes 1. Zeroed memory reads "not packed".
+ *
  * The rest are f64. lr, beta1 (momentum's μ), beta2, eps (each rounded to
  * f32 by the kernel, as an f32 argument would be), clipNorm (0 = none) and t
  * (Adam's step count): the step's hyperparameters, written by the facade
@@ -120,6 +131,7 @@ export const Tail = {
   maxParam: 0,
   maxState: 4,
   classWeights: 8,
+  packed: 12,
   lr: 16,
   beta1: 24,
   beta2: 32,
@@ -170,6 +182,33 @@ export interface KernelExports {
   f32_gemm(transA: number, transB: number, M: number, N: number, K: number, A: number, B: number, C: number, accumulate: number, scratch: number): void;
   /** The scalar twin of `f32_gemm` (same contract, same bits), exported by every build for tests and benchmarks. */
   f32_gemm__scalar(transA: number, transB: number, M: number, N: number, K: number, A: number, B: number, C: number, accumulate: number, scratch: number): void;
+
+  /**
+   * Bytes of B (K×N, row-major, not transposed: a layer's W with N = outputs,
+   * K = inputs) packed by f32_gemm_pack_b; a multiple of 16. The same in every build.
+   */
+  f32_gemm_pack_b_bytes(N: number, K: number): number;
+  /**
+   * Packs B (K×N, row-major) into Bp (f32_gemm_pack_b_bytes(N, K) bytes) in the
+   * layout f32_gemm_prepacked reads, the same in every build:
+   * - narrow N (N mod 8 ≠ 0 and N < 24), N4 = N&~3, K4 = K&~3: first, for
+   *   j < N4 in steps of 4 and k < K4 in steps of 4, sixteen floats
+   *   Bp[(j·K4 + 4k) + 4c + q] = B[k+q][j+c] (c, q < 4); then the last N − N4
+   *   columns as rows of Bᵀ, Bp[N4·K4 + (j−N4)·K + k] = B[k][j];
+   * - other N: panels of nr columns, nr = 16 when N is a multiple of 16, else 8,
+   *   k-major: Bp[(p·K + k)·nr + c] = B[k][p·nr + c], 0 past column N − 1.
+   */
+  f32_gemm_pack_b(N: number, K: number, B: number, Bp: number): void;
+  /**
+   * C[M×N] = A[M×K]·B[K×N] (no transposes, C overwritten), with Bp holding B
+   * as f32_gemm_pack_b leaves it: the same bits as f32_gemm(0, 0, M, N, K, A,
+   * B, C, 0, scratch) on the same build, without packing B. Reads B itself only
+   * where f32_gemm would not pack it (tiny products, the last K mod 4 rows of
+   * narrow N). K = 0 gives C = 0. `scratch`: f32_gemm_scratch_bytes(0, 0, M, N, K) bytes.
+   */
+  f32_gemm_prepacked(M: number, N: number, K: number, A: number, B: number, Bp: number, C: number, scratch: number): void;
+  /** The scalar twin of `f32_gemm_prepacked` (same contract, same bits), exported by every build. */
+  f32_gemm_prepacked__scalar(M: number, N: number, K: number, A: number, B: number, Bp: number, C: number, scratch: number): void;
 
   /** Z[r][c] += b[c]. */
   f32_bias_add(rows: number, cols: number, Z: number, b: number): void;
@@ -225,7 +264,11 @@ export interface KernelExports {
    * ‖g‖ the L2 norm of all of them together (PyTorch's clip_grad_norm_). Returns ‖g‖.
    */
   mlp_clip_grad_norm(table: number, layerCount: number, maxNorm: number): number;
-  /** X[rows×inputs(0)] through every layer of the table: each layer's Z and A. */
+  /**
+   * X[rows×inputs(0)] through every layer of the table: each layer's Z and A.
+   * Reads each W through its packed copy Wp, packing every layer first when
+   * Tail.packed is 0 (see Tail).
+   */
   mlp_forward(table: number, layerCount: number, X: number, rows: number, scratch: number): void;
   /** mlp_forward, then the loss value only (validation). Returns the loss (f64). */
   mlp_loss(table: number, layerCount: number, X: number, Y: number, rows: number, loss: number, scratch: number): number;
@@ -242,6 +285,7 @@ export interface KernelExports {
    * (Adam's step count) are read from the table's tail (Tail).
    * undo: 0, or a block of (1 + state arrays: momentum 1, Adam 2) × every W and b
    * where the parameters and state are saved before an update that could overflow.
+   * Writes Tail.packed = 0 once it starts updating (the next forward pass repacks).
    * Leaves in Tail.result: the loss; NaN when the update was skipped because
    * the loss or a gradient was not finite (nothing changed); −Infinity when
    * the update made a parameter non-finite and was undone from `undo`

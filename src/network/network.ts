@@ -5,6 +5,7 @@ import { describe, toMatrix, type Matrix, type MatrixInput } from '../validate.j
 import { guardRead, optionalBoolean, readError, readOptions } from '../options.js';
 import type { ModelJSON } from '../io/model-json.js';
 import { classCountOf } from '../io/model-rules.js';
+import { directRows, forwardDirect, forwardRows } from './forward.js';
 import { initialWeights } from './init-weights.js';
 import { NetworkLabels } from './labels.js';
 import { readNetworkOptions, type LayerInfo, type NetworkOptions } from './network-options.js';
@@ -25,7 +26,6 @@ import { checkScaled, isNestedInput, isOneSample, outLengthError } from './input
 
 export type { ActivationName, LossName };
 
-const MAX_PREDICT_CHUNK = 1024;
 
 /**
  * A multi-layer perceptron living in a runtime's linear memory.
@@ -226,6 +226,11 @@ export class Network extends NetworkLabels {
   }
 
   private predictBatch(x: MatrixInput): Float32Array | number[] | number[][] {
+    const rows = directRows(this, x);
+    if (rows > 0) {
+      const result = forwardDirect(this, x as Float32Array, rows, new Float32Array(rows * this.outputs));
+      if (result !== null) return result;
+    }
     const m = this.prepareInputs(x, 'x');
     const result = this.forwardRows(m, new Float32Array(m.rows * this.outputs));
     // plain arrays in, plain arrays out; typed arrays in, a Float32Array out
@@ -274,6 +279,15 @@ export class Network extends NetworkLabels {
       for (let j = 0; j < y.length; j++) out[j] = y[j]!;
       return out;
     }
+    const rows = directRows(this, x);
+    if (rows > 0) {
+      if (out.length !== rows * this.outputs) throw outLengthError(out, rows, this.outputs);
+      const result = forwardDirect(this, x as Float32Array, rows, out);
+      if (result !== null) {
+        if (result !== out) out.set(result);
+        return out;
+      }
+    }
     const m = this.prepareInputs(x, 'x');
     if (out.length !== m.rows * this.outputs) throw outLengthError(out, m.rows, this.outputs);
     const result = this.forwardRows(m, out);
@@ -283,19 +297,7 @@ export class Network extends NetworkLabels {
 
   /** The outputs of m's rows (checked and scaled) into out (rows × outputs), or a new array with the target scaler's inverse. @internal */
   forwardRows(m: Matrix, out: Float32Array): Float32Array {
-    const plan = this.plan;
-    const chunk = Math.max(plan.capacity, Math.min(m.rows, MAX_PREDICT_CHUNK));
-    plan.ensureCapacity(chunk);
-    const k = this.runtime.backend.kernels;
-    const last = this.shapes.length - 1;
-    for (let r = 0; r < m.rows; r += chunk) {
-      const n = Math.min(chunk, m.rows - r);
-      this.runtime.heap.f32().set(m.data.subarray(r * this.inputs, (r + n) * this.inputs), plan.X >>> 2);
-      k.mlp_forward(plan.table, this.shapes.length, plan.X, n, plan.scratch);
-      const A = plan.activations(last).A >>> 2;
-      out.set(this.runtime.heap.f32().subarray(A, A + n * this.outputs), r * this.outputs);
-    }
-    return this._targetScaler ? this._targetScaler.inverseTransform(out, m.rows) : out;
+    return forwardRows(this, m, out);
   }
 
   /**

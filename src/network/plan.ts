@@ -18,6 +18,8 @@ interface ParamPointers {
   mb: number;
   vW: number;
   vb: number;
+  /** W packed for the forward pass (f32_gemm_pack_b), kept by the kernels */
+  Wp: number;
 }
 
 /** Byte pointers of one layer's batch-side buffers. */
@@ -37,9 +39,15 @@ export function classWeightBytes(outputs: number): number {
 /** The sizes of a layer, all the memory layout depends on. */
 export type LayerSize = Pick<LayerShape, 'inputs' | 'outputs'>;
 
-/** Bytes of a plan's fixed block: the layer table, then W and b, dW and db, and two optimizer states of every layer. */
-export function paramBlockBytes(layers: readonly LayerSize[]): number {
-  return layers.length * LAYER_BYTES + TAIL_BYTES + 4 * paramRegionBytes(layers);
+/**
+ * Bytes of a plan's fixed block: the layer table, then W and b, dW and db, and
+ * two optimizer states of every layer, then every W's packed copy (its size
+ * is the kernels' to say: `k`).
+ */
+export function paramBlockBytes(layers: readonly LayerSize[], k: KernelExports): number {
+  let packed = 0;
+  for (const l of layers) packed += k.f32_gemm_pack_b_bytes(l.outputs, l.inputs);
+  return layers.length * LAYER_BYTES + TAIL_BYTES + 4 * paramRegionBytes(layers) + packed;
 }
 
 /** Bytes of every W and b with their padding: one snapshot of the parameters (Plan.paramRegion). */
@@ -98,7 +106,8 @@ export class Plan {
     this.heap = heap;
     this.layers = layers;
     const tableBytes = layers.length * LAYER_BYTES + TAIL_BYTES;
-    this.paramBlock = heap.alloc(paramBlockBytes(layers), 'network parameters');
+    const k = heap.backend.kernels;
+    this.paramBlock = heap.alloc(paramBlockBytes(layers, k), 'network parameters');
     this.table = this.paramBlock;
     let p = this.paramBlock + tableBytes;
     const take = (n: number): number => {
@@ -113,9 +122,11 @@ export class Plan {
     const G = layers.map((l) => ({ dW: take(l.inputs * l.outputs), db: take(l.outputs) }));
     const M = layers.map((l) => ({ mW: take(l.inputs * l.outputs), mb: take(l.outputs) }));
     const V = layers.map((l) => ({ vW: take(l.inputs * l.outputs), vb: take(l.outputs) }));
-    this.params = layers.map((_, i) => ({ ...P[i]!, ...G[i]!, ...M[i]!, ...V[i]! }));
+    const Wp = layers.map((l) => ({ Wp: take(k.f32_gemm_pack_b_bytes(l.outputs, l.inputs) / 4) }));
+    this.params = layers.map((_, i) => ({ ...P[i]!, ...G[i]!, ...M[i]!, ...V[i]!, ...Wp[i]! }));
     this.tail = this.table + layers.length * LAYER_BYTES;
     this.invalidateStepStats();
+    this.invalidatePacked();
   }
 
   /** Byte offset of the table's tail (Tail in src/backend/abi.ts); the table is 16-byte aligned. */
@@ -130,6 +141,15 @@ export class Plan {
     const f32 = this.heap.f32();
     f32[(this.tail + Tail.maxParam) >>> 2] = NaN;
     f32[(this.tail + Tail.maxState) >>> 2] = NaN;
+  }
+
+  /**
+   * The packed copies of W no longer match W (see Tail.packed in
+   * src/backend/abi.ts): called by every method that writes a W outside the
+   * kernels; the next forward pass repacks.
+   */
+  private invalidatePacked(): void {
+    this.heap.i32()[(this.tail + Tail.packed) >>> 2] = 0;
   }
 
   /** Bytes of the buffer mlp_train_step saves the parameters and this optimizer's state in before a risky update. */
@@ -153,6 +173,7 @@ export class Plan {
     const { start, end } = this.paramRegion;
     f32.copyWithin(start >>> 2, from >>> 2, (from + end - start) >>> 2);
     this.invalidateStepStats();
+    this.invalidatePacked();
   }
 
   get capacity(): number {
@@ -220,6 +241,7 @@ export class Plan {
       i32[(base + LayerField.mb) >>> 2] = p.mb;
       i32[(base + LayerField.vW) >>> 2] = p.vW;
       i32[(base + LayerField.vb) >>> 2] = p.vb;
+      i32[(base + LayerField.Wp) >>> 2] = p.Wp;
       f32[(base + LayerField.weightDecay) >>> 2] = weightDecay;
     });
   }
@@ -276,6 +298,7 @@ export class Plan {
       o += l.outputs;
     });
     this.invalidateStepStats();
+    this.invalidatePacked();
   }
 
   get paramCount(): number {

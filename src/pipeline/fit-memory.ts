@@ -26,7 +26,7 @@ export interface FitRows {
 export interface FitMemory {
   /** The peak: the larger of the fit's needs and the evaluations' (the fit's own blocks are released before them). */
   bytes: number;
-  /** The network's fixed block: weights and biases, their gradients, two optimizer states, the layer table. */
+  /** The network's fixed block: weights and biases, their gradients, two optimizer states, the packed weights, the layer table. */
   network: number;
   /** The two copies of the weights a fit keeps: at the start of each epoch and at the best epoch. */
   snapshots: number;
@@ -56,7 +56,7 @@ const aligned = (bytes: number): number => Math.max(ALIGN, Math.ceil(bytes / ALI
 export function fitMemory(kernels: KernelExports, layers: readonly LayerSize[], rows: FitRows): FitMemory {
   const inputs = layers[0]!.inputs;
   const outputs = layers[layers.length - 1]!.outputs;
-  const network = paramBlockBytes(layers);
+  const network = paramBlockBytes(layers, kernels);
   const snapshots = 2 * paramRegionBytes(layers);
   // the targets' block also holds the class weights (one f32 per class: 2 for one sigmoid unit)
   const data = rows.trainRows > 0 ? aligned(rows.trainRows * inputs * 4) + aligned(rows.trainRows * outputs * 4 + classWeightBytes(outputs)) : 0;
@@ -94,7 +94,7 @@ export function checkFitMemory(runtime: Runtime, layers: readonly LayerSize[], r
   const parameters = layers.reduce((n, l) => n + l.inputs * l.outputs + l.outputs, 0);
   const shape = [layers[0]!.inputs, ...layers.map((l) => l.outputs)].join(' → ');
   const parts = [
-    `${size(need.network)} for the weights, gradients and optimizer state`,
+    `${size(need.network)} for the weights, gradients and optimizer state (with the weights packed for the forward pass)`,
     `${size(need.snapshots)} for 2 snapshots of the weights`,
     `${size(need.batches)} for batches of ${count(rows.batchRows)} row${rows.batchRows === 1 ? '' : 's'}`,
   ];

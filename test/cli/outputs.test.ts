@@ -210,7 +210,7 @@ describe('what cannot fit is refused before training', () => {
     const r = simdnet(['train', 'students.csv', '--hidden', '16000,16000']);
     expectFailure(
       r, 1,
-      /^simdnet: --hidden: a 2 → 16000 → 16000 → 1 network \(256,080,001 parameters\) needs 6,1[\d,]+ bytes \(5\.7\d GiB\) of linear memory to train: /,
+      /^simdnet: --hidden: a 2 → 16000 → 16000 → 1 network \(256,080,001 parameters\) needs 7,1[\d,]+ bytes \(6\.6\d GiB\) of linear memory to train: /,
       'for the weights, gradients and optimizer state',
       'over the limit of 4,294,967,296 bytes (4.00 GiB)',
       'pass a smaller --hidden',

@@ -122,8 +122,8 @@ describe('checkFitMemory', () => {
       MemoryError,
       'trainModel: a 4 → 2000 → 2000 → 3 network (4,018,003 parameters) needs ',
       /needs [\d,]+ bytes \([\d.]+ MiB\) of linear memory to train: /,
-      // 4 × 4,018,003 floats; 2 × that; 32 rows × (2,000 + 2,000 + 3) units × 3 buffers + scratch
-      '61.31 MiB for the weights, gradients and optimizer state, ',
+      // 5 × 4,018,003 floats (W and b, their gradients, two optimizer states, W packed); 2 × W and b; 32 rows × (2,000 + 2,000 + 3) units × 3 buffers + scratch
+      '76.62 MiB for the weights, gradients and optimizer state (with the weights packed for the forward pass), ',
       '30.65 MiB for 2 snapshots of the weights, ',
       'MiB for batches of 32 rows, ',
       'KiB for the 48 training rows; over the limit of 1,048,576 bytes (1.00 MiB), of which ',

@@ -22,6 +22,8 @@ export interface LayerPtrs {
   alpha: number;
   W: number; b: number; dW: number; db: number; Z: number; A: number; dZ: number;
   mW: number; mb: number; vW: number; vb: number;
+  /** W packed for the forward pass (f32_gemm_pack_b); the kernels fill it (Tail.packed starts at 0) */
+  Wp: number;
 }
 
 export interface Net {
@@ -49,6 +51,7 @@ export function layoutNet(heap: KernelHeap, inputs: number, specs: LayerSpec[], 
     const sizes: Record<BufferField, number> = { W: nW, b: s.outputs, dW: nW, db: s.outputs, Z: rows * s.outputs, A: rows * s.outputs, dZ: rows * s.outputs, mW: nW, mb: s.outputs, vW: nW, vb: s.outputs };
     const p = {} as Record<BufferField, number>;
     for (const w of BUFFERS) p[w] = heap.alloc(sizes[w]);
+    const Wp = heap.alloc(heap.k.f32_gemm_pack_b_bytes(s.outputs, fanIn) / 4);
     heap.write(p.W, randomF32(rand, nW, -1, 1));
     heap.write(p.b, randomF32(rand, s.outputs, -0.5, 0.5));
     const record = table + layers.length * LAYER_BYTES;
@@ -57,10 +60,11 @@ export function layoutNet(heap: KernelHeap, inputs: number, specs: LayerSpec[], 
     i32[(record + LayerField.outputs) >>> 2] = s.outputs;
     i32[(record + LayerField.act) >>> 2] = s.act;
     for (const w of BUFFERS) i32[(record + LayerField[w]) >>> 2] = p[w];
+    i32[(record + LayerField.Wp) >>> 2] = Wp;
     const f32 = heap.f32();
     f32[(record + LayerField.alpha) >>> 2] = s.alpha ?? 0;
     f32[(record + LayerField.weightDecay) >>> 2] = s.weightDecay ?? 0;
-    layers.push({ inputs: fanIn, outputs: s.outputs, act: s.act, alpha: Math.fround(s.alpha ?? 0), ...p });
+    layers.push({ inputs: fanIn, outputs: s.outputs, act: s.act, alpha: Math.fround(s.alpha ?? 0), ...p, Wp });
     fanIn = s.outputs;
   }
   let scratchBytes = 0;

@@ -5,6 +5,8 @@ import { f32_act_backward, f32_act_forward } from './f32-act.js';
 import { f32_bias_add, f32_bias_grad } from './f32-bias.js';
 import { f32_all_finite, f32_max_abs_finite } from './f32-finite.js';
 import { f32_gemm, f32_gemm_scratch_bytes } from './f32-gemm.js';
+import { f32_gemm_pack_b, f32_gemm_pack_b_bytes } from './f32-gemm-pack-b.js';
+import { f32_gemm_prepacked } from './f32-gemm-prepacked.js';
 import { f32_loss_grad } from './f32-loss.js';
 import { f32_sum_squares } from './f32-sum-squares.js';
 import { f32_adam_update, f32_momentum_update, f32_sgd_update } from './f32-update.js';
@@ -41,6 +43,11 @@ export function createJsBackend(options: JsBackendOptions = {}): Backend {
     // the JS GEMM is its own scalar twin
     f32_gemm__scalar: (transA, transB, M, N, K, A, B, C, accumulate, scratch) =>
       f32_gemm(m, transA, transB, M, N, K, A, B, C, accumulate, scratch),
+    f32_gemm_pack_b_bytes,
+    f32_gemm_pack_b: (N, K, B, Bp) => f32_gemm_pack_b(m, N, K, B, Bp),
+    f32_gemm_prepacked: (M, N, K, A, B, Bp, C, scratch) => f32_gemm_prepacked(m, M, N, K, A, B, Bp, C, scratch),
+    // the JS prepacked GEMM is its own scalar twin
+    f32_gemm_prepacked__scalar: (M, N, K, A, B, Bp, C, scratch) => f32_gemm_prepacked(m, M, N, K, A, B, Bp, C, scratch),
     f32_bias_add: (rows, cols, Z, b) => f32_bias_add(m, rows, cols, Z, b),
     f32_bias_grad: (rows, cols, dZ, db) => f32_bias_grad(m, rows, cols, dZ, db),
     f32_act_forward: (act, rows, cols, alpha, Z, A) => f32_act_forward(m, act, rows, cols, alpha, Z, A),

@@ -91,6 +91,8 @@ function trainStep(
   if (clipNorm > 0) mlp_clip_grad_norm(mem, table, layerCount, clipNorm);
   if (undo) copyParamsAndState(mem, table, layerCount, opt, undo, true);
   const w = mem.i32;
+  // the weights change from here on: the next forward pass repacks them
+  w[(tailOf(table, layerCount) + Tail.packed) >>> 2] = 0;
   for (let l = 0; l < layerCount; l++) {
     const nW = w[word(table, l, LayerField.inputs)]! * w[word(table, l, LayerField.outputs)]!;
     const nb = w[word(table, l, LayerField.outputs)]!;
