@@ -32,3 +32,8 @@ export function checkScaled(data: Float32Array, cols: number, name: string): voi
     }
   }
 }
+
+/** A real Float32Array: a Proxy of one passes instanceof, but its length getter throws. */
+export function isFloat32Array(v: unknown): v is Float32Array {
+  return ArrayBuffer.isView(v) && v instanceof Float32Array;
+}

@@ -1,11 +1,11 @@
 import type { ActivationName, LossName } from '../backend/abi.js';
-import { ShapeError, StateError, ValueError } from '../errors.js';
+import { StateError, ValueError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
-import { describe, toMatrix, type Matrix, type MatrixInput } from '../validate.js';
+import { toMatrix, type Matrix, type MatrixInput } from '../validate.js';
 import { guardRead, optionalBoolean, readError, readOptions } from '../options.js';
 import type { ModelJSON } from '../io/model-json.js';
 import { classCountOf } from '../io/model-rules.js';
-import { directRows, forwardDirect, forwardRows } from './forward.js';
+import { forwardRows } from './forward.js';
 import { initialWeights } from './init-weights.js';
 import { NetworkLabels } from './labels.js';
 import { readNetworkOptions, type LayerInfo, type NetworkOptions } from './network-options.js';
@@ -22,7 +22,8 @@ import { readModelFile, writeModelFile } from './file-io.js';
 import { functionSource, type FunctionSourceOptions } from './standalone.js';
 import { summaryText } from './summary.js';
 import { VERSION } from '../version.js';
-import { checkScaled, isNestedInput, isOneSample, outLengthError } from './input-forms.js';
+import { checkScaled, isFloat32Array, isOneSample } from './input-forms.js';
+import { predictChecked, predictIntoChecked } from './predict-checked.js';
 
 export type { ActivationName, LossName };
 
@@ -207,35 +208,22 @@ export class Network extends NetworkLabels {
         // One sample of a tiny network, already set up: kept short (inlinable),
         // as the call is the cost here.
         if (Array.isArray(x) && x.length === this.inputs) {
-          if (!inputsFromArray(wasm, x)) return this.predictBatch(x);
+          if (!inputsFromArray(wasm, x)) return predictChecked(this, x);
           const y = Math.fround(callTiny(wasm.slot));
           return this.outputs === 1 ? [y] : outputs(wasm, y, new Array<number>(this.outputs));
         }
         if (x instanceof Float32Array && x.length === this.inputs) {
-          if (!inputsFromF32(wasm, x)) return this.predictBatch(x);
+          if (!inputsFromF32(wasm, x)) return predictChecked(this, x);
           return outputs(wasm, Math.fround(callTiny(wasm.slot)), new Float32Array(this.outputs));
         }
       }
       this.plan; // throws once disposed
-      if (tiny !== null && isOneSample(x, this.inputs)) return tiny.predict(x as ArrayLike<number>) ?? (this.predictBatch(x) as Float32Array);
-      return this.predictBatch(x);
+      if (tiny !== null && isOneSample(x, this.inputs)) return tiny.predict(x as ArrayLike<number>) ?? (predictChecked(this, x) as Float32Array);
+      return predictChecked(this, x);
     } catch (e) {
       // a getter or Proxy trap of x that threw, on any path (see readError)
       throw readError('x', e);
     }
-  }
-
-  private predictBatch(x: MatrixInput): Float32Array | number[] | number[][] {
-    const rows = directRows(this, x);
-    if (rows > 0) {
-      const result = forwardDirect(this, x as Float32Array, rows, new Float32Array(rows * this.outputs));
-      if (result !== null) return result;
-    }
-    const m = this.prepareInputs(x, 'x');
-    const result = this.forwardRows(m, new Float32Array(m.rows * this.outputs));
-    // plain arrays in, plain arrays out; typed arrays in, a Float32Array out
-    if (isNestedInput(x)) return nest(result, this.outputs);
-    return Array.isArray(x) ? Array.from(result) : result;
   }
 
   /**
@@ -255,44 +243,19 @@ export class Network extends NetworkLabels {
       ) {
         // the tiny path of predict, writing into out (see there)
         if (x instanceof Float32Array && x.length === this.inputs) {
-          if (!inputsFromF32(wasm, x)) return this.predictIntoChecked(x, out);
+          if (!inputsFromF32(wasm, x)) return predictIntoChecked(this, this.tiny, x, out);
           return outputs(wasm, Math.fround(callTiny(wasm.slot)), out);
         }
         if (Array.isArray(x) && x.length === this.inputs) {
-          if (!inputsFromArray(wasm, x)) return this.predictIntoChecked(x, out);
+          if (!inputsFromArray(wasm, x)) return predictIntoChecked(this, this.tiny, x, out);
           return outputs(wasm, Math.fround(callTiny(wasm.slot)), out);
         }
       }
-      return this.predictIntoChecked(x, out);
+      return predictIntoChecked(this, this.tiny, x, out);
     } catch (e) {
       // out is checked with isView first (a Proxy of a Float32Array is refused by name): what throws here read x
       throw readError('x', e);
     }
-  }
-
-  private predictIntoChecked(x: MatrixInput, out: Float32Array): Float32Array {
-    this.plan; // throws once disposed
-    if (!isFloat32Array(out)) throw new ShapeError(`out: expected a Float32Array, got ${describe(out)}`);
-    if (this.tiny !== null && isOneSample(x, this.inputs)) {
-      if (out.length !== this.outputs) throw outLengthError(out, 1, this.outputs);
-      const y = this.tiny.predict(x as ArrayLike<number>) ?? (this.predictBatch(x) as Float32Array);
-      for (let j = 0; j < y.length; j++) out[j] = y[j]!;
-      return out;
-    }
-    const rows = directRows(this, x);
-    if (rows > 0) {
-      if (out.length !== rows * this.outputs) throw outLengthError(out, rows, this.outputs);
-      const result = forwardDirect(this, x as Float32Array, rows, out);
-      if (result !== null) {
-        if (result !== out) out.set(result);
-        return out;
-      }
-    }
-    const m = this.prepareInputs(x, 'x');
-    if (out.length !== m.rows * this.outputs) throw outLengthError(out, m.rows, this.outputs);
-    const result = this.forwardRows(m, out);
-    if (result !== out) out.set(result);
-    return out;
   }
 
   /** The outputs of m's rows (checked and scaled) into out (rows × outputs), or a new array with the target scaler's inverse. @internal */
@@ -379,9 +342,3 @@ export class Network extends NetworkLabels {
  * is what the registry holds, so holding it does not keep the network alive.
  */
 const DROPPED = new FinalizationRegistry<Plan>((plan) => plan.dispose());
-
-/** A real Float32Array: a Proxy of one passes instanceof, but its length getter throws. */
-function isFloat32Array(v: unknown): v is Float32Array {
-  return ArrayBuffer.isView(v) && v instanceof Float32Array;
-}
-
