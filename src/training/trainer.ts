@@ -7,10 +7,10 @@ import { lookupName, optionalBoolean, optionalFunction, readOptions } from '../o
 import { Random } from '../random.js';
 import { checkNumberIn, checkPositiveInt, checkSeed, describe, toMatrix, type MatrixInput } from '../validate.js';
 import { FitRun } from './fit-run.js';
+import type { FitOptions, History, TrainerOptions } from './options.js';
 import {
-  balancedClassWeights, FIT_KEYS, isAbortSignal, resolveClassWeight, resolveEarlyStopping, resolveOptimizer,
-  type FitOptions, type History, type ResolvedOptimizer, type TrainerOptions,
-} from './options.js';
+  balancedClassWeights, FIT_KEYS, isAbortSignal, resolveClassWeight, resolveEarlyStopping, resolveOptimizer, type ResolvedOptimizer,
+} from './resolve-options.js';
 import { resolveSchedule, ScheduleRun, type ResolvedSchedule } from './schedules.js';
 import { holdOut, type Rows } from './validation-split.js';
 

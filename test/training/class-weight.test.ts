@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeDataset, Network, Trainer, trainModel, ValueError } from '../../src/index.js';
-import { balancedClassWeights } from '../../src/training/options.js';
+import { balancedClassWeights } from '../../src/training/resolve-options.js';
 import { BACKENDS, runtimeFor } from '../support/backends.js';
 import { expectError } from '../support/expect-error.js';
 import { Random } from '../../src/random.js';
