@@ -89,7 +89,7 @@ export function makeParts(data: Dataset, fractions: readonly [number, number, nu
     stratify: stratify && f[0] !== 1,
     // (a class-labelled dataset trained as regression is stratified by class)
     quantileBins: regression && stratify && f[0] !== 1 && ds.classes === null ? 10 : 0,
-  }, 'data');
+  }, 'data', !isEncodingDataset(ds));
   if (!isEncodingDataset(ds)) {
     const [train, validation, test] = rows.map((r) => subset(ds, r)) as [Dataset, Dataset, Dataset];
     return { train, validation, test, schema: null, modelOf: null, droppedClasses, warnings };

@@ -165,7 +165,7 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
     runtime,
   });
   try {
-    network.scaler = Scaler.fit(parts.train.x, parts.train.rows, parts.train.features, config.scale);
+    const scaler = Scaler.fit(parts.train.x, parts.train.rows, parts.train.features, config.scale);
     if (config.task === 'regression') network.targetScaler = Scaler.fit(parts.train.y, parts.train.rows, 1, 'standard');
     network.classes = config.task === 'regression' ? null : classes;
     network.featureNames = parts.train.featureNames;
@@ -181,13 +181,23 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
       ...(config.schedule ? { schedule: config.schedule } : {}),
     });
     const hasValidation = parts.validation.rows > 0;
+    // The parts are the pipeline's own arrays: the training rows are scaled
+    // in place and fit takes them as they are (the network gets its scaler
+    // after fit), so a large training part is held once raw-and-scaled and
+    // once in linear memory, not three times. The same arithmetic as the
+    // scaler's transform inside fit: the same bits.
+    scaler.scaleInPlace(parts.train.x, parts.train.rows);
     const history = trainer.fit(parts.train.x, parts.train.y, {
       epochs: config.epochs,
-      validation: hasValidation ? { x: parts.validation.x, y: parts.validation.y } : undefined,
+      validation: hasValidation ? { x: scaler.transform(parts.validation.x, parts.validation.rows), y: parts.validation.y } : undefined,
       earlyStopping: { monitor: hasValidation ? config.monitor : 'loss', patience: config.patience, restoreBest: true },
       onEpochEnd: o.onEpochEnd,
       signal: o.signal,
     });
+    // fit copied the training rows into linear memory: the pipeline's copy
+    // can go before evaluation allocates (the peak memory of a large table)
+    parts.train = { ...parts.train, x: new Float32Array(0) };
+    network.scaler = scaler;
     const testEval = parts.test.rows > 0 ? evaluate(network, parts.test) : null;
     const valEval = hasValidation ? evaluate(network, parts.validation) : null;
     const rows = { train: parts.train.rows, validation: parts.validation.rows, test: parts.test.rows };
@@ -239,7 +249,7 @@ const OPTION_KEYS = [
 export const MAX_HIDDEN_UNITS = 65536;
 
 function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedModel['config']; o: TrainModelOptions } {
-  checkDataset(data, 'data', 'to train on');
+  checkDataset(data, 'data', 'to train on', false);
   const o = readOptions(options, 'options', OPTION_KEYS) as TrainModelOptions;
   const task = o.task === undefined ? data.task : lookupName({ binary: 0, multiclass: 1, regression: 2 }, o.task, 'task');
   if (task !== 'regression' && !data.classes) {

@@ -54,11 +54,12 @@ export class Preprocessor {
   }
 
   /**
-   * Encodes every row of `table` (columns matched by name; others ignored)
-   * into a row-major Float32Array of rows × features.
+   * Encodes every row of `table` (columns matched by name; others ignored),
+   * or the rows `rows` lists, in its order, into a row-major Float32Array of
+   * rows × features.
    * @throws DataError naming a column the model needs that the table lacks.
    */
-  transform(table: RawTable, source = 'data'): { x: Float32Array; report: EncodeReport } {
+  transform(table: RawTable, source = 'data', rows?: ArrayLike<number>): { x: Float32Array; report: EncodeReport } {
     const missing = this.columns.filter((e) => featureNames(e).length > 0 && !table.names.includes(e.name)).map((e) => e.name);
     if (missing.length > 0) {
       throw new DataError(
@@ -67,7 +68,8 @@ export class Preprocessor {
       );
     }
     const stride = this.features.length;
-    const x = new Float32Array(table.rows * stride);
+    const n = rows === undefined ? table.rows : rows.length;
+    const x = new Float32Array(n * stride);
     const report: EncodeReport = { unseen: {} };
     let offset = 0;
     for (const e of this.columns) {
@@ -76,7 +78,7 @@ export class Preprocessor {
       const c = table.names.indexOf(e.name);
       const counts: EncodeCounts = { unseen: 0 };
       try {
-        encodeColumn(e, table.columns[c]!, table.rows, x, stride, offset, counts);
+        encodeColumn(e, table.columns[c]!, rows ?? table.rows, x, stride, offset, counts);
       } catch (err) {
         if (err instanceof DataError) throw new DataError(`${source}: ${err.message}`, { cause: err });
         throw err;
