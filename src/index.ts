@@ -18,6 +18,7 @@ export { Random } from './random.js';
 export type { FunctionSourceOptions } from './network/standalone.js';
 export { Trainer, type FitTargets } from './training/trainer.js';
 export type { TrainerOptions, OptimizerOptions, FitOptions, History } from './training/options.js';
+export type { BatchSource, StreamBatch, FitStreamOptions } from './training/fit-stream.js';
 export type { ScheduleOptions, StepSchedule, ExponentialSchedule, CosineSchedule, PlateauSchedule } from './training/schedules.js';
 export type { MonitorName, MonitorMode } from './training/monitor.js';
 export type { ActivationName, LossName, OptimizerName } from './backend/abi.js';
