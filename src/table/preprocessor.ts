@@ -12,6 +12,7 @@ import type { ColumnSchema } from './column-schema.js';
 import { inferKind, profile, type ColumnKind, type ColumnProfile } from './kinds.js';
 import { describeColumn } from './schema.js';
 import { quoteList } from './csv-message.js';
+import { checkRecordCell } from './record-cells.js';
 
 export type { PreprocessorJSON } from '../io/preprocess-json.js';
 export type { ColumnSchema } from './column-schema.js';
@@ -96,7 +97,11 @@ export class Preprocessor {
     const builders = names.map((n) => new ColumnBuilder(n, records.length));
     records.forEach((rec, i) => {
       if (rec === null || typeof rec !== 'object') throw new ValueError(`records[${i}]: expected an object keyed by column name, got ${rec === null ? 'null' : typeof rec}`);
-      names.forEach((n, c) => pushCell(builders[c]!, Object.prototype.hasOwnProperty.call(rec, n) ? rec[n] : undefined, isMissing));
+      names.forEach((n, c) => {
+        const cell = Object.prototype.hasOwnProperty.call(rec, n) ? rec[n] : undefined;
+        checkRecordCell(this.columns[c]!, cell, `records[${i}][${JSON.stringify(n)}]`, isMissing);
+        pushCell(builders[c]!, cell, isMissing);
+      });
     });
     return { names, rows: records.length, columns: builders.map((b) => b.finish()) };
   }

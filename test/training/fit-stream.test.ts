@@ -126,7 +126,7 @@ describe('fitStream', () => {
     await expectRejection(() => trainer.fitStream([], { epochs: 1 }), ValueError, 'batches: expected at least one batch in epoch 1, got none');
     await expectRejection(() => trainer.fitStream(42 as never), ValueError, 'batches: expected an iterable of { x, y } batches (sync or async) or a function returning one, got number 42');
     await expectRejection(() => trainer.fitStream(() => 42 as never), ValueError, 'batches: expected the function to return an iterable of { x, y } batches (epoch 1), got number 42');
-    await expectRejection(() => trainer.fitStream([batch, { x: x.subarray(0, 7) }], { epochs: 1 }), ValueError, 'epoch 1, batch 2: expected { x, y }, got no y');
+    await expectRejection(() => trainer.fitStream([batch, { x: x.subarray(0, 7) }] as never, { epochs: 1 }), ValueError, 'epoch 1, batch 2: expected { x, y }, got no y');
     await expectRejection(() => trainer.fitStream([batch, { x: x.subarray(0, 7), y: [0] }], { epochs: 1 }), ShapeError, 'epoch 1, batch 2: x');
     await expectRejection(() => trainer.fitStream([{ x, y: Array.from(y, (v) => `c${v}`) }]), ValueError, 'epoch 1, batch 1: y: class labels need network.classes set before a fit on a stream');
     await expectRejection(() => trainer.fitStream([batch], { validationSplit: 0.2 } as never), ValueError, 'fitStream options: unknown option "validationSplit"');
