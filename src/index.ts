@@ -59,6 +59,7 @@ export { mse, mae, r2 } from './metrics/regression.js';
 export { evaluate, type Evaluation, type ClassificationEvaluation, type RegressionEvaluation, type EvaluateOptions } from './evaluation/evaluate.js';
 export { trainModel, type TrainModelOptions, type TrainedModel, type DroppedClass } from './pipeline/train-model.js';
 export type { EncodingDataset, EncodedParts, PartRows } from './pipeline/parts.js';
+export { trainModelStream, type StreamingDataset, type StreamedParts, type StreamTrainPart } from './pipeline/train-stream.js';
 export type { PreprocessorJSON, ColumnEncoding, NumericEncoding, DateEncoding, CategoricalEncoding, ExcludedEncoding, DatePart } from './io/preprocess-json.js';
 export type { ColumnSchema, ColumnKind } from './table/column-schema.js';
 export type { ModelJSON } from './io/model-json.js';

@@ -127,7 +127,7 @@ function identity(n: number): Uint32Array {
   return all;
 }
 
-function resolveColumn(header: readonly string[], column: string | number, source: string, name: string): number {
+export function resolveColumn(header: readonly string[], column: string | number, source: string, name: string): number {
   if (typeof column === 'number') {
     if (!Number.isInteger(column) || column < 0 || column >= header.length) {
       throw new ValueError(`${name}: expected a column index 0..${header.length - 1}, got ${String(column)}`);

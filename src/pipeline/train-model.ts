@@ -173,15 +173,7 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
     schema: parts.schema, features: parts.train.features, droppedClasses: parts.droppedClasses, warnings: parts.warnings,
     rows: { train: parts.train.rows, validation: parts.validation.rows, test: parts.test.rows },
   });
-  const network = new Network({
-    inputs: parts.train.features,
-    layers: [
-      ...config.hidden.map((units) => ({ units, activation: config.activation })),
-      { units: outputs, activation: config.task === 'multiclass' ? 'softmax' : config.task === 'binary' ? 'sigmoid' : 'linear' },
-    ],
-    seed: config.seed,
-    runtime,
-  });
+  const network = pipelineNetwork(config, parts.train.features, outputs, runtime);
   try {
     const scaler = Scaler.fit(parts.train.x, parts.train.rows, parts.train.features, config.scale);
     if (config.task === 'regression') network.targetScaler = Scaler.fit(parts.train.y, parts.train.rows, 1, 'standard');
@@ -189,15 +181,7 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
     network.featureNames = parts.train.featureNames;
     network.targetName = data.targetName;
 
-    const loss = config.task === 'multiclass' ? 'cce' : config.task === 'binary' ? 'bce' : 'mse';
-    const trainer = new Trainer(network, {
-      loss,
-      optimizer: { type: config.optimizer, lr: config.lr, weightDecay: config.weightDecay, clipNorm: config.clipNorm ?? undefined, ...config.optimizerSettings },
-      batchSize: config.batchSize,
-      seed: config.seed,
-      ...(config.classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
-      ...(config.schedule ? { schedule: config.schedule } : {}),
-    });
+    const trainer = pipelineTrainer(network, config, config.classWeight === 'balanced' ? 'balanced' : null);
     const hasValidation = parts.validation.rows > 0;
     // The parts are the pipeline's own arrays: the training rows are scaled
     // in place and fit takes them as they are (the network gets its scaler
@@ -241,6 +225,31 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
   }
 }
 
+/** The network a run of `config` trains: its hidden layers, and the output layer of its task. */
+export function pipelineNetwork(config: TrainModelConfig, inputs: number, outputs: number, runtime: Runtime): Network {
+  return new Network({
+    inputs,
+    layers: [
+      ...config.hidden.map((units) => ({ units, activation: config.activation })),
+      { units: outputs, activation: config.task === 'multiclass' ? 'softmax' : config.task === 'binary' ? 'sigmoid' : 'linear' },
+    ],
+    seed: config.seed,
+    runtime,
+  });
+}
+
+/** The trainer of a run of `config` (class weights 'balanced', given per class, or none). */
+export function pipelineTrainer(network: Network, config: TrainModelConfig, classWeight: 'balanced' | number[] | null): Trainer {
+  return new Trainer(network, {
+    loss: config.task === 'multiclass' ? 'cce' : config.task === 'binary' ? 'bce' : 'mse',
+    optimizer: { type: config.optimizer, lr: config.lr, weightDecay: config.weightDecay, clipNorm: config.clipNorm ?? undefined, ...config.optimizerSettings },
+    batchSize: config.batchSize,
+    seed: config.seed,
+    ...(classWeight ? { classWeight } : {}),
+    ...(config.schedule ? { schedule: config.schedule } : {}),
+  });
+}
+
 /** Refuses, before the network is built, a run whose network, fit and evaluations cannot fit in linear memory. */
 function checkPipelineMemory(runtime: Runtime, inputs: number, config: TrainedModel['config'], outputs: number, parts: Parts): void {
   const layers = [...config.hidden, outputs].map((units, i, all) => ({ inputs: i === 0 ? inputs : all[i - 1]!, outputs: units }));
@@ -266,7 +275,7 @@ const OPTION_KEYS = [
 /** The most units a hidden layer may have: a layer of 65,536 units is already ~16 GB of weights after another such layer. */
 export const MAX_HIDDEN_UNITS = 65536;
 
-function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedModel['config']; o: TrainModelOptions } {
+export function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedModel['config']; o: TrainModelOptions } {
   checkDataset(data, 'data', 'to train on', false);
   const o = readOptions(options, 'options', OPTION_KEYS) as TrainModelOptions;
   const task = o.task === undefined ? data.task : lookupName({ binary: 0, multiclass: 1, regression: 2 }, o.task, 'task');
