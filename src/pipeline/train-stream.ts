@@ -75,7 +75,7 @@ export async function trainModelStream<M>(data: StreamingDataset<M>, options: Tr
   const ds = split.ds as StreamingDataset<M>;
   const parts = await ds.streamParts(split.rows);
   const { train, validation, test } = parts;
-  const warnings = [...split.warnings];
+  const warnings = [...split.warnings, ...parts.notes];
   const classes = ds.classes;
   const outputs = config.task === 'multiclass' ? classes!.length : 1;
   const layers = [...config.hidden, outputs].map((units, i, all) => ({ inputs: i === 0 ? train.features : all[i - 1]!, outputs: units }));
@@ -107,7 +107,6 @@ export async function trainModelStream<M>(data: StreamingDataset<M>, options: Tr
     const testEval = test.rows > 0 ? evaluate(network, test) : null;
     const valEval = hasValidation ? evaluate(network, validation) : null;
     const rows = { train: train.rows, validation: validation.rows, test: test.rows };
-    warnings.push(...parts.notes);
     network.trainingSummary = {
       config, rows, epochs: history.epochs, bestEpoch: history.bestEpoch, stopReason: history.stopReason,
       finalLoss: history.loss[history.bestEpoch - 1] ?? null,
