@@ -29,9 +29,11 @@ export interface StreamTrainPart {
   y: Float32Array;
   /** Features of an encoded row. */
   features: number;
+  /** Names of the encoded features. */
   featureNames: string[];
   /** Some training rows encoded (sampleRows × features), to fit the input scaler on. */
   sample: Float32Array;
+  /** Rows in `sample`. */
   sampleRows: number;
   /** The training rows, encoded, in batches of `batchSize` rows, in an order drawn from `seed`; each epoch reads them again. */
   batches(batchSize: number, seed: number): BatchSource;
@@ -39,8 +41,11 @@ export interface StreamTrainPart {
 
 /** What a streaming dataset gives for its parts: the training part as a stream, the others encoded in memory. */
 export interface StreamedParts<M> {
+  /** The training part, as a stream. */
   train: StreamTrainPart;
+  /** The validation rows, encoded. */
   validation: Dataset;
+  /** The test rows, encoded. */
   test: Dataset;
   /** What each column became, fitted on the training rows (or their sample). */
   schema: ColumnSchema[];
@@ -56,13 +61,18 @@ export interface StreamedParts<M> {
  * the validation and test parts and gives the training part as a stream.
  */
 export interface StreamingDataset<M> extends EncodingDataset<M> {
+  /** Encoders fitted on the training rows `rows[0]`: the validation and test parts encoded, the training part as a stream. */
   readonly streamParts: (rows: PartRows) => Promise<StreamedParts<M>>;
 }
 
 /**
- * The training pipeline of trainModel on a streaming dataset: the same
- * options, the same result (with `model`), the training rows read a batch at
- * a time each epoch instead of being held in linear memory.
+ * The training pipeline of trainModel on a streaming dataset (simdnet/csv's
+ * streamCsv): the same options and the same result (with `model`), but the
+ * training rows are read a batch at a time each epoch (Trainer.fitStream)
+ * instead of being held in linear memory, so data larger than Wasm's 4 GiB
+ * trains. The validation and test parts are held in memory (evaluated as
+ * trainModel evaluates them).
+ * @throws as trainModel; ValueError for data that is not a streaming dataset.
  */
 export async function trainModelStream<M>(data: StreamingDataset<M>, options: TrainModelOptions = {}): Promise<TrainedModel<M>> {
   if (data === null || typeof data !== 'object' || typeof (data as Partial<StreamingDataset<M>>).streamParts !== 'function') {
