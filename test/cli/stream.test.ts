@@ -53,3 +53,29 @@ describe('train on more rows than memory holds', () => {
     expectFailure(simdnet(['train', 'large.csv', '--max-memory', '0'], dir), 2, "--max-memory: expected a number from 1 to 4096, got '0'");
   });
 });
+
+describe('train on a terminal', () => {
+  it('shows the bytes read while it surveys a file it streams, then the epochs', async () => {
+    const { train } = await import('../../src/cli/train.js');
+    const rng = new Random(6);
+    const lines = ['a,b,label'];
+    // over 4 MiB: the reader reports its progress every 4 MiB
+    for (let i = 0; i < 260_000; i++) {
+      const a = rng.nextFloat() * 10;
+      lines.push(`${a.toFixed(6)},${(rng.nextFloat() * 10).toFixed(6)},${a > 5 ? 'hi' : 'lo'}`);
+    }
+    const file = join(dir, 'tty.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    let err = '';
+    let out = '';
+    const code = await train([file, '--stream', '--epochs', '1', '--out', join(dir, 'tty.model.json')], {
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: (s: string) => (err += s), isTTY: true, columns: 80 },
+    });
+    expect(code, err).toBe(0);
+    expect(err).toMatch(/\rreading \S+tty\.csv: 4\.2 of \d+\.\d MB/);
+    expect(err).toMatch(/\rreading \S+tty\.csv: done/);
+    expect(err).toContain('trained from the file as a stream');
+    expect(out).toContain('rows      train 208,000');
+  }, 120_000);
+});
