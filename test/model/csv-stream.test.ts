@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init, MemoryError, Random, trainModel, trainModelStream, DataError, type Runtime } from '../../src/index.js';
 import { loadCsv, streamCsv } from '../../src/csv.js';
+import { dataPath } from '../support/data.js';
 import { expectError, expectRejection } from '../support/expect-error.js';
 
 let dir = '';
@@ -79,5 +80,27 @@ describe('streamCsv and trainModelStream', () => {
     expect(b.network.getWeights({ flat: true })).toEqual(weights);
     b.network.dispose();
     expect(small.liveBytes).toBe(0);
+  });
+
+  it('regression (the target scaled inside, reported in its units), a cosine schedule and balanced class weights', async () => {
+    const cars = dataPath('cars');
+    const s = await trainModelStream(await streamCsv(cars, { target: 'Miles_per_Gallon' }), { seed: 1, runtime: rt });
+    const m = trainModel(await loadCsv(cars, { target: 'Miles_per_Gallon' }), { seed: 1, runtime: rt });
+    expect(s.schema).toEqual(m.schema);
+    expect(s.rows).toEqual(m.rows);
+    expect(s.test?.task === 'regression' && s.test.r2).toBeGreaterThan(0.75);
+    const mpg = s.model!.predict({ Cylinders: 4, Displacement: 97, Horsepower: 88, Weight_in_lbs: 2130, Acceleration: 14.5, Year: '1982-01-01', Origin: 'Japan' });
+    expect(mpg).toBeGreaterThan(20);
+    s.network.dispose();
+    m.network.dispose();
+    const file = join(dir, 'weighted.csv');
+    writeFileSync(file, table(1500, 4));
+    const c = await trainModelStream(await streamCsv(file), {
+      seed: 2, epochs: 4, runtime: rt, classWeight: 'balanced', schedule: { type: 'cosine', warmup: 1 },
+    });
+    expect(c.history.epochs).toBe(4);
+    expect(c.history.lr[3]!).toBeLessThan(c.history.lr[1]!);
+    expect(c.config.classWeight).toBe('balanced');
+    c.network.dispose();
   });
 });
