@@ -163,4 +163,32 @@ describe('fitStream', () => {
     }, StateError, 'fitStream: this network is already being trained');
     net.dispose();
   });
+
+  it('stops by signal or callback between batches; a non-finite batch stops it naming the epoch and batch; nothing is left allocated', async () => {
+    const rt = await runtimeFor({ simd: true });
+    const { x, y } = data(64, 9);
+    const batches = [{ x: x.subarray(0, 32 * INPUTS), y: y.subarray(0, 32) }, { x: x.subarray(32 * INPUTS), y: y.subarray(32) }];
+    const net = network(rt, null);
+    const trainer = new Trainer(net, { loss: 'cce' });
+    const controller = new AbortController();
+    const aborted = await trainer.fitStream(async function* () {
+      yield batches[0]!;
+      controller.abort();
+      yield batches[1]!;
+    }, { epochs: 3, signal: controller.signal });
+    expect([aborted.stopReason, aborted.epochs]).toEqual(['aborted', 0]);
+    // the network keeps its batch block, as after fit; the fit's own blocks are gone
+    const before = rt.liveBytes;
+    const stopped = await trainer.fitStream(batches, { epochs: 5, onEpochEnd: (info) => info.epoch < 2 });
+    expect([stopped.stopReason, stopped.epochs]).toEqual(['callback', 2]);
+    const bad = Float32Array.from(batches[1]!.x);
+    bad[7] = Number.NaN;
+    const weights = net.getWeights({ flat: true });
+    await expectRejection(() => trainer.fitStream([batches[0]!, { x: bad, y: batches[1]!.y }], { epochs: 1 }), ValueError, 'epoch 1, batch 2: x');
+    // the first batch's step was taken; the bad one none
+    expect(net.getWeights({ flat: true })).not.toEqual(weights);
+    expect(net.training).toBe(false);
+    expect(rt.liveBytes).toBe(before);
+    net.dispose();
+  });
 });
