@@ -55,7 +55,7 @@ const platforms: Options[] = [
   { ...common, entry: { browser: 'src/index.ts' }, platform: 'browser', splitting: true, esbuildPlugins: [swap('browser', ['load', 'file-io'])] },
   { ...common, entry: { edge: 'src/index.ts' }, platform: 'neutral', splitting: true, esbuildPlugins: [swap('edge', ['load']), swap('browser', ['file-io'])] },
   // over the core the user imported, as csv.js is (see tsup.interchange.config.ts)
-  { ...common, entry: { 'csv.browser': 'src/csv.ts' }, platform: 'browser', external: ['simdnet'], esbuildPlugins: [swap('browser', ['load-csv'])] },
+  { ...common, entry: { 'csv.browser': 'src/csv.ts' }, platform: 'browser', external: ['simdnet'], esbuildPlugins: [swap('browser', ['load-csv', 'csv-stream'])] },
 ];
 
 export async function buildPlatforms(): Promise<void> {

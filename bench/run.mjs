@@ -141,6 +141,9 @@ function evaluateGoals() {
   }
   const csv = results.find((r) => r.group === 'csv' && r.contender === 'simdnet');
   if (csv) out.push({ goal: "CSV reading ≥ 0.8× csv-parse's streaming speed (loadCsv to a Dataset vs csv-parse records of strings)", value: csv.vsCsvParse, target: 0.8, pass: csv.vsCsvParse >= 0.8 });
+  for (const r of results.filter((x) => x.group === 'csv-train')) {
+    out.push({ goal: `${r.workload}: peak memory < 2.5× the float32 size of the data + 200 MB; value: peak ÷ that limit`, value: r.peakMB / r.limitMB, target: 1, pass: r.peakMB < r.limitMB });
+  }
   const bundle = results.find((r) => r.workload === 'JS + simd.wasm, gzipped');
   if (bundle) out.push({ goal: 'JS + one .wasm, minified and gzipped, ≤ 40 KB', value: bundle.median, target: 40, pass: bundle.median <= 40 });
   return out;
@@ -202,6 +205,11 @@ function report() {
   if (st.length) {
     out.push('', 'Start-up and size', '');
     out.push(table(['what', 'value'], st.map((r) => [r.workload, `${cell(r)} ${r.unit}`])));
+  }
+  const trains = results.filter((r) => r.group === 'csv-train');
+  if (trains.length) {
+    out.push('', 'Peak memory of the whole training command (one epoch), in a fresh process', '');
+    out.push(table(['workload', 'time', 'peak memory', '× float32 data', 'limit (2.5× + 200 MB)'], trains.map((r) => [r.workload, `${r.median.toFixed(1)} s`, `${r.peakMB.toFixed(0)} MB`, `${(r.peakMB / r.float32MB).toFixed(2)}×`, `${r.limitMB.toFixed(0)} MB`])));
   }
   const csv = results.filter((r) => r.group === 'csv');
   if (csv.length) {

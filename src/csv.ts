@@ -4,6 +4,7 @@
  */
 export { parseCsv, type CsvOptions, type CsvDataset, type CsvFormat, type CsvEncoding, type CsvSeparator } from './model/parse-csv.js';
 export { loadCsv } from './model/load-csv.js';
+export { streamCsv, type StreamCsvOptions, type StreamingCsvDataset } from './model/csv-stream.js';
 export { Model, type TableRecord, type ModelPredictions } from './model/model.js';
 export type { ColumnSchema, PreprocessOptions } from './table/preprocessor.js';
 export type { ColumnKind } from './table/kinds.js';

@@ -62,6 +62,10 @@ Data:
   --class-weight <w>     balanced | none (default none): balanced weights each class's rows
                          in the training loss by n / (classes · rows of the class)
   --scale <kind>         standard | minmax | none (default standard)
+  --stream               train from the file a batch at a time (encoders fitted on a sample of
+                         the training rows); chosen by itself when the training rows would not
+                         fit in memory, which it then says
+  --max-memory <MiB>     the most Wasm memory to use, in MiB (default 4096)
 
 Model and training:
   --hidden <sizes>       hidden layer sizes, 1 to ${MAX_HIDDEN_UNITS} units each, e.g. 64,32 (default),

@@ -4,8 +4,9 @@
  * object) on stdout.
  */
 
-import { DataError, init, MemoryError, trainModel, type Runtime, type TrainModelOptions, type TrainedModel } from '../index.js';
-import { loadCsv, type CsvDataset, type CsvOptions, type Model } from '../csv.js';
+import { DataError, init, MemoryError, trainModel, trainModelStream, type Runtime, type TrainModelOptions, type TrainedModel } from '../index.js';
+import { loadCsv, streamCsv, type CsvDataset, type CsvOptions, type Model, type StreamingCsvDataset } from '../csv.js';
+import { statSync } from 'node:fs';
 import type { Dataset } from '../data/dataset.js';
 import { checkFitMemory } from '../pipeline/fit-memory.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_HIDDEN } from '../pipeline/train-model.js';
@@ -21,6 +22,7 @@ import { historyJson, jsonText, metricsJson, type HistoryJson, type MetricsJson 
 import { checkModelSavable, saveModel } from './model-file.js';
 import { checkOutputPath } from './output-file.js';
 import { createProgress, type ProgressMode } from './progress.js';
+import { estimateRows, streamReason } from './stream-choice.js';
 
 export const TRAIN: CommandSpec = {
   name: 'train',
@@ -49,6 +51,8 @@ export const TRAIN: CommandSpec = {
     monitor: { type: 'string' },
     split: { type: 'string' },
     'no-stratify': { type: 'boolean' },
+    stream: { type: 'boolean' },
+    'max-memory': { type: 'string' },
     'class-weight': { type: 'string' },
     scale: { type: 'string' },
     seed: { type: 'string' },
@@ -202,13 +206,18 @@ function tableOptions(args: ParsedArgs, header: readonly string[], path: string)
   return o;
 }
 
-/** Reads the data file, streaming, with the bytes read shown on a terminal. */
-async function loadData(path: string, args: ParsedArgs, task: TaskChoice, io: Io): Promise<CsvDataset> {
-  const options = { ...tableOptions(args, readFileHeader(path), path), task };
+/**
+ * Reads the data file, streaming, with the bytes read shown on a terminal:
+ * whole into a table, or (`stream`) surveyed for a training run that reads
+ * it again each epoch.
+ */
+async function loadData(path: string, args: ParsedArgs, task: TaskChoice, io: Io, header: string[], stream: boolean): Promise<CsvDataset | StreamingCsvDataset> {
+  const options = { ...tableOptions(args, header, path), task };
   const tty = io.stderr.isTTY === true;
   const onBytes = tty ? (read: number, size: number) => io.stderr.write(`\rreading ${path}: ${megabytes(read)} of ${megabytes(size)} MB`) : undefined;
   try {
-    const data = await loadCsv(path, options, onBytes);
+    const size = stream && onBytes ? statSync(path).size : 0;
+    const data = stream ? await streamCsv(path, options, onBytes && ((read) => onBytes(read, size))) : await loadCsv(path, options, onBytes);
     if (tty) io.stderr.write(`\rreading ${path}: done${' '.repeat(30)}\n`);
     return data;
   } catch (err) {
@@ -234,10 +243,24 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
   const out = args.strings.get('out') ?? defaultModelPath(dataPath);
   checkOutputPath(out, args.strings.has('out') ? '--out' : 'model file', [{ path: dataPath, what: 'data file' }]);
 
-  const data = await loadData(dataPath, args, task, io);
+  const maxMemory = args.strings.get('max-memory');
+  const runtime = await init(maxMemory === undefined ? {} : { maximumPages: Math.floor(parseNumber('max-memory', maxMemory, { min: 1, max: 4096 }) * 16) });
+  const header = readFileHeader(dataPath);
+  const streaming = (why: string) => io.stderr.write(`${why}: training from the file as a stream (read again each epoch; encoders fitted on a sample of the training rows)\n`);
+  let stream = args.flags.has('stream');
+  const estimate = stream ? null : estimateRows(dataPath);
+  const before = estimate === null ? null : streamReason(`${dataPath} (about ${count(estimate)} rows)`, estimate, header.length - 1, options, runtime);
+  if (before !== null) streaming(before);
+  stream ||= before !== null;
+  let data = await loadData(dataPath, args, task, io, header, stream);
+  // categories and gap indicators add features: read whole, the rows may still not fit
+  const after = stream ? null : streamReason(dataPath, data.rows, data.features, options, runtime);
+  if (after !== null) {
+    streaming(after);
+    data = await loadData(dataPath, args, task, io, header, true);
+  }
   if (data.dropped > 0) io.stderr.write(`dropped ${count(data.dropped)} invalid row${data.dropped === 1 ? '' : 's'} of ${dataPath} (--drop-invalid)\n`);
   if (data.missingTarget > 0) io.stderr.write(`left out ${count(data.missingTarget)} row${data.missingTarget === 1 ? '' : 's'} of ${dataPath} without a target ('${data.targetName}')\n`);
-  const runtime = await init();
   checkModelFits(data, options, runtime);
 
   // With --json a script reads stdout; progress then only goes to a person watching stderr.
@@ -246,13 +269,14 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
   const started = performance.now();
   let result: TrainedModel<Model>;
   try {
-    result = trainModel(data, {
+    const run: TrainModelOptions = {
       ...options, runtime,
       onPrepared: (info) => {
         for (const w of info.warnings) io.stderr.write(`warning: ${cliWording(w)}\n`);
       },
       onEpochEnd: (info) => progress.epoch(info),
-    });
+    };
+    result = 'streamParts' in data ? await trainModelStream(data, run) : trainModel(data, run);
   } catch (err) {
     progress.abort();
     if (err instanceof DataError) throw new DataError(trainingWording(err.message, dataPath), { cause: err });

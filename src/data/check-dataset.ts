@@ -23,29 +23,38 @@ const isFloat32Array = (v: unknown): v is Float32Array => ArrayBuffer.isView(v) 
  * what the rows are for, 'to split'); otherwise throws
  * an error naming the field as `${name}.field`: ValueError for a wrong type or
  * value, ShapeError for lengths that disagree, DataError for no rows.
+ *
+ * With `readX` false, `x` is left unread when the dataset encodes its own
+ * parts (see EncodingDataset: trainModel encodes the parts from its table and
+ * never reads `x`, which such a dataset encodes when first read — reading it
+ * here would hold every row encoded once more, for nothing).
  */
-export function checkDataset(ds: unknown, name: string, purpose: string): Dataset {
+export function checkDataset(ds: unknown, name: string, purpose: string, readX = true): Dataset {
   return guardRead(name, () => {
     if (ds === null || typeof ds !== 'object' || Array.isArray(ds)) {
       throw new ValueError(`${name}: expected a Dataset (from parseCsv, loadCsv or makeDataset), got ${describe(ds)}`);
     }
+    const fields = ds as Record<string, unknown>;
+    const skipX = !readX && typeof fields.encodeParts === 'function' && typeof fields.keepRows === 'function';
     // each field read once: a getter cannot answer differently to the check and to the use
-    const { x, y, rows, features, task, classes, featureNames, targetName } = ds as Record<string, unknown>;
-    if (x === undefined && y === undefined) {
+    const { y, rows, features, task, classes, featureNames, targetName } = fields;
+    const given = skipX ? null : fields.x;
+    if (given === undefined && y === undefined) {
       throw new ValueError(`${name}: expected a Dataset (from parseCsv, loadCsv or makeDataset), got an object without x and y`);
     }
-    if (!isFloat32Array(x)) throw new ValueError(`${name}.x: expected a Float32Array (rows × features, row-major), got ${describe(x)}`);
+    if (given !== null && !isFloat32Array(given)) throw new ValueError(`${name}.x: expected a Float32Array (rows × features, row-major), got ${describe(given)}`);
+    const x = given as Float32Array | null;
     if (!isFloat32Array(y)) throw new ValueError(`${name}.y: expected a Float32Array (one target per row), got ${describe(y)}`);
     if (typeof rows !== 'number' || !Number.isInteger(rows) || rows < 0) throw new ValueError(`${name}.rows: expected an integer ≥ 0, got ${describe(rows)}`);
     if (rows === 0) throw new DataError(`${name}: expected at least one row ${purpose}, got an empty dataset (0 rows)`);
     if (typeof features !== 'number' || !Number.isInteger(features) || features < 1) {
       throw new ValueError(`${name}.features: expected an integer ≥ 1, got ${describe(features)}`);
     }
-    if (x.length !== rows * features) {
+    if (x !== null && x.length !== rows * features) {
       throw new ShapeError(`${name}.x: expected rows × features = ${rows} × ${features} = ${rows * features} values, got ${x.length}`);
     }
     if (y.length !== rows) throw new ShapeError(`${name}.y: expected ${rows} values (one per row), got ${y.length}`);
-    checkFinite(`${name}.x`, x, features);
+    if (x !== null) checkFinite(`${name}.x`, x, features);
     checkFinite(`${name}.y`, y, 1);
     const kind = lookupName(TASKS, task, `${name}.task`);
     if (kind === 'regression') {

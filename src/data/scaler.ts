@@ -136,6 +136,22 @@ export class Scaler {
   }
 
   /**
+   * Scales `rows` row-major rows in place, with the arithmetic of
+   * `transform`. For callers that own `x` (trainModel's training part): a
+   * large part is then not held twice, raw and scaled. @internal
+   */
+  scaleInPlace(x: Float32Array, rows: number): void {
+    const f = this.features;
+    if (x.length !== rows * f) throw new ShapeError(`x: expected rows × features = ${rows} × ${f} = ${rows * f} values, got ${x.length}`);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < f; c++) {
+        const i = r * f + c;
+        x[i] = ((x[i] as number) - (this.offset[c] as number)) / (this.scale[c] as number);
+      }
+    }
+  }
+
+  /**
    * Maps scaled values back: `value = scaled · scale + offset` (a regression
    * network's outputs back to target units). Returns a new array.
    *

@@ -79,9 +79,9 @@ export function split(ds: Dataset, options: SplitOptions = {}): Split {
 /**
  * The rows of each part of {@link split} (train, validation, test), in the
  * order the parts hold them: for callers that keep other data per row (the
- * raw table behind a CSV dataset).
+ * raw table behind a CSV dataset). `readX`: see checkDataset.
  */
-export function splitRows(ds: Dataset, options: SplitOptions = {}, name = 'ds'): [Uint32Array, Uint32Array, Uint32Array] {
+export function splitRows(ds: Dataset, options: SplitOptions = {}, name = 'ds', readX = true): [Uint32Array, Uint32Array, Uint32Array] {
   const o = readOptions(options, 'options', ['train', 'validation', 'test', 'stratify', 'seed', 'quantileBins'], '{ train, validation, test, stratify, seed, quantileBins }') as SplitOptions;
   // undefined is left out (filled in); null is a value, refused like any non-number
   const fractions = splitFractions([o.train, o.validation, o.test]);
@@ -96,7 +96,7 @@ export function splitRows(ds: Dataset, options: SplitOptions = {}, name = 'ds'):
   const bins = o.quantileBins === undefined ? 0 : o.quantileBins;
   checkInteger('options.quantileBins', bins, 0);
 
-  checkDataset(ds, name, 'to split');
+  checkDataset(ds, name, 'to split', readX);
 
   const grouping = groupRows(ds, stratify, bins, name);
   const fractionText = fractions.map((f, p) => `${PART_NAMES[p]} ${formatValue(f)}`).join(' / ');

@@ -124,7 +124,8 @@ export function evaluate(
   }
   // the caller's rows read once; the loss and the predictions both come from this copy
   const x = toMatrix(d.x as MatrixInput, net.inputs, 'data.x', "the network's inputs");
-  const m = net.prepareInputs(x.data, 'data.x');
+  // x is already this function's own copy: scaling makes the only other one
+  const m = net.prepareInputs(x.data, 'data.x', false);
   const netClasses = net.classes;
   if (task !== 'regression' && netClasses === null && (numbersAreLabels || guardRead('data.y', () => isStringLabels(d.y)))) {
     throw new ValueError('data.y: class labels are mapped through net.classes, but this network has none; set net.classes, or give class indices');
@@ -137,7 +138,10 @@ export function evaluate(
   const targets = net.prepareTargets(labels as TargetInput, m.rows, loss, true, 'data.y');
   net.plan.ensureCapacity(Math.min(m.rows, 1024));
   const { loss: lossValue } = outputLossAndScore(net, loss, m.data, targets, m.rows);
-  const raw = net.predict(x.data);
+  // the prepared rows predicted as they are (predict would copy and scale them
+  // again); one sample takes predict's own path, which a tiny network answers
+  // by its generated code
+  const raw = m.rows === 1 ? net.predict(x.data) : net.forwardRows(m, new Float32Array(m.rows * net.outputs));
   const bad = raw.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
     // metrics of NaN or infinite outputs mean nothing: the rows lie far outside what the network was trained on

@@ -128,7 +128,8 @@ export function tableReader(
   const finish = (): CsvDataset => {
     const { table, lines } = sink.finish(reader);
     const ds = datasetFromTable(table, { ...options, source, task, columns: options.features, features: undefined }, lines, sink.dropped);
-    return { ...ds, csv: reader.format };
+    // assigned, not spread: a spread would read (and so encode) the lazy x
+    return Object.assign(ds, { csv: reader.format });
   };
   return { reader, finish };
 }

@@ -70,46 +70,64 @@ export function datasetFromTable(table: RawTable, o: TableDatasetOptions, lines?
     throw new DataError(`${o.source}: expected at least one valid data row, got none: all ${dropped + target.missing} rows were dropped (${dropped} invalid, with dropInvalid; ${target.missing} without a target)`);
   }
   const kept = selectRows(table, rows);
-  const all = Uint32Array.from({ length: kept.rows }, (_, i) => i);
   const preprocessOptions: PreprocessOptions = { features, ignore: o.ignore, categorical: o.categorical, maxCategories: o.maxCategories, na: o.na };
-  const { preprocessor, schema } = fitPreprocessor(kept, targetName, all, preprocessOptions);
-  const { x } = preprocessor.transform(kept, o.source);
-  const base = {
-    x, rows: kept.rows, features: preprocessor.features.length, featureNames: preprocessor.features.slice(), targetName,
+  const { preprocessor, schema } = fitPreprocessor(kept, targetName, identity(kept.rows), preprocessOptions);
+  return tableDataset({
+    rows: kept.rows, features: preprocessor.features.length, featureNames: preprocessor.features.slice(), targetName,
     task: target.task, classes: target.classes, y, dropped, schema, table: kept, preprocessor, missingTarget: target.missing, preprocessOptions,
-  };
-  return withHooks(base);
+  }, o.source);
 }
 
-type TableFields = Omit<TableDataset, 'encodeParts' | 'keepRows'>;
+type TableFields = Omit<TableDataset, 'x' | 'encodeParts' | 'keepRows'>;
 
-/** The dataset with what trainModel calls on it: fit the encoders on a training part, keep some rows. */
-function withHooks(ds: TableFields): TableDataset {
+/**
+ * The dataset, with what trainModel calls on it: fit the encoders on a
+ * training part, keep some rows. Its `x` (every row, by the encoders fitted
+ * on all of them) is encoded when first read: trainModel never reads it (it
+ * encodes each part by encoders fitted on the training part), so a large
+ * table is not held encoded twice.
+ */
+function tableDataset(fields: TableFields, source: string): TableDataset {
   const encodeParts = (rows: PartRows): EncodedParts<Model> => {
-    const trainTable = selectRows(ds.table, rows[0]);
-    const all = Uint32Array.from({ length: trainTable.rows }, (_, i) => i);
-    const { preprocessor, schema } = fitPreprocessor(trainTable, ds.targetName, all, ds.preprocessOptions);
-    const encode = (r: Uint32Array, table: RawTable): Dataset => ({
-      x: r.length === 0 ? new Float32Array(0) : preprocessor.transform(table, 'data').x,
-      rows: r.length, features: preprocessor.features.length, featureNames: preprocessor.features.slice(),
-      targetName: ds.targetName, task: ds.task, classes: ds.classes, y: Float32Array.from(r, (i) => ds.y[i]!), dropped: 0,
-    });
-    const parts = rows.map((r, p) => encode(r, p === 0 ? trainTable : selectRows(ds.table, r))) as [Dataset, Dataset, Dataset];
-    return { parts, schema, modelOf: (network) => {
+    // fitted and encoded through row indices: the training part's cells are never copied out of the table
+    const { preprocessor, schema } = fitPreprocessor(fields.table, fields.targetName, rows[0], fields.preprocessOptions);
+    const encode = (r: Uint32Array): Dataset => {
+      const y = new Float32Array(r.length);
+      for (let i = 0; i < r.length; i++) y[i] = fields.y[r[i]!]!;
+      return {
+        x: r.length === 0 ? new Float32Array(0) : preprocessor.transform(fields.table, 'data', r).x,
+        rows: r.length, features: preprocessor.features.length, featureNames: preprocessor.features.slice(),
+        targetName: fields.targetName, task: fields.task, classes: fields.classes, y, dropped: 0,
+      };
+    };
+    return {
+      parts: rows.map(encode) as [Dataset, Dataset, Dataset],
+      schema,
+      modelOf: (network) => {
         network.preprocess = preprocessor.toJSON();
         return new Model(network);
       },
     };
   };
-  const keepRows = (rows: Uint32Array, classes: string[] | null, y: Float32Array): TableDataset => {
-    const x = new Float32Array(rows.length * ds.features);
-    rows.forEach((r, i) => x.set(ds.x.subarray(r * ds.features, (r + 1) * ds.features), i * ds.features));
-    return withHooks({ ...ds, x, rows: rows.length, y, classes, table: selectRows(ds.table, rows) });
-  };
-  return { ...ds, encodeParts, keepRows };
+  const keepRows = (rows: Uint32Array, classes: string[] | null, y: Float32Array): TableDataset =>
+    tableDataset({ ...fields, rows: rows.length, y, classes, table: selectRows(fields.table, rows) }, source);
+  let x: Float32Array | null = null;
+  const ds = { ...fields, encodeParts, keepRows } as TableFields & Pick<TableDataset, 'encodeParts' | 'keepRows'>;
+  Object.defineProperty(ds, 'x', {
+    enumerable: true,
+    get: () => (x ??= fields.preprocessor.transform(fields.table, source).x),
+  });
+  return ds as TableDataset;
 }
 
-function resolveColumn(header: readonly string[], column: string | number, source: string, name: string): number {
+/** 0, 1, …, n − 1. */
+function identity(n: number): Uint32Array {
+  const all = new Uint32Array(n);
+  for (let i = 0; i < n; i++) all[i] = i;
+  return all;
+}
+
+export function resolveColumn(header: readonly string[], column: string | number, source: string, name: string): number {
   if (typeof column === 'number') {
     if (!Number.isInteger(column) || column < 0 || column >= header.length) {
       throw new ValueError(`${name}: expected a column index 0..${header.length - 1}, got ${String(column)}`);

@@ -68,6 +68,24 @@ export function isEncodingDataset(ds: Dataset): ds is EncodingDataset<unknown> {
  * @param fractions - [train, validation, test].
  */
 export function makeParts(data: Dataset, fractions: readonly [number, number, number], stratify: boolean, seed: number, regression: boolean): Parts {
+  const { ds, rows, droppedClasses, warnings } = splitParts(data, fractions, stratify, seed, regression);
+  if (!isEncodingDataset(ds)) {
+    const [train, validation, test] = rows.map((r) => subset(ds, r)) as [Dataset, Dataset, Dataset];
+    return { train, validation, test, schema: null, modelOf: null, droppedClasses, warnings };
+  }
+  const encoded = ds.encodeParts(rows);
+  const [train, validation, test] = encoded.parts;
+  return { train, validation, test, schema: encoded.schema, modelOf: encoded.modelOf, droppedClasses, warnings };
+}
+
+/**
+ * The rows of each part, before anything is encoded: classes too small to
+ * split left out (the dataset `ds` returned is then without them), a
+ * handful of rows kept whole.
+ */
+export function splitParts(
+  data: Dataset, fractions: readonly [number, number, number], stratify: boolean, seed: number, regression: boolean,
+): { ds: Dataset; rows: PartRows; droppedClasses: Parts['droppedClasses']; warnings: string[] } {
   const warnings: string[] = [];
   let ds = data;
   let droppedClasses: Parts['droppedClasses'] = [];
@@ -89,14 +107,8 @@ export function makeParts(data: Dataset, fractions: readonly [number, number, nu
     stratify: stratify && f[0] !== 1,
     // (a class-labelled dataset trained as regression is stratified by class)
     quantileBins: regression && stratify && f[0] !== 1 && ds.classes === null ? 10 : 0,
-  }, 'data');
-  if (!isEncodingDataset(ds)) {
-    const [train, validation, test] = rows.map((r) => subset(ds, r)) as [Dataset, Dataset, Dataset];
-    return { train, validation, test, schema: null, modelOf: null, droppedClasses, warnings };
-  }
-  const encoded = ds.encodeParts(rows);
-  const [train, validation, test] = encoded.parts;
-  return { train, validation, test, schema: encoded.schema, modelOf: encoded.modelOf, droppedClasses, warnings };
+  }, 'data', !isEncodingDataset(ds));
+  return { ds, rows, droppedClasses, warnings };
 }
 
 /** The dataset without the classes too small for a stratified split of `fractions`, the rest re-indexed. */

@@ -174,39 +174,33 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
     schema: parts.schema, features: parts.train.features, droppedClasses: parts.droppedClasses, warnings: parts.warnings,
     rows: { train: parts.train.rows, validation: parts.validation.rows, test: parts.test.rows },
   });
-  const network = new Network({
-    inputs: parts.train.features,
-    layers: [
-      ...config.hidden.map((units) => ({ units, activation: config.activation })),
-      { units: outputs, activation: config.task === 'multiclass' ? 'softmax' : config.task === 'binary' ? 'sigmoid' : 'linear' },
-    ],
-    seed: config.seed,
-    runtime,
-  });
+  const network = pipelineNetwork(config, parts.train.features, outputs, runtime);
   try {
-    network.scaler = Scaler.fit(parts.train.x, parts.train.rows, parts.train.features, config.scale);
+    const scaler = Scaler.fit(parts.train.x, parts.train.rows, parts.train.features, config.scale);
     if (config.task === 'regression') network.targetScaler = Scaler.fit(parts.train.y, parts.train.rows, 1, 'standard');
     network.classes = config.task === 'regression' ? null : classes;
     network.featureNames = parts.train.featureNames;
     network.targetName = data.targetName;
 
-    const loss = config.task === 'multiclass' ? 'cce' : config.task === 'binary' ? 'bce' : 'mse';
-    const trainer = new Trainer(network, {
-      loss,
-      optimizer: { type: config.optimizer, lr: config.lr, weightDecay: config.weightDecay, clipNorm: config.clipNorm ?? undefined, ...config.optimizerSettings },
-      batchSize: config.batchSize,
-      seed: config.seed,
-      ...(config.classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
-      ...(config.schedule ? { schedule: config.schedule } : {}),
-    });
+    const trainer = pipelineTrainer(network, config, config.classWeight === 'balanced' ? 'balanced' : null);
     const hasValidation = parts.validation.rows > 0;
+    // The parts are the pipeline's own arrays: the training rows are scaled
+    // in place and fit takes them as they are (the network gets its scaler
+    // after fit), so a large training part is held once raw-and-scaled and
+    // once in linear memory, not three times. The same arithmetic as the
+    // scaler's transform inside fit: the same bits.
+    scaler.scaleInPlace(parts.train.x, parts.train.rows);
     const history = trainer.fit(parts.train.x, parts.train.y, {
       epochs: config.epochs,
-      validation: hasValidation ? { x: parts.validation.x, y: parts.validation.y } : undefined,
+      validation: hasValidation ? { x: scaler.transform(parts.validation.x, parts.validation.rows), y: parts.validation.y } : undefined,
       earlyStopping: { monitor: hasValidation ? config.monitor : 'loss', patience: config.patience, restoreBest: true },
       onEpochEnd: o.onEpochEnd,
       signal: o.signal,
     });
+    // fit copied the training rows into linear memory: the pipeline's copy
+    // can go before evaluation allocates (the peak memory of a large table)
+    parts.train = { ...parts.train, x: new Float32Array(0) };
+    network.scaler = scaler;
     const testEval = parts.test.rows > 0 ? evaluate(network, parts.test) : null;
     const valEval = hasValidation ? evaluate(network, parts.validation) : null;
     const rows = { train: parts.train.rows, validation: parts.validation.rows, test: parts.test.rows };
@@ -230,6 +224,31 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
     network.dispose();
     throw e;
   }
+}
+
+/** The network a run of `config` trains: its hidden layers, and the output layer of its task. */
+export function pipelineNetwork(config: TrainModelConfig, inputs: number, outputs: number, runtime: Runtime): Network {
+  return new Network({
+    inputs,
+    layers: [
+      ...config.hidden.map((units) => ({ units, activation: config.activation })),
+      { units: outputs, activation: config.task === 'multiclass' ? 'softmax' : config.task === 'binary' ? 'sigmoid' : 'linear' },
+    ],
+    seed: config.seed,
+    runtime,
+  });
+}
+
+/** The trainer of a run of `config` (class weights 'balanced', given per class, or none). */
+export function pipelineTrainer(network: Network, config: TrainModelConfig, classWeight: 'balanced' | number[] | null): Trainer {
+  return new Trainer(network, {
+    loss: config.task === 'multiclass' ? 'cce' : config.task === 'binary' ? 'bce' : 'mse',
+    optimizer: { type: config.optimizer, lr: config.lr, weightDecay: config.weightDecay, clipNorm: config.clipNorm ?? undefined, ...config.optimizerSettings },
+    batchSize: config.batchSize,
+    seed: config.seed,
+    ...(classWeight ? { classWeight } : {}),
+    ...(config.schedule ? { schedule: config.schedule } : {}),
+  });
 }
 
 /** Refuses, before the network is built, a run whose network, fit and evaluations cannot fit in linear memory. */
@@ -257,8 +276,8 @@ const OPTION_KEYS = [
 /** The most units a hidden layer may have: a layer of 65,536 units is already ~16 GB of weights after another such layer. */
 export const MAX_HIDDEN_UNITS = 65536;
 
-function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedModel['config']; o: TrainModelOptions } {
-  checkDataset(data, 'data', 'to train on');
+export function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedModel['config']; o: TrainModelOptions } {
+  checkDataset(data, 'data', 'to train on', false);
   const o = readOptions(options, 'options', OPTION_KEYS) as TrainModelOptions;
   const task = o.task === undefined ? data.task : lookupName({ binary: 0, multiclass: 1, regression: 2 }, o.task, 'task');
   if (task !== 'regression' && !data.classes) {

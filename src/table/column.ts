@@ -144,12 +144,22 @@ export class ColumnBuilder {
     const n = this.n;
     return {
       name: this.name,
-      numbers: n === this.numbers.length ? this.numbers : this.numbers.slice(0, n),
-      codes: this.codes && (n === this.codes.length ? this.codes : this.codes.slice(0, n)),
+      numbers: trimmed(this.numbers, n),
+      codes: this.codes && trimmed(this.codes, n),
       texts: this.texts,
       overflow: this.overflow,
     };
   }
+}
+
+/**
+ * The first n values: a view when the unused end is small (the reader sizes
+ * columns from an estimate of the row count, usually within a few per cent),
+ * else a copy, so that a large column is not briefly held twice.
+ */
+function trimmed<T extends Float32Array | Int32Array>(a: T, n: number): T {
+  if (n === a.length) return a;
+  return (a.length - n <= a.length / 16 ? a.subarray(0, n) : a.slice(0, n)) as T;
 }
 
 /**

@@ -114,6 +114,24 @@ export class TableSink implements CsvSink {
     return decimal(reader.text(r, c)) ?? NaN;
   }
 
+  /** Rows read since the start or the last {@link drain}. */
+  get pending(): number {
+    return this.lines.length;
+  }
+
+  /**
+   * The rows read since the start or the last drain, as a table, and fresh
+   * storage for the next ones: a file read a chunk at a time (streamCsv),
+   * never held whole. Give no `inputBytes` to such a sink (it sizes the
+   * storage for the whole input).
+   */
+  drain(): RawTable {
+    const columns = this.builders.map((b) => b.finish());
+    this.builders = this.names.map((n) => new ColumnBuilder(n));
+    this.lines = [];
+    return { names: this.names.slice(), rows: columns.length > 0 ? columns[0]!.numbers.length : 0, columns };
+  }
+
   /**
    * The table once the input has ended, and the file line of each row.
    * @throws DataError for no header or no data rows.

@@ -20,8 +20,12 @@ export interface ColumnProfile {
   rows: number;
   missing: number;
   numbers: number;
-  /** Distinct values (numbers by value, texts by text) among the training rows; capped at TEXT_CAP texts. */
-  distinct: number;
+  /**
+   * Distinct values (numbers by value, texts by text) among the training
+   * rows; capped at TEXT_CAP texts. Counted when first read: most columns
+   * (numbers only, not named like an identifier) never need it.
+   */
+  readonly distinct: number;
   /** Non-missing, non-numeric cells. */
   texts: number;
   /** Whether the distinct texts overflowed the column's cap. */
@@ -38,24 +42,50 @@ export function booleanOf(text: string): boolean | null {
 }
 
 export function profile(col: RawColumn, rows: ArrayLike<number>): ColumnProfile {
-  const p: ColumnProfile = { rows: rows.length, missing: 0, numbers: 0, distinct: 0, texts: 0, overflow: false };
-  const numbers = new Set<number>();
-  const texts = new Set<number>();
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    const code = col.codes ? col.codes[r]! : NUMBER;
-    if (code === NUMBER) {
-      p.numbers++;
-      numbers.add(col.numbers[r]!);
-    } else if (code === MISSING) p.missing++;
-    else {
-      p.texts++;
-      if (code === OVERFLOW) p.overflow = true;
-      else texts.add(code);
+  let missing = 0;
+  let texts = 0;
+  let overflow = false;
+  const codes = col.codes;
+  // distinct texts by code: a byte per text value, not a Set per column
+  const seen = codes ? new Uint8Array(col.texts.length) : null;
+  let distinctTexts = 0;
+  if (codes) {
+    for (let i = 0; i < rows.length; i++) {
+      const code = codes[rows[i]!]!;
+      if (code === NUMBER) continue;
+      if (code === MISSING) missing++;
+      else {
+        texts++;
+        if (code === OVERFLOW) overflow = true;
+        else if (seen![code] === 0) {
+          seen![code] = 1;
+          distinctTexts++;
+        }
+      }
     }
   }
-  p.distinct = numbers.size + texts.size;
-  return p;
+  let distinct = -1;
+  return {
+    rows: rows.length, missing, numbers: rows.length - missing - texts, texts, overflow,
+    get distinct() {
+      if (distinct < 0) distinct = distinctNumbers(col, rows) + distinctTexts;
+      return distinct;
+    },
+  };
+}
+
+/** Distinct numbers among the rows' numeric cells: sorted, then counted (a Set of a million numbers costs ten times as much). */
+function distinctNumbers(col: RawColumn, rows: ArrayLike<number>): number {
+  const values = new Float32Array(rows.length);
+  let n = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (!col.codes || col.codes[r] === NUMBER) values[n++] = col.numbers[r]!;
+  }
+  const sorted = values.subarray(0, n).sort();
+  let distinct = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+  return distinct;
 }
 
 /** Options of {@link inferKind}. */

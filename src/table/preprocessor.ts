@@ -12,6 +12,7 @@ import type { ColumnSchema } from './column-schema.js';
 import { inferKind, profile, type ColumnKind, type ColumnProfile } from './kinds.js';
 import { describeColumn } from './schema.js';
 import { quoteList } from './csv-message.js';
+import { checkRecordCell } from './record-cells.js';
 
 export type { PreprocessorJSON } from '../io/preprocess-json.js';
 export type { ColumnSchema } from './column-schema.js';
@@ -54,11 +55,12 @@ export class Preprocessor {
   }
 
   /**
-   * Encodes every row of `table` (columns matched by name; others ignored)
-   * into a row-major Float32Array of rows × features.
+   * Encodes every row of `table` (columns matched by name; others ignored),
+   * or the rows `rows` lists, in its order, into a row-major Float32Array of
+   * rows × features.
    * @throws DataError naming a column the model needs that the table lacks.
    */
-  transform(table: RawTable, source = 'data'): { x: Float32Array; report: EncodeReport } {
+  transform(table: RawTable, source = 'data', rows?: ArrayLike<number>): { x: Float32Array; report: EncodeReport } {
     const missing = this.columns.filter((e) => featureNames(e).length > 0 && !table.names.includes(e.name)).map((e) => e.name);
     if (missing.length > 0) {
       throw new DataError(
@@ -67,7 +69,8 @@ export class Preprocessor {
       );
     }
     const stride = this.features.length;
-    const x = new Float32Array(table.rows * stride);
+    const n = rows === undefined ? table.rows : rows.length;
+    const x = new Float32Array(n * stride);
     const report: EncodeReport = { unseen: {} };
     let offset = 0;
     for (const e of this.columns) {
@@ -76,7 +79,7 @@ export class Preprocessor {
       const c = table.names.indexOf(e.name);
       const counts: EncodeCounts = { unseen: 0 };
       try {
-        encodeColumn(e, table.columns[c]!, table.rows, x, stride, offset, counts);
+        encodeColumn(e, table.columns[c]!, rows ?? table.rows, x, stride, offset, counts);
       } catch (err) {
         if (err instanceof DataError) throw new DataError(`${source}: ${err.message}`, { cause: err });
         throw err;
@@ -94,7 +97,11 @@ export class Preprocessor {
     const builders = names.map((n) => new ColumnBuilder(n, records.length));
     records.forEach((rec, i) => {
       if (rec === null || typeof rec !== 'object') throw new ValueError(`records[${i}]: expected an object keyed by column name, got ${rec === null ? 'null' : typeof rec}`);
-      names.forEach((n, c) => pushCell(builders[c]!, Object.prototype.hasOwnProperty.call(rec, n) ? rec[n] : undefined, isMissing));
+      names.forEach((n, c) => {
+        const cell = Object.prototype.hasOwnProperty.call(rec, n) ? rec[n] : undefined;
+        checkRecordCell(this.columns[c]!, cell, `records[${i}][${JSON.stringify(n)}]`, isMissing);
+        pushCell(builders[c]!, cell, isMissing);
+      });
     });
     return { names, rows: records.length, columns: builders.map((b) => b.finish()) };
   }

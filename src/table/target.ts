@@ -36,36 +36,38 @@ export interface TargetColumn {
  */
 export function readTarget(col: RawColumn, task: 'auto' | Task, source: string, lines?: ArrayLike<number>, dropInvalid = false): TargetColumn {
   const n = col.numbers.length;
-  const keep: number[] = [];
+  const codes = col.codes;
   let texts = 0;
+  let kept = 0;
+  const all = new Uint32Array(n);
   for (let r = 0; r < n; r++) {
-    const code = col.codes ? col.codes[r]! : NUMBER;
+    const code = codes ? codes[r]! : NUMBER;
     if (code === MISSING) continue;
     if (code !== NUMBER) texts++;
-    keep.push(r);
+    all[kept++] = r;
   }
-  const rows = Uint32Array.from(keep);
+  const rows = kept === n ? all : all.slice(0, kept);
   const missing = n - rows.length;
   const name = quoteCell(col.name);
   if (rows.length === 0) throw new DataError(`${source}: expected target values in column ${name}, got none (every cell is missing)`);
   const where = (r: number) => `row ${r + 1}${lines ? ` (line ${lines[r]})` : ''}`;
   const classification = task === 'auto' ? texts > 0 || smallIntegerSet(col, rows) : task !== 'regression';
   if (!classification) {
-    const values: number[] = [];
-    const kept: number[] = [];
-    let invalid = 0;
+    const values = new Float32Array(rows.length);
+    const numeric = new Uint32Array(rows.length);
+    let m = 0;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      const code = col.codes ? col.codes[r]! : NUMBER;
+      const code = codes ? codes[r]! : NUMBER;
       if (code !== NUMBER) {
         if (!dropInvalid) throw new DataError(`${source}: ${where(r)}: column ${name} (regression target): expected a number, got ${quoteCell(col.texts[code] ?? '(text)')}; pass dropInvalid: true to drop such rows`);
-        invalid++;
         continue;
       }
-      values.push(col.numbers[r]!);
-      kept.push(r);
+      values[m] = col.numbers[r]!;
+      numeric[m++] = r;
     }
-    return { task: 'regression', classes: null, y: Float32Array.from(values), rows: Uint32Array.from(kept), missing, invalid };
+    const invalid = rows.length - m;
+    return { task: 'regression', classes: null, y: values.slice(0, m), rows: numeric.slice(0, m), missing, invalid };
   }
   const { classes, y } = texts === 0 ? numericLabels(col, rows) : textLabels(col, rows);
   const k = classes.length;
@@ -90,9 +92,13 @@ function smallIntegerSet(col: RawColumn, rows: Uint32Array): boolean {
 
 /** Numeric labels: keyed by value, so '1' and '1.0' are one class; sorted numerically; named in their shortest form. */
 function numericLabels(col: RawColumn, rows: Uint32Array): { classes: string[]; y: Float32Array } {
-  const distinct = [...new Set(Array.from(rows, (r) => col.numbers[r]!))].sort((a, b) => a - b);
-  const index = new Map(distinct.map((v, i) => [v, i]));
-  return { classes: distinct.map(numberText), y: Float32Array.from(rows, (r) => index.get(col.numbers[r]!)!) };
+  const index = new Map<number, number>();
+  for (let i = 0; i < rows.length; i++) index.set(col.numbers[rows[i]!]!, 0);
+  const distinct = [...index.keys()].sort((a, b) => a - b);
+  distinct.forEach((v, i) => index.set(v, i));
+  const y = new Float32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) y[i] = index.get(col.numbers[rows[i]!]!)!;
+  return { classes: distinct.map(numberText), y };
 }
 
 /** Labels with some text: numbers named in their shortest form, all sorted by code unit. */

@@ -10,7 +10,11 @@ import type { ScheduleRun } from './schedules.js';
 import type { Trainer } from './trainer.js';
 import type { Rows } from './validation-split.js';
 
-/** The state of one fit: data, order, snapshots, history. */
+/**
+ * The state of one fit: data, order, snapshots, history. A fit on rows
+ * (`train` given) holds them in linear memory; a fit on a stream of batches
+ * (`train` null, see fit-stream.ts) holds none and brings each batch in itself.
+ */
 export class FitRun {
   private readonly history: History = {
     loss: [], valLoss: [], valAccuracy: [], valMae: [], lr: [], epochs: 0, bestEpoch: 0, restoredBest: false, stopReason: 'epochs',
@@ -34,7 +38,7 @@ export class FitRun {
 
   constructor(
     private readonly trainer: Trainer,
-    train: Rows,
+    train: Rows | null,
     private readonly epochs: number,
     private readonly val: Rows | null,
     private readonly early: ResolvedEarlyStopping | null,
@@ -42,13 +46,13 @@ export class FitRun {
     private readonly options: FitOptions,
     rejectNonFinite: () => never,
   ) {
-    const { x, y, rows } = train;
+    const rows = train?.rows ?? 0;
     this.rows = rows;
     this.monitor = early?.monitor ?? { name: val ? 'val_loss' : 'loss', max: false };
     const net = trainer.network;
     const plan = net.plan;
-    this.batch = Math.min(trainer.batchSize, rows);
-    plan.ensureCapacity(this.batch);
+    this.batch = train ? Math.min(trainer.batchSize, rows) : trainer.batchSize;
+    if (train) plan.ensureCapacity(this.batch);
     plan.setWeightDecay(trainer.weightDecay);
     this.order = new Uint32Array(rows);
     for (let i = 0; i < rows; i++) this.order[i] = i;
@@ -58,10 +62,10 @@ export class FitRun {
     try {
       // The training rows live in linear memory for the whole fit: an
       // unshuffled batch is used where it lies, a shuffled one gathered with memmoves.
-      this.dataX = heap.alloc(rows * net.inputs * 4, `the ${rows} training rows`, false);
-      blocks.push(this.dataX);
-      // the class weights, if any, right after the targets
-      this.dataY = heap.alloc(rows * net.outputs * 4 + classWeightBytes(net.outputs), `the ${rows} training targets`, false);
+      this.dataX = train ? heap.alloc(rows * net.inputs * 4, `the ${rows} training rows`, false) : 0;
+      if (this.dataX) blocks.push(this.dataX);
+      // the class weights, if any, right after the targets (a stream's targets come a batch at a time: there, the weights alone)
+      this.dataY = heap.alloc(rows * net.outputs * 4 + classWeightBytes(net.outputs), train ? `the ${rows} training targets` : 'the class weights', false);
       blocks.push(this.dataY);
       this.epochStart = heap.alloc(region, 'a snapshot of the weights', false);
       blocks.push(this.epochStart);
@@ -75,14 +79,16 @@ export class FitRun {
       for (const b of blocks) heap.release(b);
       throw e;
     }
-    const f32 = heap.f32();
-    f32.set(x, this.dataX >>> 2);
-    f32.set(y, this.dataY >>> 2);
-    if (!net.runtime.backend.kernels.f32_all_finite(x.length, this.dataX)) {
-      this.release();
-      rejectNonFinite();
+    if (train) {
+      const f32 = heap.f32();
+      f32.set(train.x, this.dataX >>> 2);
+      f32.set(train.y, this.dataY >>> 2);
+      if (!net.runtime.backend.kernels.f32_all_finite(train.x.length, this.dataX)) {
+        this.release();
+        rejectNonFinite();
+      }
     }
-    const weights = trainer.classWeightsFor(y, rows);
+    const weights = train ? trainer.classWeightsFor(train.y, rows) : trainer.fixedClassWeights;
     if (weights) {
       const at = this.dataY + rows * net.outputs * 4;
       heap.f32().set(weights, at >>> 2);
@@ -91,67 +97,102 @@ export class FitRun {
     net.training = true;
   }
 
-  /** Runs one epoch; false once training is over. */
+  /** Runs one epoch over the rows in linear memory; false once training is over. */
   epoch(): boolean {
     if (this.done) return false;
-    const { trainer, options, history } = this;
-    const net = trainer.network;
-    const plan = net.plan;
-    const heap = net.runtime.heap;
-    const inputs = net.inputs;
-    const outputs = net.outputs;
-    const epoch = history.epochs + 1;
+    const { trainer } = this;
+    const plan = trainer.network.plan;
+    const inputs = trainer.network.inputs;
+    const outputs = trainer.network.outputs;
     const batches = Math.ceil(this.rows / this.batch);
-    const schedule = this.schedule;
-    if (epoch === 1) {
-      options.onTrainBegin?.({ epochs: this.epochs, rows: this.rows, validationRows: this.val?.rows ?? 0, batchSize: this.batch, batches });
-    }
-    schedule?.atEpoch(epoch);
-    options.onEpochBegin?.({ epoch, epochs: this.epochs, lr: trainer.learningRate });
-    if (trainer.shuffle) trainer.random.shuffle(this.order);
-    plan.snapshotParams(this.epochStart);
-    // the step kernel sums loss × rows into the tail: no float is handled here per step
-    heap.f64()[(plan.tail + Tail.lossSum) >>> 3] = 0;
+    const epoch = this.beginEpoch(this.rows, batches);
     for (let b = 0; b < batches; b++) {
-      if (options.signal?.aborted) return this.stop('aborted');
       const start = b * this.batch;
       const n = Math.min(this.batch, this.rows - start);
       let X = this.dataX + start * inputs * 4;
       let Y = this.dataY + start * outputs * 4;
       if (trainer.shuffle) {
         // views are taken after the last allocation and stay valid for the whole step
-        const f32 = heap.f32();
+        const f32 = trainer.network.runtime.heap.f32();
         gatherRows(f32, this.dataX >>> 2, this.order, start, n, inputs, plan.X >>> 2);
         gatherRows(f32, this.dataY >>> 2, this.order, start, n, outputs, plan.Y >>> 2);
         X = plan.X;
         Y = plan.Y;
       }
-      if (schedule !== null && b > 0 && schedule.perStep) schedule.atStep(epoch, b);
-      const status = trainer.step(n, X, Y, this.undo);
-      if (status === StepStatus.skipped) {
-        throw new TrainingError(
-          `fit: the loss or a gradient is not finite at epoch ${epoch}, batch ${b + 1}; that step was not applied, so the weights are those after the last finite step (try a smaller learning rate)`,
-          { epoch, batch: b + 1 },
-        );
-      }
-      if (status === StepStatus.undone) {
-        throw new TrainingError(
-          `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; it was undone, so the weights and optimizer state are those after the last finite step (try a smaller learning rate)`,
-          { epoch, batch: b + 1 },
-        );
-      }
-      if (status === StepStatus.notUndone) {
-        plan.restoreParams(this.epochStart);
-        trainer.resetState();
-        throw new TrainingError(
-          `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; the weights were restored to the start of epoch ${epoch} and the optimizer state reset (try a smaller learning rate)`,
-          { epoch, batch: b + 1 },
-        );
-      }
-      if (options.onBatchEnd) options.onBatchEnd({ epoch, batch: b + 1, batches, loss: heap.f64()[(plan.tail + Tail.result) >>> 3]! });
+      if (!this.step(epoch, b, batches, n, X, Y)) return false;
     }
+    return this.endEpoch(epoch, this.rows);
+  }
+
+  /**
+   * Starts the next epoch of `rows` rows in `batches` batches (0 where a
+   * stream does not say): callbacks, the schedule's rate, the shuffled
+   * order, the snapshot an overflow falls back to. Returns its 1-based number.
+   * @internal (fitStream runs its epochs from these pieces)
+   */
+  beginEpoch(rows: number, batches: number): number {
+    const { trainer, options } = this;
+    const plan = trainer.network.plan;
+    const epoch = this.history.epochs + 1;
+    if (epoch === 1) {
+      options.onTrainBegin?.({ epochs: this.epochs, rows, validationRows: this.val?.rows ?? 0, batchSize: this.batch, batches });
+    }
+    this.schedule?.atEpoch(epoch);
+    options.onEpochBegin?.({ epoch, epochs: this.epochs, lr: trainer.learningRate });
+    if (trainer.shuffle && this.rows > 0) trainer.random.shuffle(this.order);
+    plan.snapshotParams(this.epochStart);
+    // the step kernel sums loss × rows into the tail: no float is handled here per step
+    trainer.network.runtime.heap.f64()[(plan.tail + Tail.lossSum) >>> 3] = 0;
+    return epoch;
+  }
+
+  /**
+   * Batch `b` (0-based) of `epoch`: one optimizer step on `n` rows at byte
+   * pointers X and Y. False when the signal has aborted the fit (no step
+   * taken); a TrainingError when the step could not be applied. @internal
+   */
+  step(epoch: number, b: number, batches: number, n: number, X: number, Y: number): boolean {
+    const { trainer, options, schedule } = this;
+    const net = trainer.network;
+    const plan = net.plan;
+    if (options.signal?.aborted) return this.stop('aborted');
+    if (schedule !== null && b > 0 && schedule.perStep) schedule.atStep(epoch, b);
+    const status = trainer.step(n, X, Y, this.undo);
+    if (status === StepStatus.skipped) {
+      throw new TrainingError(
+        `fit: the loss or a gradient is not finite at epoch ${epoch}, batch ${b + 1}; that step was not applied, so the weights are those after the last finite step (try a smaller learning rate)`,
+        { epoch, batch: b + 1 },
+      );
+    }
+    if (status === StepStatus.undone) {
+      throw new TrainingError(
+        `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; it was undone, so the weights and optimizer state are those after the last finite step (try a smaller learning rate)`,
+        { epoch, batch: b + 1 },
+      );
+    }
+    if (status === StepStatus.notUndone) {
+      plan.restoreParams(this.epochStart);
+      trainer.resetState();
+      throw new TrainingError(
+        `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; the weights were restored to the start of epoch ${epoch} and the optimizer state reset (try a smaller learning rate)`,
+        { epoch, batch: b + 1 },
+      );
+    }
+    if (options.onBatchEnd) options.onBatchEnd({ epoch, batch: b + 1, batches, loss: net.runtime.heap.f64()[(plan.tail + Tail.result) >>> 3]! });
+    return true;
+  }
+
+  /**
+   * Ends `epoch`, which trained on `rows` rows: its mean loss, validation,
+   * the best epoch, the schedule and early stopping. False once training is
+   * over. @internal
+   */
+  endEpoch(epoch: number, rows: number): boolean {
+    const { trainer, options, history, schedule } = this;
+    const net = trainer.network;
+    const plan = net.plan;
     history.epochs = epoch;
-    const info: EpochInfo = { epoch, epochs: this.epochs, loss: heap.f64()[(plan.tail + Tail.lossSum) >>> 3]! / this.rows, lr: trainer.learningRate };
+    const info: EpochInfo = { epoch, epochs: this.epochs, loss: net.runtime.heap.f64()[(plan.tail + Tail.lossSum) >>> 3]! / rows, lr: trainer.learningRate };
     history.loss.push(info.loss);
     history.lr.push(info.lr);
     if (this.val) {
@@ -197,7 +238,7 @@ export class FitRun {
   release(): void {
     const heap = this.trainer.network.runtime.heap;
     this.trainer.network.plan.setClassWeights(0);
-    heap.release(this.dataX);
+    if (this.dataX) heap.release(this.dataX);
     heap.release(this.dataY);
     heap.release(this.epochStart);
     if (this.undo) heap.release(this.undo);

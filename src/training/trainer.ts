@@ -7,9 +7,11 @@ import { lookupName, optionalBoolean, optionalFunction, readOptions } from '../o
 import { Random } from '../random.js';
 import { checkNumberIn, checkPositiveInt, checkSeed, describe, toMatrix, type MatrixInput } from '../validate.js';
 import { FitRun } from './fit-run.js';
+import { fitStream, type BatchSource, type FitStreamOptions } from './fit-stream.js';
 import type { FitOptions, History, TrainerOptions } from './options.js';
 import {
-  balancedClassWeights, FIT_KEYS, isAbortSignal, resolveClassWeight, resolveEarlyStopping, resolveOptimizer, type ResolvedOptimizer,
+  balancedClassWeights, FIT_KEYS, isAbortSignal, resolveClassWeight, resolveEarlyStopping, resolveOptimizer,
+  type ResolvedEarlyStopping, type ResolvedOptimizer,
 } from './resolve-options.js';
 import { resolveSchedule, ScheduleRun, type ResolvedSchedule } from './schedules.js';
 import { holdOut, type Rows } from './validation-split.js';
@@ -134,6 +136,32 @@ export class Trainer {
     }
   }
 
+  /**
+   * Trains on mini-batches from a stream instead of rows held in memory:
+   * for data larger than linear memory (4 GiB) or made on the fly, as Keras'
+   * fit(generator) or a tf.data dataset. Every epoch iterates `batches`
+   * from its start and takes one optimizer step per batch, in the order
+   * given (shuffling, batch sizes and the order are the source's: this
+   * trainer's `batchSize` and `shuffle` do not apply). A stream that gives
+   * the batches `fit` would form gives fit's weights and history, bit for bit.
+   * Validation data (`validation`), early stopping, schedules (a cosine
+   * schedule with `batchesPerEpoch`), callbacks and `signal` work as in fit.
+   *
+   * Each batch is checked as it arrives; a bad one stops the fit with an
+   * error naming its epoch and batch, the weights then those after the last
+   * step. Class labels need `network.classes` set first, and class weights
+   * must be given per class ('balanced' needs every row before the first step).
+   *
+   * @returns the history, as fit's (`onTrainBegin` sees rows 0 and batches
+   *   `batchesPerEpoch` or 0: a stream's size is not known in advance).
+   * @throws ValueError for bad options, a source that is not iterable, an
+   *   epoch without batches, or a bad batch; StateError when the network is
+   *   disposed or already training; TrainingError as fit.
+   */
+  fitStream(batches: BatchSource, options: FitStreamOptions = {}): Promise<History> {
+    return fitStream(this, batches, options);
+  }
+
   private start(x: MatrixInput, y: FitTargets, options: FitOptions): FitRun {
     const net = this.network;
     net.plan; // throws if disposed
@@ -152,21 +180,13 @@ export class Trainer {
     const classes = net.classes ?? labels?.newClasses ?? null;
     const ys = net.prepareTargets((labels?.targets ?? y) as TargetInput, xs.rows, this.loss, false);
     let train: Rows = { x: xs.data, y: ys, rows: xs.rows };
-    let val: Rows | null = null;
-    if (o.validation !== undefined) {
-      const v = readOptions(o.validation, 'validation', ['x', 'y'], '{ x, y }');
-      if (v.x === undefined || v.y === undefined) throw new ValueError(`validation: expected { x, y }, got no ${v.x === undefined ? 'x' : 'y'}`);
-      const vx = net.prepareInputs(v.x as MatrixInput, 'validation.x');
-      const vl = labelTargets(v.y, vx.rows, net.shapes, classes, 'validation.y', numbersAreLabels);
-      val = { x: vx.data, y: net.prepareTargets((vl?.targets ?? v.y) as TargetInput, vx.rows, this.loss, true, 'validation.y'), rows: vx.rows };
-    } else if (o.validationSplit !== undefined) {
+    let val = this.validationRows(o, classes, numbersAreLabels);
+    if (val === null && o.validationSplit !== undefined) {
       ({ train, validation: val } = holdOut(train, net.inputs, net.outputs, this.loss, o.validationSplit, this.seed));
     }
-    const early = resolveEarlyStopping(o.earlyStopping, this.loss, val !== null);
-    for (const key of ['onTrainBegin', 'onEpochBegin', 'onEpochEnd', 'onBatchEnd', 'onTrainEnd'] as const) optionalFunction(o[key], key);
-    if (o.signal !== undefined && !isAbortSignal(o.signal)) throw new ValueError(`signal: expected an AbortSignal (AbortController's signal), got ${describe(o.signal)}`);
+    const early = this.fitControls(o, val !== null);
     const batches = Math.ceil(train.rows / Math.min(this.batchSize, train.rows));
-    const schedule = this.schedule && new ScheduleRun(this.schedule, this.optimizer.lr, this.rate, epochs, batches, this.loss, val !== null);
+    const schedule = this.scheduleRun(epochs, batches, val !== null);
     const rejectNonFinite = (): never => {
       // names the first bad value as the caller gave it (the scaler may have changed it)
       toMatrix(x, net.inputs, 'x', "the network's inputs", false);
@@ -176,6 +196,35 @@ export class Trainer {
     // every check has passed and the memory is in place: only now does the network take the labels' classes
     if (labels?.newClasses) net.classes = labels.newClasses;
     return run;
+  }
+
+  /** @internal `validation` ({ x, y }) of fit options, checked and prepared; null when not given */
+  validationRows(o: FitOptions, classes: readonly string[] | null, numbersAreLabels: boolean): Rows | null {
+    if (o.validation === undefined) return null;
+    const net = this.network;
+    const v = readOptions(o.validation, 'validation', ['x', 'y'], '{ x, y }');
+    if (v.x === undefined || v.y === undefined) throw new ValueError(`validation: expected { x, y }, got no ${v.x === undefined ? 'x' : 'y'}`);
+    const vx = net.prepareInputs(v.x as MatrixInput, 'validation.x');
+    const vl = labelTargets(v.y, vx.rows, net.shapes, classes, 'validation.y', numbersAreLabels);
+    return { x: vx.data, y: net.prepareTargets((vl?.targets ?? v.y) as TargetInput, vx.rows, this.loss, true, 'validation.y'), rows: vx.rows };
+  }
+
+  /** @internal early stopping, the callbacks and the signal of fit options, checked */
+  fitControls(o: FitOptions, hasValidation: boolean): ResolvedEarlyStopping | null {
+    const early = resolveEarlyStopping(o.earlyStopping, this.loss, hasValidation);
+    for (const key of ['onTrainBegin', 'onEpochBegin', 'onEpochEnd', 'onBatchEnd', 'onTrainEnd'] as const) optionalFunction(o[key], key);
+    if (o.signal !== undefined && !isAbortSignal(o.signal)) throw new ValueError(`signal: expected an AbortSignal (AbortController's signal), got ${describe(o.signal)}`);
+    return early;
+  }
+
+  /** @internal this trainer's schedule for a fit of `epochs` epochs of `batches` batches (0: unknown), or null */
+  scheduleRun(epochs: number, batches: number, hasValidation: boolean): ScheduleRun | null {
+    return this.schedule && new ScheduleRun(this.schedule, this.optimizer.lr, this.rate, epochs, batches, this.loss, hasValidation);
+  }
+
+  /** @internal whether this trainer's schedule changes the rate within an epoch (it then needs the batches of an epoch in advance) */
+  get schedulePerStep(): boolean {
+    return this.schedule?.type === 'cosine';
   }
 
   /**
@@ -212,6 +261,16 @@ export class Trainer {
   classWeightsFor(y: Float32Array, rows: number): Float32Array | null {
     const w = this.classWeight;
     return w === 'balanced' ? balancedClassWeights(y, rows, this.network.outputs) : w;
+  }
+
+  /** @internal fixed per-class weights (what a fit on a stream can use: 'balanced' needs every row first), or null */
+  get fixedClassWeights(): Float32Array | null {
+    return this.classWeight === 'balanced' ? null : this.classWeight;
+  }
+
+  /** @internal whether the class weights are 'balanced' (counted from a fit's rows) */
+  get balancedClassWeights(): boolean {
+    return this.classWeight === 'balanced';
   }
 
   /** @internal bytes of the undo block `step` takes */
