@@ -19,6 +19,10 @@ export class FitRun {
   private readonly rows: number;
   private readonly order: Uint32Array;
   private readonly batch: number;
+  /** Steps per epoch. */
+  private readonly batches: number;
+  /** Whether onTrainBegin, onEpochBegin or a schedule wants to know when an epoch begins. */
+  private readonly watched: boolean;
   private readonly dataX: number;
   private readonly dataY: number;
   /** Heap block with the weights at the start of the current epoch: restored if an overflowing update could not be undone. */
@@ -47,6 +51,8 @@ export class FitRun {
     const net = trainer.network;
     const plan = net.plan;
     this.batch = Math.min(trainer.batchSize, rows);
+    this.batches = Math.ceil(rows / this.batch);
+    this.watched = schedule !== null || options.onTrainBegin !== undefined || options.onEpochBegin !== undefined;
     plan.ensureCapacity(this.batch);
     plan.setWeightDecay(trainer.weightDecay);
     this.order = new Uint32Array(rows);
@@ -93,74 +99,43 @@ export class FitRun {
   /** Runs one epoch; false once training is over. */
   epoch(): boolean {
     if (this.done) return false;
-    const { trainer, options, history } = this;
+    const { trainer, options, history, schedule } = this;
     const net = trainer.network;
     const plan = net.plan;
     const heap = net.runtime.heap;
-    const inputs = net.inputs;
-    const outputs = net.outputs;
     const epoch = history.epochs + 1;
-    const batches = Math.ceil(this.rows / this.batch);
-    const schedule = this.schedule;
-    if (epoch === 1) {
-      options.onTrainBegin?.({ epochs: this.epochs, rows: this.rows, validationRows: this.val?.rows ?? 0, batchSize: this.batch, batches });
-    }
-    schedule?.atEpoch(epoch);
-    options.onEpochBegin?.({ epoch, epochs: this.epochs, lr: trainer.learningRate });
+    if (this.watched) this.beginEpoch(epoch);
     if (trainer.shuffle) trainer.random.shuffle(this.order);
     plan.snapshotParams(this.epochStart);
     // the step kernel sums loss × rows into the tail: no float is handled here per step
     heap.f64()[(plan.tail + Tail.lossSum) >>> 3] = 0;
-    for (let b = 0; b < batches; b++) {
+    for (let b = 0; b < this.batches; b++) {
       if (options.signal?.aborted) return this.stop('aborted');
-      const start = b * this.batch;
-      const n = Math.min(this.batch, this.rows - start);
-      let X = this.dataX + start * inputs * 4;
-      let Y = this.dataY + start * outputs * 4;
-      if (trainer.shuffle) {
-        // views are taken after the last allocation and stay valid for the whole step
-        const f32 = heap.f32();
-        gatherRows(f32, this.dataX >>> 2, this.order, start, n, inputs, plan.X >>> 2);
-        gatherRows(f32, this.dataY >>> 2, this.order, start, n, outputs, plan.Y >>> 2);
-        X = plan.X;
-        Y = plan.Y;
-      }
       if (schedule !== null && b > 0 && schedule.perStep) schedule.atStep(epoch, b);
-      const status = trainer.step(n, X, Y, this.undo);
-      if (status === StepStatus.skipped) {
-        throw new TrainingError(
-          `fit: the loss or a gradient is not finite at epoch ${epoch}, batch ${b + 1}; that step was not applied, so the weights are those after the last finite step (try a smaller learning rate)`,
-          { epoch, batch: b + 1 },
-        );
-      }
-      if (status === StepStatus.undone) {
-        throw new TrainingError(
-          `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; it was undone, so the weights and optimizer state are those after the last finite step (try a smaller learning rate)`,
-          { epoch, batch: b + 1 },
-        );
-      }
-      if (status === StepStatus.notUndone) {
-        plan.restoreParams(this.epochStart);
-        trainer.resetState();
-        throw new TrainingError(
-          `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; the weights were restored to the start of epoch ${epoch} and the optimizer state reset (try a smaller learning rate)`,
-          { epoch, batch: b + 1 },
-        );
-      }
-      if (options.onBatchEnd) options.onBatchEnd({ epoch, batch: b + 1, batches, loss: heap.f64()[(plan.tail + Tail.result) >>> 3]! });
+      this.stepBatch(epoch, b);
     }
     history.epochs = epoch;
-    const info: EpochInfo = { epoch, epochs: this.epochs, loss: heap.f64()[(plan.tail + Tail.lossSum) >>> 3]! / this.rows, lr: trainer.learningRate };
-    history.loss.push(info.loss);
-    history.lr.push(info.lr);
-    if (this.val) {
-      const r = outputLossAndScore(net, trainer.loss, this.val.x, this.val.y, this.val.rows);
-      info.valLoss = r.loss;
-      history.valLoss.push(r.loss);
-      if (trainer.loss === 'mse') history.valMae.push((info.valMae = r.score));
-      else history.valAccuracy.push((info.valAccuracy = r.score));
+    const loss = heap.f64()[(plan.tail + Tail.lossSum) >>> 3]! / this.rows;
+    const lr = trainer.learningRate;
+    history.loss.push(loss);
+    history.lr.push(lr);
+    // Without validation data, a schedule or onEpochEnd nothing reads an
+    // EpochInfo, and the monitor can only be the training loss (resolveMonitor
+    // refuses the others): a tiny network's epoch costs about a microsecond,
+    // so the object and the calls are left out.
+    let info: EpochInfo | null = null;
+    let monitored = loss;
+    if (this.val !== null || schedule !== null || options.onEpochEnd !== undefined) {
+      info = { epoch, epochs: this.epochs, loss, lr };
+      if (this.val) {
+        const r = outputLossAndScore(net, trainer.loss, this.val.x, this.val.y, this.val.rows);
+        info.valLoss = r.loss;
+        history.valLoss.push(r.loss);
+        if (trainer.loss === 'mse') history.valMae.push((info.valMae = r.score));
+        else history.valAccuracy.push((info.valAccuracy = r.score));
+      }
+      monitored = monitoredValue(this.monitor, info);
     }
-    const monitored = monitoredValue(this.monitor, info);
     if (improves(this.monitor, monitored, this.bestValue, this.early?.minDelta ?? 0)) {
       this.bestValue = monitored;
       history.bestEpoch = epoch;
@@ -169,11 +144,69 @@ export class FitRun {
     } else {
       this.wait++;
     }
-    schedule?.afterEpoch(info);
-    if (options.onEpochEnd?.(info) === false) return this.stop('callback');
+    if (info !== null) {
+      schedule?.afterEpoch(info);
+      if (options.onEpochEnd?.(info) === false) return this.stop('callback');
+    }
     if (this.early && this.wait >= this.early.patience) return this.stop('early-stopping');
     if (epoch >= this.epochs) return this.stop('epochs');
     return true;
+  }
+
+  /** What an epoch does before its steps when a schedule or a callback watches: the callbacks and the epoch's rate. */
+  private beginEpoch(epoch: number): void {
+    const { options, schedule } = this;
+    if (epoch === 1) {
+      options.onTrainBegin?.({ epochs: this.epochs, rows: this.rows, validationRows: this.val?.rows ?? 0, batchSize: this.batch, batches: this.batches });
+    }
+    schedule?.atEpoch(epoch);
+    options.onEpochBegin?.({ epoch, epochs: this.epochs, lr: this.trainer.learningRate });
+  }
+
+  /** One optimizer step on batch b of the epoch (gathered first when shuffled); a TrainingError when it could not be applied. */
+  private stepBatch(epoch: number, b: number): void {
+    const { trainer, options } = this;
+    const net = trainer.network;
+    const plan = net.plan;
+    const inputs = net.inputs;
+    const outputs = net.outputs;
+    const start = b * this.batch;
+    const n = Math.min(this.batch, this.rows - start);
+    let X = this.dataX + start * inputs * 4;
+    let Y = this.dataY + start * outputs * 4;
+    if (trainer.shuffle) {
+      // views are taken after the last allocation and stay valid for the whole step
+      const f32 = net.runtime.heap.f32();
+      gatherRows(f32, this.dataX >>> 2, this.order, start, n, inputs, plan.X >>> 2);
+      gatherRows(f32, this.dataY >>> 2, this.order, start, n, outputs, plan.Y >>> 2);
+      X = plan.X;
+      Y = plan.Y;
+    }
+    const status = trainer.step(n, X, Y, this.undo);
+    if (status !== StepStatus.applied) this.refuseStep(status, epoch, b);
+    if (options.onBatchEnd) options.onBatchEnd({ epoch, batch: b + 1, batches: this.batches, loss: net.runtime.heap.f64()[(plan.tail + Tail.result) >>> 3]! });
+  }
+
+  /** The TrainingError of a step that was not applied (after restoring the epoch's start where the step could not undo itself). */
+  private refuseStep(status: number, epoch: number, b: number): never {
+    if (status === StepStatus.skipped) {
+      throw new TrainingError(
+        `fit: the loss or a gradient is not finite at epoch ${epoch}, batch ${b + 1}; that step was not applied, so the weights are those after the last finite step (try a smaller learning rate)`,
+        { epoch, batch: b + 1 },
+      );
+    }
+    if (status === StepStatus.undone) {
+      throw new TrainingError(
+        `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; it was undone, so the weights and optimizer state are those after the last finite step (try a smaller learning rate)`,
+        { epoch, batch: b + 1 },
+      );
+    }
+    this.trainer.network.plan.restoreParams(this.epochStart);
+    this.trainer.resetState();
+    throw new TrainingError(
+      `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; the weights were restored to the start of epoch ${epoch} and the optimizer state reset (try a smaller learning rate)`,
+      { epoch, batch: b + 1 },
+    );
   }
 
   private stop(reason: StopReason): false {
