@@ -115,17 +115,17 @@ function evaluateGoals() {
   for (const w of [TRAIN_FRESH, TRAIN_FRESH_SHORT]) {
     const r = find('tiny', w, 'wasm-simd');
     if (!r) continue;
-    out.push({ goal: `tiny network: ${w.slice(6)}: ≤ 2× hand-written JS time (issue 17)`, value: r.vsHand, target: 2, pass: r.vsHand <= 2 });
+    out.push({ goal: `tiny network: ${w.slice(6)}: ≤ 2× hand-written JS time`, value: r.vsHand, target: 2, pass: r.vsHand <= 2 });
   }
   for (const kind of ['ESM import', 'CommonJS require']) {
     const cold = results.find((r) => r.group === 'startup' && r.contender === 'wasm-simd' && r.kind === kind);
     const coldIn = results.find((r) => r.group === 'startup' && r.contender === 'wasm-simd-in-process' && r.kind === kind);
     if (!cold) continue;
-    // issue 17: the difference of the medians of interleaved spawns. A spawn
+    // The difference of the medians of interleaved spawns. A spawn
     // takes up to ±50 ms more in this VM's slow phases, which only add time:
     // the lower quartiles' difference and the time measured inside the
     // process are there to read a noisy run by.
-    out.push({ goal: `cold start (${kind}) ≤ 10 ms over an empty node -e (difference of the medians of interleaved spawns; issue 17)`, value: cold.median, target: 10, pass: cold.median <= 10, note: `lower quartiles ${cold.lowerQuartileDiff.toFixed(1)} ms apart, median of paired differences ${cold.pairedMedian.toFixed(1)} ms${coldIn ? `; in-process ${coldIn.median.toFixed(1)} ms` : ''}` });
+    out.push({ goal: `cold start (${kind}) ≤ 10 ms over an empty node -e (difference of the medians of interleaved spawns)`, value: cold.median, target: 10, pass: cold.median <= 10, note: `lower quartiles ${cold.lowerQuartileDiff.toFixed(1)} ms apart, median of paired differences ${cold.pairedMedian.toFixed(1)} ms${coldIn ? `; in-process ${coldIn.median.toFixed(1)} ms` : ''}` });
   }
   const inference = results.filter((r) => r.group === 'inference' && r.contender === 'simdnet');
   if (inference.length) {
