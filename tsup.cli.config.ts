@@ -30,6 +30,9 @@ const cli: Options = {
   splitting: false,
   clean: false,
   dts: false,
+  esbuildOptions(options) {
+    options.charset = 'ascii'; // see tsup.config.ts
+  },
 };
 
 export async function buildCli(): Promise<void> {

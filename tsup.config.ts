@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 import { buildCli } from './tsup.cli.config';
 import { buildInterchange } from './tsup.interchange.config';
+import { asciiComments } from './scripts/ascii-comments.mjs';
 import { buildPlatforms, CHUNK_NAMES } from './tsup.platforms.config';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
@@ -19,6 +20,9 @@ export default defineConfig({
   // as a file URL must be (tsup's `shims` is not: a '#' in the path broke it)
   esbuildOptions(options, { format }) {
     options.chunkNames = CHUNK_NAMES;
+    // ASCII only: other characters in code as \u escapes (the same strings
+    // at run time), in comments by scripts/ascii-comments.mjs, which says why
+    options.charset = 'ascii';
     if (format !== 'cjs') return;
     options.define = { ...options.define, 'import.meta.url': 'importMetaUrl' };
     options.inject = [...(options.inject ?? []), 'src/shims/cjs-import-meta-url.ts'];
@@ -47,5 +51,7 @@ export default defineConfig({
     await buildPlatforms();
     // dist/csv.js, onnx.js, tfjs.js, brain.js and their .cjs and .d.ts (see tsup.interchange.config.ts)
     await buildInterchange();
+    // what charset 'ascii' leaves: the comments (see scripts/ascii-comments.mjs)
+    asciiComments('dist');
   },
 });

@@ -22,6 +22,9 @@ const interchange: Options = {
   splitting: false,
   clean: false,
   removeNodeProtocol: false,
+  esbuildOptions(options) {
+    options.charset = 'ascii'; // see tsup.config.ts
+  },
 };
 
 export async function buildInterchange(): Promise<void> {

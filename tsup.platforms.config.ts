@@ -43,6 +43,7 @@ const common: Options = {
   splitting: false,
   esbuildOptions(options) {
     options.chunkNames = CHUNK_NAMES;
+    options.charset = 'ascii'; // see tsup.config.ts
   },
   clean: false,
   dts: false,

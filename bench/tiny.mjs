@@ -1,20 +1,23 @@
 // The worked example's 2-3-1 network (ReLU hidden layer, sigmoid output): one
 // single-sample prediction (µs), and 1000 full-batch gradient-descent epochs
-// (BCE, SGD lr 0.5) on 6 rows (ms), against a hand-written JS function for each.
+// (BCE, SGD lr 0.5) on 6 rows (ms) of a new network each repetition, warm
+// and in the short runs of fresh processes, against a hand-written JS
+// function for each.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { measure, pairedSpeedup, stats } from './timing.mjs';
 import { tf, withTf } from './tfjs.mjs';
+import { ARTICLE, EPOCHS, handTrain, LABELS, LR, ROWS, sameLoss } from './tiny-workload.mjs';
 
-export const ARTICLE = [
-  { W: [[0.82, 0.71, -0.45], [0.65, 0.89, 0.78]], b: [-0.5, -0.6, -0.3] },
-  { W: [[0.85], [0.72], [-0.55]], b: [-0.2] },
-];
 const X = [0.5, 0.6];
 const EXPECTED = 0.56539;
-const ROWS = [[0.5, 0.6], [0.9, 0.8], [0.1, 0.2], [0.3, 0.9], [0.8, 0.3], [0.2, 0.1]];
-const LABELS = [1, 1, 0, 1, 0, 0];
-const EPOCHS = 1000;
+/** Repetitions of each contender a short run times. */
+const SHORT_REPS = 10;
 export const PREDICT_INTO = '2-3-1 predictInto, one sample, Float32Array in and out';
-const LR = 0.5;
+/** The training workload, warm: a new network, its weights, a new Trainer and the fit, each repetition. */
+export const TRAIN_FRESH = '2-3-1 new network + train, 1000 full-batch epochs on 6 rows, warm';
+/** The same in short runs: the first repetitions of fresh processes. */
+export const TRAIN_FRESH_SHORT = `2-3-1 new network + train, 1000 full-batch epochs on 6 rows, short runs (the first ${SHORT_REPS} repetitions of a fresh process)`;
 
 /** The hand-written forward pass: every weight a local, no arrays. */
 function handPredictor() {
@@ -29,49 +32,6 @@ function handPredictor() {
     const h2 = Math.max(0, x0 * w02 + x1 * w12 + b2);
     return 1 / (1 + Math.exp(-(h0 * v0 + h1 * v1 + h2 * v2 + c0)));
   };
-}
-
-/** Hand-written full-batch gradient descent on the 6 rows (Float64Array state); returns the last epoch's loss. */
-function handTrain(epochs) {
-  const W1 = new Float64Array(6), b1 = new Float64Array(3), W2 = new Float64Array(3), b2 = new Float64Array(1);
-  ARTICLE[0].W.forEach((r, i) => r.forEach((v, j) => (W1[i * 3 + j] = v)));
-  ARTICLE[0].b.forEach((v, j) => (b1[j] = v));
-  ARTICLE[1].W.forEach((r, i) => (W2[i] = r[0]));
-  b2[0] = ARTICLE[1].b[0];
-  const n = ROWS.length;
-  const x = Float64Array.from(ROWS.flat()), y = Float64Array.from(LABELS);
-  const dW1 = new Float64Array(6), db1 = new Float64Array(3), dW2 = new Float64Array(3), h = new Float64Array(3), z = new Float64Array(3);
-  let loss = 0;
-  for (let e = 0; e < epochs; e++) {
-    dW1.fill(0); db1.fill(0); dW2.fill(0);
-    let db2 = 0;
-    loss = 0;
-    for (let r = 0; r < n; r++) {
-      const x0 = x[2 * r], x1 = x[2 * r + 1];
-      let o = b2[0];
-      for (let j = 0; j < 3; j++) {
-        z[j] = x0 * W1[j] + x1 * W1[3 + j] + b1[j];
-        h[j] = z[j] > 0 ? z[j] : 0;
-        o += h[j] * W2[j];
-      }
-      const p = 1 / (1 + Math.exp(-o));
-      loss += Math.max(o, 0) - o * y[r] + Math.log1p(Math.exp(-Math.abs(o)));
-      const d = (p - y[r]) / n;
-      db2 += d;
-      for (let j = 0; j < 3; j++) {
-        dW2[j] += h[j] * d;
-        const dz = z[j] > 0 ? d * W2[j] : 0;
-        db1[j] += dz;
-        dW1[j] += x0 * dz;
-        dW1[3 + j] += x1 * dz;
-      }
-    }
-    loss /= n;
-    for (let i = 0; i < 6; i++) W1[i] -= LR * dW1[i];
-    for (let j = 0; j < 3; j++) { b1[j] -= LR * db1[j]; W2[j] -= LR * dW2[j]; }
-    b2[0] -= LR * db2;
-  }
-  return loss;
 }
 
 function tfTiny(backend) {
@@ -158,59 +118,72 @@ export function benchTiny({ lib, runtimes, quick, rounds, targetMs, log }) {
   if (!Number.isFinite(sink)) throw new Error('bench: tiny network: a prediction was not finite');
   log(`tiny predict: ${results.map((r) => `${r.contender} ${r.median.toFixed(3)}`).join(', ')}`);
 
-  // training: 1000 epochs per operation, weights reset (untimed) before each
-  const trainers = {};
-  const Y = LABELS.map((v) => [v]);
-  for (const [name, net] of Object.entries(nets)) {
-    trainers[name] = () => {
-      net.setWeights(ARTICLE);
-      const t = new lib.Trainer(net, { loss: 'bce', optimizer: { type: 'sgd', lr: LR }, batchSize: ROWS.length, shuffle: false });
-      return () => t.fit(ROWS, Y, { epochs: EPOCHS }).loss[EPOCHS - 1];
-    };
-  }
-  // correctness: every contender ends at the hand-written loss (float64) within float32 drift
-  const handLoss = handTrain(EPOCHS);
-  const finals = { 'hand-js': handLoss };
-  for (const [n, mk] of Object.entries(trainers)) finals[n] = mk()();
-  for (const [n, t] of Object.entries(tfs)) { t.reset(); finals[n] = t.train(EPOCHS); }
-  for (const [n, l] of Object.entries(finals)) {
-    if (!(Math.abs(l - handLoss) <= 1e-3 * handLoss + 1e-5)) throw new Error(`bench: tiny network: after ${EPOCHS} epochs ${n} has loss ${l}, hand-written JS ${handLoss}`);
-  }
-  // each sample times only the fit itself (resetting the weights is excluded), averaged over reps
-  const contenders = [
-    { name: 'hand-js', prepare: () => () => { sink += handTrain(EPOCHS); } },
-    ...Object.entries(trainers).map(([name, mk]) => ({ name, prepare: mk })),
-    ...Object.entries(tfs).map(([name, t]) => ({ name, prepare: () => { t.reset(); return () => { sink += t.train(EPOCHS); }; } })),
-  ];
-  const sample = (c) => {
-    let total = 0;
-    for (let r = 0; r < c.reps; r++) {
-      const go = c.prepare();
-      const t0 = performance.now();
-      go();
-      total += performance.now() - t0;
-    }
-    return total / c.reps;
-  };
-  for (const c of contenders) {
-    c.reps = 1;
-    sample(c);
-    c.reps = Math.max(1, Math.min(200, Math.round(targetMs / sample(c))));
-  }
-  const own = Object.fromEntries(contenders.map((c) => [c.name, []]));
-  const rounds2 = quick ? Math.min(rounds, 3) : rounds;
-  for (let r = 0; r < rounds2; r++) {
-    for (let i = 0; i < contenders.length; i++) {
-      const c = contenders[(i + r) % contenders.length];
-      own[c.name].push(sample(c));
-    }
-  }
+  // Training as a user's script does it: every repetition is a new network,
+  // its weights set, a new Trainer and a fit of 1000 full-batch epochs, all
+  // timed. simdnet's runtimes each in a process of their own with one runtime
+  // (bench/tiny-train.mjs says why), against the hand-written loop in that
+  // process; TF.js here, its variables set back to the worked example's
+  // weights each repetition, against the hand-written loop here.
+  const trainRounds = quick ? Math.min(rounds, 5) : Math.max(rounds, 7);
+  const trainMs = Math.max(targetMs, 25);
   const start = results.length;
-  for (const [name, samples] of Object.entries(own)) {
-    const vsHand = 1 / pairedSpeedup({ byRound: samples }, { byRound: own['hand-js'] });
-    results.push({ group: 'tiny', workload: `2-3-1 train, ${EPOCHS} full-batch epochs on 6 rows`, contender: name, unit: 'ms', higherIsBetter: false, ...stats(samples), vsHand });
+  let handRow = null;
+  for (const name of Object.keys(runtimes)) {
+    const r = trainChild([name, 'warm', String(trainRounds), String(trainMs)]);
+    handRow ??= { group: 'tiny', workload: TRAIN_FRESH, contender: 'hand-js', unit: 'ms', higherIsBetter: false, ...stats(r['hand-js'].samples), vsHand: 1 };
+    results.push({ group: 'tiny', workload: TRAIN_FRESH, contender: name, unit: 'ms', higherIsBetter: false, ...stats(r[name].samples), vsHand: 1 / pairedSpeedup(r[name], r['hand-js']) });
   }
-  log(`tiny train: ${results.slice(start).map((r) => `${r.contender} ${r.median.toFixed(3)}`).join(', ')}`);
+  results.splice(start, 0, handRow);
+  const handLoss = handTrain(EPOCHS);
+  const tfFits = Object.fromEntries(Object.entries(tfs).map(([name, t]) => [name, () => { t.reset(); return t.train(EPOCHS); }]));
+  for (const [n, fit] of Object.entries(tfFits)) {
+    const l = fit();
+    if (!sameLoss(l, handLoss)) throw new Error(`bench: tiny network: after ${EPOCHS} epochs ${n} has loss ${l}, hand-written JS ${handLoss}`);
+  }
+  const repeat = (fit) => (reps) => { let s = 0; for (let r = 0; r < reps; r++) s += fit(); sink += s; };
+  const tfTrain = measure(
+    [{ name: 'hand-js', run: repeat(() => handTrain(EPOCHS)) }, ...Object.entries(tfFits).map(([name, fit]) => ({ name, run: repeat(fit) }))],
+    { rounds: trainRounds, targetMs: trainMs, collect: true },
+  );
+  for (const [name, r] of Object.entries(tfTrain)) {
+    if (name === 'hand-js') continue;
+    results.push({ group: 'tiny', workload: TRAIN_FRESH, contender: name, unit: 'ms', higherIsBetter: false, ...stats(r.samples), vsHand: 1 / pairedSpeedup(r, tfTrain['hand-js']) });
+  }
+  log(`tiny train: ${results.slice(start).map((r) => `${r.contender} ${r.median.toFixed(3)} (${r.vsHand.toFixed(2)}×)`).join(', ')}`);
+  results.push(...benchShortRuns({ quick, log }));
   for (const net of Object.values(nets)) net.dispose();
   return results;
+}
+
+/** Runs bench/tiny-train.mjs with these arguments; its JSON. */
+function trainChild(args) {
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('./tiny-train.mjs', import.meta.url)), ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench: tiny training (${args.join(' ')}): the child process failed (${r.status}):\n${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/**
+ * Short runs: a fresh Node process imports dist/ and initialises (untimed),
+ * then times the first SHORT_REPS repetitions of the hand-written loop and of
+ * simdnet's new network + fit, alternated (which goes first swaps from one
+ * process to the next), before the JIT tiers and Wasm's optimizing tier have
+ * caught up. Ratio: the median over the processes of simdnet's time / the
+ * hand-written loop's.
+ */
+function benchShortRuns({ quick, log }) {
+  const kind = 'wasm-simd';
+  const processes = quick ? 6 : 15;
+  const hand = [], ours = [], ratios = [];
+  for (let p = 0; p < processes; p++) {
+    const { ms } = trainChild([kind, 'short', String(SHORT_REPS), p % 2 ? 'simdnet' : 'hand']);
+    hand.push(ms.hand / SHORT_REPS);
+    ours.push(ms.simdnet / SHORT_REPS);
+    ratios.push(ms.simdnet / ms.hand);
+  }
+  const vsHand = stats(ratios).median;
+  log(`tiny train, short runs: hand-js ${stats(hand).median.toFixed(3)} ms, ${kind} ${stats(ours).median.toFixed(3)} ms (${vsHand.toFixed(2)}× in ${processes} processes)`);
+  return [
+    { group: 'tiny', workload: TRAIN_FRESH_SHORT, contender: 'hand-js', unit: 'ms', higherIsBetter: false, ...stats(hand), vsHand: 1 },
+    { group: 'tiny', workload: TRAIN_FRESH_SHORT, contender: kind, unit: 'ms', higherIsBetter: false, ...stats(ours), vsHand },
+  ];
 }

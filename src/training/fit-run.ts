@@ -24,6 +24,10 @@ export class FitRun {
   private readonly rows: number;
   private readonly order: Uint32Array;
   private readonly batch: number;
+  /** Steps per epoch. */
+  private readonly batches: number;
+  /** Whether onTrainBegin, onEpochBegin or a schedule wants to know when an epoch begins. */
+  private readonly watched: boolean;
   private readonly dataX: number;
   private readonly dataY: number;
   /** Heap block with the weights at the start of the current epoch: restored if an overflowing update could not be undone. */
@@ -52,6 +56,8 @@ export class FitRun {
     const net = trainer.network;
     const plan = net.plan;
     this.batch = train ? Math.min(trainer.batchSize, rows) : trainer.batchSize;
+    this.batches = train ? Math.ceil(rows / this.batch) : 0;
+    this.watched = schedule !== null || options.onTrainBegin !== undefined || options.onEpochBegin !== undefined;
     if (train) plan.ensureCapacity(this.batch);
     plan.setWeightDecay(trainer.weightDecay);
     this.order = new Uint32Array(rows);
@@ -104,7 +110,7 @@ export class FitRun {
     const plan = trainer.network.plan;
     const inputs = trainer.network.inputs;
     const outputs = trainer.network.outputs;
-    const batches = Math.ceil(this.rows / this.batch);
+    const batches = this.batches;
     const epoch = this.beginEpoch(this.rows, batches);
     for (let b = 0; b < batches; b++) {
       const start = b * this.batch;
@@ -134,11 +140,13 @@ export class FitRun {
     const { trainer, options } = this;
     const plan = trainer.network.plan;
     const epoch = this.history.epochs + 1;
-    if (epoch === 1) {
-      options.onTrainBegin?.({ epochs: this.epochs, rows, validationRows: this.val?.rows ?? 0, batchSize: this.batch, batches });
+    if (this.watched) {
+      if (epoch === 1) {
+        options.onTrainBegin?.({ epochs: this.epochs, rows, validationRows: this.val?.rows ?? 0, batchSize: this.batch, batches });
+      }
+      this.schedule?.atEpoch(epoch);
+      options.onEpochBegin?.({ epoch, epochs: this.epochs, lr: trainer.learningRate });
     }
-    this.schedule?.atEpoch(epoch);
-    options.onEpochBegin?.({ epoch, epochs: this.epochs, lr: trainer.learningRate });
     if (trainer.shuffle && this.rows > 0) trainer.random.shuffle(this.order);
     plan.snapshotParams(this.epochStart);
     // the step kernel sums loss × rows into the tail: no float is handled here per step
@@ -158,26 +166,7 @@ export class FitRun {
     if (options.signal?.aborted) return this.stop('aborted');
     if (schedule !== null && b > 0 && schedule.perStep) schedule.atStep(epoch, b);
     const status = trainer.step(n, X, Y, this.undo);
-    if (status === StepStatus.skipped) {
-      throw new TrainingError(
-        `fit: the loss or a gradient is not finite at epoch ${epoch}, batch ${b + 1}; that step was not applied, so the weights are those after the last finite step (try a smaller learning rate)`,
-        { epoch, batch: b + 1 },
-      );
-    }
-    if (status === StepStatus.undone) {
-      throw new TrainingError(
-        `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; it was undone, so the weights and optimizer state are those after the last finite step (try a smaller learning rate)`,
-        { epoch, batch: b + 1 },
-      );
-    }
-    if (status === StepStatus.notUndone) {
-      plan.restoreParams(this.epochStart);
-      trainer.resetState();
-      throw new TrainingError(
-        `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; the weights were restored to the start of epoch ${epoch} and the optimizer state reset (try a smaller learning rate)`,
-        { epoch, batch: b + 1 },
-      );
-    }
+    if (status !== StepStatus.applied) this.refuseStep(status, epoch, b);
     if (options.onBatchEnd) options.onBatchEnd({ epoch, batch: b + 1, batches, loss: net.runtime.heap.f64()[(plan.tail + Tail.result) >>> 3]! });
     return true;
   }
@@ -192,17 +181,27 @@ export class FitRun {
     const net = trainer.network;
     const plan = net.plan;
     history.epochs = epoch;
-    const info: EpochInfo = { epoch, epochs: this.epochs, loss: net.runtime.heap.f64()[(plan.tail + Tail.lossSum) >>> 3]! / rows, lr: trainer.learningRate };
-    history.loss.push(info.loss);
-    history.lr.push(info.lr);
-    if (this.val) {
-      const r = outputLossAndScore(net, trainer.loss, this.val.x, this.val.y, this.val.rows);
-      info.valLoss = r.loss;
-      history.valLoss.push(r.loss);
-      if (trainer.loss === 'mse') history.valMae.push((info.valMae = r.score));
-      else history.valAccuracy.push((info.valAccuracy = r.score));
+    const loss = net.runtime.heap.f64()[(plan.tail + Tail.lossSum) >>> 3]! / rows;
+    const lr = trainer.learningRate;
+    history.loss.push(loss);
+    history.lr.push(lr);
+    // Without validation data, a schedule or onEpochEnd nothing reads an
+    // EpochInfo, and the monitor can only be the training loss (resolveMonitor
+    // refuses the others): a tiny network's epoch costs about a microsecond,
+    // so the object and the calls are left out.
+    let info: EpochInfo | null = null;
+    let monitored = loss;
+    if (this.val !== null || schedule !== null || options.onEpochEnd !== undefined) {
+      info = { epoch, epochs: this.epochs, loss, lr };
+      if (this.val) {
+        const r = outputLossAndScore(net, trainer.loss, this.val.x, this.val.y, this.val.rows);
+        info.valLoss = r.loss;
+        history.valLoss.push(r.loss);
+        if (trainer.loss === 'mse') history.valMae.push((info.valMae = r.score));
+        else history.valAccuracy.push((info.valAccuracy = r.score));
+      }
+      monitored = monitoredValue(this.monitor, info);
     }
-    const monitored = monitoredValue(this.monitor, info);
     if (improves(this.monitor, monitored, this.bestValue, this.early?.minDelta ?? 0)) {
       this.bestValue = monitored;
       history.bestEpoch = epoch;
@@ -211,11 +210,35 @@ export class FitRun {
     } else {
       this.wait++;
     }
-    schedule?.afterEpoch(info);
-    if (options.onEpochEnd?.(info) === false) return this.stop('callback');
+    if (info !== null) {
+      schedule?.afterEpoch(info);
+      if (options.onEpochEnd?.(info) === false) return this.stop('callback');
+    }
     if (this.early && this.wait >= this.early.patience) return this.stop('early-stopping');
     if (epoch >= this.epochs) return this.stop('epochs');
     return true;
+  }
+
+  /** The TrainingError of a step that was not applied (after restoring the epoch's start where the step could not undo itself). */
+  private refuseStep(status: number, epoch: number, b: number): never {
+    if (status === StepStatus.skipped) {
+      throw new TrainingError(
+        `fit: the loss or a gradient is not finite at epoch ${epoch}, batch ${b + 1}; that step was not applied, so the weights are those after the last finite step (try a smaller learning rate)`,
+        { epoch, batch: b + 1 },
+      );
+    }
+    if (status === StepStatus.undone) {
+      throw new TrainingError(
+        `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; it was undone, so the weights and optimizer state are those after the last finite step (try a smaller learning rate)`,
+        { epoch, batch: b + 1 },
+      );
+    }
+    this.trainer.network.plan.restoreParams(this.epochStart);
+    this.trainer.resetState();
+    throw new TrainingError(
+      `fit: the update at epoch ${epoch}, batch ${b + 1} made a weight non-finite; the weights were restored to the start of epoch ${epoch} and the optimizer state reset (try a smaller learning rate)`,
+      { epoch, batch: b + 1 },
+    );
   }
 
   private stop(reason: StopReason): false {

@@ -46,6 +46,28 @@ describe.each(BACKENDS)('callbacks and early stopping on $name', ({ options }) =
     n.dispose();
   });
 
+  it('a fit nothing watches (no EpochInfo made) and one that callbacks watch at every point give the same history and weights, bit for bit', async () => {
+    const rt = await runtimeFor(options);
+    const { x, y } = blobs(3);
+    const run = (watch: boolean) => {
+      const n = net(rt);
+      const seen: number[] = [];
+      const h = new Trainer(n, { loss: 'cce', batchSize: 12, optimizer: { type: 'adam', lr: 0.05 }, seed: 4 }).fit(x, y, watch
+        ? { epochs: 12, onTrainBegin: () => {}, onEpochBegin: () => {}, onBatchEnd: () => {}, onEpochEnd: (i) => { seen.push(i.loss); }, onTrainEnd: () => {} }
+        : { epochs: 12 });
+      const out = { loss: [...h.loss], lr: [...h.lr], epochs: h.epochs, bestEpoch: h.bestEpoch, stopReason: h.stopReason, weights: weights(n), seen };
+      n.dispose();
+      return out;
+    };
+    const plain = run(false);
+    const watched = run(true);
+    expect(watched.seen).toEqual(watched.loss);
+    expect({ ...plain, seen: [] }).toEqual({ ...watched, seen: [] });
+    // the losses fell, so the best epoch is a late one, found the same way on both paths
+    expect(plain.bestEpoch).toBeGreaterThan(6);
+    expect(plain.loss[11]).toBeLessThan(plain.loss[0]!);
+  });
+
   it("onTrainEnd sees the best epoch's weights restored; it runs after a stop by callback or signal too", async () => {
     const rt = await runtimeFor(options);
     const n = net(rt);
