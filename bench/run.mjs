@@ -147,8 +147,8 @@ function evaluateGoals() {
   for (const r of results.filter((x) => x.group === 'csv-train')) {
     out.push({ goal: `${r.workload}: peak memory < 2.5× the float32 size of the data + 200 MB; value: peak ÷ that limit`, value: r.peakMB / r.limitMB, target: 1, pass: r.peakMB < r.limitMB });
   }
-  const bundle = results.find((r) => r.workload === 'JS + simd.wasm, gzipped');
-  if (bundle) out.push({ goal: 'JS + one .wasm, minified and gzipped, ≤ 40 KB', value: bundle.median, target: 40, pass: bundle.median <= 40 });
+  const bundle = results.find((r) => r.group === 'bundle' && r.workload.startsWith('an app that loads a model'));
+  if (bundle) out.push({ goal: 'an app that loads a model and predicts: its JS + one .wasm, minified and gzipped, ≤ 40 KB', value: bundle.median, target: 40, pass: bundle.median <= 40 });
   return out;
 }
 
