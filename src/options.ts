@@ -8,8 +8,7 @@
 
 import { SimdnetError, ValueError } from './errors.js';
 import { describe } from './validate.js';
-
-const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+import { hasOwn, nearestName } from './names.js';
 
 /**
  * The value `table` holds for `name`, looked up among the table's own keys;
@@ -19,7 +18,7 @@ const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnPrope
 export function lookupName<T extends Record<string, unknown>>(table: T, name: unknown, argument: string): keyof T & string {
   if (typeof name === 'string' && hasOwn(table, name)) return name;
   const names = Object.keys(table);
-  const near = typeof name === 'string' ? nearest(name, names) : null;
+  const near = typeof name === 'string' ? nearestName(name, names) : null;
   throw new ValueError(`${argument}: expected one of ${names.join(', ')}, got ${describe(name)}${near ? ` (did you mean '${near}'?)` : ''}`);
 }
 
@@ -85,7 +84,7 @@ function read(value: object, key: string, name: string): unknown {
 
 /** The ValueError for an unknown option key. */
 export function unknownKey(name: string, key: string, known: readonly string[]): ValueError {
-  const near = nearest(key, known);
+  const near = nearestName(key, known);
   const hint = near ? ` (did you mean '${near}'?)` : '';
   return new ValueError(`${name}: unknown option ${describe(key)}${hint}; expected ${known.length ? known.map((k) => `'${k}'`).join(', ') : 'no options'}`);
 }
@@ -129,41 +128,4 @@ export function readError(name: string, e: unknown): unknown {
 function errorText(e: unknown): string {
   const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
-}
-
-/**
- * The known name closest to `word` (optimal string alignment distance: edits
- * and adjacent swaps), if it is close enough to be a likely typo.
- */
-export function nearest(word: string, candidates: readonly string[]): string | null {
-  if (word.length > 64) return null;
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  const w = word.toLowerCase();
-  for (const c of candidates) {
-    const d = distance(w, c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  const allowed = Math.max(1, Math.floor(word.length / 3));
-  return best !== null && bestDistance <= allowed ? best : null;
-}
-
-function distance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d = new Array<number>(rows * cols);
-  for (let i = 0; i < rows; i++) d[i * cols] = i;
-  for (let j = 0; j < cols; j++) d[j] = j;
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[(i - 2) * cols + j - 2]! + 1);
-      d[i * cols + j] = v;
-    }
-  }
-  return d[rows * cols - 1]!;
 }

@@ -1,4 +1,4 @@
-/** oneLine / escapeControls: what report() in src/cli/main.ts does to every message before it reaches stderr. */
+/** oneLine / escapeControls: what report() in src/cli/run.ts does to every message before it reaches stderr. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeControls, oneLine } from '../../src/cli/one-line.js';
