@@ -8,7 +8,9 @@ import { TableSink } from '../table/csv-sink.js';
 import type { PreprocessOptions } from '../table/preprocessor.js';
 import { datasetFromTable, type TableDataset } from './table-dataset.js';
 import type { CsvEncoding } from '../table/csv-encoding.js';
-import { checkFormatOptions, CsvReader, type CsvFormat } from '../table/csv-reader.js';
+import { CsvReader, type CsvFormat } from '../table/csv-reader.js';
+import { readCsvOptions, type CheckedCsvOptions } from './csv-options.js';
+import { describe } from '../describe.js';
 import type { CsvSeparator } from '../table/csv-separator.js';
 
 export type { CsvFormat } from '../table/csv-reader.js';
@@ -94,17 +96,14 @@ const TEXT_CHUNK = 1 << 20;
  *   classes, invalid CSV (a quote left open), or bytes in no consistent
  *   encoding; ValueError for bad options. Every message starts with `source`.
  */
-export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): CsvDataset {
-  const source = options.source ?? 'text';
+export function parseCsv(input: string | Uint8Array, options?: CsvOptions): CsvDataset {
+  const o = checkCsvOptions(options);
   const text = typeof input === 'string';
-  // by tag as well as by class: a Uint8Array from another realm (a vm context, an iframe) fails instanceof
-  if (!text && !(input instanceof Uint8Array || Object.prototype.toString.call(input) === '[object Uint8Array]')) {
-    throw new ValueError(`${source}: expected CSV as a string or a Uint8Array, got ${input === null ? 'null' : typeof input}`);
+  if (!text && !isBytes(input)) throw new ValueError(`${o.source}: expected CSV as a string or a Uint8Array, got ${describe(input)}`);
+  if (text && o.encoding !== undefined) {
+    throw new ValueError(`options.encoding: applies to bytes (a Uint8Array or a file), got '${o.encoding}' with a string, which is already text`);
   }
-  if (text && options.encoding !== undefined) {
-    throw new ValueError(`options.encoding: applies to bytes (a Uint8Array or a file), got '${String(options.encoding)}' with a string, which is already text`);
-  }
-  const { reader, finish } = tableReader(options, text ? 'utf-8' : options.encoding, input.length);
+  const { reader, finish } = tableReader(o, text ? 'utf-8' : o.encoding, input.length);
   if (text) pushText(reader, input);
   else reader.push(input);
   reader.end();
@@ -112,17 +111,29 @@ export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): 
 }
 
 /**
- * A reader feeding a table sink, options checked (shared with loadCsv);
- * `finish()` turns what it read into the dataset.
+ * A Uint8Array by tag as well as by class: one from another realm (a vm
+ * context, an iframe) fails instanceof; a revoked Proxy is none.
+ */
+function isBytes(input: unknown): input is Uint8Array {
+  try {
+    return input instanceof Uint8Array || (ArrayBuffer.isView(input) && Object.prototype.toString.call(input) === '[object Uint8Array]');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A reader feeding a table sink (shared with loadCsv); `finish()` turns
+ * what it read into the dataset.
+ * @param options - checked here (already checked ones pass unchanged).
  * @param inputBytes - the input's length, when known (it sizes the storage).
  * @param onBytes - called now and then with the bytes read so far (a progress bar).
- * @throws ValueError for bad options.
  */
 export function tableReader(
-  options: CsvOptions, encoding: CsvEncoding | undefined, inputBytes?: number, onBytes?: (bytes: number) => void,
+  csvOptions: CsvOptions | CheckedCsvOptions, encoding: CsvEncoding | undefined, inputBytes?: number, onBytes?: (bytes: number) => void,
 ): { reader: CsvReader; finish: () => CsvDataset } {
-  const task = checkCsvOptions(options);
-  const source = options.source ?? 'text';
+  const options = checkCsvOptions(csvOptions);
+  const { source, task } = options;
   const sink = new TableSink({ source, na: options.na, dropInvalid: options.dropInvalid, inputBytes, onBytes });
   const reader = new CsvReader(sink, { source, separator: options.separator, encoding });
   const finish = (): CsvDataset => {
@@ -134,16 +145,13 @@ export function tableReader(
 }
 
 /**
- * Checks the options that can be checked without the header; returns the task.
+ * Reads and checks the options of parseCsv or loadCsv before any byte is
+ * read (see csv-options.ts).
+ * @param source - what messages call the input unless `options.source` says otherwise.
  * @throws ValueError naming the option.
  */
-export function checkCsvOptions(options: CsvOptions): 'auto' | Task {
-  const task = options.task ?? 'auto';
-  if (!['auto', 'binary', 'multiclass', 'regression'].includes(task)) {
-    throw new ValueError(`options.task: expected 'auto', 'binary', 'multiclass' or 'regression', got '${String(task)}'`);
-  }
-  checkFormatOptions(options);
-  return task;
+export function checkCsvOptions(options: unknown, source = 'text'): CheckedCsvOptions {
+  return readCsvOptions(options, source);
 }
 
 /** Pushes `text` as UTF-8, a bounded piece at a time. */

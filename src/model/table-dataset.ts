@@ -55,6 +55,16 @@ export function datasetFromTable(table: RawTable, o: TableDatasetOptions, lines?
     const twice = features.find((f, i) => features!.indexOf(f) !== i);
     if (twice !== undefined) throw new ValueError(`options.features: column ${quoteCell(twice)} is listed twice`);
   }
+  // names that match no column, or the target, would be ignored: refused here with the option's name
+  for (const [option, names] of [['ignore', o.ignore], ['categorical', o.categorical]] as const) {
+    names?.forEach((n, i) => {
+      const c = table.names.indexOf(n);
+      if (c < 0) throw new ValueError(`options.${option}[${i}]: expected a column name from the header of ${o.source} (${quoteList(table.names)}), got ${quoteCell(n)}`);
+      if (c === t) throw new ValueError(`options.${option}[${i}]: ${quoteCell(n)} is the target column`);
+      if (option === 'categorical' && features && !features.includes(n)) throw new ValueError(`options.categorical[${i}]: ${quoteCell(n)} is not one of options.features, so it is not read`);
+      if (option === 'categorical' && o.ignore?.includes(n)) throw new ValueError(`options.categorical[${i}]: ${quoteCell(n)} is also in options.ignore, so it is not read`);
+    });
+  }
   const target = readTarget(table.columns[t]!, o.task ?? 'auto', o.source, lines, o.dropInvalid);
   dropped += target.invalid;
   let rows = target.rows;

@@ -188,7 +188,7 @@ describe('encodings', () => {
     expect(parseCsv(foreign).classes).toEqual(['x', 'y']);
     expect(parseCsv(Buffer.from('a,t\n1,x\n2,y\n')).rows).toBe(2);
     // @ts-expect-error: a JavaScript caller can pass anything
-    expectError(() => parseCsv(new Uint16Array(4)), ValueError, 'text: expected CSV as a string or a Uint8Array, got object');
+    expectError(() => parseCsv(new Uint16Array(4)), ValueError, 'text: expected CSV as a string or a Uint8Array, got a Uint16Array');
   });
 
   it('encoding is an option for bytes only', () => {
