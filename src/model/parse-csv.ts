@@ -3,7 +3,7 @@
  * load-csv.ts for reading a file in Node).
  */
 
-import { ValueError, type Task } from 'simdnet';
+import { DataError, ValueError, type Task } from 'simdnet';
 import { TableSink } from '../table/csv-sink.js';
 import type { PreprocessOptions } from '../table/preprocessor.js';
 import { datasetFromTable, type TableDataset } from './table-dataset.js';
@@ -42,8 +42,9 @@ export interface CsvOptions extends Omit<PreprocessOptions, 'features'> {
   /** What to call the input in error messages (loadCsv passes the file path). Default `'text'`. */
   source?: string;
   /**
-   * The feature columns, by name or 0-based index. Default: every column but
-   * the target and the `ignore`d ones. Other columns are ignored.
+   * The feature columns, by name or 0-based index; the network takes them
+   * in the header's order, whatever order they are listed in. Default: every
+   * column but the target and the `ignore`d ones. Other columns are ignored.
    */
   features?: ReadonlyArray<string | number>;
   /**
@@ -93,8 +94,10 @@ const TEXT_CHUNK = 1 << 20;
  * @throws DataError for an empty input, no data rows, empty or duplicate
  *   header names, a row with the wrong number of fields (unless
  *   `dropInvalid`), no usable feature column, a target with fewer than 2
- *   classes, invalid CSV (a quote left open), or bytes in no consistent
- *   encoding; ValueError for bad options. Every message starts with `source`.
+ *   classes, invalid CSV (a quote left open), bytes in no consistent
+ *   encoding, or a string that is not valid Unicode (a lone surrogate);
+ *   ValueError for bad options (naming `options.<key>`, before any byte is
+ *   read). Every DataError message starts with `source`.
  */
 export function parseCsv(input: string | Uint8Array, options?: CsvOptions): CsvDataset {
   const o = checkCsvOptions(options);
@@ -103,6 +106,7 @@ export function parseCsv(input: string | Uint8Array, options?: CsvOptions): CsvD
   if (text && o.encoding !== undefined) {
     throw new ValueError(`options.encoding: applies to bytes (a Uint8Array or a file), got '${o.encoding}' with a string, which is already text`);
   }
+  if (text) checkWellFormed(input, o.source);
   const { reader, finish } = tableReader(o, text ? 'utf-8' : o.encoding, input.length);
   if (text) pushText(reader, input);
   else reader.push(input);
@@ -152,6 +156,28 @@ export function tableReader(
  */
 export function checkCsvOptions(options: unknown, source = 'text'): CheckedCsvOptions {
   return readCsvOptions(options, source);
+}
+
+// a high surrogate not followed by a low one, or a low one not preceded by a high one
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Refuses a string holding a lone surrogate (not valid Unicode): encoding it
+ * would write U+FFFD in its place, so labels that differ only there
+ * ('x\uD800', 'x\uDC00') would merge silently.
+ * @throws DataError naming the line and the character.
+ */
+function checkWellFormed(text: string, source: string): void {
+  const wellFormed = (text as { isWellFormed?: () => boolean }).isWellFormed;
+  if (typeof wellFormed === 'function' ? wellFormed.call(text) : !LONE_SURROGATE.test(text)) return;
+  const at = LONE_SURROGATE.exec(text)!.index;
+  let line = 1;
+  for (let i = 0; i < at; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) line++;
+  }
+  const code = text.charCodeAt(at).toString(16).toUpperCase();
+  throw new DataError(`${source}: line ${line}: a lone surrogate (U+${code}) at character ${at}: the text is not valid Unicode, and reading it would change it (to U+FFFD); fix the text where it was made`);
 }
 
 /** Pushes `text` as UTF-8, a bounded piece at a time. */
