@@ -300,8 +300,18 @@ interface LoadClean extends CsvClean {
 
 const loadClean: fc.Arbitrary<LoadClean> = csvClean.chain((c) => textVariants(c.table).filter((v) => {
   const made = v.make();
-  return typeof made === 'string' || made instanceof Uint8Array;
+  // (typeof first: instanceof on the revoked Proxy variant throws)
+  return typeof made === 'string' || (typeof made === 'object' && made !== null && !isRevoked(made) && made instanceof Uint8Array);
 }).map((content) => ({ ...c, content, name: `f${fileCount++}.csv` })));
+
+function isRevoked(o: object): boolean {
+  try {
+    Object.getPrototypeOf(o);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 interface LoadEnv {
   file: string;

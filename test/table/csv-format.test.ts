@@ -191,6 +191,13 @@ describe('encodings', () => {
     expectError(() => parseCsv(new Uint16Array(4)), ValueError, 'text: expected CSV as a string or a Uint8Array, got a Uint16Array');
   });
 
+  it('a string holding a lone surrogate is refused naming the line: encoding would turn two such labels into one (U+FFFD)', () => {
+    expectError(() => parseCsv('f,label\n1,x\uD800\n2,x\uDC00\n', { source: 's.csv' }), DataError, 's.csv: line 2: a lone surrogate (U+D800) at character 11', 'not valid Unicode');
+    expectError(() => parseCsv('f,label\r\n1,a\r\n2,\uDC00x\r\n'), DataError, 'text: line 3: a lone surrogate (U+DC00)');
+    // a pair is one character, not two lone halves
+    expect(parseCsv('f,label\n1,\uD83D\uDE00\n2,b\n').classes).toEqual(['b', '\uD83D\uDE00']);
+  });
+
   it('encoding is an option for bytes only', () => {
     expectError(() => parseCsv('a,t\n1,x\n', { encoding: 'utf-8' }), ValueError, "options.encoding: applies to bytes (a Uint8Array or a file), got 'utf-8' with a string");
     // @ts-expect-error: a JavaScript caller can pass anything
