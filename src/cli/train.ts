@@ -10,7 +10,7 @@ import type { Dataset } from '../data/dataset.js';
 import { checkFitMemory } from '../pipeline/fit-memory.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_HIDDEN } from '../pipeline/train-model.js';
 import { parseChoice, parseCommandLine, parseHidden, parseNumber, parseSplit, type CommandSpec, type ParsedArgs } from './args.js';
-import { readFileHeader, resolveColumn } from './csv-table.js';
+import { readFileHeader, readingDataFile, resolveColumn } from './csv-table.js';
 import { parseMonitor, parseSchedule } from './schedule-arg.js';
 import { CliError } from './errors.js';
 import { defaultModelPath } from './files.js';
@@ -208,7 +208,7 @@ async function loadData(path: string, args: ParsedArgs, task: TaskChoice, io: Io
   const tty = io.stderr.isTTY === true;
   const onBytes = tty ? (read: number, size: number) => io.stderr.write(`\rreading ${path}: ${megabytes(read)} of ${megabytes(size)} MB`) : undefined;
   try {
-    const data = await loadCsv(path, options, onBytes);
+    const data = await readingDataFile(path, () => loadCsv(path, options, onBytes));
     if (tty) io.stderr.write(`\rreading ${path}: done${' '.repeat(30)}\n`);
     return data;
   } catch (err) {
