@@ -43,8 +43,9 @@ const NUMBER_LIKE = /^-(?:\d|\.\d)/;
  * Parses `argv` (the words after the command name) against `spec`.
  * `--help` wins over every other problem, so a user who asks for help gets it.
  *
- * @throws UsageError for an unknown option, a string option without a value,
- *   a boolean option given a value, a missing or an extra positional argument.
+ * @throws UsageError for an unknown option, a string option without a value
+ *   or given twice, a boolean option given a value, a missing or an extra
+ *   positional argument.
  */
 export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
   const options = { ...COMMON_OPTIONS, ...spec.options };
@@ -79,6 +80,12 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Pa
     // `--out --json` would save the model to a file called '--json'.
     if (value === undefined || (!token.inlineValue && value.startsWith('-') && value !== '-' && !NUMBER_LIKE.test(value))) {
       problems.push(new UsageError(`option '${token.rawName}' needs a value, e.g. '${token.rawName} ${exampleValue(token.name)}'`));
+      continue;
+    }
+    // parseArgs keeps the last of two values: the first would be dropped without a word
+    const earlier = strings.get(token.name);
+    if (earlier !== undefined) {
+      problems.push(new UsageError(`option '${token.rawName}' given twice ('${earlier}', then '${value}'); give it once`));
       continue;
     }
     strings.set(token.name, value);
