@@ -13,7 +13,7 @@ import { exportModel } from './export.js';
 import { MAIN_HELP, EVALUATE_HELP, EXPORT_HELP, IMPORT_HELP, PREDICT_HELP, TRAIN_HELP } from './help.js';
 import { importModel } from './import.js';
 import type { Io, Stream } from './io.js';
-import { escapeControls, oneLine } from './one-line.js';
+import { oneLine } from './one-line.js';
 import { predict } from './predict.js';
 import { train } from './train.js';
 import { VERSION } from './version.js';
@@ -85,7 +85,9 @@ function report(err: unknown, verbose: boolean, stderr: Stream): number {
   stderr.write(`simdnet: ${oneLine(text)}\n`);
   if (verbose) {
     for (let e: unknown = err; e !== undefined && e !== null; e = e instanceof Error ? e.cause : undefined) {
-      stderr.write(`${escapeControls(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e))}\n`);
+      // each line made one readable line: the stack's first repeats the message, which may quote a 1 MB value
+      const text = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
+      stderr.write(`${text.split('\n').map(oneLine).join('\n')}\n`);
       if (!(e instanceof Error) || e.cause === undefined) break;
       stderr.write('caused by: ');
     }
