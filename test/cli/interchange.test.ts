@@ -147,7 +147,7 @@ describe('simdnet export', () => {
     const imported = simdnet(['import', 'iris.tfjs.json', '--out', 'iris-tfjs.model.json']);
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stdout).toContain('weights: iris.weights.bin');
-    expectFailure(simdnet(['export', 'iris.model.json', '--format', 'brainjs']), 1, 'brain.js cannot express layer 1 of 2 (softmax)');
+    expectFailure(simdnet(['export', 'iris.model.json', '--format', 'brainjs']), 1, 'iris.model.json: cannot be exported as brain.js: brain.js cannot express layer 1 of 2 (softmax)');
     noTempFiles();
   });
 
