@@ -5,7 +5,7 @@
  */
 
 import { DataError, ValueError } from 'simdnet';
-import { ColumnBuilder, DEFAULT_NA, missingTest, pushCell, type RawColumn, type RawTable } from './column.js';
+import { DEFAULT_NA, type RawColumn, type RawTable } from './column.js';
 import { encodeColumn, featureNames, fitEncoding, type ColumnEncoding, type EncodeCounts } from './encoders.js';
 import type { PreprocessorJSON } from '../io/preprocess-json.js';
 import type { ColumnSchema } from './column-schema.js';
@@ -85,18 +85,6 @@ export class Preprocessor {
       offset += width;
     }
     return { x, report };
-  }
-
-  /** Records (objects keyed by column name; a missing key is a missing cell) as a table of this model's columns. */
-  tableFromRecords(records: readonly Record<string, unknown>[]): RawTable {
-    const isMissing = missingTest(this.na);
-    const names = this.columnNames;
-    const builders = names.map((n) => new ColumnBuilder(n, records.length));
-    records.forEach((rec, i) => {
-      if (rec === null || typeof rec !== 'object') throw new ValueError(`records[${i}]: expected an object keyed by column name, got ${rec === null ? 'null' : typeof rec}`);
-      names.forEach((n, c) => pushCell(builders[c]!, Object.prototype.hasOwnProperty.call(rec, n) ? rec[n] : undefined, isMissing));
-    });
-    return { names, rows: records.length, columns: builders.map((b) => b.finish()) };
   }
 
   toJSON(): PreprocessorJSON {
