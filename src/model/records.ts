@@ -9,8 +9,8 @@
  * with none of the model's columns.
  */
 
-import { ValueError } from 'simdnet';
-import { ColumnBuilder, missingTest, pushCell, type RawTable } from '../table/column.js';
+import { DataError, ValueError } from 'simdnet';
+import { ColumnBuilder, missingTest, parseDecimal, pushCell, type RawTable } from '../table/column.js';
 import { describe } from '../describe.js';
 import { hasOwn, nearestName } from '../names.js';
 import { quoteList } from '../table/csv-message.js';
@@ -19,7 +19,8 @@ import { quoteList } from '../table/csv-message.js';
  * The records' cells under `names` as a raw table.
  * @param na - the cell texts that mean "missing" (the model's).
  * @throws ValueError naming `records`, `records[i]` or `records[i].<column>`
- *   (`record`, `record.<column>` for one record that is not in an array).
+ *   (`record`, `record.<column>` for one record that is not in an array);
+ *   DataError for a number beyond float32, naming the cell.
  */
 export function recordsTable(records: unknown, names: readonly string[], na?: readonly string[]): RawTable {
   const { list, one } = recordList(records);
@@ -42,8 +43,9 @@ export function recordsTable(records: unknown, names: readonly string[], na?: re
 
 /** One record, or an array of them, as an array read once (holes included, refused by the caller as records[i]). */
 function recordList(records: unknown): { list: unknown[]; one: boolean } {
+  // (a revoked Proxy is no array: one record, refused as such)
+  if (!isArray(records)) return { list: [records], one: true };
   try {
-    if (!Array.isArray(records)) return { list: [records], one: true };
     const n = records.length;
     if (n === 0) throw new ValueError('records: expected a record (an object keyed by column name) or a non-empty array of them, got an array of length 0');
     const out = new Array<unknown>(n);
@@ -52,6 +54,14 @@ function recordList(records: unknown): { list: unknown[]; one: boolean } {
   } catch (err) {
     if (err instanceof ValueError) throw err;
     throw new ValueError(`records: could not be read (${errorText(err)})`, { cause: err });
+  }
+}
+
+function isArray(v: unknown): v is unknown[] {
+  try {
+    return Array.isArray(v);
+  } catch {
+    return false;
   }
 }
 
@@ -86,12 +96,33 @@ function readCell(rec: object, name: string, at: string): unknown {
   }
 }
 
-/** A cell as a table holds one: a number, a string, a boolean, a Date, or null/undefined for a gap. */
+/**
+ * A cell as a table holds one: a number, a string, a boolean, a Date, or
+ * null/undefined for a gap; a number (or a number's text) beyond float32 is
+ * refused here, in every column, as the CSV reader refuses it (a
+ * categorical column would otherwise take 1e39 as the category 'Infinity').
+ */
 function checkCell(cell: unknown, where: string): unknown {
   const t = typeof cell;
-  if (cell === null || cell === undefined || t === 'number' || t === 'string' || t === 'boolean' || cell instanceof Date) return cell;
+  if (t === 'number' || t === 'string') {
+    const v = t === 'number' ? (cell as number) : parseDecimal((cell as string).trim());
+    if (v !== null && !Number.isNaN(v) && !Number.isFinite(Math.fround(v))) {
+      throw new DataError(`${where}: expected a number within the float32 range (±3.4e38), got ${t === 'number' ? String(v) : describe(cell)}`);
+    }
+    return cell;
+  }
+  if (cell === null || cell === undefined || t === 'boolean' || isDate(cell)) return cell;
   const got = t === 'bigint' ? `a BigInt (${String(cell)}n; pass Number(value))` : t === 'symbol' ? 'a Symbol' : describe(cell);
   throw new ValueError(`${where}: expected a number, a string, a boolean, a Date, or null for a missing cell, got ${got}`);
+}
+
+/** A Date of this realm (what the encoders read as a date); false for a revoked Proxy, on which instanceof throws. */
+function isDate(cell: unknown): boolean {
+  try {
+    return cell instanceof Date;
+  } catch {
+    return false;
+  }
 }
 
 /**

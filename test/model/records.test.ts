@@ -5,7 +5,7 @@
  * inherited predicted from nothing (every cell missing); a key 'hour' for
  * 'hours' was dropped without a word; [1] or new Number(2) were read as 1
  * and 2, an object as the text '[object Object]', a BigInt as a number, a
- * Symbol as text; a hole in the array reached the network as NaN ("x:
+ * Symbol as text; 1e39 as the category 'Infinity'; a hole in the array reached the network as NaN ("x:
  * expected finite numbers"); a getter that throws, a revoked Proxy or an
  * array whose length throws escaped as a TypeError or the getter's own error.
  */
@@ -73,13 +73,16 @@ describe('records: own keys only, each read once, refused by name', () => {
     expectError(() => model.predict(getter), ValueError, 'record.hours: could not be read (hostile getter)');
     const revoked = Proxy.revocable({}, {});
     revoked.revoke();
-    expectError(() => model.predict(revoked.proxy), ValueError, "records: could not be read (Cannot perform 'IsArray' on a proxy that has been revoked)");
+    expectError(() => model.predict(revoked.proxy), ValueError, 'record: expected an object keyed by column name, got a value that cannot be inspected');
     expectError(() => model.predict([plain, revoked.proxy]), ValueError, 'records[1]: expected an object keyed by column name, got a value that cannot be inspected');
     const length = new Proxy([plain], { get: (t, k) => { if (k === 'length') throw new Error('no length'); return Reflect.get(t, k); } });
     expectError(() => model.predict(length), ValueError, 'records: could not be read (no length)');
   });
 
-  it('a number beyond float32 names the records and the column', () => {
-    expectError(() => model.predict({ hours: 1e39, color: 'red' }), DataError, "records: column 'hours', row 1: expected a number within the float32 range");
+  it('a number beyond float32 is refused in every column, naming the cell (a categorical column took 1e39 as the category \'Infinity\')', () => {
+    expectError(() => model.predict({ hours: 1e39, color: 'red' }), DataError, 'record.hours: expected a number within the float32 range (±3.4e38), got 1e+39');
+    expectError(() => model.predict([plain, { hours: 1, color: -Infinity }]), DataError, 'records[1].color: expected a number within the float32 range (±3.4e38), got -Infinity');
+    expectError(() => model.predict({ hours: 1, color: ' 1e39 ' }), DataError, 'record.color: expected a number within the float32 range (±3.4e38), got " 1e39 "');
+    expect(model.predict({ hours: 3.4028235e38, color: 'red' })).toBeTypeOf('string');
   });
 });
