@@ -4,7 +4,7 @@
  * object) on stdout.
  */
 
-import { DataError, init, MemoryError, trainModel, type Runtime, type TrainModelOptions, type TrainedModel } from '../index.js';
+import { DataError, init, MemoryError, TrainingError, trainModel, type Runtime, type TrainModelOptions, type TrainedModel } from '../index.js';
 import { loadCsv, type CsvDataset, type CsvOptions, type Model } from '../csv.js';
 import type { Dataset } from '../data/dataset.js';
 import { checkFitMemory } from '../pipeline/fit-memory.js';
@@ -147,6 +147,14 @@ function trainingWording(message: string, dataPath: string): string {
     .replace('use fewer or smaller hidden layers (hidden), or a smaller batchSize', 'pass a smaller --hidden or --batch-size');
 }
 
+// fit's message on a step that went non-finite says which weights fit kept
+// and advises a smaller learning rate; here no model is saved, and the rate is a flag.
+function divergedWording(message: string, dataPath: string): string {
+  return message
+    .replace(/^fit: /, `training on ${dataPath}: `)
+    .replace(/; [^;]*\(try a smaller learning rate\)$/, '; no model was saved (try a smaller --lr, or --clip-norm)');
+}
+
 /**
  * What can be refused as soon as the data is read, before the weights are
  * drawn (for large layers that alone takes long): a network too large for
@@ -257,6 +265,7 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
     progress.abort();
     if (err instanceof DataError) throw new DataError(trainingWording(err.message, dataPath), { cause: err });
     if (err instanceof MemoryError) throw new MemoryError(trainingWording(err.message, dataPath), { cause: err });
+    if (err instanceof TrainingError) throw new TrainingError(divergedWording(err.message, dataPath), { epoch: err.epoch, batch: err.batch }, { cause: err });
     throw err;
   }
   const seconds = (performance.now() - started) / 1000;
