@@ -2,7 +2,7 @@
  * Commands, help topics and options are looked up among the CLI's own names
  * only: `toString`, `__proto__`, `constructor` are unknown words, refused
  * as usage errors (exit 2) with the nearest name where there is one, never
- * an internal error, never taken (issue 11, found by the reliability battery).
+ * an internal error, never taken (found by the reliability battery).
  */
 import { describe, expect, it } from 'vitest';
 import { refusalLine, runInProcess } from './support/run-in-process.js';

@@ -10,8 +10,9 @@
  * file, a ragged row, a 1 MB field left open), and output paths that are an
  * input (by name, through a symbolic or a hard link), a folder, in a missing
  * folder, or empty. Accepted spellings (`--epochs=2`, `-o`, options before
- * the positionals, `--verbose`, a Windows-1252 `;` file) must give what the
- * plain command line gives.
+ * the positionals, `--verbose`, the data written with other separators, line
+ * ends, quoting and a byte-order mark) must give what the plain command line
+ * gives, bit for bit; a Windows-1252 file must be taken.
  *
  * The property: exit 0 with the documented output (a model that loads,
  * one prediction per row, the metrics, an export), and only the output
