@@ -76,6 +76,11 @@ describe('separators', () => {
     expectError(() => parseCsv('a:b:t\n1:2:x\n'), DataError, "text: expected at least 2 columns (features and a target), got 1 ('a:b:t')", "no separator among ',', ';', tab and '|' splits the header");
   });
 
+  it("one column under a separator given: the error names the one the header holds (it said no separator splits it, though ';' does)", () => {
+    expectError(() => parseCsv('a;b;t\n1;2;x\n', { separator: ',' }), DataError, "text: expected at least 2 columns (features and a target), got 1 ('a;b;t'); it was read with the separator ',', but it holds ';'");
+    expectError(() => parseCsv('a\tb\tt\n1\t2\tx\n', { separator: '|' }), DataError, "it was read with the separator '|', but it holds '\\t'");
+  });
+
   it('refuses a separator outside the four', () => {
     // @ts-expect-error: a JavaScript caller can pass anything
     expectError(() => parseCsv('a:t\n1:x\n', { separator: ':' }), ValueError, "options.separator: expected ',', ';', '\\t' or '|', got ':'");
