@@ -13,6 +13,7 @@ import { DataError, ValueError } from 'simdnet';
 import { ColumnBuilder, missingTest, parseDecimal, pushCell, type RawTable } from '../table/column.js';
 import { describe } from '../describe.js';
 import { hasOwn, nearestName } from '../names.js';
+import { thrownText } from '../option-reader.js';
 import { quoteList } from '../table/csv-message.js';
 
 /**
@@ -53,7 +54,7 @@ function recordList(records: unknown): { list: unknown[]; one: boolean } {
     return { list: out, one: false };
   } catch (err) {
     if (err instanceof ValueError) throw err;
-    throw new ValueError(`records: could not be read (${errorText(err)})`, { cause: err });
+    throw new ValueError(`records: could not be read (${thrownText(err)})`, { cause: err });
   }
 }
 
@@ -92,7 +93,7 @@ function readCell(rec: object, name: string, at: string): unknown {
   try {
     return hasOwn(rec, name) ? (rec as Record<string, unknown>)[name] : ABSENT;
   } catch (err) {
-    throw new ValueError(`${at}.${name}: could not be read (${errorText(err)})`, { cause: err });
+    throw new ValueError(`${at}.${name}: could not be read (${thrownText(err)})`, { cause: err });
   }
 }
 
@@ -135,7 +136,7 @@ function checkKeys(rec: object, names: readonly string[], at: string, present: n
   try {
     keys = Object.keys(rec);
   } catch (err) {
-    throw new ValueError(`${at}: could not be read (${errorText(err)})`, { cause: err });
+    throw new ValueError(`${at}: could not be read (${thrownText(err)})`, { cause: err });
   }
   const absent = names.filter((n) => !keys.includes(n));
   // bounded: a record may carry many other fields (an id, the target, notes)
@@ -147,15 +148,4 @@ function checkKeys(rec: object, names: readonly string[], at: string, present: n
   if (present === 0) {
     throw new ValueError(`${at}: expected the model's columns (${quoteList(names)}) as its own keys, got none of them (a missing cell is a key with null)`);
   }
-}
-
-/** What a caught error says, short; whatever was thrown (a revoked Proxy, say). */
-function errorText(err: unknown): string {
-  let text: string;
-  try {
-    text = err instanceof Error ? String(err.message) : describe(err);
-  } catch {
-    text = describe(err);
-  }
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }

@@ -70,13 +70,13 @@ describe('records: own keys only, each read once, refused by name', () => {
 
   it('a read that throws is refused naming what was read', () => {
     const getter = Object.defineProperty({ color: 'red' }, 'hours', { get() { throw new Error('hostile getter'); }, enumerable: true });
-    expectError(() => model.predict(getter), ValueError, 'record.hours: could not be read (hostile getter)');
+    expectError(() => model.predict(getter), ValueError, 'record.hours: could not be read (Error: hostile getter)');
     const revoked = Proxy.revocable({}, {});
     revoked.revoke();
     expectError(() => model.predict(revoked.proxy), ValueError, 'record: expected an object keyed by column name, got a value that cannot be inspected');
     expectError(() => model.predict([plain, revoked.proxy]), ValueError, 'records[1]: expected an object keyed by column name, got a value that cannot be inspected');
     const length = new Proxy([plain], { get: (t, k) => { if (k === 'length') throw new Error('no length'); return Reflect.get(t, k); } });
-    expectError(() => model.predict(length), ValueError, 'records: could not be read (no length)');
+    expectError(() => model.predict(length), ValueError, 'records: could not be read (Error: no length)');
   });
 
   it('a number beyond float32 is refused in every column, naming the cell (a categorical column took 1e39 as the category \'Infinity\')', () => {
