@@ -5,8 +5,9 @@
  * by name before anything is predicted: a record that is not an object of
  * columns (a Map, an array, a Date), a hole, a read that throws (a getter, a
  * revoked Proxy), a cell of a kind no table holds (an object, a BigInt, a
- * Symbol), a key that is a typo of a column the record lacks, a record
- * with none of the model's columns.
+ * Symbol), a number beyond float32 (a DataError, as the CSV reader gives),
+ * a key that is a typo of a column the record lacks, a record with none of
+ * the model's columns.
  */
 
 import { DataError, ValueError } from 'simdnet';
