@@ -44,19 +44,22 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
     const [first, ...rest] = argv;
     if (first === undefined) throw new UsageError(`missing command (${NAMES}); see 'simdnet --help'`);
+    // what follows help or the version is a command or nothing: a word more would be ignored
+    const words = rest.filter((w) => w !== '--verbose');
     if (first === '--help' || first === '-h' || first === 'help') {
-      if (first !== 'help' || rest[0] === undefined) {
+      const [name, extra] = words;
+      if (name === undefined) {
         io.stdout.write(MAIN_HELP);
         return 0;
       }
-      const topic = commandNamed(rest[0]);
-      if (topic === undefined) throw unknownCommand(rest[0]);
-      const extra = rest.slice(1).find((w) => w !== '--verbose');
-      if (extra !== undefined) throw new UsageError(`help: unexpected argument '${extra}' (usage: simdnet help <command>)`);
+      const topic = commandNamed(name);
+      if (topic === undefined) throw name.startsWith('-') ? new UsageError(`${first}: expected a command (${NAMES}) or nothing, got '${name}'`) : unknownCommand(name);
+      if (extra !== undefined) throw new UsageError(`${first}: unexpected argument '${extra}' (usage: simdnet help <command>)`);
       io.stdout.write(topic.help);
       return 0;
     }
     if (first === '--version' || first === '-v') {
+      if (words[0] !== undefined) throw new UsageError(`${first}: unexpected argument '${words[0]}' (usage: simdnet --version)`);
       io.stdout.write(`${VERSION}\n`);
       return 0;
     }

@@ -51,6 +51,21 @@ describe('names on the command line are own keys only', () => {
     expect(r.stdout).toMatch(/^Usage: simdnet train data\.csv/);
   });
 
+  it('--help and -h take a command too; --version takes nothing; a word more is refused, not ignored', async () => {
+    for (const flag of ['--help', '-h']) {
+      const r = await runInProcess([flag, 'predict']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: simdnet predict model\.json data\.csv/);
+      await refused([flag, 'predict', 'extra'], 2, `${flag}: unexpected argument 'extra'`);
+      await refused([flag, 'trian'], 2, "unknown command 'trian' (did you mean 'train'?)");
+    }
+    await refused(['--version', 'extra'], 2, "--version: unexpected argument 'extra' (usage: simdnet --version)");
+    await refused(['-v', '--json'], 2, "-v: unexpected argument '--json'");
+    await refused(['help', '--version'], 2, "help: expected a command (train, evaluate, predict, import, export) or nothing, got '--version'");
+    expect((await runInProcess(['--version', '--verbose'])).code).toBe(0);
+    expect((await runInProcess(['-h'])).stdout).toMatch(/^simdnet \S+ — train, evaluate and run/);
+  });
+
   it('an example value is never a function of Object.prototype', async () => {
     const line = await refused(['train', 'd.csv', '--out'], 2, "option '--out' needs a value, e.g. '--out model.json'");
     expect(line).not.toContain('[native code]');

@@ -205,6 +205,9 @@ function spoils(l: Line): Spoil[] {
   if (!l.options.some((o) => o.name === 'verbose')) add('--verbose', [...argv, '--verbose'], accept(l));
   add(`${c} --help`, [c, '--help'], accept());
   add(`help ${c}`, ['help', c], accept());
+  add(`--help ${c}`, ['--help', c], accept());
+  add(`help ${c} and a word more`, ['help', c, l.positionals[0]!], refuse(2, "help: unexpected argument '"));
+  add(`--version ${c}`, ['--version', c], refuse(2, `--version: unexpected argument '${c}'`));
 
   // positionals
   add('a positional missing', argv.filter((w) => w !== l.positionals[l.positionals.length - 1]), refuse(2, `${c}: missing `));
