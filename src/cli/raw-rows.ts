@@ -87,6 +87,19 @@ function findTarget(model: Model, table: RawTable, source: string, option: strin
   return last;
 }
 
+/**
+ * predict's `--target` (a column to leave out, by name or 0-based index):
+ * the file may lack it, but one the model reads cannot be left out, so
+ * naming it would be ignored.
+ * @throws CliError naming the column.
+ */
+export function predictTarget(model: Model, table: RawTable, option: string): string {
+  const byIndex = !table.names.includes(option) && /^\d+$/.test(option) && Number(option) < table.names.length;
+  const name = byIndex ? table.names[Number(option)]! : option;
+  if (model.columns.includes(name)) throw new CliError(`--target: '${name}' is a column the model reads as a feature; it cannot be left out as the target`);
+  return name;
+}
+
 /** The file's columns the model does not read (and that are not the target). */
 export function ignoredColumns(model: Model, table: RawTable, target: string | null): string[] {
   const read = new Set(model.columns);

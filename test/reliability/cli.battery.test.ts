@@ -183,6 +183,7 @@ function spoils(l: Line): Spoil[] {
     if ((o.name === 'target' && c !== 'predict') || o.name === 'features') {
       for (const v of [...PROTOTYPE_KEYS, 'zz', '99', 'hours,hours', 'a\nb\u001b[31m']) line(`--${o.name} '${v}'`, set(v), refuse(1, `--${o.name}: `, v.split(',')[0]!.replace(/\n.*/, '')));
     }
+    if (o.name === 'target' && c === 'predict') line('--target a column the model reads', set('hours'), refuse(1, "--target: 'hours' is a column the model reads as a feature"));
     // a value of 100,000 characters: taken (missing-value tokens are any text) or refused in a line that shows its ends only
     const long = 'v'.repeat(100_000);
     const longCode = o.name === 'na' ? 0 : o.name === 'out' || o.name === 'target' || o.name === 'features' ? 1 : 2;

@@ -1,9 +1,12 @@
 /**
+ * What the commands are told about the data: the path and the target.
+ *
  * A data path that names no readable file (a folder, a missing file) is
  * refused by every command that reads one, naming it as the data file with
  * the reason in words: `train <folder>` was an internal error (EISDIR from a
  * read the CLI did not expect to fail), `predict`/`evaluate` said
- * "path: could not read 'x' (EISDIR)", the library's argument name.
+ * "path: could not read 'x' (EISDIR)", the library's argument name. And
+ * predict's --target naming a column the model reads was ignored.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,5 +44,22 @@ describe('a data path that is no readable file', () => {
     }
     const { existsSync } = await import('node:fs');
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("predict's --target", () => {
+  it('a column the model reads cannot be left out as the target: refused naming it, by name or index (it was ignored without a word)', async () => {
+    for (const target of ['a', '1']) {
+      const r = await runInProcess(['predict', join(dir, 'm.json'), join(dir, 'd.csv'), '--target', target]);
+      const line = refusalLine(r);
+      expect(r.code, line).toBe(1);
+      expect(line).toBe(`simdnet: --target: '${target === 'a' ? 'a' : 'b'}' is a column the model reads as a feature; it cannot be left out as the target`);
+    }
+    // the target by index, and a target the file does not have (predict files may lack it)
+    for (const target of ['2', 'outcome']) {
+      const r = await runInProcess(['predict', join(dir, 'm.json'), join(dir, 'd.csv'), '--target', target]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.split('\n')[0]).toBe('prediction');
+    }
   });
 });
