@@ -132,7 +132,8 @@ function pipelineOptions(args: ParsedArgs): PipelineOptions {
 function cliWording(message: string): string {
   return message
     .replace('pass dropInvalid: true to drop such rows', 'pass --drop-invalid to drop such rows')
-    .replace("pass task: 'regression' for a numeric target", 'pass --task regression for a numeric target');
+    .replace("pass task: 'regression' for a numeric target", 'pass --task regression for a numeric target')
+    .replace(/\boptions\.(features|ignore|categorical)\b/g, '--$1');
 }
 
 // trainModel's errors name the dataset (`ds`, split()'s argument) and library
@@ -199,6 +200,8 @@ function tableOptions(args: ParsedArgs, header: readonly string[], path: string)
     if (list && option !== 'features') o[option] = list;
   }
   if (features) o.features = features;
+  const both = features && o.ignore?.find((n) => features.includes(n));
+  if (both) throw new CliError(`--ignore: column '${both}' is also in --features: a column is read or ignored, not both`);
   const na = s.get('na');
   if (na !== undefined) o.na = na.split(',');
   const max = s.get('max-categories');

@@ -63,6 +63,7 @@ export function datasetFromTable(table: RawTable, o: TableDatasetOptions, lines?
       if (c === t) throw new ValueError(`options.${option}[${i}]: ${quoteCell(n)} is the target column`);
       if (option === 'categorical' && features && !features.includes(n)) throw new ValueError(`options.categorical[${i}]: ${quoteCell(n)} is not one of options.features, so it is not read`);
       if (option === 'categorical' && o.ignore?.includes(n)) throw new ValueError(`options.categorical[${i}]: ${quoteCell(n)} is also in options.ignore, so it is not read`);
+      if (option === 'ignore' && features?.includes(n)) throw new ValueError(`options.ignore[${i}]: ${quoteCell(n)} is also in options.features: a column is read or ignored, not both`);
     });
   }
   const target = readTarget(table.columns[t]!, o.task ?? 'auto', o.source, lines, o.dropInvalid);
@@ -82,13 +83,23 @@ export function datasetFromTable(table: RawTable, o: TableDatasetOptions, lines?
   const kept = selectRows(table, rows);
   const all = Uint32Array.from({ length: kept.rows }, (_, i) => i);
   const preprocessOptions: PreprocessOptions = { features, ignore: o.ignore, categorical: o.categorical, maxCategories: o.maxCategories, na: o.na };
-  const { preprocessor, schema } = fitPreprocessor(kept, targetName, all, preprocessOptions);
+  const { preprocessor, schema } = named(o.source, () => fitPreprocessor(kept, targetName, all, preprocessOptions));
   const { x } = preprocessor.transform(kept, o.source);
   const base = {
     x, rows: kept.rows, features: preprocessor.features.length, featureNames: preprocessor.features.slice(), targetName,
     task: target.task, classes: target.classes, y, dropped, schema, table: kept, preprocessor, missingTarget: target.missing, preprocessOptions,
   };
   return withHooks(base);
+}
+
+/** `f()`, with a DataError about the table as a whole ('no usable feature columns') saying which input it is about. */
+function named<T>(source: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof DataError && !e.message.startsWith(`${source}: `)) throw new DataError(`${source}: ${e.message}`, { cause: e });
+    throw e;
+  }
 }
 
 type TableFields = Omit<TableDataset, 'encodeParts' | 'keepRows'>;

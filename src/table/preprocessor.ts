@@ -123,7 +123,12 @@ export function fitPreprocessor(
   });
   const preprocessor = new Preprocessor({ na: [...(options.na ?? DEFAULT_NA)], columns });
   if (preprocessor.features.length === 0) {
-    throw new DataError(`no usable feature columns: ${schema.map((s) => `'${s.name}' is ${s.kind}`).join(', ') || 'the table has only its target'}`);
+    const others = table.names.length - 1;
+    const by = [chosen && 'options.features', ignored.size > 0 && 'options.ignore'].filter(Boolean).join(' and ');
+    const why = schema.length > 0 ? schema.map((s) => `'${s.name}' is ${s.kind}`).join(', ')
+      : others > 0 ? `the ${others} column${others === 1 ? '' : 's'} besides the target ${others === 1 ? 'is' : 'are'} left out by ${by}`
+      : 'the table has only its target';
+    throw new DataError(`no usable feature columns: ${why}`);
   }
   return { preprocessor, schema };
 }

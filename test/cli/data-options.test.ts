@@ -63,3 +63,16 @@ describe("predict's --target", () => {
     }
   });
 });
+
+describe('train: columns left out', () => {
+  it('a column both in --features and --ignore is refused; every column ignored names the data file and --ignore', async () => {
+    const data = join(dir, 'd.csv');
+    const out = join(dir, 'out.json');
+    const both = await runInProcess(['train', data, '--out', out, '--features', 'a,b', '--ignore', 'a']);
+    expect(refusalLine(both)).toBe("simdnet: --ignore: column 'a' is also in --features: a column is read or ignored, not both");
+    expect(both.code).toBe(1);
+    const all = await runInProcess(['train', data, '--out', out, '--ignore', 'a,b']);
+    expect(refusalLine(all)).toBe(`simdnet: ${data}: no usable feature columns: the 2 columns besides the target are left out by --ignore`);
+    expect(all.code).toBe(1);
+  });
+});

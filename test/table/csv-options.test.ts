@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCsv, parseCsv, type CsvOptions } from '../../src/csv.js';
-import { ValueError } from '../../src/index.js';
+import { DataError, ValueError } from '../../src/index.js';
 import { expectError, expectRejection } from '../support/expect-error.js';
 
 const T = 'a,b,t\n1,2,x\n3,4,y\n5,6,x\n';
@@ -65,6 +65,13 @@ describe('parseCsv options', () => {
     expectError(parse({ categorical: ['a'], features: ['b'] }), ValueError, "options.categorical[0]: 'a' is not one of options.features, so it is not read");
     expectError(parse({ categorical: ['a'], ignore: ['a'] }), ValueError, "options.categorical[0]: 'a' is also in options.ignore, so it is not read");
     expect(parseCsv(T, { categorical: ['a'] }).schema.map((s) => s.kind)).toEqual(['categorical', 'numeric']);
+  });
+
+  it('a column both in features and in ignore is refused; every column left out names the options that did it and the input', () => {
+    expectError(parse({ features: ['a', 'b'], ignore: ['a'] }), ValueError, "options.ignore[0]: 'a' is also in options.features: a column is read or ignored, not both");
+    // it said 'the table has only its target', without the input's name
+    expectError(parse({ ignore: ['a', 'b'], source: 'd.csv' }), DataError, 'd.csv: no usable feature columns: the 2 columns besides the target are left out by options.ignore');
+    expectError(() => parseCsv('a,t\n1,x\n2,y\n', { ignore: ['a'] }), DataError, 'text: no usable feature columns: the 1 column besides the target is left out by options.ignore');
   });
 
   it("lists are copied: the caller's arrays changed afterwards change nothing", () => {
