@@ -76,3 +76,21 @@ describe('train: columns left out', () => {
     expect(all.code).toBe(1);
   });
 });
+
+describe('--target naming a feature of a model without encoders (numeric features by name)', () => {
+  it("evaluate and predict refuse it naming --target (evaluate advised to 'pass --target', which was given)", async () => {
+    const { init, Network } = await import('../../src/index.js');
+    const runtime = await init();
+    const net = new Network({ inputs: 2, layers: [{ units: 1, activation: 'sigmoid' }], seed: 1, runtime });
+    net.featureNames = ['a', 'b'];
+    net.classes = ['no', 'yes'];
+    net.targetName = 'label';
+    writeFileSync(join(dir, 'bare.json'), JSON.stringify(net.toJSON()));
+    net.dispose();
+    for (const command of ['evaluate', 'predict']) {
+      const r = await runInProcess([command, join(dir, 'bare.json'), join(dir, 'd.csv'), '--target', 'a']);
+      expect(refusalLine(r)).toBe("simdnet: --target: 'a' is a column the model reads as a feature");
+      expect(r.code).toBe(1);
+    }
+  });
+});
