@@ -13,6 +13,7 @@ import { parseChoice, parseCommandLine, parseHidden, parseNumber, parseSplit, ty
 import { readFileHeader, readingDataFile, resolveColumn } from './csv-table.js';
 import { parseMonitor, parseSchedule } from './schedule-arg.js';
 import { CliError } from './errors.js';
+import { cliWording, divergedWording, trainingWording } from './train-wording.js';
 import { defaultModelPath } from './files.js';
 import { architecture, count, fields, metricsReport, schemaReport } from './format.js';
 import { TRAIN_HELP } from './help.js';
@@ -126,34 +127,6 @@ function pipelineOptions(args: ParsedArgs): PipelineOptions {
   if (scale !== undefined) o.scale = parseChoice('scale', scale, ['standard', 'minmax', 'none'] as const);
   for (const key of Object.keys(o) as (keyof PipelineOptions)[]) if (o[key] === undefined) delete o[key];
   return o;
-}
-
-// parseCsv's advice names library options; on the command line they are flags.
-function cliWording(message: string): string {
-  return message
-    .replace('pass dropInvalid: true to drop such rows', 'pass --drop-invalid to drop such rows')
-    .replace("pass task: 'regression' for a numeric target", 'pass --task regression for a numeric target')
-    .replace(/\boptions\.(features|ignore|categorical)\b/g, '--$1');
-}
-
-// trainModel's errors name the dataset (`ds`, split()'s argument) and library
-// options; here the dataset is a file and the options are flags.
-function trainingWording(message: string, dataPath: string): string {
-  return message
-    .replace(/^(ds|data): /, `${dataPath}: `)
-    .replace(/^trainModel: /, `training on ${dataPath}: `)
-    .replace('set a fraction to 0, or pass stratify: false', 'set a fraction of --split to 0, or pass --no-stratify')
-    .replace('or set the fraction of an unwanted part to 0', 'or set the fraction of an unwanted part to 0 in --split')
-    .replace('; use fewer quantileBins', '; pass --no-stratify')
-    .replace('use fewer or smaller hidden layers (hidden), or a smaller batchSize', 'pass a smaller --hidden or --batch-size');
-}
-
-// fit's message on a step that went non-finite says which weights fit kept
-// and advises a smaller learning rate; here no model is saved, and the rate is a flag.
-function divergedWording(message: string, dataPath: string): string {
-  return message
-    .replace(/^fit: /, `training on ${dataPath}: `)
-    .replace(/; [^;]*\(try a smaller learning rate\)$/, '; no model was saved (try a smaller --lr, or --clip-norm)');
 }
 
 /**
