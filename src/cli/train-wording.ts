@@ -8,7 +8,9 @@ export function cliWording(message: string): string {
   return message
     .replace('pass dropInvalid: true to drop such rows', 'pass --drop-invalid to drop such rows')
     .replace("pass task: 'regression' for a numeric target", 'pass --task regression for a numeric target')
-    .replace(/\boptions\.(features|ignore|categorical)\b/g, '--$1');
+    .replace(/\boptions\.(features|ignore|categorical)\b/g, '--$1')
+    .replace(/\bencoding: '([\w-]+)' was passed/g, '--encoding $1 was passed')
+    .replace(/\bpass encoding: '([\w-]+)'/g, 'pass --encoding $1');
 }
 
 /** trainModel's errors: they name the dataset (`ds`, split()'s argument) and library options; here the dataset is a file and the options are flags. */

@@ -188,7 +188,7 @@ function tableOptions(args: ParsedArgs, header: readonly string[], path: string)
 
 /** Reads the data file, streaming, with the bytes read shown on a terminal. */
 async function loadData(path: string, args: ParsedArgs, task: TaskChoice, io: Io): Promise<CsvDataset> {
-  const options = { ...tableOptions(args, readFileHeader(path), path), task };
+  const options = { ...tableOptions(args, headerOf(path), path), task };
   const tty = io.stderr.isTTY === true;
   const onBytes = tty ? (read: number, size: number) => io.stderr.write(`\rreading ${path}: ${megabytes(read)} of ${megabytes(size)} MB`) : undefined;
   try {
@@ -197,6 +197,16 @@ async function loadData(path: string, args: ParsedArgs, task: TaskChoice, io: Io
     return data;
   } catch (err) {
     if (tty) io.stderr.write('\n');
+    if (err instanceof DataError) throw new DataError(cliWording(err.message), { cause: err });
+    throw err;
+  }
+}
+
+/** The file's header, with the reader's advice in flags (a header that is no text: 'pass --encoding latin1'). */
+function headerOf(path: string): string[] {
+  try {
+    return readFileHeader(path);
+  } catch (err) {
     if (err instanceof DataError) throw new DataError(cliWording(err.message), { cause: err });
     throw err;
   }

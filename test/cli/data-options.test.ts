@@ -94,3 +94,20 @@ describe('--target naming a feature of a model without encoders (numeric feature
     }
   });
 });
+
+describe("train: the CSV reader's advice in flags", () => {
+  it("bytes in no encoding it knows: 'pass --encoding latin1', in the header as in the rows (it said \"pass encoding: 'latin1'\", the library's option)", async () => {
+    const out = join(dir, 'out.json');
+    writeFileSync(join(dir, 'bad-header.csv'), Uint8Array.from([0x61, 0x81, 0x2c, 0x62, 0x0a, 0x31, 0x2c, 0x78, 0x0a]));
+    writeFileSync(join(dir, 'bad-row.csv'), Uint8Array.from([...Buffer.from('a,label\n1,x\n2,'), 0x81, 0x0a]));
+    for (const name of ['bad-header.csv', 'bad-row.csv']) {
+      const r = await runInProcess(['train', join(dir, name), '--out', out]);
+      const line = refusalLine(r);
+      expect(r.code, line).toBe(1);
+      expect(line).toContain('is neither UTF-8 nor Windows-1252 text');
+      expect(line).toMatch(/pass --encoding latin1 to read every byte as its ISO-8859-1 character$/);
+    }
+    const utf8 = await runInProcess(['train', join(dir, 'bad-row.csv'), '--out', out, '--encoding', 'utf-8']);
+    expect(refusalLine(utf8)).toContain("--encoding utf-8 was passed; pass --encoding windows-1252 if the file is Windows-1252 or Latin-1");
+  });
+});
