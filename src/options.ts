@@ -8,8 +8,8 @@
 
 import { SimdnetError, ValueError } from './errors.js';
 import { describe } from './validate.js';
-
-const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+import { hasOwn, nearestName } from './names.js';
+import { readOwnOptions, thrownText } from './option-reader.js';
 
 /**
  * The value `table` holds for `name`, looked up among the table's own keys;
@@ -19,76 +19,21 @@ const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnPrope
 export function lookupName<T extends Record<string, unknown>>(table: T, name: unknown, argument: string): keyof T & string {
   if (typeof name === 'string' && hasOwn(table, name)) return name;
   const names = Object.keys(table);
-  const near = typeof name === 'string' ? nearest(name, names) : null;
+  const near = typeof name === 'string' ? nearestName(name, names) : null;
   throw new ValueError(`${argument}: expected one of ${names.join(', ')}, got ${describe(name)}${near ? ` (did you mean '${near}'?)` : ''}`);
 }
 
 /**
- * A plain copy of an options object holding only `known` keys. Refuses a
- * value that is not a plain object, an unknown own key (naming the nearest
- * known one) and a getter that throws; every value is read exactly once, so a
- * getter cannot answer differently to the check and to the use.
- *
- * @param name - the argument as the caller wrote it, e.g. 'options' or 'layers[2]'.
- * @param shape - what the object should look like, for the message, e.g. '{ units, activation }'.
- * @param otherKeys - 'skip' reads `known` and leaves the other keys to a second, stricter read.
+ * A plain copy of an options object holding only `known` keys; see
+ * option-reader.ts. Refuses with a ValueError naming the argument or key.
  */
 export function readOptions<K extends string>(
   value: unknown, name: string, known: readonly K[], shape?: string, otherKeys: 'refuse' | 'skip' = 'refuse',
 ): Partial<Record<K, unknown>> {
-  if (!isOptionsObject(value)) {
-    throw new ValueError(`${name}: expected an options object${shape ? ` ${shape}` : ''}, got ${describe(value)}`);
-  }
-  let keys: string[];
-  try {
-    keys = Object.keys(value);
-  } catch (e) {
-    throw new ValueError(`${name}: its keys could not be listed (${errorText(e)})`, { cause: e });
-  }
-  if (otherKeys === 'refuse') {
-    for (const key of keys) {
-      // an unknown key set to undefined gives nothing that could be ignored (`{ momentum: cfg.momentum }`)
-      if (!(known as readonly string[]).includes(key) && read(value, key, name) !== undefined) throw unknownKey(name, key, known);
-    }
-  }
-  const out: Partial<Record<K, unknown>> = {};
-  for (const key of known) {
-    if (!hasOwn(value, key)) continue;
-    const v = read(value, key, name);
-    if (v !== undefined) out[key] = v;
-  }
-  return out;
+  return readOwnOptions(value, name, known, valueError, shape, otherKeys);
 }
 
-/**
- * An object whose own keys are its options: a plain object, one without a
- * prototype, a class instance. Not an array, a typed array, a Map (its
- * entries are no keys) or a boxed primitive (`new Boolean(false)` would read
- * as `{}`, i.e. every default). A revoked Proxy, which throws on any
- * inspection, is none either.
- */
-function isOptionsObject(value: unknown): value is object {
-  try {
-    return value !== null && typeof value === 'object' && Object.prototype.toString.call(value) === '[object Object]';
-  } catch {
-    return false;
-  }
-}
-
-function read(value: object, key: string, name: string): unknown {
-  try {
-    return (value as Record<string, unknown>)[key];
-  } catch (e) {
-    throw new ValueError(`${name}.${key}: reading it threw (${errorText(e)})`, { cause: e });
-  }
-}
-
-/** The ValueError for an unknown option key. */
-export function unknownKey(name: string, key: string, known: readonly string[]): ValueError {
-  const near = nearest(key, known);
-  const hint = near ? ` (did you mean '${near}'?)` : '';
-  return new ValueError(`${name}: unknown option ${describe(key)}${hint}; expected ${known.length ? known.map((k) => `'${k}'`).join(', ') : 'no options'}`);
-}
+const valueError = (message: string, cause?: unknown): ValueError => (cause === undefined ? new ValueError(message) : new ValueError(message, { cause }));
 
 /** Throws a ValueError unless `v` is undefined or a boolean. */
 export function optionalBoolean(v: unknown, name: string): boolean | undefined {
@@ -123,47 +68,6 @@ export function guardRead<T>(name: string, read: () => T): T {
  */
 export function readError(name: string, e: unknown): unknown {
   if (e instanceof SimdnetError || (typeof WebAssembly === 'object' && e instanceof WebAssembly.RuntimeError)) return e;
-  return new ValueError(`${name}: reading it threw (${errorText(e)})`, { cause: e });
+  return new ValueError(`${name}: reading it threw (${thrownText(e)})`, { cause: e });
 }
 
-function errorText(e: unknown): string {
-  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
-}
-
-/**
- * The known name closest to `word` (optimal string alignment distance: edits
- * and adjacent swaps), if it is close enough to be a likely typo.
- */
-export function nearest(word: string, candidates: readonly string[]): string | null {
-  if (word.length > 64) return null;
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  const w = word.toLowerCase();
-  for (const c of candidates) {
-    const d = distance(w, c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  const allowed = Math.max(1, Math.floor(word.length / 3));
-  return best !== null && bestDistance <= allowed ? best : null;
-}
-
-function distance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d = new Array<number>(rows * cols);
-  for (let i = 0; i < rows; i++) d[i * cols] = i;
-  for (let j = 0; j < cols; j++) d[j] = j;
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[(i - 2) * cols + j - 2]! + 1);
-      d[i * cols + j] = v;
-    }
-  }
-  return d[rows * cols - 1]!;
-}

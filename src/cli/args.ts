@@ -5,6 +5,7 @@
  */
 
 import { parseArgs } from 'node:util';
+import { hasOwn, nearestName } from '../names.js';
 import { UsageError } from './errors.js';
 
 /** One option of a command. */
@@ -42,8 +43,9 @@ const NUMBER_LIKE = /^-(?:\d|\.\d)/;
  * Parses `argv` (the words after the command name) against `spec`.
  * `--help` wins over every other problem, so a user who asks for help gets it.
  *
- * @throws UsageError for an unknown option, a string option without a value,
- *   a boolean option given a value, a missing or an extra positional argument.
+ * @throws UsageError for an unknown option, a string option without a value
+ *   or given twice, a boolean option given a value, a missing or an extra
+ *   positional argument.
  */
 export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
   const options = { ...COMMON_OPTIONS, ...spec.options };
@@ -61,7 +63,8 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Pa
       continue;
     }
     if (token.kind !== 'option') continue;
-    const option = options[token.name];
+    // own keys only: '--toString' or '--__proto__' names no option
+    const option = hasOwn(options, token.name) ? options[token.name] : undefined;
     if (option === undefined) {
       problems.push(new UsageError(`unknown option '${token.rawName}' for '${spec.name}'${suggestion(token.name, Object.keys(options))}; see 'simdnet ${spec.name} --help'`));
       continue;
@@ -79,6 +82,12 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Pa
       problems.push(new UsageError(`option '${token.rawName}' needs a value, e.g. '${token.rawName} ${exampleValue(token.name)}'`));
       continue;
     }
+    // parseArgs keeps the last of two values: the first would be dropped without a word
+    const earlier = strings.get(token.name);
+    if (earlier !== undefined) {
+      problems.push(new UsageError(`option '${token.rawName}' given twice ('${earlier}', then '${value}'); give it once`));
+      continue;
+    }
     strings.set(token.name, value);
   }
   if (help) return { strings, flags, positionals, help };
@@ -93,36 +102,21 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Pa
   return { strings, flags, positionals, help };
 }
 
+const EXAMPLES: Readonly<Record<string, string>> = {
+  out: 'model.json', target: 'label', features: 'hours,attendance', ignore: 'id', categorical: 'zip', na: 'NA,-', 'max-categories': '32',
+  separator: ';', encoding: 'windows-1252', task: 'multiclass', hidden: '64,32', activation: 'relu', optimizer: 'adam',
+  lr: '0.003', 'batch-size': '32', epochs: '300', patience: '30', 'weight-decay': '0.0001', 'clip-norm': '1', split: '0.8,0.1,0.1',
+  'class-weight': 'balanced', scale: 'standard', seed: '1', schedule: 'cosine:warmup=5', monitor: 'val_accuracy', format: 'onnx',
+};
+
 function exampleValue(name: string): string {
-  const examples: Record<string, string> = {
-    out: 'model.json', target: 'label', features: 'hours,attendance', task: 'multiclass', hidden: '64,32', activation: 'relu', optimizer: 'adam',
-    lr: '0.003', 'batch-size': '32', epochs: '300', patience: '30', 'weight-decay': '0.0001', split: '0.8,0.1,0.1',
-    scale: 'standard', seed: '1', schedule: 'cosine:warmup=5', monitor: 'val_accuracy',
-  };
-  return examples[name] ?? '<value>';
+  return hasOwn(EXAMPLES, name) ? EXAMPLES[name]! : '<value>';
 }
 
 /** " (did you mean '--epochs'?)" for a near miss, else "". */
 function suggestion(name: string, known: readonly string[]): string {
-  let best = '';
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = editDistance(name, k);
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? ` (did you mean '--${best}'?)` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
+  const near = nearestName(name, known);
+  return near === null ? '' : ` (did you mean '--${near}'?)`;
 }
 
 // Plain decimal notation, as in the CSV parser: no '', '0x1F' or 'Infinity'.

@@ -9,6 +9,7 @@
  */
 
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { DataError } from '../index.js';
 import { CsvReader, type CsvFormat, type CsvSink } from '../table/csv-reader.js';
 import { quoteList } from '../table/csv-message.js';
 import { CliError } from './errors.js';
@@ -77,7 +78,7 @@ export function readFileHeader(path: string): string[] {
     const reader = new CsvReader({ header: () => false, record: () => false }, { source: path });
     const buffer = new Uint8Array(1 << 16);
     while (!reader.stopped) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
+      const n = readHeaderBytes(fd, buffer, path);
       if (n === 0) break;
       reader.push(buffer.subarray(0, n));
     }
@@ -86,6 +87,31 @@ export function readFileHeader(path: string): string[] {
     return [...reader.header];
   } finally {
     closeSync(fd);
+  }
+}
+
+// opening a folder succeeds on Linux: the read is what fails (EISDIR)
+function readHeaderBytes(fd: number, buffer: Uint8Array, path: string): number {
+  try {
+    return readSync(fd, buffer, 0, buffer.length, null);
+  } catch (err) {
+    throw new CliError(`cannot read data file '${path}': ${reason(err)}`, { cause: err });
+  }
+}
+
+/**
+ * Runs `read` (loadCsv or loadTable on `path`), with a file that cannot be
+ * read named as the data file it is on the command line: the library names
+ * it as its argument ('path: could not read … (EISDIR)').
+ * @throws CliError naming the file and the reason; other errors unchanged.
+ */
+export async function readingDataFile<T>(path: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    const cause = err instanceof DataError ? err.cause : undefined;
+    if (typeof cause === 'object' && cause !== null && 'code' in cause) throw new CliError(`cannot read data file '${path}': ${reason(cause)}`, { cause: err });
+    throw err;
   }
 }
 

@@ -5,13 +5,13 @@
  */
 
 import { basename, dirname, join } from 'node:path';
-import { init } from '../index.js';
+import { init, SimdnetError } from '../index.js';
 import { toBrainJS } from '../interchange/brain/export.js';
 import { toONNX } from '../interchange/onnx/export.js';
 import { toTFJS } from '../interchange/tfjs/export.js';
 import { takesEncodedFeatures } from '../interchange/spec.js';
 import { parseChoice, parseCommandLine, type CommandSpec } from './args.js';
-import { UsageError } from './errors.js';
+import { CliError, UsageError } from './errors.js';
 import { checkOutputPath, inputFiles, writeOutput } from './output-file.js';
 import { architecture, fields } from './format.js';
 import { EXPORT_HELP } from './help.js';
@@ -30,6 +30,21 @@ const SUFFIX = { onnx: '.onnx', tfjs: '.tfjs.json', brainjs: '.brain.json' } as 
 /** `students.model.json` → `students`. */
 function stem(path: string): string {
   return basename(path).replace(/(\.model)?\.json$/i, '') || 'model';
+}
+
+/**
+ * Runs a converter on the model of `path`. What a format cannot express (a
+ * brain.js network has one activation throughout) is refused by the
+ * converter naming its argument, `net`; here the network is the model file.
+ * @throws CliError naming the file, the format and the reason.
+ */
+function converting<T>(path: string, format: string, convert: () => T): T {
+  try {
+    return convert();
+  } catch (err) {
+    if (err instanceof SimdnetError) throw new CliError(`${path}: cannot be exported as ${format}: ${err.message.replace(/^net: /, '')}`, { cause: err });
+    throw err;
+  }
 }
 
 /** Runs `simdnet export`; returns the exit code. */
@@ -54,10 +69,10 @@ export async function exportModel(argv: readonly string[], io: Io): Promise<numb
   try {
     const written: string[] = [out];
     if (format === 'onnx') {
-      const bytes = toONNX(net, { encoded, onNote: (note) => io.stderr.write(`note: ${note}\n`) });
+      const bytes = converting(path, 'ONNX', () => toONNX(net, { encoded, onNote: (note) => io.stderr.write(`note: ${note}\n`) }));
       writeOutput(out, bytes, 'ONNX model');
     } else if (format === 'tfjs') {
-      const { modelJSON, weights } = toTFJS(net, { weightsPath: basename(weightsFile!) });
+      const { modelJSON, weights } = converting(path, 'TF.js', () => toTFJS(net, { weightsPath: basename(weightsFile!) }));
       // the weights first: model.json never names a file that is not there yet
       writeOutput(weightsFile!, weights, 'TF.js weights file');
       writeOutput(out, `${JSON.stringify(modelJSON)}\n`, 'TF.js model.json');
@@ -65,7 +80,7 @@ export async function exportModel(argv: readonly string[], io: Io): Promise<numb
       if (net.scaler || net.targetScaler) io.stderr.write('note: TF.js has no scaling layer; the model\'s scaling is folded into the first (and last) Dense layer\n');
       if (encoded) io.stderr.write("note: the model's column encoders (categories, dates, gaps) are not exported: the TF.js model takes the encoded features\n");
     } else {
-      writeOutput(out, `${JSON.stringify(toBrainJS(net))}\n`, 'brain.js network');
+      writeOutput(out, `${JSON.stringify(converting(path, 'brain.js', () => toBrainJS(net)))}\n`, 'brain.js network');
       if (net.scaler) io.stderr.write('note: brain.js has no input scaling; it is folded into the first layer\n');
       if (encoded) io.stderr.write("note: the model's column encoders (categories, dates, gaps) are not exported: the brain.js network takes the encoded features\n");
     }

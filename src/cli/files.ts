@@ -5,9 +5,10 @@
 
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { hasOwn } from '../names.js';
 import { CliError } from './errors.js';
 
-const REASONS: Record<string, string> = {
+const REASONS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file or directory',
   EISDIR: 'it is a directory',
   ENOTDIR: 'a part of the path is not a directory',
@@ -20,7 +21,7 @@ const REASONS: Record<string, string> = {
 /** Why a file operation failed, in words (the system error's code looked up). */
 export function reason(err: unknown): string {
   const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
-  return REASONS[code] ?? (err instanceof Error ? err.message : String(err));
+  return hasOwn(REASONS, code) ? REASONS[code]! : err instanceof Error ? err.message : String(err);
 }
 
 /**

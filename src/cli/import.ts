@@ -8,12 +8,14 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join } from 'node:path';
 import { init, SimdnetError, type Network } from '../index.js';
+import { hasOwn } from '../names.js';
 import { fromBrainJS } from '../interchange/brain/import.js';
 import { decodeModel, externalLocations } from '../interchange/onnx/decode.js';
 import { fromONNX } from '../interchange/onnx/import.js';
 import { fromTFJS } from '../interchange/tfjs/import.js';
 import { parseChoice, parseCommandLine, type CommandSpec } from './args.js';
 import { CliError } from './errors.js';
+import { reason } from './files.js';
 import { checkOutputPath, inputFiles, writeOutput } from './output-file.js';
 import { architecture, count, fields } from './format.js';
 import { IMPORT_HELP } from './help.js';
@@ -33,9 +35,7 @@ function readBytes(path: string, what: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (err) {
-    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
-    const reason = code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-    throw new CliError(`cannot read ${what} '${path}': ${reason}`, { cause: err });
+    throw new CliError(`cannot read ${what} '${path}': ${reason(err)}`, { cause: err });
   }
 }
 
@@ -56,10 +56,11 @@ function detect(path: string, bytes: Uint8Array): { format: Format; json: unknow
   } catch {
     throw new CliError(`${path}: cannot tell its format: not JSON and not named .onnx (pass --format onnx for an ONNX file under another name)`);
   }
-  const o = (json ?? {}) as Record<string, unknown>;
-  if (o.format === 'simdnet-model') throw new CliError(`${path}: this is already a simdnet model; nothing to import`);
-  if ('modelTopology' in o) return { format: 'tfjs', json };
-  if ('sizes' in o && 'layers' in o) return { format: 'brainjs', json };
+  // a JSON text need not hold an object (`5`, `"text"`, `[]`); keys are own keys only
+  const o: object = json !== null && typeof json === 'object' && !Array.isArray(json) ? json : {};
+  if (hasOwn(o, 'format') && (o as { format: unknown }).format === 'simdnet-model') throw new CliError(`${path}: this is already a simdnet model; nothing to import`);
+  if (hasOwn(o, 'modelTopology')) return { format: 'tfjs', json };
+  if (hasOwn(o, 'sizes') && hasOwn(o, 'layers')) return { format: 'brainjs', json };
   throw new CliError(`${path}: cannot tell its format: expected a TF.js model.json (modelTopology) or a brain.js network (sizes, layers)`);
 }
 

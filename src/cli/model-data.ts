@@ -56,6 +56,8 @@ export function rowsForModel(net: Network, table: Table, options: ModelRowsOptio
   let features: number[];
   if (names) {
     if (target !== null && names.includes(header[target]!)) {
+      // (given with --target, the advice to pass --target would go in a circle)
+      if (options.target !== undefined) throw new CliError(`--target: '${header[target]}' is a column the model reads as a feature`);
       throw new CliError(`${source}: the target column '${header[target]}' is one of the model's features; pass --target to name the target column`);
     }
     const missing = names.filter((n) => !header.includes(n));

@@ -11,7 +11,7 @@ import { count, f32 } from './format.js';
 import { PREDICT_HELP } from './help.js';
 import type { Io } from './io.js';
 import { loadModel } from './model-file.js';
-import { ignoredColumns, readRawFile, unseenNote } from './raw-rows.js';
+import { ignoredColumns, predictTarget, readRawFile, unseenNote } from './raw-rows.js';
 import type { Model } from '../model/model.js';
 import { modelLabels, rowsForModel } from './model-data.js';
 import { checkOutputPath, writeOutput } from './output-file.js';
@@ -89,8 +89,8 @@ export async function predict(argv: readonly string[], io: Io): Promise<number> 
 async function rowsToPredict(model: Model, dataPath: string, target: string | undefined, io: Io): Promise<{ x: Float32Array; rows: number; ignored: string[] }> {
   if (model.preprocessor === null) return rowsForModel(model.network, readTable(readDataFile(dataPath), dataPath), { target, requireTarget: false });
   const file = await readRawFile(dataPath, model);
+  const own = target === undefined ? model.network.targetName : predictTarget(model, file.table, target);
   const { x, report } = model.encode(file.table, dataPath);
   io.stderr.write(unseenNote(report.unseen, dataPath));
-  const own = target ?? model.network.targetName;
   return { x, rows: file.table.rows, ignored: ignoredColumns(model, file.table, own) };
 }

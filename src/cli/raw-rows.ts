@@ -9,6 +9,7 @@ import { loadTable } from '../model/load-csv.js';
 import { quoteCell, quoteList } from '../table/csv-message.js';
 import { MISSING, NUMBER, selectRows, type RawTable } from '../table/column.js';
 import { numberText } from '../table/encoders.js';
+import { readingDataFile } from './csv-table.js';
 import { CliError } from './errors.js';
 
 /** The file read: its table and each row's line. */
@@ -19,7 +20,7 @@ export interface RawFile {
 
 /** Reads `path` as a raw table with the model's missing-value tokens. */
 export async function readRawFile(path: string, model: Model, onBytes?: (read: number, size: number) => void): Promise<RawFile> {
-  const { table, lines } = await loadTable(path, { na: model.preprocessor?.na }, onBytes);
+  const { table, lines } = await readingDataFile(path, () => loadTable(path, { na: model.preprocessor?.na }, onBytes));
   return { table, lines };
 }
 
@@ -84,6 +85,19 @@ function findTarget(model: Model, table: RawTable, source: string, option: strin
     throw new CliError(`${source}: no target column: the model's target ${own === null ? '(unnamed)' : `'${own}'`} is not in the header and the last column '${last}' is one the model reads; pass --target`);
   }
   return last;
+}
+
+/**
+ * predict's `--target` (a column to leave out, by name or 0-based index):
+ * the file may lack it, but one the model reads cannot be left out, so
+ * naming it would be ignored.
+ * @throws CliError naming the column.
+ */
+export function predictTarget(model: Model, table: RawTable, option: string): string {
+  const byIndex = !table.names.includes(option) && /^\d+$/.test(option) && Number(option) < table.names.length;
+  const name = byIndex ? table.names[Number(option)]! : option;
+  if (model.columns.includes(name)) throw new CliError(`--target: '${name}' is a column the model reads as a feature; it cannot be left out as the target`);
+  return name;
 }
 
 /** The file's columns the model does not read (and that are not the target). */

@@ -4,16 +4,15 @@
  * object) on stdout.
  */
 
-import { DataError, init, MemoryError, trainModel, trainModelStream, type Runtime, type TrainModelOptions, type TrainedModel } from '../index.js';
-import { loadCsv, streamCsv, type CsvDataset, type CsvOptions, type Model, type StreamingCsvDataset } from '../csv.js';
-import { statSync } from 'node:fs';
+import { DataError, init, MemoryError, TrainingError, trainModel, trainModelStream, type Runtime, type TrainModelOptions, type TrainedModel } from '../index.js';
+import type { Model } from '../csv.js';
 import type { Dataset } from '../data/dataset.js';
 import { checkFitMemory } from '../pipeline/fit-memory.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_HIDDEN } from '../pipeline/train-model.js';
 import { parseChoice, parseCommandLine, parseHidden, parseNumber, parseSplit, type CommandSpec, type ParsedArgs } from './args.js';
-import { readFileHeader, resolveColumn } from './csv-table.js';
+import { headerOf, loadData, taskOption } from './train-data.js';
 import { parseMonitor, parseSchedule } from './schedule-arg.js';
-import { CliError } from './errors.js';
+import { cliWording, divergedWording, trainingWording } from './train-wording.js';
 import { defaultModelPath } from './files.js';
 import { architecture, count, fields, metricsReport, schemaReport } from './format.js';
 import { TRAIN_HELP } from './help.js';
@@ -132,25 +131,6 @@ function pipelineOptions(args: ParsedArgs): PipelineOptions {
   return o;
 }
 
-// parseCsv's advice names library options; on the command line they are flags.
-function cliWording(message: string): string {
-  return message
-    .replace('pass dropInvalid: true to drop such rows', 'pass --drop-invalid to drop such rows')
-    .replace("pass task: 'regression' for a numeric target", 'pass --task regression for a numeric target');
-}
-
-// trainModel's errors name the dataset (`ds`, split()'s argument) and library
-// options; here the dataset is a file and the options are flags.
-function trainingWording(message: string, dataPath: string): string {
-  return message
-    .replace(/^(ds|data): /, `${dataPath}: `)
-    .replace(/^trainModel: /, `training on ${dataPath}: `)
-    .replace('set a fraction to 0, or pass stratify: false', 'set a fraction of --split to 0, or pass --no-stratify')
-    .replace('or set the fraction of an unwanted part to 0', 'or set the fraction of an unwanted part to 0 in --split')
-    .replace('; use fewer quantileBins', '; pass --no-stratify')
-    .replace('use fewer or smaller hidden layers (hidden), or a smaller batchSize', 'pass a smaller --hidden or --batch-size');
-}
-
 /**
  * What can be refused as soon as the data is read, before the weights are
  * drawn (for large layers that alone takes long): a network too large for
@@ -168,67 +148,6 @@ function checkModelFits(data: Dataset, options: PipelineOptions, runtime: Runtim
   checkModelSavable({ parameters, features: data.features, names }, [data.features, ...hidden, outputs].join(' → '));
 }
 
-type TaskChoice = 'auto' | 'binary' | 'multiclass' | 'regression';
-
-function taskOption(args: ParsedArgs): TaskChoice {
-  const raw = args.strings.get('task');
-  return raw === undefined ? 'auto' : parseChoice('task', raw, ['auto', 'binary', 'multiclass', 'regression'] as const);
-}
-
-/** The table options of the command line, checked before the file is read. */
-function tableOptions(args: ParsedArgs, header: readonly string[], path: string): CsvOptions {
-  const s = args.strings;
-  const names = (option: string): string[] | undefined => {
-    const raw = s.get(option);
-    if (raw === undefined) return undefined;
-    const list = raw.split(',').map((n) => header[resolveColumn(header, n.trim(), path, `--${option}`)]!);
-    const twice = list.find((n, i) => list.indexOf(n) !== i);
-    if (twice !== undefined) throw new CliError(`--${option}: column '${twice}' is listed twice`);
-    return list;
-  };
-  const target = s.has('target') ? header[resolveColumn(header, s.get('target')!, path, '--target')] : undefined;
-  const targetName = target ?? header[header.length - 1]!;
-  const o: CsvOptions = { source: path, target, dropInvalid: args.flags.has('drop-invalid') };
-  const features = names('features');
-  for (const [option, list] of [['features', features], ['ignore', names('ignore')], ['categorical', names('categorical')]] as const) {
-    if (list?.includes(targetName)) throw new CliError(`--${option}: '${targetName}' is the target column; pass another --target or leave it out of --${option}`);
-    if (list && option !== 'features') o[option] = list;
-  }
-  if (features) o.features = features;
-  const na = s.get('na');
-  if (na !== undefined) o.na = na.split(',');
-  const max = s.get('max-categories');
-  if (max !== undefined) o.maxCategories = parseNumber('max-categories', max, { integer: true, min: 1, max: 65536 });
-  const separator = s.get('separator');
-  if (separator !== undefined) o.separator = parseChoice('separator', separator === '\\t' || separator === 'tab' ? '\t' : separator, [',', ';', '\t', '|'] as const);
-  const encoding = s.get('encoding');
-  if (encoding !== undefined) o.encoding = parseChoice('encoding', encoding, ['utf-8', 'windows-1252', 'latin1'] as const);
-  return o;
-}
-
-/**
- * Reads the data file, streaming, with the bytes read shown on a terminal:
- * whole into a table, or (`stream`) surveyed for a training run that reads
- * it again each epoch.
- */
-async function loadData(path: string, args: ParsedArgs, task: TaskChoice, io: Io, header: string[], stream: boolean): Promise<CsvDataset | StreamingCsvDataset> {
-  const options = { ...tableOptions(args, header, path), task };
-  const tty = io.stderr.isTTY === true;
-  const onBytes = tty ? (read: number, size: number) => io.stderr.write(`\rreading ${path}: ${megabytes(read)} of ${megabytes(size)} MB`) : undefined;
-  try {
-    const size = stream && onBytes ? statSync(path).size : 0;
-    const data = stream ? await streamCsv(path, options, onBytes && ((read) => onBytes(read, size))) : await loadCsv(path, options, onBytes);
-    if (tty) io.stderr.write(`\rreading ${path}: done${' '.repeat(30)}\n`);
-    return data;
-  } catch (err) {
-    if (tty) io.stderr.write('\n');
-    if (err instanceof DataError) throw new DataError(cliWording(err.message), { cause: err });
-    throw err;
-  }
-}
-
-const megabytes = (bytes: number): string => (bytes / 1e6).toFixed(1);
-
 /** Runs `simdnet train`; returns the exit code. */
 export async function train(argv: readonly string[], io: Io): Promise<number> {
   const args = parseCommandLine(TRAIN, argv);
@@ -245,7 +164,7 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
 
   const maxMemory = args.strings.get('max-memory');
   const runtime = await init(maxMemory === undefined ? {} : { maximumPages: Math.floor(parseNumber('max-memory', maxMemory, { min: 1, max: 4096 }) * 16) });
-  const header = readFileHeader(dataPath);
+  const header = headerOf(dataPath);
   const streaming = (why: string) => io.stderr.write(`${why}: training from the file as a stream (read again each epoch; encoders fitted on a sample of the training rows)\n`);
   let stream = args.flags.has('stream');
   const estimate = stream ? null : estimateRows(dataPath);
@@ -281,6 +200,7 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
     progress.abort();
     if (err instanceof DataError) throw new DataError(trainingWording(err.message, dataPath), { cause: err });
     if (err instanceof MemoryError) throw new MemoryError(trainingWording(err.message, dataPath), { cause: err });
+    if (err instanceof TrainingError) throw new TrainingError(divergedWording(err.message, dataPath), { epoch: err.epoch, batch: err.batch }, { cause: err });
     throw err;
   }
   const seconds = (performance.now() - started) / 1000;

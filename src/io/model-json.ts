@@ -3,7 +3,7 @@ import { classCountOf, classesProblem, featureNamesProblem, targetNameProblem, t
 import { Scaler, type ScalerJSON } from '../data/scaler.js';
 import { DataError, SimdnetError, ValueError } from '../errors.js';
 import { crc32 } from './crc32.js';
-import { nearest } from '../options.js';
+import { nearestName } from '../names.js';
 import type { PreprocessorJSON } from './preprocess-json.js';
 
 const F32_MAX = 3.4028234663852886e38;
@@ -230,7 +230,7 @@ function parse(json: unknown): ParsedModel {
   // a field no version of the format has is a mistake (a typo would otherwise lose what it holds)
   for (const key of Object.keys(obj)) {
     if (!(MODEL_KEYS as readonly string[]).includes(key)) {
-      const near = nearest(key, MODEL_KEYS);
+      const near = nearestName(key, MODEL_KEYS);
       throw new DataError(`model.${key.length > 40 ? `${key.slice(0, 40)}…` : key}: expected no such field (a model file has ${MODEL_KEYS.join(', ')})${near ? `; did you mean '${near}'?` : ''}`);
     }
   }

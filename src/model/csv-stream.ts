@@ -22,6 +22,7 @@ import { CHUNK_ROWS, csvChunks, type ChunkOptions } from './csv-chunks.js';
 import { Model } from './model.js';
 import { checkCsvOptions, type CsvOptions } from './parse-csv.js';
 import { resolveColumn } from './table-dataset.js';
+import { describe } from '../describe.js';
 
 /** Options of {@link streamCsv}: loadCsv's, and how many rows the encoders are fitted on. */
 export interface StreamCsvOptions extends CsvOptions {
@@ -51,13 +52,21 @@ const DEFAULT_SAMPLE_ROWS = 1 << 16;
  * @throws DataError and ValueError as loadCsv.
  */
 export async function streamCsv(path: string, options: StreamCsvOptions = {}, onBytes?: (read: number) => void): Promise<StreamingCsvDataset> {
-  const { sampleRows: sampleOption, ...csvOptions } = options;
-  const task = checkCsvOptions(csvOptions);
+  // sampleRows is streamCsv's own; the rest are loadCsv's options, checked as there (null or a non-object refused by name)
+  let csvOptions: unknown = options;
+  let sampleOption: unknown;
+  if (options !== null && typeof options === 'object' && Object.prototype.hasOwnProperty.call(options, 'sampleRows')) {
+    const { sampleRows, ...rest } = options;
+    sampleOption = sampleRows;
+    csvOptions = rest;
+  }
+  const o = checkCsvOptions(csvOptions, path); // before the file is touched
+  const task = o.task;
   const sampleRows = sampleOption === undefined ? DEFAULT_SAMPLE_ROWS : sampleOption;
-  if (!Number.isInteger(sampleRows) || sampleRows < 1) throw new ValueError(`options.sampleRows: expected an integer ≥ 1, got ${String(sampleRows)}`);
-  const source = options.source ?? path;
+  if (typeof sampleRows !== 'number' || !Number.isInteger(sampleRows) || sampleRows < 1) throw new ValueError(`options.sampleRows: expected an integer ≥ 1, got ${describe(sampleRows)}`);
+  const source = o.source;
   const format: { value: CsvFormat | null } = { value: null };
-  const read: ChunkOptions = { source, separator: options.separator, encoding: options.encoding, na: options.na, dropInvalid: options.dropInvalid };
+  const read: ChunkOptions = { source, separator: o.separator, encoding: o.encoding, na: o.na, dropInvalid: o.dropInvalid };
   let names: readonly string[] = [];
   let t = -1;
   let target: ColumnBuilder | null = null;
@@ -68,7 +77,7 @@ export async function streamCsv(path: string, options: StreamCsvOptions = {}, on
   for await (const { table, first } of csvChunks(path, { ...read, onBytes }, format)) {
     if (target === null) {
       names = table.names;
-      t = options.target === undefined ? names.length - 1 : resolveColumn(names, options.target, source, 'options.target');
+      t = o.target === undefined ? names.length - 1 : resolveColumn(names, o.target, source, 'options.target');
       target = new ColumnBuilder(names[t]!);
       sample = names.map((n) => new ColumnBuilder(n));
     }
@@ -93,11 +102,11 @@ export async function streamCsv(path: string, options: StreamCsvOptions = {}, on
     }
     rows = first + table.rows;
   }
-  const y = readTarget(target!.finish(), task, source, undefined, options.dropInvalid);
+  const y = readTarget(target!.finish(), task, source, undefined, o.dropInvalid);
   const sampleTable: RawTable = { names: names.slice(), rows: sampled.length, columns: sample.map((b) => b.finish()) };
   const preprocessOptions: PreprocessOptions = {
-    features: options.features?.map((f, i) => names[resolveColumn(names, f, source, `options.features[${i}]`)]!),
-    ignore: options.ignore, categorical: options.categorical, maxCategories: options.maxCategories, na: options.na,
+    features: o.features?.map((f, i) => names[resolveColumn(names, f, source, `options.features[${i}]`)]!),
+    ignore: o.ignore, categorical: o.categorical, maxCategories: o.maxCategories, na: o.na,
   };
   const survey: Survey = {
     path, source, read: { ...read, separator: format.value!.separator, encoding: format.value!.encoding }, tableRows: rows,

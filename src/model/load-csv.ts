@@ -8,6 +8,7 @@ import { DataError } from 'simdnet';
 import { TableSink } from '../table/csv-sink.js';
 import type { RawTable } from '../table/column.js';
 import { checkCsvOptions, tableReader, type CsvDataset, type CsvOptions } from './parse-csv.js';
+import { checkPath, checkProgress } from './csv-options.js';
 import { CsvReader, type CsvFormat } from '../table/csv-reader.js';
 
 /** Bytes read per call: large enough to amortise the calls, small enough to stay in cache while tokenized. */
@@ -20,16 +21,20 @@ const READ_BYTES = 1 << 20;
  * Error messages name the file instead of `text`.
  *
  * @param path - a file path or `file:` URL.
- * @throws DataError when the file cannot be read (with the system error as
- *   `cause`), and everything parseCsv throws.
+ * @param onBytes - called now and then with the bytes read and the file's size (a progress bar).
+ * @throws ValueError for a path that is no path, bad options or an `onBytes`
+ *   that is no function (before the file is opened); DataError when the file
+ *   cannot be read (with the system error as `cause`), and everything
+ *   parseCsv throws.
  */
 export async function loadCsv(path: string | URL, options: CsvOptions = {}, onBytes?: (read: number, size: number) => void): Promise<CsvDataset> {
-  const name = typeof path === 'string' ? path : path.href;
-  checkCsvOptions(options); // before the file is touched
+  const name = checkPath(path);
+  const o = checkCsvOptions(options, name); // before the file is touched
+  checkProgress(onBytes);
   const file = await attempt(name, () => open(path, 'r'));
   try {
     const { size } = await attempt(name, () => file.stat());
-    const { reader, finish } = tableReader({ source: name, ...options }, options.encoding, size, onBytes && ((read) => onBytes(read, size)));
+    const { reader, finish } = tableReader(o, o.encoding, size, onBytes && ((read) => onBytes(read, size)));
     await readInto(file, reader, name);
     return finish();
   } finally {
@@ -45,12 +50,12 @@ export async function loadCsv(path: string | URL, options: CsvOptions = {}, onBy
 export async function loadTable(
   path: string, options: Pick<CsvOptions, 'separator' | 'encoding' | 'na' | 'dropInvalid'> = {}, onBytes?: (read: number, size: number) => void,
 ): Promise<{ table: RawTable; lines: Int32Array; format: CsvFormat; dropped: number }> {
-  checkCsvOptions(options);
+  const o = checkCsvOptions(options, path);
   const file = await attempt(path, () => open(path, 'r'));
   try {
     const { size } = await attempt(path, () => file.stat());
-    const sink = new TableSink({ source: path, na: options.na, dropInvalid: options.dropInvalid, inputBytes: size, onBytes: onBytes && ((read) => onBytes(read, size)) });
-    const reader = new CsvReader(sink, { source: path, separator: options.separator, encoding: options.encoding });
+    const sink = new TableSink({ source: path, na: o.na, dropInvalid: o.dropInvalid, inputBytes: size, onBytes: onBytes && ((read) => onBytes(read, size)) });
+    const reader = new CsvReader(sink, { source: path, separator: o.separator, encoding: o.encoding });
     await readInto(file, reader, path);
     return { ...sink.finish(reader), format: reader.format, dropped: sink.dropped };
   } finally {

@@ -9,10 +9,11 @@
  */
 
 import { DataError, Network, ValueError, type ModelJSON, type Runtime, type Task } from 'simdnet';
-import { ColumnBuilder, MISSING, NUMBER, pushCell, missingTest, type RawTable } from '../table/column.js';
+import { MISSING, NUMBER, type RawTable } from '../table/column.js';
 import { Preprocessor, type EncodeReport } from '../table/preprocessor.js';
 import { checkPreprocess } from '../table/preprocess-check.js';
 import { describe } from '../describe.js';
+import { recordsTable } from './records.js';
 
 /** A record: a row of a table, keyed by column name. A missing key is a missing cell. */
 export type TableRecord = Readonly<Record<string, unknown>>;
@@ -69,14 +70,20 @@ export class Model {
   /**
    * One record's prediction: its label (classification) or value
    * (regression, in the target's units).
-   * @throws DataError for a cell the model cannot read (text where it needs a number, say).
+   * @throws ValueError, before anything is predicted, naming `record`,
+   *   `record.<column>` (or `records[i]`, `records[i].<column>` in an array): a record that is no object of cells (a Map, an
+   *   array, a hole), a read that throws, a cell that is an object, a BigInt
+   *   or a Symbol, a key that is a typo of a column the record lacks, a record
+   *   with none of the model's columns (own keys only: inherited ones are not
+   *   read). DataError for a cell the model cannot read (text where it needs
+   *   a number, say).
    */
   predict(record: TableRecord): string | number;
   /** Records' predictions, one per record, in order. */
   predict(records: readonly TableRecord[]): Array<string | number>;
   predict(records: TableRecord | readonly TableRecord[]): string | number | Array<string | number> {
-    const one = !Array.isArray(records);
-    const p = this.predictTable(this.tableOf(one ? [records as TableRecord] : (records as readonly TableRecord[])));
+    const one = !isArray(records);
+    const p = this.predictTable(this.tableOf(records), 'records');
     const out: Array<string | number> = p.labels ?? Array.from(p.values!);
     return one ? out[0]! : out;
   }
@@ -91,8 +98,8 @@ export class Model {
   predictProba(records: TableRecord | readonly TableRecord[]): Record<string, number> | Array<Record<string, number>> {
     const classes = this.classes;
     if (classes === null) throw new ValueError('predictProba: this model is a regression model; it predicts values, not class probabilities');
-    const one = !Array.isArray(records);
-    const p = this.predictTable(this.tableOf(one ? [records as TableRecord] : (records as readonly TableRecord[])));
+    const one = !isArray(records);
+    const p = this.predictTable(this.tableOf(records), 'records');
     const k = classes.length;
     const out = Array.from({ length: p.labels!.length }, (_, r) => Object.fromEntries(classes.map((c, j) => [c, p.probabilities![r * k + j]!])));
     return one ? out[0]! : out;
@@ -133,18 +140,9 @@ export class Model {
     return { x: numericFeatures(table, this.columns, source), report: { unseen: {} } };
   }
 
-  /** Records as a table of this model's columns. @internal */
-  tableOf(records: readonly TableRecord[]): RawTable {
-    if (!Array.isArray(records) || records.length === 0) throw new ValueError(`records: expected a record (an object keyed by column name) or a non-empty array of them, got ${describe(records)}`);
-    if (this.preprocessor) return this.preprocessor.tableFromRecords(records);
-    const isMissing = missingTest();
-    const names = this.columns;
-    const builders = names.map((n) => new ColumnBuilder(n, records.length));
-    records.forEach((rec, i) => {
-      if (rec === null || typeof rec !== 'object') throw new ValueError(`records[${i}]: expected an object keyed by column name, got ${describe(rec)}`);
-      names.forEach((n, c) => pushCell(builders[c]!, Object.prototype.hasOwnProperty.call(rec, n) ? rec[n] : undefined, isMissing));
-    });
-    return { names, rows: records.length, columns: builders.map((b) => b.finish()) };
+  /** A record, or an array of them, as a table of this model's columns (src/model/records.ts). @internal */
+  tableOf(records: unknown): RawTable {
+    return recordsTable(records, this.columns, this.preprocessor?.na, this.preprocessor?.columns);
   }
 
   /** The model as versioned, self-checking JSON: the network's file, with the encoders (`preprocess`). */
@@ -170,6 +168,15 @@ export class Model {
   /** Gives the network's memory back. */
   dispose(): void {
     this.network.dispose();
+  }
+}
+
+/** Array.isArray, false for a revoked Proxy (which tableOf then refuses by name). */
+function isArray(v: unknown): boolean {
+  try {
+    return Array.isArray(v);
+  } catch {
+    return false;
   }
 }
 

@@ -3,12 +3,14 @@
  * load-csv.ts for reading a file in Node).
  */
 
-import { ValueError, type Task } from 'simdnet';
+import { DataError, ValueError, type Task } from 'simdnet';
 import { TableSink } from '../table/csv-sink.js';
 import type { PreprocessOptions } from '../table/preprocessor.js';
 import { datasetFromTable, type TableDataset } from './table-dataset.js';
 import type { CsvEncoding } from '../table/csv-encoding.js';
-import { checkFormatOptions, CsvReader, type CsvFormat } from '../table/csv-reader.js';
+import { CsvReader, type CsvFormat } from '../table/csv-reader.js';
+import { readCsvOptions, type CheckedCsvOptions } from './csv-options.js';
+import { describe } from '../describe.js';
 import type { CsvSeparator } from '../table/csv-separator.js';
 
 export type { CsvFormat } from '../table/csv-reader.js';
@@ -40,8 +42,9 @@ export interface CsvOptions extends Omit<PreprocessOptions, 'features'> {
   /** What to call the input in error messages (loadCsv passes the file path). Default `'text'`. */
   source?: string;
   /**
-   * The feature columns, by name or 0-based index. Default: every column but
-   * the target and the `ignore`d ones. Other columns are ignored.
+   * The feature columns, by name or 0-based index; the network takes them
+   * in the header's order, whatever order they are listed in. Default: every
+   * column but the target and the `ignore`d ones. Other columns are ignored.
    */
   features?: ReadonlyArray<string | number>;
   /**
@@ -91,20 +94,20 @@ const TEXT_CHUNK = 1 << 20;
  * @throws DataError for an empty input, no data rows, empty or duplicate
  *   header names, a row with the wrong number of fields (unless
  *   `dropInvalid`), no usable feature column, a target with fewer than 2
- *   classes, invalid CSV (a quote left open), or bytes in no consistent
- *   encoding; ValueError for bad options. Every message starts with `source`.
+ *   classes, invalid CSV (a quote left open), bytes in no consistent
+ *   encoding, or a string that is not valid Unicode (a lone surrogate);
+ *   ValueError for bad options (naming `options.<key>`, before any byte is
+ *   read). Every DataError message starts with `source`.
  */
-export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): CsvDataset {
-  const source = options.source ?? 'text';
+export function parseCsv(input: string | Uint8Array, options?: CsvOptions): CsvDataset {
+  const o = checkCsvOptions(options);
   const text = typeof input === 'string';
-  // by tag as well as by class: a Uint8Array from another realm (a vm context, an iframe) fails instanceof
-  if (!text && !(input instanceof Uint8Array || Object.prototype.toString.call(input) === '[object Uint8Array]')) {
-    throw new ValueError(`${source}: expected CSV as a string or a Uint8Array, got ${input === null ? 'null' : typeof input}`);
+  if (!text && !isBytes(input)) throw new ValueError(`${o.source}: expected CSV as a string or a Uint8Array, got ${describe(input)}`);
+  if (text && o.encoding !== undefined) {
+    throw new ValueError(`options.encoding: applies to bytes (a Uint8Array or a file), got '${o.encoding}' with a string, which is already text`);
   }
-  if (text && options.encoding !== undefined) {
-    throw new ValueError(`options.encoding: applies to bytes (a Uint8Array or a file), got '${String(options.encoding)}' with a string, which is already text`);
-  }
-  const { reader, finish } = tableReader(options, text ? 'utf-8' : options.encoding, input.length);
+  if (text) checkWellFormed(input, o.source);
+  const { reader, finish } = tableReader(o, text ? 'utf-8' : o.encoding, input.length);
   if (text) pushText(reader, input);
   else reader.push(input);
   reader.end();
@@ -112,17 +115,29 @@ export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): 
 }
 
 /**
- * A reader feeding a table sink, options checked (shared with loadCsv);
- * `finish()` turns what it read into the dataset.
+ * A Uint8Array by tag as well as by class: one from another realm (a vm
+ * context, an iframe) fails instanceof; a revoked Proxy is none.
+ */
+function isBytes(input: unknown): input is Uint8Array {
+  try {
+    return input instanceof Uint8Array || (ArrayBuffer.isView(input) && Object.prototype.toString.call(input) === '[object Uint8Array]');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A reader feeding a table sink (shared with loadCsv); `finish()` turns
+ * what it read into the dataset.
+ * @param options - checked here (already checked ones pass unchanged).
  * @param inputBytes - the input's length, when known (it sizes the storage).
  * @param onBytes - called now and then with the bytes read so far (a progress bar).
- * @throws ValueError for bad options.
  */
 export function tableReader(
-  options: CsvOptions, encoding: CsvEncoding | undefined, inputBytes?: number, onBytes?: (bytes: number) => void,
+  csvOptions: CsvOptions | CheckedCsvOptions, encoding: CsvEncoding | undefined, inputBytes?: number, onBytes?: (bytes: number) => void,
 ): { reader: CsvReader; finish: () => CsvDataset } {
-  const task = checkCsvOptions(options);
-  const source = options.source ?? 'text';
+  const options = checkCsvOptions(csvOptions);
+  const { source, task } = options;
   const sink = new TableSink({ source, na: options.na, dropInvalid: options.dropInvalid, inputBytes, onBytes });
   const reader = new CsvReader(sink, { source, separator: options.separator, encoding });
   const finish = (): CsvDataset => {
@@ -135,16 +150,35 @@ export function tableReader(
 }
 
 /**
- * Checks the options that can be checked without the header; returns the task.
+ * Reads and checks the options of parseCsv or loadCsv before any byte is
+ * read (see csv-options.ts).
+ * @param source - what messages call the input unless `options.source` says otherwise.
  * @throws ValueError naming the option.
  */
-export function checkCsvOptions(options: CsvOptions): 'auto' | Task {
-  const task = options.task ?? 'auto';
-  if (!['auto', 'binary', 'multiclass', 'regression'].includes(task)) {
-    throw new ValueError(`options.task: expected 'auto', 'binary', 'multiclass' or 'regression', got '${String(task)}'`);
+export function checkCsvOptions(options: unknown, source = 'text'): CheckedCsvOptions {
+  return readCsvOptions(options, source);
+}
+
+// a high surrogate not followed by a low one, or a low one not preceded by a high one
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Refuses a string holding a lone surrogate (not valid Unicode): encoding it
+ * would write U+FFFD in its place, so labels that differ only there
+ * ('x\uD800', 'x\uDC00') would merge silently.
+ * @throws DataError naming the line and the character.
+ */
+function checkWellFormed(text: string, source: string): void {
+  const wellFormed = (text as { isWellFormed?: () => boolean }).isWellFormed;
+  if (typeof wellFormed === 'function' ? wellFormed.call(text) : !LONE_SURROGATE.test(text)) return;
+  const at = LONE_SURROGATE.exec(text)!.index;
+  let line = 1;
+  for (let i = 0; i < at; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) line++;
   }
-  checkFormatOptions(options);
-  return task;
+  const code = text.charCodeAt(at).toString(16).toUpperCase();
+  throw new DataError(`${source}: line ${line}: a lone surrogate (U+${code}) at character ${at}: the text is not valid Unicode, and reading it would change it (to U+FFFD); fix the text where it was made`);
 }
 
 /** Pushes `text` as UTF-8, a bounded piece at a time. */

@@ -55,6 +55,17 @@ export function datasetFromTable(table: RawTable, o: TableDatasetOptions, lines?
     const twice = features.find((f, i) => features!.indexOf(f) !== i);
     if (twice !== undefined) throw new ValueError(`options.features: column ${quoteCell(twice)} is listed twice`);
   }
+  // names that match no column, or the target, would be ignored: refused here with the option's name
+  for (const [option, names] of [['ignore', o.ignore], ['categorical', o.categorical]] as const) {
+    names?.forEach((n, i) => {
+      const c = table.names.indexOf(n);
+      if (c < 0) throw new ValueError(`options.${option}[${i}]: expected a column name from the header of ${o.source} (${quoteList(table.names)}), got ${quoteCell(n)}`);
+      if (c === t) throw new ValueError(`options.${option}[${i}]: ${quoteCell(n)} is the target column`);
+      if (option === 'categorical' && features && !features.includes(n)) throw new ValueError(`options.categorical[${i}]: ${quoteCell(n)} is not one of options.features, so it is not read`);
+      if (option === 'categorical' && o.ignore?.includes(n)) throw new ValueError(`options.categorical[${i}]: ${quoteCell(n)} is also in options.ignore, so it is not read`);
+      if (option === 'ignore' && features?.includes(n)) throw new ValueError(`options.ignore[${i}]: ${quoteCell(n)} is also in options.features: a column is read or ignored, not both`);
+    });
+  }
   const target = readTarget(table.columns[t]!, o.task ?? 'auto', o.source, lines, o.dropInvalid);
   dropped += target.invalid;
   let rows = target.rows;
@@ -71,11 +82,21 @@ export function datasetFromTable(table: RawTable, o: TableDatasetOptions, lines?
   }
   const kept = selectRows(table, rows);
   const preprocessOptions: PreprocessOptions = { features, ignore: o.ignore, categorical: o.categorical, maxCategories: o.maxCategories, na: o.na };
-  const { preprocessor, schema } = fitPreprocessor(kept, targetName, identity(kept.rows), preprocessOptions);
+  const { preprocessor, schema } = named(o.source, () => fitPreprocessor(kept, targetName, identity(kept.rows), preprocessOptions));
   return tableDataset({
     rows: kept.rows, features: preprocessor.features.length, featureNames: preprocessor.features.slice(), targetName,
     task: target.task, classes: target.classes, y, dropped, schema, table: kept, preprocessor, missingTarget: target.missing, preprocessOptions,
   }, o.source);
+}
+
+/** `f()`, with a DataError about the table as a whole ('no usable feature columns') saying which input it is about. */
+function named<T>(source: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof DataError && !e.message.startsWith(`${source}: `)) throw new DataError(`${source}: ${e.message}`, { cause: e });
+    throw e;
+  }
 }
 
 type TableFields = Omit<TableDataset, 'x' | 'encodeParts' | 'keepRows'>;

@@ -10,6 +10,7 @@ import { quoteCell, quoteList } from './csv-message.js';
 import { F32_MAX } from '../float32.js';
 import type { CsvReader, CsvSink } from './csv-reader.js';
 import type { CsvRecord } from './csv-record.js';
+import { SEPARATORS } from './csv-separator.js';
 import { ColumnBuilder, missingTest, type RawTable } from './column.js';
 
 /** Options of {@link TableSink}. */
@@ -49,7 +50,12 @@ export class TableSink implements CsvSink {
 
   header(names: readonly string[], reader: CsvReader): void {
     if (names.length < 2) {
-      const why = reader.format.separatorDetected ? '' : "; no separator among ',', ';', tab and '|' splits the header";
+      // not detected: none splits the header, or one was given (which does not): a separator it holds is worth naming
+      const given = reader.format.separator;
+      const other = names.length === 1 ? SEPARATORS.find((s) => s !== given && names[0]!.includes(s)) : undefined;
+      const why = reader.format.separatorDetected ? ''
+        : other !== undefined ? `; it was read with the separator ${quoteCell(given)}, but it holds ${quoteCell(other)}`
+        : "; no separator among ',', ';', tab and '|' splits the header";
       throw new DataError(`${this.o.source}: expected at least 2 columns (features and a target), got ${names.length} (${quoteList(names)})${why}`);
     }
     this.names = names;

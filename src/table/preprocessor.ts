@@ -5,14 +5,13 @@
  */
 
 import { DataError, ValueError } from 'simdnet';
-import { ColumnBuilder, DEFAULT_NA, missingTest, pushCell, type RawColumn, type RawTable } from './column.js';
+import { DEFAULT_NA, type RawColumn, type RawTable } from './column.js';
 import { encodeColumn, featureNames, fitEncoding, type ColumnEncoding, type EncodeCounts } from './encoders.js';
 import type { PreprocessorJSON } from '../io/preprocess-json.js';
 import type { ColumnSchema } from './column-schema.js';
 import { inferKind, profile, type ColumnKind, type ColumnProfile } from './kinds.js';
 import { describeColumn } from './schema.js';
 import { quoteList } from './csv-message.js';
-import { checkRecordCell } from './record-cells.js';
 
 export type { PreprocessorJSON } from '../io/preprocess-json.js';
 export type { ColumnSchema } from './column-schema.js';
@@ -90,22 +89,6 @@ export class Preprocessor {
     return { x, report };
   }
 
-  /** Records (objects keyed by column name; a missing key is a missing cell) as a table of this model's columns. */
-  tableFromRecords(records: readonly Record<string, unknown>[]): RawTable {
-    const isMissing = missingTest(this.na);
-    const names = this.columnNames;
-    const builders = names.map((n) => new ColumnBuilder(n, records.length));
-    records.forEach((rec, i) => {
-      if (rec === null || typeof rec !== 'object') throw new ValueError(`records[${i}]: expected an object keyed by column name, got ${rec === null ? 'null' : typeof rec}`);
-      names.forEach((n, c) => {
-        const cell = Object.prototype.hasOwnProperty.call(rec, n) ? rec[n] : undefined;
-        checkRecordCell(this.columns[c]!, cell, `records[${i}][${JSON.stringify(n)}]`, isMissing);
-        pushCell(builders[c]!, cell, isMissing);
-      });
-    });
-    return { names, rows: records.length, columns: builders.map((b) => b.finish()) };
-  }
-
   toJSON(): PreprocessorJSON {
     return { na: this.na.slice(), columns: this.columns.map((c) => structuredClone(c)) };
   }
@@ -142,7 +125,12 @@ export function fitPreprocessor(
   });
   const preprocessor = new Preprocessor({ na: [...(options.na ?? DEFAULT_NA)], columns });
   if (preprocessor.features.length === 0) {
-    throw new DataError(`no usable feature columns: ${schema.map((s) => `'${s.name}' is ${s.kind}`).join(', ') || 'the table has only its target'}`);
+    const others = table.names.length - 1;
+    const by = [chosen && 'options.features', ignored.size > 0 && 'options.ignore'].filter(Boolean).join(' and ');
+    const why = schema.length > 0 ? schema.map((s) => `'${s.name}' is ${s.kind}`).join(', ')
+      : others > 0 ? `the ${others} column${others === 1 ? '' : 's'} besides the target ${others === 1 ? 'is' : 'are'} left out by ${by}`
+      : 'the table has only its target';
+    throw new DataError(`no usable feature columns: ${why}`);
   }
   return { preprocessor, schema };
 }

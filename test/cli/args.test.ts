@@ -37,6 +37,14 @@ describe('parseCommandLine', () => {
     expectError(() => parseCommandLine(SPEC, ['a.csv', 'b.csv']), UsageError, "unexpected argument 'b.csv'");
   });
 
+  it('refuses a string option given twice, naming both values (parseArgs kept the last: `--out a --out b` saved to b without a word)', () => {
+    expectError(() => parseCommandLine(SPEC, ['d.csv', '--out', 'a.json', '--out', 'b.json']), UsageError, "option '--out' given twice ('a.json', then 'b.json'); give it once");
+    expectError(() => parseCommandLine(SPEC, ['d.csv', '-o', 'a.json', '--out=b.json']), UsageError, "option '--out' given twice");
+    expectError(() => parseCommandLine(SPEC, ['d.csv', '--lr', '0.1', '--lr', '0.1']), UsageError, "option '--lr' given twice ('0.1', then '0.1')");
+    // a flag given twice means what it means once
+    expect(parseCommandLine(SPEC, ['d.csv', '--json', '--json']).flags.has('json')).toBe(true);
+  });
+
   it('--help wins over every other problem', () => {
     expect(parseCommandLine(SPEC, ['--bogus', '--help']).help).toBe(true);
     expect(parseCommandLine(SPEC, ['-h']).help).toBe(true);

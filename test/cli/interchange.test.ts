@@ -92,6 +92,11 @@ describe('simdnet import', () => {
   it('names what it cannot read: not a model, a simdnet model already, an unsupported op (named)', () => {
     writeFileSync(join(dir, 'notes.json'), '{"hello": 1}');
     expectFailure(simdnet(['import', 'notes.json']), 1, 'cannot tell its format');
+    // JSON that holds no object (was an internal error: the 'in' operator on a number); inherited keys tell nothing
+    for (const [name, text] of [['five.json', '5'], ['text.json', '"modelTopology"'], ['list.json', '["sizes", "layers"]'], ['proto.json', '{"__proto__": {"modelTopology": {}}}']]) {
+      writeFileSync(join(dir, name!), text!);
+      expectFailure(simdnet(['import', name!]), 1, `${name}: cannot tell its format`);
+    }
     expectFailure(simdnet(['import', 'iris.model.json']), 1, 'already a simdnet model');
     writeFileSync(join(dir, 'conv.onnx'), onnxModel({
       nodes: [{ op: 'Conv', name: '/c/Conv', inputs: ['x', 'w'], outputs: ['y'] }],
@@ -142,7 +147,7 @@ describe('simdnet export', () => {
     const imported = simdnet(['import', 'iris.tfjs.json', '--out', 'iris-tfjs.model.json']);
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stdout).toContain('weights: iris.weights.bin');
-    expectFailure(simdnet(['export', 'iris.model.json', '--format', 'brainjs']), 1, 'brain.js cannot express layer 1 of 2 (softmax)');
+    expectFailure(simdnet(['export', 'iris.model.json', '--format', 'brainjs']), 1, 'iris.model.json: cannot be exported as brain.js: brain.js cannot express layer 1 of 2 (softmax)');
     noTempFiles();
   });
 

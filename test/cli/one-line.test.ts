@@ -1,4 +1,4 @@
-/** oneLine / escapeControls: what report() in src/cli/main.ts does to every message before it reaches stderr. */
+/** oneLine / escapeControls: what report() in src/cli/run.ts does to every message before it reaches stderr. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeControls, oneLine } from '../../src/cli/one-line.js';
@@ -71,5 +71,19 @@ describe('oneLine', () => {
       }),
       { seed: 20251206, numRuns: 400 },
     );
+  });
+});
+
+describe('--verbose', () => {
+  it('the stack after the message is cut and escaped line by line too: its first line repeats the message, which may quote a value of 100,000 characters', async () => {
+    const { runInProcess } = await import('./support/run-in-process.js');
+    const r = await runInProcess(['train', 'd.csv', '--seed', `v\u001b${'v'.repeat(100_000)}`, '--verbose']);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^simdnet: --seed: expected a whole number from 0 to 4294967295, got 'v\\x1bvvv.*' \(100,002 characters\)$/);
+    expect(lines[1]).toMatch(/^UsageError: --seed: .* \(100,002 characters\)$/);
+    expect(lines.length).toBeGreaterThan(3);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(1000);
+    expect(r.stderr).not.toContain('\u001b');
   });
 });

@@ -72,8 +72,8 @@ describe('Model on records', () => {
     const q = penguins.predictProba(numbers);
     expect(q[1]).toEqual(q[0]);
     expect(q[2]).toEqual(q[0]);
-    // a record of nothing but gaps still gets a label
-    expect(penguins.classes).toContain(penguins.predict({}));
+    // a record of nothing but gaps (every column a key with null) still gets a label
+    expect(penguins.classes).toContain(penguins.predict(gaps(penguins)));
   });
 
   it('an unseen category is "(other)", counted per column, never an error', () => {
@@ -86,9 +86,9 @@ describe('Model on records', () => {
   });
 
   it('refuses a cell of the wrong type by record and column, before predicting', () => {
-    expectError(() => penguins.predict({ ...gentoo, 'Body Mass (g)': 'heavy' }), DataError, `records[0]["Body Mass (g)"]: expected a number (the model reads column 'Body Mass (g)' as numbers), got "heavy"`);
-    expectError(() => penguins.predict([gentoo, { ...adelie, Island: { name: 'Dream' } }]), ValueError, 'records[1]["Island"]: expected a number, a string, a boolean, a Date, null or undefined (a missing cell), got an object');
-    expectError(() => cars.predict({ Year: 'last year' }), DataError, `records[0]["Year"]: expected a date (YYYY-MM-DD or ISO 8601) for column 'Year', got "last year"`);
+    expectError(() => penguins.predict({ ...gentoo, 'Body Mass (g)': 'heavy' }), DataError, `record.Body Mass (g): expected a number (the model reads column 'Body Mass (g)' as numbers), got "heavy"`);
+    expectError(() => penguins.predict([gentoo, { ...adelie, Island: { name: 'Dream' } }]), ValueError, 'records[1].Island: expected a number, a string, a boolean, a Date, or null for a missing cell, got an object');
+    expectError(() => cars.predict({ Year: 'last year' }), DataError, `record.Year: expected a date (YYYY-MM-DD or ISO 8601) for column 'Year', got "last year"`);
     expectError(() => penguins.predict([gentoo, 42 as never]), ValueError, 'records[1]: expected an object keyed by column name, got number');
     expectError(() => penguins.predict([]), ValueError, 'records: expected a record (an object keyed by column name) or a non-empty array of them, got an array of length 0');
     // a number in a numeric column may come as text, as a file gives it
@@ -96,14 +96,19 @@ describe('Model on records', () => {
   });
 
   it('saved and loaded, predicts the same labels, values and probabilities bit for bit', () => {
-    const records = [adelie, gentoo, { ...gentoo, Island: 'Atlantis', Sex: null }, {}];
+    const records = [adelie, gentoo, { ...gentoo, Island: 'Atlantis', Sex: null }, gaps(penguins)];
     const again = Model.fromJSON(JSON.parse(JSON.stringify(penguins.toJSON())), { runtime: rt });
     expect(again.predict(records)).toEqual(penguins.predict(records));
     expect(again.predictProba(records)).toEqual(penguins.predictProba(records));
     const car = { Cylinders: 6, Displacement: 200, Horsepower: '', Weight_in_lbs: 3000, Acceleration: 15, Year: '1976-01-01', Origin: 'Europe' };
     const carsAgain = Model.fromJSON(JSON.parse(JSON.stringify(cars.toJSON())), { runtime: rt });
-    expect(carsAgain.predict([car, {}])).toEqual(cars.predict([car, {}]));
+    expect(carsAgain.predict([car, gaps(cars)])).toEqual(cars.predict([car, gaps(cars)]));
     again.dispose();
     carsAgain.dispose();
   });
 });
+
+/** A record with every column of the model as a gap (a record with none of its columns is refused as a mistake). */
+function gaps(model: { columns: string[] }): TableRecord {
+  return Object.fromEntries(model.columns.map((c) => [c, null]));
+}

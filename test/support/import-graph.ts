@@ -14,8 +14,8 @@ import ts from 'typescript';
  */
 export const RANKS: Record<string, number> = {
   errors: 0,
-  describe: 1, float32: 1, version: 1, shims: 1,
-  validate: 2,
+  describe: 1, float32: 1, version: 1, shims: 1, names: 1,
+  validate: 2, 'option-reader': 2,
   options: 3, random: 3,
   backend: 4,
   memory: 5,
@@ -42,7 +42,7 @@ export const OUTSIDE_CORE = new Set(['table', 'model', 'interchange', 'csv', 'on
  * Modules outside-core rooms may bundle a copy of: pure code with no import
  * of the core's own (no class whose identity matters, no state).
  */
-export const PURE_MODULES = new Set(['describe.ts', 'float32.ts', join('io', 'preprocess-json.ts')]);
+export const PURE_MODULES = new Set(['describe.ts', 'float32.ts', 'names.ts', 'option-reader.ts', join('io', 'preprocess-json.ts')]);
 
 /** One value import: from a module to a module (paths relative to src/); 'simdnet' is the core entry, src/index.ts. */
 export interface ImportEdge {

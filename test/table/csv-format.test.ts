@@ -76,6 +76,11 @@ describe('separators', () => {
     expectError(() => parseCsv('a:b:t\n1:2:x\n'), DataError, "text: expected at least 2 columns (features and a target), got 1 ('a:b:t')", "no separator among ',', ';', tab and '|' splits the header");
   });
 
+  it("one column under a separator given: the error names the one the header holds (it said no separator splits it, though ';' does)", () => {
+    expectError(() => parseCsv('a;b;t\n1;2;x\n', { separator: ',' }), DataError, "text: expected at least 2 columns (features and a target), got 1 ('a;b;t'); it was read with the separator ',', but it holds ';'");
+    expectError(() => parseCsv('a\tb\tt\n1\t2\tx\n', { separator: '|' }), DataError, "it was read with the separator '|', but it holds '\\t'");
+  });
+
   it('refuses a separator outside the four', () => {
     // @ts-expect-error: a JavaScript caller can pass anything
     expectError(() => parseCsv('a:t\n1:x\n', { separator: ':' }), ValueError, "options.separator: expected ',', ';', '\\t' or '|', got ':'");
@@ -188,7 +193,14 @@ describe('encodings', () => {
     expect(parseCsv(foreign).classes).toEqual(['x', 'y']);
     expect(parseCsv(Buffer.from('a,t\n1,x\n2,y\n')).rows).toBe(2);
     // @ts-expect-error: a JavaScript caller can pass anything
-    expectError(() => parseCsv(new Uint16Array(4)), ValueError, 'text: expected CSV as a string or a Uint8Array, got object');
+    expectError(() => parseCsv(new Uint16Array(4)), ValueError, 'text: expected CSV as a string or a Uint8Array, got a Uint16Array');
+  });
+
+  it('a string holding a lone surrogate is refused naming the line: encoding would turn two such labels into one (U+FFFD)', () => {
+    expectError(() => parseCsv('f,label\n1,x\uD800\n2,x\uDC00\n', { source: 's.csv' }), DataError, 's.csv: line 2: a lone surrogate (U+D800) at character 11', 'not valid Unicode');
+    expectError(() => parseCsv('f,label\r\n1,a\r\n2,\uDC00x\r\n'), DataError, 'text: line 3: a lone surrogate (U+DC00)');
+    // a pair is one character, not two lone halves
+    expect(parseCsv('f,label\n1,\uD83D\uDE00\n2,b\n').classes).toEqual(['b', '\uD83D\uDE00']);
   });
 
   it('encoding is an option for bytes only', () => {

@@ -195,7 +195,7 @@ describe('parseCsv: tables as people have them', () => {
   it('bad options give a ValueError naming the option', () => {
     expectError(() => parseCsv('a,t\n1,0\n', { target: 'label' }), ValueError, "options.target: expected a column name from the header of text ('a', 't'), got 'label'");
     expectError(() => parseCsv('a,t\n1,0\n', { target: 2 }), ValueError, 'options.target: expected a column index 0..1, got 2');
-    expectError(() => parseCsv('a,t\n1,0\n', { target: -1 }), ValueError, 'got -1');
+    expectError(() => parseCsv('a,t\n1,0\n', { target: -1 }), ValueError, 'options.target: expected a column name (a string) or a 0-based column index, got number -1');
     // a header naming a column twice is refused before any option is looked at
     expectError(() => parseCsv('a,a,t\n1,2,0\n', { target: 'a' }), DataError, "text: header (line 1): duplicate column names: 'a' at columns 1, 2");
     // @ts-expect-error: a JavaScript caller can pass anything

@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { DataError, ValueError } from '../../src/errors.js';
 import { tableFromRecords, type RawTable } from '../../src/table/column.js';
+import { recordsTable } from '../../src/model/records.js';
 import { fitPreprocessor, Preprocessor } from '../../src/table/preprocessor.js';
 import { dataPath } from '../support/data.js';
 import { expectError } from '../support/expect-error.js';
@@ -75,7 +76,7 @@ describe('encoding rows the model has not seen', () => {
   });
 
   it('records: objects keyed by column name, a missing key a missing cell', () => {
-    const table = preprocessor.tableFromRecords([{ color: 'blue', size: 2, when: new Date(Date.UTC(2024, 1, 1)) }, { color: 'red' }]);
+    const table = recordsTable([{ color: 'blue', size: 2, when: new Date(Date.UTC(2024, 1, 1)) }, { color: 'red' }], preprocessor.columnNames, preprocessor.na);
     const { x } = preprocessor.transform(table);
     const viaText = preprocessor.transform(tableFromRecords(names, [['blue', '2', '2024-02-01T00:00:00.000Z', ''], ['red', '', '', '']])).x;
     expect(Array.from(x)).toEqual(Array.from(viaText));
