@@ -1,4 +1,4 @@
-// Subnormal numbers (the reliability battery's row 18), on every simdnet
+// Subnormal numbers (tiny values that some CPUs process far more slowly), on every simdnet
 // backend, each against the same work on ordinary numbers. The bar: no more
 // than about 3× slower.
 //  - inputs of about 1e-40, which stay subnormal through the first layer's

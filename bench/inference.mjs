@@ -1,4 +1,4 @@
-// Inference (issue 16): the forward pass of trained networks, one sample and
+// Inference: the forward pass of trained networks, one sample and
 // batches, as a server runs it. simdnet's predictInto (Wasm SIMD, and the
 // pure-JS backend), ONNX Runtime Web (its Wasm SIMD build, one thread, the
 // model exported with simdnet's own toONNX: the same weights) and TensorFlow.js
@@ -8,21 +8,23 @@
 // weights once with Wasm SIMD loads (bench/bandwidth.ts), timed in the same
 // rounds; a forward pass has to read each weight at least once, so that time
 // is the bandwidth limit (the weights of 784-128-64-10, 437 KB, sit in L2).
-import { renameSync, openSync, writeSync, fsyncSync, closeSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import path from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { compileBenchWasm, values } from './gemm.mjs';
 import { measureAsync, pairedSpeedup, stats } from './timing.mjs';
 import { tf, withTf } from './tfjs.mjs';
+import { writeDocsSection } from './docs.mjs';
 
 ort.env.wasm.numThreads = 1;
 
-/** The networks and batches of issue 16's table; ReLU hidden layers. */
+/**
+ * The networks and batches measured; ReLU hidden layers. `lead`: how much
+ * faster than ONNX Runtime Web simdnet was on this machine before its weights
+ * were kept packed for the forward pass, a lead the small networks must keep.
+ */
 export const NETWORKS = [
-  { sizes: [30, 64, 32, 1], output: 'sigmoid', batches: [1, 64], issueLead: { 1: 9.5, 64: 2.2 } },
-  { sizes: [64, 64, 64, 10], output: 'softmax', batches: [1, 64], issueLead: { 1: 4.2, 64: 1.7 } },
+  { sizes: [30, 64, 32, 1], output: 'sigmoid', batches: [1, 64], lead: { 1: 9.5, 64: 2.2 } },
+  { sizes: [64, 64, 64, 10], output: 'softmax', batches: [1, 64], lead: { 1: 4.2, 64: 1.7 } },
   { sizes: [784, 128, 64, 10], output: 'softmax', batches: [1, 32, 1024] },
 ];
 export const SERVING_NETWORK = '784-128-64-10';
@@ -79,7 +81,7 @@ function checkClose(name, workload, got, expected) {
 export async function benchInference({ lib, runtimes, quick, rounds, targetMs, log }) {
   const { toONNX } = await import('../dist/onnx.js');
   const results = [];
-  for (const { sizes, output, batches, issueLead } of NETWORKS) {
+  for (const { sizes, output, batches, lead } of NETWORKS) {
     const layers = sizes.slice(1).map((units, i) => ({ units, activation: i === sizes.length - 2 ? output : 'relu' }));
     const simd = new lib.Network({ inputs: sizes[0], layers, seed: 1, runtime: runtimes['wasm-simd'] });
     const weights = simd.getWeights({ flat: true });
@@ -134,7 +136,7 @@ export async function benchInference({ lib, runtimes, quick, rounds, targetMs, l
           row.vsTfjsWasm = pairedSpeedup(r, m['tfjs-wasm']);
           // time over the bandwidth limit, per round (side by side)
           row.ofLimit = 1 / pairedSpeedup(r, read);
-          if (issueLead?.[batch]) row.issueLead = issueLead[batch];
+          if (lead?.[batch]) row.lead = lead[batch];
         }
         results.push(row);
       }
@@ -167,20 +169,10 @@ export function inferenceTable(results) {
   return lines.join('\n');
 }
 
-const START = '<!-- inference: written by `npm run bench -- --only=inference --docs`; edits between these markers are replaced -->';
-const END = '<!-- inference: end -->';
-
-/**
- * Writes the inference section of docs/benchmarks.md (between its markers,
- * the rest of the file kept; the file made when missing): to a temporary file
- * beside it, flushed, then renamed into place.
- */
+/** The inference section of docs/benchmarks.md (see docs.mjs). */
 export function writeInferenceDocs(results, machine, goals) {
-  const file = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
-  mkdirSync(path.dirname(file), { recursive: true });
   const read = results.find((r) => r.group === 'inference' && r.network === SERVING_NETWORK && r.contender === 'read-weights');
-  const section = [
-    START,
+  const body = [
     '## Inference',
     '',
     `One forward pass of a network with ReLU hidden layers (\`predictInto\` into a Float32Array of the caller's), batches of 1 to 1,024 rows; the same weights in every contender (ONNX Runtime Web 1.31 runs the model simdnet's \`toONNX\` writes; TF.js 4.22 builds the same layers from the same weights); Wasm SIMD, one thread, one Node process. Medians of ${machine.rounds} interleaved rounds, ratios medians of per-round ratios. The bandwidth limit is the time to read the network's weights once with Wasm SIMD loads, measured in the same rounds (${read ? `${read.gbPerS.toFixed(0)} GB/s on the ${(read.bytes / 1000).toFixed(0)} KB of 784-128-64-10, which sit in L2` : 'see the bench'}). A batch reads the weights once too, so its limit is the same while its arithmetic grows with the rows: there the last column says how far the call is from bandwidth-bound, not how far from its best.`,
@@ -190,19 +182,6 @@ export function writeInferenceDocs(results, machine, goals) {
     inferenceTable(results),
     '',
     ...goals.map((g) => `- ${g.goal}: ${g.value.toFixed(2)}${g.worst ? ` (worst: ${g.worst})` : ''}, ${g.pass ? 'holds' : `does not hold${g.failing?.length ? ` (${g.failing.join(', ')})` : ''}`}`),
-    END,
   ].join('\n');
-  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n`npm run build && npm run bench` measures everything; the sections below are written by the bench.\n';
-  const a = old.indexOf(START), b = old.indexOf(END);
-  const text = a >= 0 && b > a ? `${old.slice(0, a)}${section}${old.slice(b + END.length)}` : `${old.trimEnd()}\n\n${section}\n`;
-  const tmp = path.join(path.dirname(file), `.benchmarks.md.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-  return file;
+  return writeDocsSection('inference', 'npm run bench -- --only=inference --docs', body);
 }

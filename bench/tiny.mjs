@@ -1,4 +1,4 @@
-// The article's 2-3-1 network (ReLU hidden layer, sigmoid output): one
+// The worked example's 2-3-1 network (ReLU hidden layer, sigmoid output): one
 // single-sample prediction (µs), and 1000 full-batch gradient-descent epochs
 // (BCE, SGD lr 0.5) on 6 rows (ms), against a hand-written JS function for each.
 import { measure, pairedSpeedup, stats } from './timing.mjs';

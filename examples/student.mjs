@@ -14,8 +14,8 @@ console.log(`simdnet backend: ${runtime.kind}\n`);
 const fmt = (v, d = 4) => (v < 0 ? '' : ' ') + v.toFixed(d);
 const row = (arr, d) => arr.map((v) => fmt(v, d)).join('  ');
 
-// The article's weights: W1[i][j] from input i to hidden unit j.
-const articleWeights = [
+// The worked example's weights: W1[i][j] from input i to hidden unit j.
+const workedWeights = [
   { W: [[0.82, 0.71, -0.45], [0.65, 0.89, 0.78]], b: [-0.5, -0.6, -0.3] },
   { W: [[0.85], [0.72], [-0.55]], b: [-0.2] },
 ];
@@ -23,7 +23,7 @@ const net = new Network({
   inputs: 2,
   layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }],
 });
-net.setWeights(articleWeights);
+net.setWeights(workedWeights);
 
 console.log('1. Forward pass, x = [0.5, 0.6] (hours, attendance, scaled to [0, 1]), target: pass (1)');
 const t = net.trace([[0.5, 0.6]], [[1]], { loss: 'bce' });
@@ -54,7 +54,7 @@ net.dispose();
 console.log('\n3. Training the 2-3-1 network on 400 students (examples/data/students.csv)');
 const data = parseCsv(readFileSync(new URL('./data/students.csv', import.meta.url), 'utf8'));
 const { train, validation, test } = split(data, { train: 0.8, validation: 0.1, test: 0.1, stratify: true, seed: 1 });
-// min-max scaling fitted on the training rows only, as in the article
+// min-max scaling fitted on the training rows only (the worked example's inputs are in [0, 1])
 const scaler = Scaler.fit(train.x, train.rows, train.features, 'minmax');
 const student = new Network({
   inputs: 2,

@@ -3,7 +3,7 @@
  * columns before anything is numeric: choosing the target by name or index,
  * and matching a file's columns to a saved model's features.
  *
- * Read by the library's CSV reader (src/data/csv-reader.ts), the one
+ * Read by the library's CSV reader (src/table/csv-reader.ts), the one
  * parseCsv and loadCsv use, so a file reads the same in every command:
  * separator and encoding detected, header names checked.
  */

@@ -9,6 +9,7 @@ import { init } from '../index.js';
 import { toBrainJS } from '../interchange/brain/export.js';
 import { toONNX } from '../interchange/onnx/export.js';
 import { toTFJS } from '../interchange/tfjs/export.js';
+import { takesEncodedFeatures } from '../interchange/spec.js';
 import { parseChoice, parseCommandLine, type CommandSpec } from './args.js';
 import { UsageError } from './errors.js';
 import { checkOutputPath, inputFiles, writeOutput } from './output-file.js';
@@ -49,7 +50,7 @@ export async function exportModel(argv: readonly string[], io: Io): Promise<numb
   const runtime = await init();
   const model = loadModel(path, runtime);
   const net = model.network;
-  const encoded = model.preprocessor !== null;
+  const encoded = takesEncodedFeatures(net);
   try {
     const written: string[] = [out];
     if (format === 'onnx') {

@@ -7,32 +7,24 @@ import { DataError, ShapeError, ValueError } from '../errors.js';
 import type { MatrixInput } from '../validate.js';
 import { inForm, readRows } from './row-forms.js';
 import { fitOptions, type ScaledRows, type ScalerFitOptions, type ScalerFitTransform } from './scaler-options.js';
-import { checkFinite, checkInteger, formatValue } from './validate.js';
+import { checkFinite, checkInteger } from './validate.js';
 import { readError } from '../options.js';
+import { describe } from '../describe.js';
+import { readScaler, type ScalerJSON } from './scaler-json.js';
 
 /** `minmax`: training range → [0, 1]; `standard`: zero mean, unit variance; `none`: identity. */
 export type ScalerKind = 'minmax' | 'standard' | 'none';
 
-const KINDS: readonly ScalerKind[] = ['minmax', 'standard', 'none'];
-const F32_MAX = 3.4028234663852886e38;
+/** The kinds, in the order messages list them. */
+export const KINDS: readonly ScalerKind[] = ['minmax', 'standard', 'none'];
 /**
  * Below this a column's spread is rounding noise, and dividing by it would
  * blow every other input up to ±Infinity: such a column is scaled as a
  * constant one (scikit-learn treats scales under 10·ε the same way).
  */
-const MIN_SCALE = 10 * Number.EPSILON;
+export const MIN_SCALE = 10 * Number.EPSILON;
 
-/** The saved form of a {@link Scaler}: `scaled = (value − offset[c]) / scale[c]` for column c. */
-export interface ScalerJSON {
-  /** Which scaling. */
-  kind: ScalerKind;
-  /** Columns. */
-  features: number;
-  /** Per column: the training minimum (minmax), mean (standard) or 0 (none). */
-  offset: number[];
-  /** Per column: the training range (minmax), standard deviation (standard) or 1; 1 for a constant column. */
-  scale: number[];
-}
+export type { ScalerJSON } from './scaler-json.js';
 
 /**
  * The private constructor, for the code that makes scalers. Set once by the
@@ -40,6 +32,11 @@ export interface ScalerJSON {
  * rename it (`class _Scaler`), and the name stack traces and console.log show with it.
  */
 let construct: (kind: ScalerKind, offset: Float64Array, scale: Float64Array) => Scaler;
+
+/** A scaler of these statistics (for the code that makes scalers: fitColumns below, scaler-json.ts). */
+export function scalerOf(kind: ScalerKind, offset: Float64Array, scale: Float64Array): Scaler {
+  return construct(kind, offset, scale);
+}
 
 /**
  * A fitted per-column scaling, `scaled = (value − offset) / scale`, computed
@@ -215,45 +212,6 @@ export class Scaler {
   }
 }
 
-function readScaler(obj: unknown): Scaler {
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-    throw new DataError(`scaler: expected an object with kind, features, offset and scale, got ${describe(obj)}`);
-  }
-  // own fields only, each read once: an inherited 'kind' is none (see options.ts)
-  const field = (key: string): unknown => (Object.prototype.hasOwnProperty.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined);
-  const record: Record<string, unknown> = { kind: field('kind'), features: field('features'), offset: field('offset'), scale: field('scale') };
-  const kind = record['kind'];
-  if (typeof kind !== 'string') throw new DataError(`scaler.kind: expected a string, got ${describe(kind)}`);
-  if (!(KINDS as readonly string[]).includes(kind)) {
-    throw new ValueError(`scaler.kind: expected 'minmax', 'standard' or 'none', got '${kind}'`);
-  }
-  const features = record['features'];
-  if (typeof features !== 'number') throw new DataError(`scaler.features: expected a number, got ${describe(features)}`);
-  checkInteger('scaler.features', features, 1);
-  const offset = numberArray(record, 'offset', features);
-  const scale = numberArray(record, 'scale', features);
-  // The ranges Scaler.fit can produce from float32 data: an offset within
-  // float32, a scale from MIN_SCALE to twice the largest float32. Outside
-  // them a scaler maps nearly every input to ±Infinity or NaN.
-  offset.forEach((v, c) => {
-    if (!Number.isFinite(v)) throw new ValueError(`scaler.offset[${c}]: expected a finite number, got ${formatValue(v)}`);
-    if (!(Math.abs(v) <= F32_MAX)) throw new ValueError(`scaler.offset[${c}]: expected a number within the float32 range (±3.4e38), got ${formatValue(v)}`);
-  });
-  scale.forEach((v, c) => {
-    if (!(Number.isFinite(v) && v > 0)) throw new ValueError(`scaler.scale[${c}]: expected a finite number > 0, got ${formatValue(v)}`);
-    if (!(v >= MIN_SCALE && v <= 2 * F32_MAX)) {
-      throw new ValueError(`scaler.scale[${c}]: expected a number from ${MIN_SCALE} to 6.8e38 (what Scaler.fit gives for float32 data), got ${formatValue(v)}`);
-    }
-  });
-  if (kind === 'none') {
-    const c = offset.findIndex((v, i) => v !== 0 || scale[i] !== 1);
-    if (c >= 0) {
-      throw new ValueError(`scaler.offset/scale[${c}]: expected 0 and 1 for kind 'none', got ${formatValue(offset[c] as number)} and ${formatValue(scale[c] as number)}`);
-    }
-  }
-  return construct(kind as ScalerKind, offset, scale);
-}
-
 /** A scaler of the per-column statistics of row-major rows (see Scaler.fit). */
 function fitColumns(x: Float32Array, rows: number, features: number, kind: ScalerKind): Scaler {
   checkFloat32Array(x, 'x');
@@ -299,36 +257,4 @@ function fitColumns(x: Float32Array, rows: number, features: number, kind: Scale
 /** A real Float32Array (a Proxy of one passes instanceof, but its length getter throws; isView answers a revoked Proxy). */
 function checkFloat32Array(x: unknown, name: string): void {
   if (!(ArrayBuffer.isView(x) && x instanceof Float32Array)) throw new ValueError(`${name}: expected a row-major Float32Array, got ${describe(x)}`);
-}
-
-function describe(value: unknown): string {
-  try {
-    return describeValue(value);
-  } catch {
-    return 'a value that cannot be inspected'; // a revoked Proxy
-  }
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'number') return formatValue(value);
-  return typeof value;
-}
-
-function numberArray(record: Record<string, unknown>, field: string, length: number): Float64Array {
-  const value = record[field];
-  if (!Array.isArray(value)) throw new DataError(`scaler.${field}: expected an array of ${length} numbers, got ${describe(value)}`);
-  if (value.length !== length) {
-    throw new ShapeError(`scaler.${field}: expected ${length} numbers (one per feature), got ${value.length}`);
-  }
-  const out = new Float64Array(length);
-  // a plain loop: forEach would skip a hole, leaving 0
-  for (let i = 0; i < length; i++) {
-    const v: unknown = value[i];
-    if (typeof v !== 'number') throw new DataError(`scaler.${field}[${i}]: expected a number, got ${describe(v)}`);
-    out[i] = v;
-  }
-  return out;
 }

@@ -147,3 +147,14 @@ export function foldScalers(spec: NetworkSpec, format: string): NetworkSpec {
   }
   return { ...spec, layers, scaler: null, targetScaler: null };
 }
+
+/**
+ * Whether the network's inputs are features its column encoders made
+ * (`net.preprocess` with a categorical, date or boolean column, or a
+ * missing-value indicator), which no exported format can compute from a raw
+ * row; plain numeric columns are the raw features themselves.
+ */
+export function takesEncodedFeatures(net: Network): boolean {
+  const p = net.preprocess;
+  return p !== null && p.columns.some((c) => c.kind !== 'text' && c.kind !== 'identifier' && c.kind !== 'empty' && !(c.kind === 'numeric' && !c.indicator));
+}

@@ -8,6 +8,7 @@ import { defaultRuntimeOrThrow, Runtime } from '../runtime.js';
 import { Trainer } from '../training/trainer.js';
 import type { EpochInfo, History } from '../training/options.js';
 import { Act, Opt } from '../backend/abi.js';
+import { resolveOptimizer, type OptimizerOptions } from '../training/options.js';
 import { guardRead, lookupName, optionalBoolean, optionalFunction, readOptions } from '../options.js';
 import { checkDataset } from '../data/check-dataset.js';
 import type { MonitorName } from '../training/monitor.js';
@@ -30,8 +31,14 @@ export interface TrainModelOptions {
   hidden?: number[];
   /** Hidden activation (default 'relu'). */
   activation?: Exclude<ActivationName, 'softmax'>;
-  /** The optimizer (default 'adam'). */
-  optimizer?: OptimizerName;
+  /**
+   * The optimizer (default 'adam'): its name, or its options as a Trainer
+   * takes them (`{ type: 'adam', lr: 0.01, beta2: 0.99 }`; see
+   * OptimizerOptions). The pipeline's defaults fill what the object leaves
+   * out (lr, weightDecay); an option given both here and beside it (`lr`,
+   * `weightDecay`, `clipNorm`) is refused.
+   */
+  optimizer?: OptimizerName | OptimizerOptions;
   /** Learning rate (default 0.003 for adam, 0.05 for sgd and momentum). */
   lr?: number;
   /** Rows per mini-batch (default 32). */
@@ -95,6 +102,14 @@ export interface DroppedClass {
   rows: number;
 }
 
+/** Every option of a trainModel run as used, defaults filled in (saved in the model file's `training`). */
+export interface TrainModelConfig extends Required<Omit<TrainModelOptions, 'runtime' | 'onEpochEnd' | 'onPrepared' | 'signal' | 'optimizer'>> {
+  /** The optimizer's name. */
+  optimizer: OptimizerName;
+  /** The optimizer's own hyperparameters given in an `optimizer` object (momentum, beta1, beta2, eps); empty for the defaults. */
+  optimizerSettings: Partial<Record<'momentum' | 'beta1' | 'beta2' | 'eps', number>>;
+}
+
 /** What trainModel returns; `M`, the model of a dataset that encodes itself (null for other datasets). */
 export interface TrainedModel<M = null> {
   /** The trained network (numeric inputs: the encoded features), carrying its scaler, classes, feature and target names. */
@@ -123,7 +138,7 @@ export interface TrainedModel<M = null> {
     test: number;
   };
   /** Every option as used, defaults filled in. */
-  config: Required<Omit<TrainModelOptions, 'runtime' | 'onEpochEnd' | 'onPrepared' | 'signal'>>;
+  config: TrainModelConfig;
   /** What each column became, fitted on the training part (a dataset read from a table); null otherwise. */
   schema: ColumnSchema[] | null;
   /** Classes left out for having too few rows to appear in every part of the split. */
@@ -151,6 +166,9 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
   const runtime = o.runtime === undefined ? defaultRuntimeOrThrow() : o.runtime;
   if (!(runtime instanceof Runtime)) throw new ValueError(`runtime: expected a Runtime returned by init(), got ${describe(runtime)}`);
   checkPipelineMemory(runtime, parts.train.features, config, outputs, parts);
+  if (parts.validation.rows === 0 && o.monitor !== undefined && config.monitor !== 'loss') {
+    parts.warnings.push(`monitor '${config.monitor}' needs a validation part, and this run has none: early stopping watched the training loss`);
+  }
   o.onPrepared?.({
     schema: parts.schema, features: parts.train.features, droppedClasses: parts.droppedClasses, warnings: parts.warnings,
     rows: { train: parts.train.rows, validation: parts.validation.rows, test: parts.test.rows },
@@ -174,7 +192,7 @@ export function trainModel(data: Dataset, options: TrainModelOptions = {}): Trai
     const loss = config.task === 'multiclass' ? 'cce' : config.task === 'binary' ? 'bce' : 'mse';
     const trainer = new Trainer(network, {
       loss,
-      optimizer: { type: config.optimizer, lr: config.lr, weightDecay: config.weightDecay, clipNorm: config.clipNorm ?? undefined },
+      optimizer: { type: config.optimizer, lr: config.lr, weightDecay: config.weightDecay, clipNorm: config.clipNorm ?? undefined, ...config.optimizerSettings },
       batchSize: config.batchSize,
       seed: config.seed,
       ...(config.classWeight === 'balanced' ? { classWeight: 'balanced' as const } : {}),
@@ -265,7 +283,8 @@ function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedMo
     return sizes as number[];
   });
   const activation = o.activation === undefined ? 'relu' : lookupName(HIDDEN_ACTIVATIONS, o.activation, 'activation');
-  const optimizer = o.optimizer === undefined ? 'adam' : lookupName(Opt, o.optimizer, 'optimizer');
+  const opt = optimizerOption(o);
+  const optimizer = opt.type;
   const splitFractions = guardRead('split', () => {
     const f = o.split === undefined ? [0.8, 0.1, 0.1] : o.split;
     if (!Array.isArray(f) || f.length !== 3) throw new ValueError(`split: expected [train, validation, test] fractions, got ${describe(f)}`);
@@ -282,12 +301,17 @@ function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedMo
     hidden,
     activation,
     optimizer,
-    lr: checkNumberIn(o.lr === undefined ? (optimizer === 'adam' ? 0.003 : 0.05) : o.lr, 'lr', 0, Infinity, true),
+    optimizerSettings: opt.settings,
+    lr: checkNumberIn(opt.lr ?? (o.lr === undefined ? (optimizer === 'adam' ? 0.003 : 0.05) : o.lr), opt.lr !== undefined ? 'optimizer.lr' : 'lr', 0, Infinity, true),
     batchSize: o.batchSize === undefined ? DEFAULT_BATCH_SIZE : checkPositiveInt(o.batchSize, 'batchSize'),
     epochs: o.epochs === undefined ? 300 : checkPositiveInt(o.epochs, 'epochs'),
     patience: o.patience === undefined ? 50 : checkPositiveInt(o.patience, 'patience'),
-    weightDecay: checkNumberIn(o.weightDecay === undefined ? 0.005 : o.weightDecay, 'weightDecay', 0, Infinity),
-    clipNorm: o.clipNorm === undefined || o.clipNorm === null ? null : checkNumberIn(o.clipNorm, 'clipNorm', 0, Infinity, true),
+    weightDecay: opt.weightDecay !== undefined
+      ? checkNumberIn(opt.weightDecay, 'optimizer.weightDecay', 0, Infinity)
+      : checkNumberIn(o.weightDecay === undefined ? 0.005 : o.weightDecay, 'weightDecay', 0, Infinity),
+    clipNorm: opt.clipNorm !== undefined
+      ? checkNumberIn(opt.clipNorm, 'optimizer.clipNorm', 0, Infinity, true)
+      : o.clipNorm === undefined || o.clipNorm === null ? null : checkNumberIn(o.clipNorm, 'clipNorm', 0, Infinity, true),
     split: splitFractions,
     // checked by the Trainer and the fit, which name them
     schedule: o.schedule ?? null,
@@ -298,7 +322,29 @@ function resolve(data: Dataset, options: TrainModelOptions): { config: TrainedMo
     classWeight: o.classWeight === undefined || o.classWeight === null ? null : lookupName({ balanced: 0 }, o.classWeight, 'classWeight'),
   };
   if (config.classWeight !== null && task === 'regression') throw new ValueError("classWeight: weights the classes of a classification task, got it with task 'regression'");
+  // a metric the task has no value for is refused now, not after the split and the encoding
+  if (config.monitor === 'val_accuracy' && task === 'regression') throw new ValueError("monitor: 'val_accuracy' is a classification metric, got it with task 'regression'; monitor 'val_mae' or 'val_loss'");
+  if (config.monitor === 'val_mae' && task !== 'regression') throw new ValueError(`monitor: 'val_mae' is a regression metric, got it with task '${task}'; monitor 'val_accuracy' or 'val_loss'`);
+  // the optimizer as the Trainer will read it, checked before any work (its errors name optimizer.*)
+  resolveOptimizer({ type: optimizer, lr: config.lr, weightDecay: config.weightDecay, ...(config.clipNorm !== null ? { clipNorm: config.clipNorm } : {}), ...opt.settings });
   return { config, o };
+}
+
+/** The `optimizer` option: a name, or a Trainer's optimizer options; what it gives of lr, weightDecay and clipNorm, and its own hyperparameters. */
+function optimizerOption(o: TrainModelOptions): { type: OptimizerName; lr?: unknown; weightDecay?: unknown; clipNorm?: unknown; settings: TrainModelConfig['optimizerSettings'] } {
+  const v = o.optimizer;
+  if (v === undefined) return { type: 'adam', settings: {} };
+  if (typeof v === 'string') return { type: lookupName(Opt, v, 'optimizer'), settings: {} };
+  const given = readOptions(v, 'optimizer', ['type', 'lr', 'momentum', 'beta1', 'beta2', 'eps', 'weightDecay', 'clipNorm'], "a name ('adam', 'sgd', 'momentum') or { type, lr, … }");
+  const type = lookupName(Opt, given.type, 'optimizer.type');
+  for (const key of ['lr', 'weightDecay', 'clipNorm'] as const) {
+    if (given[key] !== undefined && o[key] !== undefined && o[key] !== null) {
+      throw new ValueError(`${key}: given twice, as ${key} and as optimizer.${key}; keep one`);
+    }
+  }
+  const settings: TrainModelConfig['optimizerSettings'] = {};
+  for (const key of ['momentum', 'beta1', 'beta2', 'eps'] as const) if (given[key] !== undefined) settings[key] = given[key] as number;
+  return { type, lr: given.lr, weightDecay: given.weightDecay, clipNorm: given.clipNorm, settings };
 }
 
 /** Activations a hidden layer may have (softmax only on an output). */

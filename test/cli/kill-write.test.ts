@@ -1,6 +1,6 @@
 /**
- * A model save killed at random moments, over and over (RELIABILITY.md row
- * 23): a child process saves two large models to one path by turns
+ * A model save killed at random moments, over and over (a user's file must
+ * survive a crash, a kill or a full disk): a child process saves two large models to one path by turns
  * (test/cli/support/write-loop.ts, bundled here with esbuild) and is sent
  * SIGKILL after a random delay. Each time, the file at the path must be one
  * of the two models, whole, and load with the CLI's loader. The control runs

@@ -7,9 +7,9 @@
  * lines stay one readable line whatever a file holds.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { appendFileSync, chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATA_DIR } from '../support/data.js';
 import { CLI, expectFailure, requireBuiltCli, simdnet as run, type Run } from './support/run-cli.js';
@@ -23,6 +23,20 @@ let dir = '';
 let data = '';
 let model = '';
 const simdnet = (args: readonly string[], extra: SpawnSyncOptions = {}): Run => run(args, dir, extra);
+
+/**
+ * Runs `simdnet <args>` as 'nobody' when the tests run as root (as the user itself otherwise).
+ * 'nobody' may not reach the repository (a clone inside a 0700 folder, as `mktemp -d` makes in CI),
+ * so it runs a copy of dist/ inside the test's own readable folder.
+ */
+function simdnetAsNobody(args: readonly string[]): Run {
+  if (!IS_ROOT) return simdnet(args);
+  const cli = join(dir, 'dist-copy', 'cli.js');
+  if (!existsSync(cli)) cpSync(dirname(CLI), dirname(cli), { recursive: true });
+  const started = performance.now();
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000, ...NOBODY });
+  return { code: r.status, stdout: String(r.stdout), stderr: String(r.stderr), ms: performance.now() - started };
+}
 
 beforeAll(() => {
   requireBuiltCli();
@@ -111,7 +125,7 @@ describe('an --out that cannot be written is refused before training', () => {
     // as 'nobody' a folder of root's is locked already; other users lock it themselves
     chmodSync(locked, IS_ROOT ? 0o755 : 0o555);
     const out = join(locked, 'm.json');
-    const r = simdnet(['train', 'students.csv', '--out', out], NOBODY);
+    const r = simdnetAsNobody(['train', 'students.csv', '--out', out]);
     expectFailure(r, 1, `--out: cannot write '${out}': permission denied`);
     expectNoTraining(r);
     expect(readdirSync(locked)).toEqual([]);
@@ -123,7 +137,7 @@ describe('an --out that cannot be written is refused before training', () => {
     copyFileSync(model, readOnly);
     chmodSync(readOnly, 0o444);
     const before = bytes(readOnly);
-    const ro = simdnet(['train', 'students.csv', '--out', readOnly], NOBODY);
+    const ro = simdnetAsNobody(['train', 'students.csv', '--out', readOnly]);
     expectFailure(ro, 1, `--out: cannot write '${readOnly}': the file is read-only (permission denied)`);
     expectNoTraining(ro);
     expect(bytes(readOnly).equals(before)).toBe(true);

@@ -115,11 +115,11 @@ describe('Scaler', () => {
   });
 
   it.each<[string, unknown, typeof DataError | typeof ShapeError | typeof ValueError, string]>([
-    ['not an object', 'scaler', DataError, "scaler: expected an object with kind, features, offset and scale, got 'scaler'"],
-    ['an array', [], DataError, 'got an array of 0'],
+    ['not an object', 'scaler', DataError, "scaler: expected an object with kind, features, offset and scale, got \"scaler\""],
+    ['an array', [], DataError, 'got an array of length 0'],
     ['missing kind', { features: 1, offset: [0], scale: [1] }, DataError, 'scaler.kind: expected a string, got undefined'],
     ['unknown kind', { kind: 'robust', features: 1, offset: [0], scale: [1] }, ValueError, "scaler.kind: expected 'minmax', 'standard' or 'none', got 'robust'"],
-    ['features not a number', { kind: 'minmax', features: '2', offset: [0], scale: [1] }, DataError, "scaler.features: expected a number, got '2'"],
+    ['features not a number', { kind: 'minmax', features: '2', offset: [0], scale: [1] }, DataError, "scaler.features: expected a number, got \"2\""],
     ['features zero', { kind: 'minmax', features: 0, offset: [], scale: [] }, ValueError, 'scaler.features: expected an integer ≥ 1, got 0'],
     ['offset missing', { kind: 'minmax', features: 2, scale: [1, 1] }, DataError, 'scaler.offset: expected an array of 2 numbers, got undefined'],
     ['offset too short', { kind: 'minmax', features: 2, offset: [0], scale: [1, 1] }, ShapeError, 'scaler.offset: expected 2 numbers (one per feature), got 1'],

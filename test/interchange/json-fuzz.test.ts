@@ -1,5 +1,5 @@
 /**
- * The reliability battery's row 27 for the two JSON formats: byte mutations
+ * Model files that are not what they say, for the two JSON formats: byte mutations
  * of TF.js model.json and brain.js JSON text, values replaced anywhere in
  * their trees (with numbers, strings, nulls, huge sizes, prototype names),
  * and truncated or mutated TF.js weights give a model or a named DataError —

@@ -127,6 +127,20 @@ describe('the file', () => {
     });
   });
 
+  it("a network that carries column encoders exports the graph after them: 'encoded features', and a note for the user", () => {
+    const text = 'Island,Mass,Species\nDream,3.1,a\nBiscoe,4.2,b\nDream,3.3,a\nBiscoe,4.5,b\nTorgersen,3.0,a\nBiscoe,4.4,b\n'.repeat(4);
+    const { network, model } = trainModel(parseCsv(text, { target: 'Species' }), { epochs: 2, runtime: rt });
+    expect(model!.network).toBe(network);
+    expect(network.preprocess).not.toBeNull();
+    const notes: string[] = [];
+    const m = decodeModel(toONNX(network, { onNote: (n) => notes.push(n) }));
+    expect(Object.fromEntries(m.metadata)['simdnet.input']).toBe('encoded features');
+    expect(notes).toEqual([expect.stringContaining('the exported graph takes the encoded features')]);
+    // said otherwise by the caller, the caller wins
+    expect(Object.fromEntries(decodeModel(toONNX(network, { encoded: false })).metadata)['simdnet.input']).toBe('raw features');
+    network.dispose();
+  });
+
   it('refuses what is not a Network, and a disposed one', () => {
     expectError(() => toONNX({} as Network), ValueError, 'net: expected a Network', 'got object');
     const net = new Network({ inputs: 2, layers: [{ units: 1 }], runtime: rt });

@@ -170,10 +170,10 @@ describe('found by the battery: data', () => {
   it('Scaler methods take what they document, by name (a Proxy threw a TypeError, strings became NaN or numbers)', () => {
     const s = Scaler.fit(new Float32Array([0, 1, 2, 3]), 2, 2, 'minmax');
     expectError(() => Scaler.fit(revokedProxy() as never, 2, 2, 'minmax'), ValueError, 'x: expected a row-major Float32Array, got a value that cannot be inspected');
-    expectError(() => Scaler.fit(new Proxy(new Float32Array(4), {}), 2, 2, 'minmax'), ValueError, 'x: expected a row-major Float32Array, got object');
+    expectError(() => Scaler.fit(new Proxy(new Float32Array(4), {}), 2, 2, 'minmax'), ValueError, 'x: expected a row-major Float32Array, got an object');
     expectError(() => s.transform(['a', '1'] as never, 1), ValueError, 'x: expected a row-major Float32Array');
     expectError(() => s.inverseTransform([0, 1] as never, 1), ValueError, 'x: expected a row-major Float32Array');
-    expectError(() => s.transformRow(['a', '1'] as never), ValueError, 'row: expected a number at index 0, got \'a\'');
+    expectError(() => s.transformRow(['a', '1'] as never), ValueError, 'row: expected a number at index 0, got "a"');
     expectError(() => s.transformRow([0, 1], new Float64Array(2) as never), ValueError, 'out: expected a row-major Float32Array');
     expectError(() => s.transformRow(throwing([0, 1], 1)), ValueError, 'row: reading it threw (Error: hostile getter)');
     expect(Array.from(s.transformRow([1, 2]))).toEqual([0.5, 0.5]);

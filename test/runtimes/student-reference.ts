@@ -13,7 +13,7 @@ export const ARTICLE = [
   { W: [[0.85], [0.72], [-0.55]], b: [-0.2] },
 ];
 
-/** The article's prediction for x = [0.5, 0.6] (PyTorch: 0.565393…). */
+/** The worked example's prediction for x = [0.5, 0.6] (PyTorch: 0.565393…). */
 export const WORKED_PREDICTION = 0.56539;
 
 export async function studentReference(simd: boolean): Promise<{ loss: number[]; testAccuracy: number }> {

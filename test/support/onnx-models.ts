@@ -6,6 +6,7 @@
  * the same bytes as the independent reference.
  */
 import { ProtoWriter } from '../../src/interchange/protobuf/writer.js';
+import { Random } from '../../src/random.js';
 
 export interface TestTensor {
   name: string;
@@ -108,13 +109,8 @@ export function onnxModel(g: TestGraph): Uint8Array {
   return w.finish();
 }
 
-/** Deterministic values in [-1, 1) from a seed (a tiny LCG; tests only). */
+/** Deterministic values in [-1, 1) · scale from a seed (the library's generator). */
 export function values(n: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = ((s / 2 ** 32) * 2 - 1) * scale;
-  }
-  return out;
+  const random = new Random(seed);
+  return Float32Array.from({ length: n }, () => (random.nextFloat() * 2 - 1) * scale);
 }

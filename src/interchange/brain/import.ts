@@ -8,7 +8,7 @@
 
 import { DataError, ValueError, type ActivationName, type Network, type Runtime } from 'simdnet';
 import { buildNetwork, checkFinite, type DenseLayer } from '../spec.js';
-import { shortestF32 } from '../../validate.js';
+import { shortestF32 } from '../../float32.js';
 
 export interface FromBrainJSOptions {
   /** The runtime the network lives in (default: the one set by the last `init()`). */

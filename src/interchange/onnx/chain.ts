@@ -14,7 +14,7 @@ import { DataError, type ActivationName } from 'simdnet';
 import { DataType, type OnnxAttribute, type OnnxModel, type OnnxNode } from './decode.js';
 import { constantNodeValue, tensorConst, typeName, type Const } from './tensor.js';
 import { checkFinite, toF32, type DenseLayer } from '../spec.js';
-import { shortestF32 } from '../../validate.js';
+import { shortestF32 } from '../../float32.js';
 
 export interface Chain {
   inputs: number;

@@ -9,7 +9,7 @@
 
 import { ValueError, Network, type ScalerJSON } from 'simdnet';
 import { ProtoWriter } from '../protobuf/writer.js';
-import { specOf, type DenseLayer } from '../spec.js';
+import { specOf, takesEncodedFeatures, type DenseLayer } from '../spec.js';
 import { META } from './metadata.js';
 
 export interface ToONNXOptions {
@@ -20,10 +20,13 @@ export interface ToONNXOptions {
    */
   onNote?: (message: string) => void;
   /**
-   * The network's inputs are encoded features (a Model trained on raw
+   * The network's inputs are encoded features (a network trained on raw
    * columns: categories, dates, gaps), whose encoders have no plain ONNX
    * form: the graph takes the encoded vector, `metadata_props` says so
    * (`simdnet.input` = 'encoded features') and onNote tells the user.
+   * Default: whether the network carries encoders that change its columns
+   * (`net.preprocess` with a categorical, date or boolean column, or a
+   * missing-value indicator); plain numeric columns are the raw features.
    */
   encoded?: boolean;
 }
@@ -74,6 +77,7 @@ export function toONNX(net: Network, options: ToONNXOptions = {}): Uint8Array {
   if (!(net instanceof Network)) throw new ValueError(`net: expected a Network, got ${net === null ? 'null' : typeof net}`);
   if (options === null || typeof options !== 'object') throw new ValueError(`options: expected an object { onNote?, encoded? }, got ${options === null ? 'null' : typeof options}`);
   const spec = specOf(net);
+  const encoded = options.encoded ?? takesEncodedFeatures(net);
   const nodes: Node[] = [];
   const inits: Initializer[] = [];
   let x = 'input';
@@ -93,7 +97,7 @@ export function toONNX(net: Network, options: ToONNXOptions = {}): Uint8Array {
   };
   // Preprocessing with no plain ONNX form (a Model's column encoders) stays
   // out: the graph starts after it, with the scaling below.
-  if (options.encoded) options.onNote?.("the model's column encoders (categories, dates, gaps) have no plain ONNX form: the exported graph takes the encoded features, named in metadata_props simdnet.feature_names");
+  if (encoded) options.onNote?.("the model's column encoders (categories, dates, gaps) have no plain ONNX form: the exported graph takes the encoded features, named in metadata_props simdnet.feature_names");
   scaling(spec.scaler, 'scaler', ['Sub', 'Div'], ['offset', 'scale']);
   let width = spec.inputs;
   spec.layers.forEach((l, i) => {
@@ -102,7 +106,7 @@ export function toONNX(net: Network, options: ToONNXOptions = {}): Uint8Array {
   });
   scaling(spec.targetScaler, 'target_scaler', ['Mul', 'Add'], ['scale', 'offset']);
   if (nodes.length > 0) nodes[nodes.length - 1]!.output = 'output';
-  const meta: Array<[string, string]> = [[META.input, options.encoded ? 'encoded features' : 'raw features']];
+  const meta: Array<[string, string]> = [[META.input, encoded ? 'encoded features' : 'raw features']];
   if (net.featureNames) meta.push([META.featureNames, JSON.stringify(net.featureNames)]);
   if (net.classes) meta.push([META.classes, JSON.stringify(net.classes)]);
   if (net.targetName !== null) meta.push([META.targetName, net.targetName]);
@@ -170,3 +174,4 @@ function writeValueInfo(m: ProtoWriter, name: string, width: number): void {
     ),
   );
 }
+

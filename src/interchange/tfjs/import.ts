@@ -9,7 +9,7 @@
 
 import { DataError, ValueError, type ActivationName, type Network, type Runtime } from 'simdnet';
 import { buildNetwork, checkFinite, type DenseLayer } from '../spec.js';
-import { shortestF32 } from '../../validate.js';
+import { shortestF32 } from '../../float32.js';
 import { readWeights, type WeightsInput } from './weights.js';
 
 export interface FromTFJSOptions {
