@@ -20,6 +20,13 @@ export interface WorkerHandle {
 /** Starts the worker script with its first message; `onMessage` gets its replies, `onError` a failure to start. */
 export type SpawnWorker = (start: WorkerStart, onMessage: (m: { ready?: boolean; error?: string }) => void, onError: (e: unknown) => void) => WorkerHandle;
 
+/**
+ * Multiply-adds of a forward pass (rows × Σ inputs·outputs) per thread below
+ * which a call gets fewer threads: the barriers of a step cost some
+ * microseconds each, which a share must save (see threaded-kernels.ts).
+ */
+export const MIN_WORK = 1 << 20;
+
 // bytes of a thread's optimizer vector area (assembly/f32-update.ts UPDATE_VECTORS_BYTES), 16-aligned
 const VECTOR_BYTES = 160;
 
@@ -28,6 +35,10 @@ export class ThreadPool {
   readonly size: number;
   /** Byte address of the control block. */
   readonly sync: number;
+  /** Multiply-adds of a forward pass per thread below which a call gets fewer threads (tests set 0 to share every call). */
+  minWork = MIN_WORK;
+  /** Jobs run on more than one thread so far. */
+  jobs = 0;
   /** Why the pool ended early (a worker failed, it could not start), or null. */
   failure: string | null = null;
   private readonly heap: Heap;
@@ -141,6 +152,7 @@ export class ThreadPool {
       Atomics.add(i32, gen, 1);
       if (Atomics.load(i32, this.slotWord(t, SyncSlot.sleeping)) === 1) Atomics.notify(i32, gen);
     }
+    this.jobs++;
     const status = this.k.mlp_thread_run(this.sync, 0, this.canWait);
     if (status === StepStatus.workerFailed || status === StepStatus.workerFailedMidUpdate) this.fail(threads);
     return status;

@@ -1,7 +1,7 @@
 /**
  * Starting a worker thread outside browsers (the universal build: Node, and
  * Deno or Bun through their Node compatibility): a worker_threads Worker,
- * unreferenced, so that a process whose work is done exits whether or not
+ * unreferenced once it is ready, so that a process whose work is done exits whether or not
  * the runtime's threads were disposed. The browser build swaps in
  * spawn.browser.ts.
  */
@@ -15,10 +15,16 @@ export async function loadSpawner(): Promise<SpawnWorker> {
   const { Worker } = (await import(/* @vite-ignore */ 'node:worker_threads' as string)) as WorkerThreads;
   return (start, onMessage, onError) => {
     const worker = new Worker(workerUrl());
-    worker.on('message', onMessage);
-    worker.on('error', onError);
+    // referenced until it has answered: init awaits that answer, and an unreferenced worker would let the process end first
+    worker.on('message', (m: { ready?: boolean; error?: string }) => {
+      worker.unref();
+      onMessage(m);
+    });
+    worker.on('error', (e) => {
+      worker.unref();
+      onError(e);
+    });
     worker.postMessage(start);
-    worker.unref();
     return { terminate: () => void worker.terminate() };
   };
 }

@@ -95,9 +95,10 @@ async function main(): Promise<void> {
     p.post({ error: describeError(e) });
     return;
   }
+  // read before saying ready: a job may be given the moment it is said
+  let seen = Atomics.load(i32, gen);
   Atomics.store(i32, (slot + SyncSlot.ready) >> 2, 1);
   p.post({ ready: true });
-  let seen = Atomics.load(i32, gen);
   for (;;) {
     const until = performance.now() + SPIN_MS;
     while (Atomics.load(i32, gen) === seen && performance.now() < until) {

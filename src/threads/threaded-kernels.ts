@@ -6,7 +6,7 @@
  * Network), is the same as on one thread: the bits are the same for any
  * number of threads, so nothing else needs to know.
  *
- * How many threads a call gets: one per MIN_WORK multiply-adds of its forward
+ * How many threads a call gets: one per MIN_WORK (src/threads/pool.ts) multiply-adds of its forward
  * pass (rows × Σ inputs·outputs), at most what the pool has ready. Below that
  * the waits at the barriers cost more than the share saves (measured in
  * bench/threads.mjs: at batch 32 the 784-128-64-10 network is not slower on
@@ -15,9 +15,6 @@
 import { Job, LAYER_BYTES, LayerField, StepStatus, Sync, type KernelExports } from '../backend/abi.js';
 import type { Heap } from '../memory/heap.js';
 import type { ThreadPool } from './pool.js';
-
-/** Multiply-adds of a forward pass per thread below which a call stays on fewer threads. */
-export const MIN_WORK = 1 << 20;
 
 /** What the wrappers need besides the pool: how to start the workers when the first large call comes. */
 export interface ThreadedKernelsOptions {
@@ -41,7 +38,7 @@ export function installThreadedKernels(heap: Heap, pool: ThreadPool, options: Th
       const L = (table + l * LAYER_BYTES) >> 2;
       macs += i32[L + (LayerField.inputs >> 2)]! * i32[L + (LayerField.outputs >> 2)]!;
     }
-    const wanted = Math.min(pool.size, Math.floor((rows * macs) / MIN_WORK));
+    const wanted = Math.min(pool.size, Math.floor((rows * macs) / pool.minWork));
     if (wanted < 2) return 1;
     if (startWorkers) {
       const start = startWorkers;
