@@ -42,8 +42,9 @@ const closeTo = (a: readonly number[], b: readonly number[]) => {
 };
 
 describe('the tarball', () => {
-  it('holds dist/ (universal, browser, edge builds, types, both .wasm) and no sources', () => {
+  it('holds dist/ (universal, browser, edge builds, types, the .wasm builds, the threads code) and no sources', () => {
     for (const f of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'browser.js', 'edge.js', 'csv.js', 'csv.cjs', 'csv.browser.js', 'simd.wasm', 'scalar.wasm',
+      'threads.js', 'thread-worker.js', 'simd-threads.wasm', 'scalar-threads.wasm',
       ...['onnx', 'tfjs', 'brain'].flatMap((e) => [`${e}.js`, `${e}.cjs`, `${e}.d.ts`, `${e}.d.cts`])]) {
       expect(project.files, f).toContain(`dist/${f}`);
     }
