@@ -58,7 +58,7 @@ const platforms: Options[] = [
   // no threads code at all: edge runtimes have no threads
   { ...common, entry: { edge: 'src/index.ts' }, platform: 'neutral', splitting: true, esbuildPlugins: [swap('edge', ['load', 'threads-loader']), swap('browser', ['file-io'])] },
   // the universal build's threads code, loaded by URL only when init asks for threads (index.cjs cannot split)
-  { ...common, entry: { threads: 'src/threads/start.ts' }, platform: 'node' },
+  { ...common, entry: { threads: 'src/threads/open.ts' }, platform: 'node' },
   // the worker script, one file for Node's worker_threads and module Web Workers (it imports nothing)
   { ...common, entry: { 'thread-worker': 'src/threads/thread-worker.ts' }, platform: 'node' },
   // over the core the user imported, as csv.js is (see tsup.interchange.config.ts)

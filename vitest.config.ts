@@ -13,6 +13,11 @@ export default defineConfig({
         replacement: fileURLToPath(new URL('./test/support/threads-loader.ts', import.meta.url)),
       },
       {
+        // the threads builds, as the .wasm files below
+        find: /^.*\/threads-wasm-url\.js$/,
+        replacement: fileURLToPath(new URL('./test/support/threads-wasm-url.ts', import.meta.url)),
+      },
+      {
         // the worker script runs as a file of its own: the built one (npm run build makes it)
         find: /^.*\/worker-url\.js$/,
         replacement: fileURLToPath(new URL('./test/support/worker-url.ts', import.meta.url)),

@@ -6,7 +6,7 @@ import { InitError, SimdnetError, StateError } from './errors.js';
 import { readOptions } from './options.js';
 import { describe } from './validate.js';
 import { Heap } from './memory/heap.js';
-import { coreCount, requestedThreads, whyNoThreads } from './threads/request.js';
+import { requestedThreads } from './threads/request.js';
 import { loadThreads } from './threads/threads-loader.js';
 import type { ThreadPool } from './threads/pool.js';
 
@@ -116,8 +116,7 @@ let defaultRuntime: Runtime | null = null;
 export async function init(options: InitOptions = {}): Promise<Runtime> {
   const o = initOptions(options);
   const asked = requestedThreads(o.threads);
-  const count = asked === 'auto' ? coreCount() : asked;
-  const runtime = count > 1 ? await threadedRuntime(o, count) : new Runtime(await createBackend(o));
+  const runtime = asked === 1 ? new Runtime(await createBackend(o)) : await threadedRuntime(o, asked);
   if (o.setDefault !== false) defaultRuntime = runtime;
   return runtime;
 }
@@ -160,35 +159,18 @@ export function defaultRuntimeOrThrow(): Runtime {
   return defaultRuntime;
 }
 
-/**
- * A runtime on `count` threads where this runtime allows it: the threads
- * build (the same kernels over a shared memory) and a pool of workers, loaded
- * only now; else the runtime of one thread, with the reason.
- */
-async function threadedRuntime(o: InitOptions, count: number): Promise<Runtime> {
-  const given = (['module', 'bytes', 'url'] as const).find((k) => o[k] !== undefined);
-  const why = o.backend === 'js'
-    ? "the pure-JS backend runs on one thread"
-    : given !== undefined
-      ? `a ${given} given is a one-thread build (threads use the bundled simd-threads.wasm or scalar-threads.wasm)`
-      : whyNoThreads();
-  if (why !== null) {
+/** A runtime on more threads than one where this runtime allows them (the code for them is loaded only now), else on one with a note. */
+async function threadedRuntime(o: InitOptions, asked: number | 'auto'): Promise<Runtime> {
+  checkPages(o);
+  let threads;
+  try {
+    threads = await loadThreads();
+  } catch (e) {
     const single = new Runtime(await createBackend(o));
-    single.note = `1 thread of the ${count} asked for: ${why}`;
+    single.note = `1 thread: ${(e as Error).message}`;
     return single;
   }
-  const memory = memoryOptions(o);
-  const simd = simdSupported();
-  if (o.simd === true && !simd) throw new InitError('init: simd: true was requested, but this runtime does not support Wasm SIMD');
-  const file = o.simd === false || !simd ? 'scalar-threads.wasm' : 'simd-threads.wasm';
-  const module = await loading('threads', `the bundled ${file} could not be loaded`, () => compileBundled(file));
-  const runtime = new Runtime(instantiateKernels(module, memory, true));
-  try {
-    runtime.pool = await (await loadThreads()).startThreads(runtime.heap, module, count);
-  } catch (e) {
-    runtime.note = `1 thread of the ${count} asked for: the threads code could not be loaded (${e instanceof Error ? e.message : String(e)})`;
-  }
-  return runtime;
+  return threads.threadedRuntime(asked, o, { Runtime, createBackend, loading, compileUrl, instantiateKernels, memoryOptions, useSimd });
 }
 
 function memoryOptions(options: InitOptions): MemoryOptions {
@@ -214,16 +196,19 @@ async function createBackend(options: InitOptions): Promise<Backend> {
   }
   if (options.module) return instantiateKernels(options.module as WebAssembly.Module, memory);
   if (options.bytes) return instantiateKernels(await loading('bytes', 'are no WebAssembly module', () => compileBytes(toBytes(options.bytes!))), memory);
-  const simd = simdSupported();
-  if (options.simd === true && !simd) {
-    throw new InitError('init: simd: true was requested, but this runtime does not support Wasm SIMD');
-  }
-  const file = options.simd === false || !simd ? 'scalar.wasm' : 'simd.wasm';
+  const file = useSimd(options) ? 'simd.wasm' : 'scalar.wasm';
   const url = options.url;
   const module = url === undefined
     ? await loading('simd', `the bundled ${file} could not be loaded`, () => compileBundled(file))
     : await loading('url', `${describe(String(url))} could not be loaded as a WebAssembly module`, () => compileUrl(url));
   return instantiateKernels(module, memory);
+}
+
+/** Whether to load the SIMD build: where supported, unless simd: false (simd: true where it is not: an InitError). */
+function useSimd(options: InitOptions): boolean {
+  const simd = simdSupported();
+  if (options.simd === true && !simd) throw new InitError('init: simd: true was requested, but this runtime does not support Wasm SIMD');
+  return options.simd !== false && simd;
 }
 
 /** Compiling from bytes or a URL fails with the engine's or the file system's error: an InitError naming the option instead. */

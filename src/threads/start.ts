@@ -1,18 +1,14 @@
 /**
- * Starting the threads of a runtime (loaded on demand by
- * src/threads/threads-loader*.ts only when init is asked for more than one
- * thread; in the universal build it is a file of its own, dist/threads.js,
- * so index.cjs carries none of it). The runtime's backend is a threads build
- * over a shared memory; this makes the pool, starts its workers, waits until
- * each is ready or has failed to start, and replaces the kernels that share
- * their work (src/threads/threaded-kernels.ts).
+ * Starting the threads of a runtime (src/threads/open.ts calls it; both are
+ * loaded on demand). The runtime's backend is a threads build over a shared
+ * memory; this makes the pool, starts its workers, waits until each is ready
+ * or has failed to start, and replaces the kernels that share their work
+ * (src/threads/threaded-kernels.ts).
  */
 import type { Heap } from '../memory/heap.js';
 import { ThreadPool } from './pool.js';
 import { loadSpawner } from './spawn.js';
 import { installThreadedKernels } from './threaded-kernels.js';
-
-export { ThreadPool };
 
 /** A pool of `count` threads (the caller's included) over the heap's shared memory, its workers started. */
 export async function startThreads(heap: Heap, module: WebAssembly.Module, count: number): Promise<ThreadPool> {

@@ -6,29 +6,21 @@
  * Network), is the same as on one thread: the bits are the same for any
  * number of threads, so nothing else needs to know.
  *
- * How many threads a call gets: one per MIN_WORK (src/threads/pool.ts) multiply-adds of its forward
- * pass (rows × Σ inputs·outputs), at most what the pool has ready. Below that
- * the waits at the barriers cost more than the share saves (measured in
- * bench/threads.mjs: at batch 32 the 784-128-64-10 network is not slower on
- * two threads, and smaller work stays on one).
+ * How many threads a call gets: one per MIN_WORK (src/threads/pool.ts)
+ * multiply-adds of its forward pass (rows × Σ inputs·outputs), at most what
+ * the pool has ready; below 2 × MIN_WORK a call stays on the calling thread
+ * and pays only this count (a loop over the layer table).
  */
 import { Job, LAYER_BYTES, LayerField, StepStatus, Sync, type KernelExports } from '../backend/abi.js';
 import type { Heap } from '../memory/heap.js';
 import type { ThreadPool } from './pool.js';
 
-/** What the wrappers need besides the pool: how to start the workers when the first large call comes. */
-export interface ThreadedKernelsOptions {
-  /** Starts the workers in the background (lazy pools); called once. */
-  startWorkers?: () => void;
-}
-
 /** Replaces the three kernels in `heap.backend.kernels` (the threads build's copy of its exports) by their threaded forms. */
-export function installThreadedKernels(heap: Heap, pool: ThreadPool, options: ThreadedKernelsOptions = {}): void {
+export function installThreadedKernels(heap: Heap, pool: ThreadPool): void {
   const k = heap.backend.kernels as { -readonly [K in keyof KernelExports]: KernelExports[K] };
   const trainStep = k.mlp_train_step;
   const forward = k.mlp_forward;
   const loss = k.mlp_loss;
-  let startWorkers = options.startWorkers;
 
   /** Threads for a call on `rows` rows of this table: 1, or 2 … what is ready, with the scratch in place. */
   const threadsFor = (table: number, layerCount: number, rows: number): number => {
@@ -40,11 +32,6 @@ export function installThreadedKernels(heap: Heap, pool: ThreadPool, options: Th
     }
     const wanted = Math.min(pool.size, Math.floor((rows * macs) / pool.minWork));
     if (wanted < 2) return 1;
-    if (startWorkers) {
-      const start = startWorkers;
-      startWorkers = undefined;
-      start();
-    }
     const threads = Math.min(wanted, pool.available());
     if (threads < 2 || !pool.ensureScratch(scratchBytes(k, heap, table, layerCount, rows))) return 1;
     return threads;

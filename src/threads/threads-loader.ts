@@ -6,6 +6,6 @@
  * (a chunk bundlers see), the edge build threads-loader.edge.ts (none at
  * all). Tests alias this module to the sources.
  */
-export function loadThreads(): Promise<typeof import('./start.js')> {
-  return import(/* @vite-ignore */ new URL('./threads.js', import.meta.url).href) as Promise<typeof import('./start.js')>;
+export function loadThreads(): Promise<typeof import('./open.js')> {
+  return import(/* @vite-ignore */ new URL('./threads.js', import.meta.url).href) as Promise<typeof import('./open.js')>;
 }

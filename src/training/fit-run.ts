@@ -147,7 +147,19 @@ export class FitRun {
           { epoch, batch: b + 1 },
         );
       }
-      if (status === StepStatus.workerFailed || status === StepStatus.workerFailedMidUpdate) this.workerFailed(status, epoch, b + 1);
+      if (status > StepStatus.notUndone) {
+        // a worker thread failed (the runtime now runs on one thread; threadsNote says what happened): before
+        // the update nothing had changed; during it some parameters were updated and some not
+        const during = status === StepStatus.workerFailedMidUpdate;
+        if (during) {
+          plan.restoreParams(this.epochStart);
+          trainer.resetState();
+        }
+        throw new TrainingError(
+          `fit: ${net.runtime.threadsNote}, at epoch ${epoch}, batch ${b + 1}; the weights are those ${during ? `of the start of epoch ${epoch} (optimizer state reset)` : 'after the last finished step'}; the runtime goes on on one thread`,
+          { epoch, batch: b + 1 },
+        );
+      }
       if (options.onBatchEnd) options.onBatchEnd({ epoch, batch: b + 1, batches, loss: heap.f64()[(plan.tail + Tail.result) >>> 3]! });
     }
     history.epochs = epoch;
@@ -175,29 +187,6 @@ export class FitRun {
     if (this.early && this.wait >= this.early.patience) return this.stop('early-stopping');
     if (epoch >= this.epochs) return this.stop('epochs');
     return true;
-  }
-
-  /**
-   * A worker thread failed during a step: the runtime has ended its workers
-   * and goes on on one thread (runtime.threadsNote says what happened). Before
-   * the update nothing changed; during it some parameters were updated and
-   * some not, so the epoch's start is restored.
-   */
-  private workerFailed(status: number, epoch: number, batch: number): never {
-    const net = this.trainer.network;
-    const what = net.runtime.threadsNote ?? 'a worker thread failed';
-    if (status === StepStatus.workerFailed) {
-      throw new TrainingError(
-        `fit: ${what}, at epoch ${epoch}, batch ${batch}; that step was not applied, so the weights are those after the last finished step, and the runtime goes on on one thread`,
-        { epoch, batch },
-      );
-    }
-    net.plan.restoreParams(this.epochStart);
-    this.trainer.resetState();
-    throw new TrainingError(
-      `fit: ${what}, at epoch ${epoch}, batch ${batch}, while the weights were being updated; they were restored to the start of epoch ${epoch} and the optimizer state reset, and the runtime goes on on one thread`,
-      { epoch, batch },
-    );
   }
 
   private stop(reason: StopReason): false {

@@ -20,11 +20,11 @@ const BODY = (dispose: boolean) => `
 async function main() {
   const one = await init({ setDefault: false });
   const two = await init({ threads: 2, setDefault: false });
-  const rows = 128, inputs = 300;
+  const rows = 128, inputs = 784;
   const x = new Float32Array(rows * inputs).map((_, i) => Math.sin(i));
   const y = new Float32Array(rows).map((_, i) => i % 2);
   const fit = (runtime) => {
-    const net = new Network({ inputs, layers: [{ units: 64, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 2, runtime });
+    const net = new Network({ inputs, layers: [{ units: 128, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 2, runtime });
     const loss = new Trainer(net, { loss: 'bce', optimizer: 'adam', batchSize: 128, seed: 1 }).fit(x, y, { epochs: 3 }).loss;
     return JSON.stringify([loss, net.getWeights({ flat: true }).map((l) => Array.from(l.W))]);
   };

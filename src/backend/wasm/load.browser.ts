@@ -3,10 +3,10 @@
  * (the `browser` export condition): fetch only, nothing Node.
  */
 import { InitError } from '../../errors.js';
-import { wasmUrl, type WasmFile } from './wasm-url.js';
+import { wasmUrl } from './wasm-url.js';
 
 /** The bundled build beside this module (bundlers that understand `new URL(…, import.meta.url)` emit it as an asset). */
-export function compileBundled(file: WasmFile): Promise<WebAssembly.Module> {
+export function compileBundled(file: 'simd.wasm' | 'scalar.wasm'): Promise<WebAssembly.Module> {
   return compileUrl(wasmUrl(file));
 }
 

@@ -6,12 +6,12 @@
  */
 // everything but file: URLs is the browser variant's fetch path
 import { compileBytes, compileUrl as fetchAndCompile } from './load.browser.js';
-import { wasmUrl, type WasmFile } from './wasm-url.js';
+import { wasmUrl } from './wasm-url.js';
 
 export { compileBytes };
 
 /** The bundled build beside this module. */
-export function compileBundled(file: WasmFile): Promise<WebAssembly.Module> {
+export function compileBundled(file: 'simd.wasm' | 'scalar.wasm'): Promise<WebAssembly.Module> {
   return compileUrl(wasmUrl(file));
 }
 
