@@ -104,7 +104,7 @@ export async function benchThreads({ lib, quick, rounds, targetMs, log }) {
   for (const n of counts) {
     // throughput of n copies ÷ one copy's: n × t(1) / t(n), per round
     limitOf[n] = n * pairedSpeedup(limit[n], limit['1']);
-    out.push({ group: 'threads', workload: 'parallel limit: the 4×8 micro-kernel, one copy per thread', contender: n === 1 ? "1 thread" : `${n} threads`, unit: '×', ...stats([limitOf[n]]), speedup: limitOf[n] });
+    out.push({ group: 'threads', workload: 'parallel limit: the 4×8 micro-kernel, one copy per thread', contender: n === 1 ? '1 thread' : `${n} threads`, unit: '×', ...stats([limitOf[n]]), speedup: limitOf[n] });
   }
 
   const runtimes = { 1: await lib.init({ setDefault: false }) };
@@ -126,7 +126,7 @@ export async function benchThreads({ lib, quick, rounds, targetMs, log }) {
     const workload = `train ${SIZES.join('-')}, batch ${batch}, Adam`;
     for (const n of counts) {
       const speedup = pairedSpeedup(m[n], m['1']);
-      out.push({ group: 'threads', workload, contender: n === 1 ? "1 thread" : `${n} threads`, unit: 'samples/s', ...stats(m[n].samples.map((ms) => rows / (ms / 1000))), speedup, ofLimit: speedup / limitOf[n] });
+      out.push({ group: 'threads', workload, contender: n === 1 ? '1 thread' : `${n} threads`, unit: 'samples/s', ...stats(m[n].samples.map((ms) => rows / (ms / 1000))), speedup, ofLimit: speedup / limitOf[n] });
     }
     contenders.forEach((c) => c.net.dispose());
   }
@@ -143,7 +143,7 @@ export async function benchThreads({ lib, quick, rounds, targetMs, log }) {
   const pm = measure(predictors, { rounds, targetMs: targetMs * 2 });
   for (const n of counts) {
     const speedup = pairedSpeedup(pm[n], pm['1']);
-    out.push({ group: 'threads', workload: `predict ${SIZES.join('-')}, ${predictRows.toLocaleString('en')} rows`, contender: n === 1 ? "1 thread" : `${n} threads`, unit: 'ms', ...stats(pm[n].samples), speedup, ofLimit: speedup / limitOf[n] });
+    out.push({ group: 'threads', workload: `predict ${SIZES.join('-')}, ${predictRows.toLocaleString('en')} rows`, contender: n === 1 ? '1 thread' : `${n} threads`, unit: 'ms', ...stats(pm[n].samples), speedup, ofLimit: speedup / limitOf[n] });
   }
   predictors.forEach((p) => p.net.dispose());
   for (const r of Object.values(runtimes)) r.dispose();

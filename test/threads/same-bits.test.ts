@@ -5,7 +5,7 @@
  * The shapes cover every route the kernels take (narrow and wide layers,
  * sizes that are no multiple of a tile or of the threads' 4-row blocks, a
  * last batch shorter than the rest), every optimizer, weight decay, gradient
- * clipping and each loss. The pool's minWork is set to 0 for the small
+ * clipping, class weights, a validation part and each loss. The pool's minWork is set to 0 for the small
  * networks so that every call is shared (the default keeps small work on
  * one thread); the last case keeps the default and checks it shared anyway.
  * Needs dist/thread-worker.js (npm run build).
@@ -26,11 +26,14 @@ interface Case {
   epochs: number;
   /** share every call, however small */
   everyCall: boolean;
+  classWeight?: 'balanced';
+  /** rows held out for validation (the loss pass, shared too) */
+  validationSplit?: number;
 }
 
 const CASES: Case[] = [
-  { name: 'softmax, Adam with weight decay and clipping, odd sizes', inputs: 37, layers: [{ units: 33, activation: 'relu' }, { units: 17, activation: 'tanh' }, { units: 5, activation: 'softmax' }], loss: 'cce', optimizer: { type: 'adam', lr: 0.01, weightDecay: 0.01, clipNorm: 0.5 }, rows: 101, batchSize: 23, epochs: 3, everyCall: true },
-  { name: 'sigmoid, momentum, wide layers', inputs: 9, layers: [{ units: 48, activation: 'leaky_relu' }, { units: 40, activation: 'sigmoid' }, { units: 1, activation: 'sigmoid' }], loss: 'bce', optimizer: { type: 'momentum', lr: 0.05, momentum: 0.9 }, rows: 70, batchSize: 16, epochs: 3, everyCall: true },
+  { name: 'softmax, Adam with weight decay and clipping, odd sizes', inputs: 37, layers: [{ units: 33, activation: 'relu' }, { units: 17, activation: 'tanh' }, { units: 5, activation: 'softmax' }], loss: 'cce', optimizer: { type: 'adam', lr: 0.01, weightDecay: 0.01, clipNorm: 0.5 }, rows: 101, batchSize: 23, epochs: 3, everyCall: true, validationSplit: 0.2 },
+  { name: 'sigmoid, momentum, wide layers', inputs: 9, layers: [{ units: 48, activation: 'leaky_relu' }, { units: 40, activation: 'sigmoid' }, { units: 1, activation: 'sigmoid' }], loss: 'bce', optimizer: { type: 'momentum', lr: 0.05, momentum: 0.9 }, rows: 70, batchSize: 16, epochs: 3, everyCall: true, classWeight: 'balanced' },
   { name: 'regression, SGD, one row per thread and fewer', inputs: 5, layers: [{ units: 3, activation: 'tanh' }, { units: 2, activation: 'linear' }], loss: 'mse', optimizer: { type: 'sgd', lr: 0.05 }, rows: 11, batchSize: 5, epochs: 4, everyCall: true },
   { name: 'a larger network at the default thresholds', inputs: 784, layers: [{ units: 128, activation: 'relu' }, { units: 64, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'cce', optimizer: { type: 'adam', lr: 0.002 }, rows: 256, batchSize: 128, epochs: 2, everyCall: false },
 ];
@@ -61,11 +64,11 @@ function train(runtime: Runtime, c: Case): Outcome {
   const { x, y } = data(c);
   const net = new Network({ inputs: c.inputs, layers: c.layers, seed: 11, runtime });
   try {
-    const trainer = new Trainer(net, { loss: c.loss, optimizer: c.optimizer, batchSize: c.batchSize, seed: 3 });
-    const history = trainer.fit(x, y, { epochs: c.epochs });
+    const trainer = new Trainer(net, { loss: c.loss, optimizer: c.optimizer, batchSize: c.batchSize, seed: 3, ...(c.classWeight ? { classWeight: c.classWeight } : {}) });
+    const history = trainer.fit(x, y, { epochs: c.epochs, ...(c.validationSplit ? { validationSplit: c.validationSplit } : {}) });
     const weights = net.getWeights({ flat: true }).flatMap((l) => [[...new Uint32Array(Float32Array.from(l.W).buffer)], [...new Uint32Array(Float32Array.from(l.b).buffer)]]);
     const predictions = [...new Uint32Array(net.predict(x).buffer)];
-    return { loss: history.loss, weights, predictions, shared: (pool?.jobs ?? 0) - jobs };
+    return { loss: [...history.loss, ...history.valLoss], weights, predictions, shared: (pool?.jobs ?? 0) - jobs };
   } finally {
     net.dispose();
     if (pool) pool.minWork = MIN_WORK;
