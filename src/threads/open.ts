@@ -65,7 +65,7 @@ function whyNoThreads(): string | null {
 /** The cores this runtime may use (os.availableParallelism, navigator.hardwareConcurrency), or 1 when it does not say. */
 function coreCount(): number {
   const g = globalThis as { navigator?: { hardwareConcurrency?: number }; process?: { getBuiltinModule?: (id: string) => unknown } };
-  const os = typeof g.process?.getBuiltinModule === 'function' ? (g.process.getBuiltinModule('node:os') as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined) : undefined;
+  const os = typeof g.process?.getBuiltinModule === 'function' ? (g.process.getBuiltinModule('os') as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined) : undefined;
   const n = os?.availableParallelism?.() ?? os?.cpus?.().length ?? g.navigator?.hardwareConcurrency ?? 1;
   return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_THREADS) : 1;
 }

@@ -10,7 +10,7 @@
  */
 import { FAULT_TEXT_BYTES, Job, SLOT_BYTES, StepStatus, Sync, SyncSlot, type ThreadKernelExports } from '../backend/abi.js';
 import type { Heap } from '../memory/heap.js';
-import type { WorkerStart } from './thread-worker.js';
+import type { WorkerStart } from './worker-port.js';
 
 /** A running worker, as src/threads/spawn*.ts makes it. */
 export interface WorkerHandle {

@@ -1,7 +1,8 @@
 /**
- * A worker thread of a threaded runtime (dist/thread-worker.js, loaded by
- * src/threads/spawn*.ts as a Node worker_threads Worker or a module Web
- * Worker; it imports nothing, so it is the same file for both). It gets the
+ * A worker thread of a threaded runtime: dist/thread-worker.js, a Node
+ * worker_threads Worker (src/threads/spawn.ts), and dist/thread-worker.browser.js,
+ * a module Web Worker (spawn.browser.ts); they differ only in how they talk
+ * to the thread that started them (worker-port*.ts). It gets the
  * kernels' module, the shared memory, the control block and its index in one
  * message, makes an instance of its own over that memory, says it is ready
  * (SyncSlot.ready, and a message), and then runs every job it is given
@@ -14,47 +15,12 @@
  * by the 'exit' handler.
  */
 import { FAULT_TEXT_BYTES, Job, SLOT_BYTES, Sync, SyncSlot, type ThreadKernelExports } from '../backend/abi.js';
+import { port, type WorkerStart } from './worker-port.js';
 
-/** What the pool sends: see ThreadPool.spawnWorker. */
-export interface WorkerStart {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  sync: number;
-  index: number;
-}
-
-interface Port {
-  once(listener: (data: WorkerStart) => void): void;
-  post(message: unknown): void;
-  onExit(listener: (code: number) => void): void;
-}
+export type { WorkerStart } from './worker-port.js';
 
 // Spins this long (ms) after a job before blocking: the next step of a fit comes within microseconds.
 const SPIN_MS = 0.3;
-
-interface WebScope {
-  postMessage(message: unknown): void;
-  addEventListener(type: 'message', listener: (e: { data: WorkerStart }) => void, options?: { once: boolean }): void;
-}
-
-async function port(): Promise<Port> {
-  const scope = globalThis as unknown as { WorkerGlobalScope?: unknown; postMessage?: unknown };
-  if (scope.WorkerGlobalScope !== undefined && typeof scope.postMessage === 'function') {
-    const self = globalThis as unknown as WebScope;
-    return {
-      once: (listener) => self.addEventListener('message', (e) => listener(e.data), { once: true }),
-      post: (m) => self.postMessage(m),
-      onExit: () => undefined,
-    };
-  }
-  const { parentPort } = (await import(/* @vite-ignore */ 'node:worker_threads' as string)) as typeof import('node:worker_threads');
-  const proc = (globalThis as { process?: { on(e: 'exit', l: (code: number) => void): void } }).process;
-  return {
-    once: (listener) => parentPort!.once('message', listener),
-    post: (m) => parentPort!.postMessage(m),
-    onExit: (listener) => proc?.on('exit', listener),
-  };
-}
 
 /** Writes what went wrong into the control block and releases every thread waiting for this one. */
 function fail(i32: Int32Array, sync: number, index: number, what: string): void {

@@ -1,7 +1,7 @@
 /**
  * Threads in a browser: headless Chromium loads dist/browser.js from a page
  * served cross-origin isolated (COOP and COEP headers), where init({ threads:
- * 2 }) gets two threads (module Web Workers running dist/thread-worker.js over
+ * 2 }) gets two threads (module Web Workers running dist/thread-worker.browser.js over
  * a shared memory), and from the same page served without them, where it gets
  * one thread and says why; both train to the same bits as one thread. Under
  * the strict CSP of the other browser tests.
@@ -39,7 +39,7 @@ describe.skipIf(skip !== '')('browser threads (headless Chromium): dist/browser.
   const servers: StaticServer[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(`${ROOT}dist/thread-worker.js`)) throw new Error('dist/thread-worker.js is missing: run `npm run build` first (`npm test` does)');
+    if (!existsSync(`${ROOT}dist/thread-worker.browser.js`)) throw new Error('dist/thread-worker.browser.js is missing: run `npm run build` first (`npm test` does)');
     browser = await launchChromium();
   }, 60_000);
 
