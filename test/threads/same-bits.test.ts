@@ -103,3 +103,37 @@ describe.each([
     }
   });
 });
+
+describe.each([
+  ['wasm-simd', true],
+  ['wasm-scalar', false],
+] as const)('%s: a step that overflows ends the same way on 1, 2 and 3 threads', (_, simd) => {
+  it.each(['sgd', 'momentum', 'adam'] as const)('%s: the same TrainingError, the same weights after it', async (type) => {
+    // rows of 1e-30 move the biases far and stay finite; rows of 1 then ask for a step past float32's range
+    const inputs = 9;
+    const x = new Float32Array(10 * inputs).map((_, i) => (i < 5 * inputs ? 1e-30 : 1));
+    const y = new Float32Array(10 * 6);
+    const outcome = async (threads: number): Promise<{ message: string; weights: number[][] }> => {
+      const runtime = await init({ simd, threads, setDefault: false });
+      if (runtime.pool) runtime.pool.minWork = 0;
+      try {
+        const net = new Network({ inputs, layers: [{ units: 6 }], runtime });
+        net.setWeights([{ W: Array.from({ length: inputs }, () => Array(6).fill(0.5)), b: Array(6).fill(0) }]);
+        let message = 'no error';
+        try {
+          new Trainer(net, { loss: 'mse', optimizer: { type, lr: 1e38 }, batchSize: 5, shuffle: false }).fit(x, y, { epochs: 2 });
+        } catch (e) {
+          message = `${(e as Error).name}: ${(e as Error).message}`;
+        }
+        if (threads > 1) expect(runtime.pool!.jobs).toBeGreaterThan(0);
+        return { message, weights: net.getWeights({ flat: true }).map((l) => [...new Uint32Array(Float32Array.from(l.W).buffer), ...new Uint32Array(Float32Array.from(l.b).buffer)]) };
+      } finally {
+        runtime.dispose();
+      }
+    };
+    const one = await outcome(1);
+    for (const threads of [2, 3]) expect(await outcome(threads)).toEqual(one);
+    // the undo block: saved by every thread's share before the update, restored on thread 0
+    expect(one.message).toMatch(/^TrainingError: fit: the update at epoch 1, batch \d made a weight non-finite; it was undone/);
+  });
+});
