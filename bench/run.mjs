@@ -145,10 +145,12 @@ function evaluateGoals() {
   if (threads.length) {
     const of = (w) => threads.find((r) => r.workload.startsWith(w));
     const train = of('train 784-128-64-10, batch 128'), small = of('train 784-128-64-10, batch 32'), predict = of('predict');
-    out.push({ goal: 'training 784-128-64-10, batch 128, Adam: 2 threads ≥ 1.3× one thread', value: train.speedup, target: 1.3, pass: train.speedup >= 1.3 });
+    // with fewer free cores than threads (other processes), a threaded step waits at every barrier for a thread the scheduler has not run
+    const busy = of('parallel limit').speedup < 1.3 ? `this run's parallel limit is ${of('parallel limit').speedup.toFixed(2)}×: the cores were busy with other work` : undefined;
+    out.push({ goal: 'training 784-128-64-10, batch 128, Adam: 2 threads ≥ 1.3× one thread', value: train.speedup, target: 1.3, pass: train.speedup >= 1.3, note: busy });
     out.push({ goal: 'training on 2 threads ≥ 90% of the parallel limit (two copies of the 4×8 micro-kernel at once ÷ one)', value: train.ofLimit, target: 0.9, pass: train.ofLimit >= 0.9, note: `limit ${of('parallel limit').speedup.toFixed(2)}×` });
     out.push({ goal: 'training at batch 32 not slower on 2 threads (≥ 0.95× one thread: within noise)', value: small.speedup, target: 0.95, pass: small.speedup >= 0.95 });
-    out.push({ goal: 'predicting 10,000 rows: 2 threads ≥ 1.3× one thread', value: predict.speedup, target: 1.3, pass: predict.speedup >= 1.3 });
+    out.push({ goal: 'predicting 10,000 rows: 2 threads ≥ 1.3× one thread', value: predict.speedup, target: 1.3, pass: predict.speedup >= 1.3, note: busy });
   }
   const csv = results.find((r) => r.group === 'csv' && r.contender === 'simdnet');
   if (csv) out.push({ goal: "CSV reading ≥ 0.8× csv-parse's streaming speed (loadCsv to a Dataset vs csv-parse records of strings)", value: csv.vsCsvParse, target: 0.8, pass: csv.vsCsvParse >= 0.8 });
