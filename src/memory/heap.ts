@@ -20,8 +20,9 @@ interface Block {
  * sign (memory is never empty); a shared memory (threads) grows in place
  * without detaching, so `ensure` drops the views after every growth. That
  * test is a field read; asking the memory for its buffer is a call into the
- * engine, ~14 ns, paid several times per training step. Callers get views through `f32()`/`i32()`
- * right before use and never keep them across an allocation.
+ * engine, ~14 ns, paid several times per training step. Callers get views
+ * through `f32()`/`i32()` right before use and never keep them across an
+ * allocation.
  */
 export class Heap {
   readonly backend: Backend;
