@@ -4,7 +4,8 @@
 //               section's yardstick) run by n worker threads at once, each on
 //               its own copy: n × one copy's time ÷ n copies' time. What n cores
 //               give a compute-bound kernel here (shared caches, turbo, the
-//               hypervisor), the ceiling for any threaded training.
+//               hypervisor, other processes), the ceiling for any threaded
+//               training; sampled in every workload's rounds, side by side.
 //   train       784-128-64-10, batch 128, Adam: samples/s on n threads ÷ on one
 //               (the one-thread build, init() without threads); its share of
 //               the limit at the same n.
@@ -94,18 +95,21 @@ export async function benchThreads({ lib, quick, rounds, targetMs, log }) {
   const counts = [...Array(Math.max(cores, 2)).keys()].map((i) => i + 1);
   log(`threads: 1 … ${counts.length} threads (${cores} cores)`);
   const out = [];
+  const threadsName = (n) => (n === 1 ? '1 thread' : `${n} threads`);
 
-  // the parallel limit
+  // the parallel limit runs in every workload's rounds, so each share of it compares samples taken side by side
   const copies = await microKernelCopies(counts.length);
   const reps = quick ? 2000 : 4000;
-  const limit = measure(counts.map((n) => ({ name: `${n}`, run: (r) => { for (let i = 0; i < r; i++) copies.run(n, reps); } })), { rounds, targetMs: targetMs * 2 });
-  await copies.end();
-  const limitOf = {};
-  for (const n of counts) {
-    // throughput of n copies ÷ one copy's: n × t(1) / t(n), per round
-    limitOf[n] = n * pairedSpeedup(limit[n], limit['1']);
-    out.push({ group: 'threads', workload: 'parallel limit: the 4×8 micro-kernel, one copy per thread', contender: n === 1 ? '1 thread' : `${n} threads`, unit: '×', ...stats([limitOf[n]]), speedup: limitOf[n] });
-  }
+  const limits = counts.map((n) => ({ name: `limit ${n}`, run: (r) => { for (let i = 0; i < r; i++) copies.run(n, reps); } }));
+  /** Each workload's rounds with the limit's; per n: the speed-up over one thread, the limit (n × one copy's time ÷ n copies' time) and the share. */
+  const measured = (workload, contenders, unit, value, targetFactor) => {
+    const m = measure([...limits, ...contenders], { rounds, targetMs: targetMs * targetFactor });
+    for (const n of counts) {
+      const limit = n * pairedSpeedup(m[`limit ${n}`], m['limit 1']);
+      const speedup = pairedSpeedup(m[n], m['1']);
+      out.push({ group: 'threads', workload, contender: threadsName(n), unit, ...stats(m[n].samples.map(value)), speedup, limit, ofLimit: speedup / limit });
+    }
+  };
 
   const runtimes = { 1: await lib.init({ setDefault: false }) };
   for (const n of counts.slice(1)) {
@@ -122,12 +126,7 @@ export async function benchThreads({ lib, quick, rounds, targetMs, log }) {
       const trainer = new lib.Trainer(net, { loss: 'cce', optimizer: ADAM, batchSize: batch, shuffle: false });
       return { name: `${n}`, run: (r) => trainer.fit(data.x, data.y, { epochs: r }), net };
     });
-    const m = measure(contenders, { rounds, targetMs: targetMs * 4 });
-    const workload = `train ${SIZES.join('-')}, batch ${batch}, Adam`;
-    for (const n of counts) {
-      const speedup = pairedSpeedup(m[n], m['1']);
-      out.push({ group: 'threads', workload, contender: n === 1 ? '1 thread' : `${n} threads`, unit: 'samples/s', ...stats(m[n].samples.map((ms) => rows / (ms / 1000))), speedup, ofLimit: speedup / limitOf[n] });
-    }
+    measured(`train ${SIZES.join('-')}, batch ${batch}, Adam`, contenders, 'samples/s', (ms) => rows / (ms / 1000), 4);
     contenders.forEach((c) => c.net.dispose());
   }
   const predictRows = 10_000;
@@ -140,12 +139,9 @@ export async function benchThreads({ lib, quick, rounds, targetMs, log }) {
   });
   for (const p of predictors) p.run(1);
   for (const p of predictors.slice(1)) if (!p.y.every((v, i) => Object.is(v, predictors[0].y[i]))) throw new Error('bench: threads: predictions differ from one thread');
-  const pm = measure(predictors, { rounds, targetMs: targetMs * 2 });
-  for (const n of counts) {
-    const speedup = pairedSpeedup(pm[n], pm['1']);
-    out.push({ group: 'threads', workload: `predict ${SIZES.join('-')}, ${predictRows.toLocaleString('en')} rows`, contender: n === 1 ? '1 thread' : `${n} threads`, unit: 'ms', ...stats(pm[n].samples), speedup, ofLimit: speedup / limitOf[n] });
-  }
+  measured(`predict ${SIZES.join('-')}, ${predictRows.toLocaleString('en')} rows`, predictors, 'ms', (ms) => ms, 2);
   predictors.forEach((p) => p.net.dispose());
   for (const r of Object.values(runtimes)) r.dispose();
+  await copies.end();
   return out;
 }
