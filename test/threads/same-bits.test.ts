@@ -137,3 +137,35 @@ describe.each([
     expect(one.message).toMatch(/^TrainingError: fit: the update at epoch 1, batch \d made a weight non-finite; it was undone/);
   });
 });
+
+describe.each([
+  ['wasm-simd', true],
+  ['wasm-scalar', false],
+] as const)('%s: a step whose loss is not finite is skipped the same way on 1, 2 and 3 threads', (_, simd) => {
+  it('the same TrainingError at the same batch, the weights of the step before', async () => {
+    const inputs = 9;
+    // the second batch's inputs overflow float32 in the first layer's sums
+    const x = new Float32Array(20 * inputs).map((_, i) => (i >= 5 * inputs && i < 10 * inputs ? 3e38 : ((i * 7) % 11) / 11));
+    const y = new Float32Array(20 * 6).fill(0.5);
+    const outcome = async (threads: number): Promise<{ message: string; weights: number[][] }> => {
+      const runtime = await init({ simd, threads, setDefault: false });
+      if (runtime.pool) runtime.pool.minWork = 0;
+      try {
+        const net = new Network({ inputs, layers: [{ units: 12, activation: 'linear' }, { units: 6 }], seed: 4, runtime });
+        let message = 'no error';
+        try {
+          new Trainer(net, { loss: 'mse', optimizer: 'adam', batchSize: 5, shuffle: false }).fit(x, y, { epochs: 1 });
+        } catch (e) {
+          message = `${(e as Error).name}: ${(e as Error).message}`;
+        }
+        if (threads > 1) expect(runtime.pool!.jobs).toBeGreaterThan(0);
+        return { message, weights: net.getWeights({ flat: true }).map((l) => [...new Uint32Array(Float32Array.from(l.W).buffer), ...new Uint32Array(Float32Array.from(l.b).buffer)]) };
+      } finally {
+        runtime.dispose();
+      }
+    };
+    const one = await outcome(1);
+    expect(one.message).toMatch(/^TrainingError: fit: the loss or a gradient is not finite at epoch 1, batch 2/);
+    for (const threads of [2, 3]) expect(await outcome(threads)).toEqual(one);
+  });
+});
