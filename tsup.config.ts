@@ -44,7 +44,7 @@ export default defineConfig({
   target: 'es2022',
   async onSuccess() {
     mkdirSync('dist', { recursive: true });
-    for (const f of ['simd.wasm', 'scalar.wasm']) copyFileSync(`build/${f}`, `dist/${f}`);
+    for (const f of ['simd.wasm', 'scalar.wasm', 'simd-threads.wasm', 'scalar-threads.wasm']) copyFileSync(`build/${f}`, `dist/${f}`);
     // dist/cli.js, the `simdnet` command (see tsup.cli.config.ts)
     await buildCli();
     // dist/browser.js, dist/edge.js, dist/csv.browser.js (see tsup.platforms.config.ts)

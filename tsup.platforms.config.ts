@@ -10,7 +10,9 @@ const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { versio
 // They share its type declarations (dist/index.d.ts, dist/csv.d.ts).
 //   browser.js      fetch of new URL('./simd.wasm', import.meta.url); nothing Node
 //                   (net.save / Network.load refuse: file-io.browser.ts)
-//   edge.js         init() takes a WebAssembly.Module; never compiles from bytes
+//   edge.js         init() takes a WebAssembly.Module; never compiles from bytes; one thread
+//   threads.js, thread-worker.js, thread-worker.browser.js  init({ threads }): the pool (universal
+//                   build) and the worker script (Node, browsers)
 //   csv.browser.js  the same CSV reader; loadCsv is Node-only
 
 /** Resolves `<dir>/<name>.js` imported from src/ to `<dir>/<name>.<variant>.ts`. */
@@ -53,8 +55,15 @@ const common: Options = {
 };
 
 const platforms: Options[] = [
-  { ...common, entry: { browser: 'src/index.ts' }, platform: 'browser', splitting: true, esbuildPlugins: [swap('browser', ['load', 'file-io'])] },
-  { ...common, entry: { edge: 'src/index.ts' }, platform: 'neutral', splitting: true, esbuildPlugins: [swap('edge', ['load']), swap('browser', ['file-io'])] },
+  // threads: a chunk loaded on demand, which starts module Web Workers (dist/thread-worker.js)
+  { ...common, entry: { browser: 'src/index.ts' }, platform: 'browser', splitting: true, esbuildPlugins: [swap('browser', ['load', 'file-io', 'spawn', 'threads-loader'])] },
+  // no threads code at all: edge runtimes have no threads
+  { ...common, entry: { edge: 'src/index.ts' }, platform: 'neutral', splitting: true, esbuildPlugins: [swap('edge', ['load', 'threads-loader']), swap('browser', ['file-io'])] },
+  // the universal build's threads code, loaded by URL only when init asks for threads (index.cjs cannot split)
+  { ...common, entry: { threads: 'src/threads/open.ts' }, platform: 'node' },
+  // the worker script: for Node's worker_threads, and for module Web Workers (no Node code)
+  { ...common, entry: { 'thread-worker': 'src/threads/thread-worker.ts' }, platform: 'node' },
+  { ...common, entry: { 'thread-worker.browser': 'src/threads/thread-worker.ts' }, platform: 'browser', esbuildPlugins: [swap('browser', ['worker-port'])] },
   // over the core the user imported, as csv.js is (see tsup.interchange.config.ts)
   { ...common, entry: { 'csv.browser': 'src/csv.ts' }, platform: 'browser', external: ['simdnet'], esbuildPlugins: [swap('browser', ['load-csv', 'csv-stream'])] },
 ];

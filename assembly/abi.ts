@@ -2,7 +2,7 @@
 // `npm run build:wasm`): do not edit. Meanings, units and who writes what are
 // documented there; test/backend/abi.test.ts fails when this file is stale.
 
-export const ABI_VERSION: i32 = 7;
+export const ABI_VERSION: i32 = 8;
 
 export enum Act {
   linear = 0,
@@ -11,6 +11,15 @@ export enum Act {
   sigmoid = 3,
   tanh = 4,
   softmax = 5,
+}
+
+export const FAULT_TEXT_BYTES: i32 = 256;
+
+export enum Job {
+  trainStep = 1,
+  forward = 2,
+  loss = 3,
+  exit = 4,
 }
 
 export const LAYER_BYTES: i32 = 80;
@@ -49,11 +58,53 @@ export enum Opt {
 
 export const PAGE_BYTES: i32 = 65536;
 
+export const SLOT_BYTES: i32 = 64;
+
 export enum StepStatus {
   applied = 0,
   skipped = 1,
   undone = 2,
   notUndone = 3,
+  workerFailed = 4,
+  workerFailedMidUpdate = 5,
+}
+
+export enum Sync {
+  job = 0,
+  threads = 4,
+  table = 8,
+  layerCount = 12,
+  X = 16,
+  Y = 20,
+  rows = 24,
+  loss = 28,
+  opt = 32,
+  undo = 36,
+  abort = 40,
+  done = 44,
+  arrived = 48,
+  sense = 52,
+  sleepers = 56,
+  value = 64,
+  coef = 72,
+  faultLength = 80,
+  inject = 84,
+  faultText = 128,
+  slots = 384,
+}
+
+export enum SyncSlot {
+  gen = 0,
+  sleeping = 4,
+  ready = 8,
+  scratch = 12,
+  vectors = 16,
+  maxGrad = 20,
+  maxParam = 24,
+  maxState = 28,
+  newParam = 32,
+  newState = 36,
+  finite = 40,
 }
 
 export const TAIL_BYTES: i32 = 80;

@@ -44,3 +44,26 @@ export function f32_bias_grad(rows: i32, cols: i32, dZ: usize, db: usize): void 
     }
   }
 }
+
+/**
+ * db[c] = Σ_r dZ[r][c] for the columns [c0, c1) only (a thread's share), each
+ * summed from 0 in row order as f32_bias_grad sums it: the same bits.
+ */
+export function f32_bias_grad_cols(rows: i32, cols: i32, dZ: usize, db: usize, c0: i32, c1: i32): void {
+  const rowBytes = <usize>cols << 2;
+  let c = c0;
+  if (ASC_FEATURE_SIMD) {
+    for (; c + 4 <= c1; c += 4) {
+      const o = <usize>c << 2;
+      let s = f32x4.splat(0);
+      for (let r = 0; r < rows; r++) s = f32x4.add(s, v128.load(dZ + <usize>r * rowBytes + o));
+      v128.store(db + o, s);
+    }
+  }
+  for (; c < c1; c++) {
+    const o = <usize>c << 2;
+    let s: f32 = 0;
+    for (let r = 0; r < rows; r++) s += load<f32>(dZ + <usize>r * rowBytes + o);
+    store<f32>(db + o, s);
+  }
+}

@@ -32,12 +32,29 @@ export function f32_gemm_mvec_8x4__simd(
   M: i32, N: i32, K: i32,
   A: usize, B: usize, C: usize, accumulate: i32,
 ): void {
+  mvec(M, N, K, A, B, C, accumulate, 0, M);
+}
+
+/** Rows [i0, i1) of f32_gemm_mvec_8x4__simd's C (a thread's share), each summed as in the whole product. */
+export function f32_gemm_mvec_8x4_rows__simd(
+  M: i32, N: i32, K: i32,
+  A: usize, B: usize, C: usize, accumulate: i32, i0: i32, i1: i32,
+): void {
+  mvec(M, N, K, A, B, C, accumulate, i0, i1);
+}
+
+// @ts-ignore: decorator
+@inline
+function mvec(
+  M: i32, N: i32, K: i32,
+  A: usize, B: usize, C: usize, accumulate: i32, i0: i32, i1: i32,
+): void {
   const lda: usize = <usize>M << 2;
   const ldb: usize = <usize>N << 2;
   const ldc: usize = <usize>N << 2;
   const aEnd: usize = <usize>K * lda;
-  let i = 0;
-  for (; i + 8 <= M; i += 8) {
+  let i = i0;
+  for (; i + 8 <= i1; i += 8) {
     const a0 = A + (<usize>i << 2);
     const c0 = C + <usize>i * ldc;
     const c4 = c0 + 4 * ldc;
@@ -120,8 +137,8 @@ export function f32_gemm_mvec_8x4__simd(
       scatter4(x0, c, ldc); scatter4(x1, d, ldc);
     }
   }
-  // the last M mod 8 rows, k ascending
-  for (; i < M; i++) {
+  // the last (i1 − i0) mod 8 rows, k ascending
+  for (; i < i1; i++) {
     const c0 = C + <usize>i * ldc;
     for (let j = 0; j < N; j++) {
       const c = c0 + (<usize>j << 2);

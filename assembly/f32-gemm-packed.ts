@@ -47,6 +47,19 @@ export function f32_gemm_packed__simd(
   else gemm4x8(transA, transB, M, N, K, A, B, C, accumulate, scratch, 0);
 }
 
+/**
+ * Rows [i0, i1) of f32_gemm_packed__simd's C, the rest of C untouched: a
+ * thread's share of a product whose op(A) rows are not contiguous (Aᵀ, the
+ * weight gradient). Each element is summed as in the whole product.
+ */
+export function f32_gemm_packed_rows__simd(
+  transA: i32, transB: i32, M: i32, N: i32, K: i32,
+  A: usize, B: usize, C: usize, accumulate: i32, scratch: usize, i0: i32, i1: i32,
+): void {
+  if (wideTile(N)) blocked(transA, transB, M, N, K, A, B, C, accumulate, scratch, true, 0, i0, i1);
+  else blocked(transA, transB, M, N, K, A, B, C, accumulate, scratch, false, 0, i0, i1);
+}
+
 /** C = A·B over Bp, B packed whole by f32_gemm_pack_b (panels of 16 columns when N is a multiple of 16, else 8). */
 export function f32_gemm_packed_prepacked__simd(M: i32, N: i32, K: i32, A: usize, Bp: usize, C: usize, scratch: usize): void {
   if (wideTile(N)) gemm2x16(0, 0, M, N, K, A, 0, C, 0, scratch, Bp);
@@ -54,20 +67,22 @@ export function f32_gemm_packed_prepacked__simd(M: i32, N: i32, K: i32, A: usize
 }
 
 // One function per tile, so that each gets the blocked loops with its tile's
-// constants folded in.
+// constants folded in (f32_gemm_packed_rows__simd has copies of its own, only
+// in the threads build, which alone calls it).
 function gemm2x16(transA: i32, transB: i32, M: i32, N: i32, K: i32, A: usize, B: usize, C: usize, accumulate: i32, scratch: usize, Bpre: usize): void {
-  blocked(transA, transB, M, N, K, A, B, C, accumulate, scratch, true, Bpre);
+  blocked(transA, transB, M, N, K, A, B, C, accumulate, scratch, true, Bpre, 0, M);
 }
 
 function gemm4x8(transA: i32, transB: i32, M: i32, N: i32, K: i32, A: usize, B: usize, C: usize, accumulate: i32, scratch: usize, Bpre: usize): void {
-  blocked(transA, transB, M, N, K, A, B, C, accumulate, scratch, false, Bpre);
+  blocked(transA, transB, M, N, K, A, B, C, accumulate, scratch, false, Bpre, 0, M);
 }
 
+// Rows [i0, i1) of C (all of them: 0, M).
 // @ts-ignore: decorator
 @inline
 function blocked(
   transA: i32, transB: i32, M: i32, N: i32, K: i32,
-  A: usize, B: usize, C: usize, accumulate: i32, scratch: usize, wide: bool, Bpre: usize,
+  A: usize, B: usize, C: usize, accumulate: i32, scratch: usize, wide: bool, Bpre: usize, i0: i32, i1: i32,
 ): void {
   const mr = wide ? 2 : 4, nr = wide ? 16 : 8;
   const ldc: usize = <usize>N << 2;
@@ -88,8 +103,8 @@ function blocked(
         if (wide) f32_gemm_2x16_pack_b(transB, N, K, B, pc, kc, jc, nc, Bp);
         else f32_gemm_4x8_pack_b(transB, N, K, B, pc, kc, jc, nc, Bp);
       }
-      for (let ic = 0; ic < M; ic += MC) {
-        const mc = min(MC, M - ic);
+      for (let ic = i0; ic < i1; ic += MC) {
+        const mc = min(MC, i1 - ic);
         if (wide) f32_gemm_2x16_pack_a(transA, M, K, A, ic, mc, pc, kc, Ap);
         else f32_gemm_4x8_pack_a(transA, M, K, A, ic, mc, pc, kc, Ap);
         for (let jr = 0; jr < nc; jr += nr) {

@@ -15,6 +15,23 @@ export function f32_gemm__scalar(
   transA: i32, transB: i32, M: i32, N: i32, K: i32,
   A: usize, B: usize, C: usize, accumulate: i32, scratch: usize,
 ): void {
+  gemmScalar(transA, transB, M, N, K, A, B, C, accumulate, 0, M);
+}
+
+/** Rows [i0, i1) of f32_gemm__scalar's C (a thread's share), each summed as in the whole product. */
+export function f32_gemm_rows__scalar(
+  transA: i32, transB: i32, M: i32, N: i32, K: i32,
+  A: usize, B: usize, C: usize, accumulate: i32, i0: i32, i1: i32,
+): void {
+  gemmScalar(transA, transB, M, N, K, A, B, C, accumulate, i0, i1);
+}
+
+// @ts-ignore: decorator
+@inline
+function gemmScalar(
+  transA: i32, transB: i32, M: i32, N: i32, K: i32,
+  A: usize, B: usize, C: usize, accumulate: i32, i0: i32, i1: i32,
+): void {
   const rsA: usize = transA != 0 ? 4 : (<usize>K << 2);
   const csA: usize = transA != 0 ? (<usize>M << 2) : 4;
   const ldc: usize = <usize>N << 2;
@@ -23,7 +40,7 @@ export function f32_gemm__scalar(
   const cjB: usize = transB != 0 ? (<usize>K << 2) : 4;
   if (f32_gemm_dot_route(transA, N)) {
     const K4 = K & ~3;
-    for (let i = 0; i < M; i++) {
+    for (let i = i0; i < i1; i++) {
       const a0 = A + <usize>i * rsA;
       for (let j = 0; j < N; j++) {
         const b0 = B + <usize>j * cjB;
@@ -46,7 +63,7 @@ export function f32_gemm__scalar(
     return;
   }
   if (transB != 0) {
-    for (let i = 0; i < M; i++) {
+    for (let i = i0; i < i1; i++) {
       const a0 = A + <usize>i * rsA;
       for (let j = 0; j < N; j++) {
         const b0 = B + <usize>j * cjB;
@@ -63,7 +80,7 @@ export function f32_gemm__scalar(
     }
     return;
   }
-  for (let i = 0; i < M; i++) {
+  for (let i = i0; i < i1; i++) {
     const a0 = A + <usize>i * rsA;
     const c0 = C + <usize>i * ldc;
     let j = 0;

@@ -69,19 +69,23 @@ function flushSubnormal1(x: f32): f32 {
 // loaded in its loop: V8 re-broadcasts a loop-invariant splat at every
 // iteration (eight broadcasts per vector in Adam's loop), while a load from
 // memory costs a load port only. Without weight decay each update runs a loop
-// that leaves it out (x + 0·p is x, up to the sign of a zero).
-const UPDATE_VECTORS: usize = memory.data(10 * 16, 16);
+// that leaves it out (x + 0·p is x, up to the sign of a zero). Each checked
+// update takes the area as `K`: the exported kernels and mlp_train_step pass
+// this one (a constant, folded into every load), the threads build's workers
+// an area of their own (several updates run at once there).
+/** Bytes of an update's vector area (UPDATE_VECTORS or a thread's own). */
+export const UPDATE_VECTORS_BYTES: i32 = 10 * 16;
+export const UPDATE_VECTORS: usize = memory.data(UPDATE_VECTORS_BYTES, 16);
 // byte offsets into UPDATE_VECTORS
 const K_WD = 0, K_LR = 16, K_MU = 32;
 const A_BETA1 = 48, A_BETA2 = 64, A_C1 = 80, A_C2 = 96, A_STEP_SIZE = 112, A_ROOT = 128, A_EPS = 144;
 
 // @ts-ignore: decorator
 @inline
-export function sgdUpdateChecked(n: i32, P: usize, G: usize, lr: f32, wd: f32): bool {
+export function sgdUpdateChecked(n: i32, P: usize, G: usize, lr: f32, wd: f32, K: usize): bool {
   let i = 0;
   let mp: u32 = 0;
   if (ASC_FEATURE_SIMD) {
-    const K = UPDATE_VECTORS;
     v128.store(K, f32x4.splat(lr), K_LR);
     v128.store(K, f32x4.splat(wd), K_WD);
     let vmp = i32x4.splat(0);
@@ -89,12 +93,12 @@ export function sgdUpdateChecked(n: i32, P: usize, G: usize, lr: f32, wd: f32): 
       for (; i + 4 <= n; i += 4) {
         const o = <usize>i << 2;
         const p = v128.load(P + o);
-        vmp = sgdVector(P + o, p, withDecay(v128.load(G + o), p), vmp);
+        vmp = sgdVector(K, P + o, p, withDecay(K, v128.load(G + o), p), vmp);
       }
     } else {
       for (; i + 4 <= n; i += 4) {
         const o = <usize>i << 2;
-        vmp = sgdVector(P + o, v128.load(P + o), v128.load(G + o), vmp);
+        vmp = sgdVector(K, P + o, v128.load(P + o), v128.load(G + o), vmp);
       }
     }
     mp = hmaxU(vmp);
@@ -111,29 +115,28 @@ export function sgdUpdateChecked(n: i32, P: usize, G: usize, lr: f32, wd: f32): 
   return mp < NON_FINITE_BITS;
 }
 
-/** g + wd·p, wd from UPDATE_VECTORS. */
+/** g + wd·p, wd from the vector area K. */
 // @ts-ignore: decorator
 @inline
-function withDecay(g: v128, p: v128): v128 {
-  return f32x4.add(g, f32x4.mul(v128.load(UPDATE_VECTORS, K_WD), p));
+function withDecay(K: usize, g: v128, p: v128): v128 {
+  return f32x4.add(g, f32x4.mul(v128.load(K, K_WD), p));
 }
 
 /** p − lr·g stored at P; vmp with its bits << 1 maxed in. */
 // @ts-ignore: decorator
 @inline
-function sgdVector(P: usize, p: v128, g: v128, vmp: v128): v128 {
-  const q = f32x4.sub(p, f32x4.mul(v128.load(UPDATE_VECTORS, K_LR), g));
+function sgdVector(K: usize, P: usize, p: v128, g: v128, vmp: v128): v128 {
+  const q = f32x4.sub(p, f32x4.mul(v128.load(K, K_LR), g));
   v128.store(P, q);
   return i32x4.max_u(vmp, i32x4.shl(q, 1));
 }
 
 // @ts-ignore: decorator
 @inline
-export function momentumUpdateChecked(n: i32, P: usize, G: usize, V: usize, lr: f32, mu: f32, wd: f32): bool {
+export function momentumUpdateChecked(n: i32, P: usize, G: usize, V: usize, lr: f32, mu: f32, wd: f32, K: usize): bool {
   let i = 0;
   let mp: u32 = 0, ms: u32 = 0;
   if (ASC_FEATURE_SIMD) {
-    const K = UPDATE_VECTORS;
     v128.store(K, f32x4.splat(lr), K_LR);
     v128.store(K, f32x4.splat(wd), K_WD);
     v128.store(K, f32x4.splat(mu), K_MU);
@@ -142,15 +145,15 @@ export function momentumUpdateChecked(n: i32, P: usize, G: usize, V: usize, lr: 
       for (; i + 4 <= n; i += 4) {
         const o = <usize>i << 2;
         const p = v128.load(P + o);
-        const v = momentumState(V + o, withDecay(v128.load(G + o), p));
-        vmp = sgdVector(P + o, p, v, vmp);
+        const v = momentumState(K, V + o, withDecay(K, v128.load(G + o), p));
+        vmp = sgdVector(K, P + o, p, v, vmp);
         vms = i32x4.max_u(vms, i32x4.shl(v, 1));
       }
     } else {
       for (; i + 4 <= n; i += 4) {
         const o = <usize>i << 2;
-        const v = momentumState(V + o, v128.load(G + o));
-        vmp = sgdVector(P + o, v128.load(P + o), v, vmp);
+        const v = momentumState(K, V + o, v128.load(G + o));
+        vmp = sgdVector(K, P + o, v128.load(P + o), v, vmp);
         vms = i32x4.max_u(vms, i32x4.shl(v, 1));
       }
     }
@@ -176,8 +179,8 @@ export function momentumUpdateChecked(n: i32, P: usize, G: usize, V: usize, lr: 
 /** The momentum buffer's four values at V with gradient g: stores them (flushed) and returns them unflushed. */
 // @ts-ignore: decorator
 @inline
-function momentumState(V: usize, g: v128): v128 {
-  const v = f32x4.add(f32x4.mul(v128.load(UPDATE_VECTORS, K_MU), v128.load(V)), g);
+function momentumState(K: usize, V: usize, g: v128): v128 {
+  const v = f32x4.add(f32x4.mul(v128.load(K, K_MU), v128.load(V)), g);
   v128.store(V, flushSubnormal(v));
   return v;
 }
@@ -186,7 +189,7 @@ function momentumState(V: usize, g: v128): v128 {
 @inline
 export function adamUpdateChecked(
   n: i32, P: usize, G: usize, M: usize, V: usize,
-  lr: f32, beta1: f32, beta2: f32, eps: f32, t: f64, wd: f32,
+  lr: f32, beta1: f32, beta2: f32, eps: f32, t: f64, wd: f32, K: usize,
 ): bool {
   // Bias corrections in f64, as torch.optim computes them in Python floats.
   const stepSize = <f32>(<f64>lr / (1.0 - Math.pow(<f64>beta1, t)));
@@ -197,7 +200,6 @@ export function adamUpdateChecked(
   let i = 0;
   let mp: u32 = 0;
   if (ASC_FEATURE_SIMD) {
-    const K = UPDATE_VECTORS;
     v128.store(K, f32x4.splat(beta1), A_BETA1);
     v128.store(K, f32x4.splat(beta2), A_BETA2);
     v128.store(K, f32x4.splat(c1), A_C1);
@@ -211,12 +213,12 @@ export function adamUpdateChecked(
       for (; i + 4 <= n; i += 4) {
         const o = <usize>i << 2;
         const p = v128.load(P + o);
-        vmp = adamVector(P + o, p, withDecay(v128.load(G + o), p), M + o, V + o, vmp);
+        vmp = adamVector(K, P + o, p, withDecay(K, v128.load(G + o), p), M + o, V + o, vmp);
       }
     } else {
       for (; i + 4 <= n; i += 4) {
         const o = <usize>i << 2;
-        vmp = adamVector(P + o, v128.load(P + o), v128.load(G + o), M + o, V + o, vmp);
+        vmp = adamVector(K, P + o, v128.load(P + o), v128.load(G + o), M + o, V + o, vmp);
       }
     }
     mp = hmaxU(vmp);
@@ -241,8 +243,7 @@ export function adamUpdateChecked(
 /** Adam on the four values at P, M, V with gradient g; vmp with the written parameters' bits << 1 maxed in. */
 // @ts-ignore: decorator
 @inline
-function adamVector(P: usize, p: v128, g: v128, M: usize, V: usize, vmp: v128): v128 {
-  const K = UPDATE_VECTORS;
+function adamVector(K: usize, P: usize, p: v128, g: v128, M: usize, V: usize, vmp: v128): v128 {
   const m = f32x4.add(f32x4.mul(v128.load(K, A_BETA1), v128.load(M)), f32x4.mul(v128.load(K, A_C1), g));
   const v = f32x4.add(f32x4.mul(v128.load(K, A_BETA2), v128.load(V)), f32x4.mul(f32x4.mul(v128.load(K, A_C2), g), g));
   v128.store(M, flushSubnormal(m));
@@ -254,16 +255,16 @@ function adamVector(P: usize, p: v128, g: v128, M: usize, V: usize, vmp: v128): 
 }
 
 export function f32_sgd_update(n: i32, P: usize, G: usize, lr: f32, wd: f32): void {
-  sgdUpdateChecked(n, P, G, lr, wd);
+  sgdUpdateChecked(n, P, G, lr, wd, UPDATE_VECTORS);
 }
 
 export function f32_momentum_update(n: i32, P: usize, G: usize, V: usize, lr: f32, mu: f32, wd: f32): void {
-  momentumUpdateChecked(n, P, G, V, lr, mu, wd);
+  momentumUpdateChecked(n, P, G, V, lr, mu, wd, UPDATE_VECTORS);
 }
 
 export function f32_adam_update(
   n: i32, P: usize, G: usize, M: usize, V: usize,
   lr: f32, beta1: f32, beta2: f32, eps: f32, t: f64, wd: f32,
 ): void {
-  adamUpdateChecked(n, P, G, M, V, lr, beta1, beta2, eps, t, wd);
+  adamUpdateChecked(n, P, G, M, V, lr, beta1, beta2, eps, t, wd, UPDATE_VECTORS);
 }

@@ -10,7 +10,7 @@ import { f32_sum_squares } from './f32-sum-squares';
 import { fieldI32, fieldPtr, layerAt } from './layer-table';
 
 /** P[i] *= c for n values. */
-function scale(n: i32, P: usize, c: f32): void {
+export function scale(n: i32, P: usize, c: f32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const cv = f32x4.splat(c);
@@ -30,14 +30,7 @@ function scale(n: i32, P: usize, c: f32): void {
  * returns the norm before clipping. The gradients must be finite.
  */
 export function mlp_clip_grad_norm(table: usize, layerCount: i32, maxNorm: f64): f64 {
-  let total: f64 = 0;
-  for (let l = 0; l < layerCount; l++) {
-    const L = layerAt(table, l);
-    const outputs = fieldI32(L, LayerField.outputs);
-    total += f32_sum_squares(fieldI32(L, LayerField.inputs) * outputs, fieldPtr(L, LayerField.dW));
-    total += f32_sum_squares(outputs, fieldPtr(L, LayerField.db));
-  }
-  const norm = Math.sqrt(total);
+  const norm = gradientNorm(table, layerCount);
   const coef = maxNorm / (norm + 1e-6);
   if (coef < 1) {
     const c = <f32>coef;
@@ -49,4 +42,18 @@ export function mlp_clip_grad_norm(table: usize, layerCount: i32, maxNorm: f64):
     }
   }
   return norm;
+}
+
+/** ‖g‖ over every layer's dW and db, summed in the order above. */
+// @ts-ignore: decorator
+@inline
+export function gradientNorm(table: usize, layerCount: i32): f64 {
+  let total: f64 = 0;
+  for (let l = 0; l < layerCount; l++) {
+    const L = layerAt(table, l);
+    const outputs = fieldI32(L, LayerField.outputs);
+    total += f32_sum_squares(fieldI32(L, LayerField.inputs) * outputs, fieldPtr(L, LayerField.dW));
+    total += f32_sum_squares(outputs, fieldPtr(L, LayerField.db));
+  }
+  return Math.sqrt(total);
 }

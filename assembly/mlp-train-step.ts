@@ -5,14 +5,14 @@
 
 import { LayerField, Opt, StepStatus, Tail } from './abi';
 import { f32_max_abs_finite } from './f32-finite';
-import { adamUpdateChecked, lastMaxParam, lastMaxState, momentumUpdateChecked, sgdUpdateChecked } from './f32-update';
+import { adamUpdateChecked, lastMaxParam, lastMaxState, momentumUpdateChecked, sgdUpdateChecked, UPDATE_VECTORS } from './f32-update';
 import { fieldF32, fieldI32, fieldPtr, layerAt, tailOf } from './layer-table';
 import { mlp_clip_grad_norm } from './mlp-clip-grad-norm';
 import { mlp_gradients } from './mlp-gradients';
 
 // max |x| over every layer's inputs×outputs values at field fW and outputs
 // values at field fB (W and b, dW and db, …); NaN when any is not finite.
-function maxAbsOverLayers(table: usize, layerCount: i32, fW: usize, fB: usize): f32 {
+export function maxAbsOverLayers(table: usize, layerCount: i32, fW: usize, fB: usize): f32 {
   let m: f32 = 0;
   for (let l = 0; l < layerCount; l++) {
     const L = layerAt(table, l);
@@ -31,7 +31,7 @@ function maxAbsOverLayers(table: usize, layerCount: i32, fW: usize, fB: usize): 
 // so Cauchy–Schwarz gives |m|/√v ≤ (1−β1)/√((1−β2)(1−β1²/β2)) when β1² < β2.
 // Generous margins: a "could" costs one copy of the parameters and state, a
 // miss only the exact undo (the facade then restores its epoch snapshot).
-function updateCouldOverflow(opt: i32, P: f64, S: f64, G: f64, wd: f64, lr: f64, beta1: f64, beta2: f64, eps: f64, t: f64): bool {
+export function updateCouldOverflow(opt: i32, P: f64, S: f64, G: f64, wd: f64, lr: f64, beta1: f64, beta2: f64, eps: f64, t: f64): bool {
   const LIMIT: f64 = 1e37;
   if (!(P <= LIMIT) || !(S <= LIMIT) || !(G <= LIMIT)) return true;
   const g = G + wd * P;
@@ -50,7 +50,7 @@ function updateCouldOverflow(opt: i32, P: f64, S: f64, G: f64, wd: f64, lr: f64,
 // Every layer's W, b and (per optimizer) state arrays, copied to or from the
 // undo block in layer order. Walks the fields W, b, then mW, mb, vW, vb as
 // consecutive words of the record (LayerField keeps them so; the ABI test checks).
-function copyParamsAndState(table: usize, layerCount: i32, opt: i32, undo: usize, save: bool): void {
+export function copyParamsAndState(table: usize, layerCount: i32, opt: i32, undo: usize, save: bool): void {
   let u = undo;
   const states = opt == Opt.adam ? 2 : opt == Opt.momentum ? 1 : 0;
   for (let l = 0; l < layerCount; l++) {
@@ -126,9 +126,9 @@ function trainStep(
       const w = k == 0 ? lwd : <f32>0;
       const p = fieldPtr(L, k == 0 ? LayerField.W : LayerField.b), g = fieldPtr(L, k == 0 ? LayerField.dW : LayerField.db);
       const m = fieldPtr(L, k == 0 ? LayerField.mW : LayerField.mb), v = fieldPtr(L, k == 0 ? LayerField.vW : LayerField.vb);
-      if (opt == Opt.adam) finite = adamUpdateChecked(n, p, g, m, v, lr, beta1, beta2, eps, t, w) && finite;
-      else if (opt == Opt.momentum) finite = momentumUpdateChecked(n, p, g, m, lr, beta1, w) && finite;
-      else finite = sgdUpdateChecked(n, p, g, lr, w) && finite;
+      if (opt == Opt.adam) finite = adamUpdateChecked(n, p, g, m, v, lr, beta1, beta2, eps, t, w, UPDATE_VECTORS) && finite;
+      else if (opt == Opt.momentum) finite = momentumUpdateChecked(n, p, g, m, lr, beta1, w, UPDATE_VECTORS) && finite;
+      else finite = sgdUpdateChecked(n, p, g, lr, w, UPDATE_VECTORS) && finite;
       newP = max(newP, lastMaxParam);
       if (opt == Opt.momentum) newS = max(newS, lastMaxState);
     }

@@ -6,6 +6,9 @@ import { InitError, SimdnetError, StateError } from './errors.js';
 import { readOptions } from './options.js';
 import { describe } from './validate.js';
 import { Heap } from './memory/heap.js';
+import { requestedThreads } from './threads/request.js';
+import { loadThreads } from './threads/threads-loader.js';
+import type { ThreadPool } from './threads/pool.js';
 
 /**
  * A compiled WebAssembly module (a `WebAssembly.Module`: what
@@ -31,6 +34,16 @@ export interface InitOptions extends MemoryOptions {
   url?: string | URL;
   /** Make this runtime the default for networks created without one (default true). */
   setDefault?: boolean;
+  /**
+   * Threads to share training steps and batch predictions among (default 1):
+   * a number from 1 to 64, or 'auto' for one per core. More than one needs a
+   * shared memory and workers: Node (worker_threads), or a browser page that
+   * is cross-origin isolated (Web Workers); elsewhere, and on edge runtimes,
+   * the runtime runs on one thread and `runtime.threadsNote` says why. The
+   * results are the same bits for any thread count; small steps stay on one
+   * thread (see docs/threads.md).
+   */
+  threads?: number | 'auto';
 }
 
 /**
@@ -43,10 +56,38 @@ export class Runtime {
   /** @internal */
   readonly backend: Backend;
 
+  /** @internal the worker threads, when init was asked for more than one and got them */
+  pool: ThreadPool | null = null;
+  /** @internal why there are fewer threads than init was asked for, before any worker ran */
+  note: string | null = null;
+
   /** @internal */
   constructor(backend: Backend) {
     this.backend = backend;
     this.heap = new Heap(backend);
+  }
+
+  /**
+   * Threads this runtime runs its work on now, the calling thread's included:
+   * 1 unless `init({ threads })` asked for more and got them (a worker that
+   * failed, or `dispose()`, brings it back to 1).
+   */
+  get threads(): number {
+    return this.pool ? this.pool.available() : 1;
+  }
+
+  /** Why `threads` is fewer than init was asked for (no shared memory, a worker that failed, disposed), or null. */
+  get threadsNote(): string | null {
+    return this.pool?.failure ?? this.note;
+  }
+
+  /**
+   * Ends every worker thread (a Node process then exits on its own when its
+   * work is done). Networks of this runtime go on working, on the calling
+   * thread alone, with the same results. Calling it again does nothing.
+   */
+  dispose(): void {
+    this.pool?.close('the runtime was disposed');
   }
 
   /** 'wasm-simd', 'wasm-scalar' or 'js'. */
@@ -74,18 +115,19 @@ let defaultRuntime: Runtime | null = null;
  */
 export async function init(options: InitOptions = {}): Promise<Runtime> {
   const o = initOptions(options);
-  const runtime = new Runtime(await createBackend(o));
+  const asked = requestedThreads(o.threads);
+  const runtime = asked === 1 ? new Runtime(await createBackend(o)) : await threadedRuntime(o, asked);
   if (o.setDefault !== false) defaultRuntime = runtime;
   return runtime;
 }
 
-const INIT_KEYS = ['backend', 'simd', 'module', 'bytes', 'url', 'setDefault', 'initialPages', 'maximumPages'] as const;
+const INIT_KEYS = ['backend', 'simd', 'module', 'bytes', 'url', 'setDefault', 'initialPages', 'maximumPages', 'threads'] as const;
 
 /** The options, read once and checked before anything is loaded. */
 function initOptions(options: unknown): InitOptions {
   let o: InitOptions;
   try {
-    o = readOptions(options, 'init', INIT_KEYS, '{ backend, simd, module, bytes, url, setDefault, initialPages, maximumPages }') as InitOptions;
+    o = readOptions(options, 'init', INIT_KEYS, '{ backend, simd, module, bytes, url, setDefault, initialPages, maximumPages, threads }') as InitOptions;
   } catch (e) {
     // init's errors are InitErrors (a SimdnetError like the rest)
     throw e instanceof SimdnetError ? new InitError(e.message, { cause: e }) : e;
@@ -117,11 +159,30 @@ export function defaultRuntimeOrThrow(): Runtime {
   return defaultRuntime;
 }
 
-async function createBackend(options: InitOptions): Promise<Backend> {
+/** A runtime on more threads than one where this runtime allows them (the code for them is loaded only now), else on one with a note. */
+async function threadedRuntime(o: InitOptions, asked: number | 'auto'): Promise<Runtime> {
+  checkPages(o);
+  let threads;
+  try {
+    threads = await loadThreads();
+  } catch (e) {
+    const single = new Runtime(await createBackend(o));
+    single.note = `1 thread: ${(e as Error).message}`;
+    return single;
+  }
+  return threads.threadedRuntime(asked, o, { Runtime, createBackend, loading, compileUrl, instantiateKernels, memoryOptions, useSimd });
+}
+
+function memoryOptions(options: InitOptions): MemoryOptions {
   const memory: MemoryOptions = {};
   if (options.initialPages !== undefined) memory.initialPages = options.initialPages;
   if (options.maximumPages !== undefined) memory.maximumPages = options.maximumPages;
   checkPages(options);
+  return memory;
+}
+
+async function createBackend(options: InitOptions): Promise<Backend> {
+  const memory = memoryOptions(options);
   // undefined is the default; null is a value given (refused below), not a request for it
   const backend = options.backend === undefined ? 'wasm' : options.backend;
   // loaded on demand: a bundle that splits (the ESM builds) keeps the pure-JS
@@ -135,16 +196,19 @@ async function createBackend(options: InitOptions): Promise<Backend> {
   }
   if (options.module) return instantiateKernels(options.module as WebAssembly.Module, memory);
   if (options.bytes) return instantiateKernels(await loading('bytes', 'are no WebAssembly module', () => compileBytes(toBytes(options.bytes!))), memory);
-  const simd = simdSupported();
-  if (options.simd === true && !simd) {
-    throw new InitError('init: simd: true was requested, but this runtime does not support Wasm SIMD');
-  }
-  const file = options.simd === false || !simd ? 'scalar.wasm' : 'simd.wasm';
+  const file = useSimd(options) ? 'simd.wasm' : 'scalar.wasm';
   const url = options.url;
   const module = url === undefined
     ? await loading('simd', `the bundled ${file} could not be loaded`, () => compileBundled(file))
     : await loading('url', `${describe(String(url))} could not be loaded as a WebAssembly module`, () => compileUrl(url));
   return instantiateKernels(module, memory);
+}
+
+/** Whether to load the SIMD build: where supported, unless simd: false (simd: true where it is not: an InitError). */
+function useSimd(options: InitOptions): boolean {
+  const simd = simdSupported();
+  if (options.simd === true && !simd) throw new InitError('init: simd: true was requested, but this runtime does not support Wasm SIMD');
+  return options.simd !== false && simd;
 }
 
 /** Compiling from bytes or a URL fails with the engine's or the file system's error: an InitError naming the option instead. */

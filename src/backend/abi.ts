@@ -26,7 +26,7 @@
  * Bumped whenever an export's contract (a name, a signature, a code, the
  * table's layout) changes; the facade refuses a Wasm module built for another.
  */
-export const ABI_VERSION = 7;
+export const ABI_VERSION = 8;
 
 /** Activation codes (`act` arguments and LayerField.act). */
 export const Act = {
@@ -154,6 +154,109 @@ export const StepStatus = {
   undone: 2,
   /** the update overflowed a parameter and there was no undo block: the caller restores its own copy */
   notUndone: 3,
+  /**
+   * threads build only: a worker thread failed (Sync.abort says which) before
+   * any parameter was updated; nothing changed
+   */
+  workerFailed: 4,
+  /**
+   * threads build only: a worker thread failed while the threads were
+   * updating the parameters: some are updated, some not; the caller restores
+   * its own copy
+   */
+  workerFailedMidUpdate: 5,
+} as const;
+
+/**
+ * The threads build (simd-threads.wasm, scalar-threads.wasm: the same kernels
+ * over a shared memory, plus mlp_thread_run) runs one job at a time on
+ * `threads` threads: the caller's (thread 0) and workers 1 … threads − 1, each
+ * calling mlp_thread_run on the same control block, which
+ * src/threads/pool.ts allocates and writes. Byte offsets of its words (i32
+ * unless noted), then one slot of SLOT_BYTES per thread from Sync.slots.
+ *
+ * A job: the caller writes job, threads and the arguments (the layer table,
+ * X, Y, rows, loss, opt, undo: as mlp_train_step takes them; the scratch per
+ * thread in its slot), zeroes done and abort, then bumps each worker's
+ * SyncSlot.gen; a worker that sees its gen change runs mlp_thread_run and
+ * then adds 1 to done, also when it failed. Thread 0's mlp_thread_run returns
+ * once done = threads − 1, so when it returns no worker touches memory.
+ * abort: 0, or 1 + the index of a thread that failed (its slot says nothing
+ * more; faultText holds faultLength bytes of UTF-8 saying what happened):
+ * every thread stops at its next barrier.
+ */
+export const Sync = {
+  /** a Job code */
+  job: 0,
+  threads: 4,
+  table: 8,
+  layerCount: 12,
+  X: 16,
+  Y: 20,
+  rows: 24,
+  loss: 28,
+  opt: 32,
+  undo: 36,
+  abort: 40,
+  done: 44,
+  /** arrivals at the current barrier */
+  arrived: 48,
+  /** barriers passed in this job; threads waiting at a barrier wait on it */
+  sense: 52,
+  /** threads blocked (not spinning) on sense or done: a notify is owed only then */
+  sleepers: 56,
+  /** f64: the loss value thread 0 computed, for every thread to read */
+  value: 64,
+  /** f64: the gradient-clipping factor thread 0 computed (≥ 1: none) */
+  coef: 72,
+  faultLength: 80,
+  /** tests only: a worker fails on purpose (see src/threads/thread-worker.ts) */
+  inject: 84,
+  /** 256 bytes */
+  faultText: 128,
+  slots: 384,
+} as const;
+/** Bytes of one thread's slot in the control block (a cache line of its own). */
+export const SLOT_BYTES = 64;
+/** Bytes of the fault text in the control block. */
+export const FAULT_TEXT_BYTES = 256;
+
+/** Fields of a thread's slot: what it is told (gen, scratch) and what it reports (the rest). */
+export const SyncSlot = {
+  /** bumped by the caller for every job this thread takes part in */
+  gen: 0,
+  /** 1 while the worker is blocked waiting for gen to change */
+  sleeping: 4,
+  /** 1 once the worker has its instance and waits for jobs */
+  ready: 8,
+  /** this thread's GEMM scratch (f32_gemm_scratch_bytes of the job's largest product) */
+  scratch: 12,
+  /** UPDATE_VECTORS_BYTES (160) bytes, 16-byte aligned: this thread's optimizer vector area */
+  vectors: 16,
+  /** f32: max |gradient| over this thread's share (NaN if one is not finite) */
+  maxGrad: 20,
+  /** f32: max |parameter| over its share, before the update */
+  maxParam: 24,
+  /** f32: max |momentum value| over its share, before the update */
+  maxState: 28,
+  /** f32: max |parameter| it wrote */
+  newParam: 32,
+  /** f32: max |momentum value| it wrote */
+  newState: 36,
+  /** 1 when every parameter it wrote is finite */
+  finite: 40,
+} as const;
+
+/** Sync.job codes. */
+export const Job = {
+  /** mlp_train_step on the job's arguments */
+  trainStep: 1,
+  /** mlp_forward */
+  forward: 2,
+  /** mlp_loss; the value in Sync.value */
+  loss: 3,
+  /** the worker leaves its loop */
+  exit: 4,
 } as const;
 
 /** Wasm page size; the JS backend grows in the same unit. */
@@ -294,4 +397,20 @@ export interface KernelExports {
    * a StepStatus (an integer: no float crosses the call).
    */
   mlp_train_step(table: number, layerCount: number, X: number, Y: number, rows: number, loss: number, opt: number, scratch: number, undo: number): number;
+}
+
+/** The threads build's exports: every kernel, plus the entry each thread calls for its part of a job. */
+export interface ThreadKernelExports extends KernelExports {
+  /**
+   * Thread `thread`'s part of the job described by the control block at
+   * `sync` (see Sync). canWait: 1 where this thread may block in
+   * memory.atomic.wait, 0 where it must spin (a browser's main thread).
+   * Every thread computes a share of each product, split by output rows so
+   * that every value is summed in the order one thread sums it: the same bits
+   * for any thread count. Thread 0 returns once every worker is done, with a
+   * StepStatus for Job.trainStep (workerFailed or workerFailedMidUpdate when
+   * a worker failed), 0 or StepStatus.workerFailed for the others; workers
+   * return 0.
+   */
+  mlp_thread_run(sync: number, thread: number, canWait: number): number;
 }

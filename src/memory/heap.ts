@@ -17,10 +17,12 @@ interface Block {
  *
  * Views are re-derived whenever the memory's buffer changed: growth detaches
  * the old one, which empties every view of it, so a view of length 0 is the
- * sign (memory is never empty and never shared). That test is a field read;
- * asking the memory for its buffer is a call into the engine, ~14 ns, paid
- * several times per training step. Callers get views through `f32()`/`i32()`
- * right before use and never keep them across an allocation.
+ * sign (memory is never empty); a shared memory (threads) grows in place
+ * without detaching, so `ensure` drops the views after every growth. That
+ * test is a field read; asking the memory for its buffer is a call into the
+ * engine, ~14 ns, paid several times per training step. Callers get views
+ * through `f32()`/`i32()` right before use and never keep them across an
+ * allocation.
  */
 export class Heap {
   readonly backend: Backend;
@@ -40,11 +42,24 @@ export class Heap {
     this.top = this.base;
   }
 
-  /** Bytes currently allocated (live blocks, padded). */
+  /** Bytes currently allocated (live blocks, padded), but the runtime's own (`reserve`). */
   get liveBytes(): number {
     let n = 0;
-    for (const b of this.live.values()) n += b;
+    for (const [ptr, b] of this.live) if (!this.reserved.has(ptr)) n += b;
     return n;
+  }
+
+  /** Blocks the runtime itself holds (a thread pool's control block and scratch): not counted as live. */
+  private readonly reserved = new Set<number>();
+
+  /**
+   * A block for the runtime's own use, as `alloc` gives it, that `liveBytes`
+   * leaves out: it belongs to no network and comes and goes as threads do.
+   */
+  reserve(bytes: number, what: string): number {
+    const ptr = this.alloc(bytes, what);
+    this.reserved.add(ptr);
+    return ptr;
   }
 
   /** Size of linear memory in bytes. */
@@ -88,6 +103,7 @@ export class Heap {
     const size = this.live.get(ptr);
     if (size === undefined) return;
     this.live.delete(ptr);
+    this.reserved.delete(ptr);
     let i = 0;
     while (i < this.free.length && this.free[i]!.ptr < ptr) i++;
     this.free.splice(i, 0, { ptr, bytes: size });
@@ -134,6 +150,17 @@ export class Heap {
         );
       }
     }
+    // a shared memory grows in place and leaves the old views as they were,
+    // too short (a detached one empties them): drop them either way (only
+    // this method grows memory)
+    this.dropViews();
+  }
+
+  private dropViews(): void {
+    this.f32View = new Float32Array(0);
+    this.f64View = new Float64Array(0);
+    this.i32View = new Int32Array(0);
+    this.u32View = new Uint32Array(0);
   }
 
   private refresh(): void {

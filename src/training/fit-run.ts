@@ -233,6 +233,19 @@ export class FitRun {
         { epoch, batch: b + 1 },
       );
     }
+    if (status > StepStatus.notUndone) {
+      // a worker thread failed (the runtime now runs on one thread; threadsNote says what happened): before
+      // the update nothing had changed; during it some parameters were updated and some not
+      const during = status === StepStatus.workerFailedMidUpdate;
+      if (during) {
+        this.trainer.network.plan.restoreParams(this.epochStart);
+        this.trainer.resetState();
+      }
+      throw new TrainingError(
+        `fit: ${this.trainer.network.runtime.threadsNote}, at epoch ${epoch}, batch ${b + 1}; the weights are those ${during ? `of the start of epoch ${epoch} (optimizer state reset)` : 'after the last finished step'}; the runtime goes on on one thread`,
+        { epoch, batch: b + 1 },
+      );
+    }
     this.trainer.network.plan.restoreParams(this.epochStart);
     this.trainer.resetState();
     throw new TrainingError(

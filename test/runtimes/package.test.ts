@@ -42,8 +42,9 @@ const closeTo = (a: readonly number[], b: readonly number[]) => {
 };
 
 describe('the tarball', () => {
-  it('holds dist/ (universal, browser, edge builds, types, both .wasm) and no sources', () => {
+  it('holds dist/ (universal, browser, edge builds, types, the .wasm builds, the threads code) and no sources', () => {
     for (const f of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'browser.js', 'edge.js', 'csv.js', 'csv.cjs', 'csv.browser.js', 'simd.wasm', 'scalar.wasm',
+      'threads.js', 'thread-worker.js', 'thread-worker.browser.js', 'simd-threads.wasm', 'scalar-threads.wasm',
       ...['onnx', 'tfjs', 'brain'].flatMap((e) => [`${e}.js`, `${e}.cjs`, `${e}.d.ts`, `${e}.d.cts`])]) {
       expect(project.files, f).toContain(`dist/${f}`);
     }
@@ -213,12 +214,17 @@ describe.skipIf(skipBrowser !== '')('bundlers: an app importing simdnet, run in 
     check(await runPage(`${server.origin}/esbuild/?simd=0`), 'scalar');
   }, 90_000);
 
-  it('Vite build emits both .wasm files as assets from new URL(…, import.meta.url), no config needed', async () => {
+  it('Vite build emits the .wasm files (and the threads builds) as assets from new URL(…, import.meta.url), no config needed', async () => {
     const vite = await import('vite');
     const out = join(project.dir, 'out-vite');
     await vite.build({ root: app, base: './', configFile: false, logLevel: 'silent', build: { outDir: out, emptyOutDir: true } });
     const assets = readdirSync(join(out, 'assets'));
-    expect(assets.filter((f) => f.endsWith('.wasm')).sort()).toEqual([expect.stringMatching(/^scalar-.*\.wasm$/), expect.stringMatching(/^simd-.*\.wasm$/)]);
+    expect(assets.filter((f) => f.endsWith('.wasm')).sort()).toEqual([
+      expect.stringMatching(/^scalar-[\w-]+\.wasm$/),
+      expect.stringMatching(/^scalar-threads-.*\.wasm$/),
+      expect.stringMatching(/^simd-[\w-]+\.wasm$/),
+      expect.stringMatching(/^simd-threads-.*\.wasm$/),
+    ]);
     const js = assets.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(out, 'assets', f), 'utf8')).join('\n');
     expect(js).not.toMatch(/fs\/promises|node:/);
     server ??= await serveStatic({ '/data/': join(ROOT, 'examples/data'), '/esbuild/': join(project.dir, 'out-esbuild'), '/vite/': out });
@@ -348,6 +354,8 @@ ${Object.values(ONNX_MODULES).map((f) => `    (name = "${f}", data = embed "${f}
     expect(probe.initError).toMatch(/^InitError: init: edge runtimes cannot compile Wasm from bytes; import the .wasm as a module and pass it: import wasm from 'simdnet\/simd.wasm'; await init\(\{ module: wasm \}\)$/);
     expect(probe.prediction).toBeCloseTo(WORKED_PREDICTION, 5);
     expect(probe.batchPrediction).toBeCloseTo(WORKED_PREDICTION, 5);
+    // threads asked for at the edge: one thread, and why (the edge build carries no threads code)
+    expect(probe.threads).toEqual({ threads: 1, note: '1 thread: edge runtimes have no threads' });
   });
 
   it('POST /train: trains the student network on the request’s CSV, answers predictions as Node computes them', async () => {

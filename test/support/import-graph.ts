@@ -18,7 +18,7 @@ export const RANKS: Record<string, number> = {
   validate: 2, 'option-reader': 2,
   options: 3, random: 3,
   backend: 4,
-  memory: 5,
+  memory: 5, threads: 5,
   runtime: 6,
   data: 7,
   metrics: 8,

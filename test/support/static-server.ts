@@ -36,8 +36,14 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** routes: URL prefix ('/dist/') → folder. The longest matching prefix wins. */
-export async function serveStatic(routes: Record<string, string>, csp: string = STRICT_CSP): Promise<StaticServer> {
+/**
+ * The headers that make a page cross-origin isolated (COOP and COEP): only
+ * such a page gets SharedArrayBuffer, and so threads (init({ threads })).
+ */
+export const CROSS_ORIGIN_ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+/** routes: URL prefix ('/dist/') → folder. The longest matching prefix wins. `headers`: more response headers (e.g. CROSS_ORIGIN_ISOLATED). */
+export async function serveStatic(routes: Record<string, string>, csp: string = STRICT_CSP, headers: Record<string, string> = {}): Promise<StaticServer> {
   const table = Object.entries(routes).sort((a, b) => b[0].length - a[0].length);
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -59,6 +65,7 @@ export async function serveStatic(routes: Record<string, string>, csp: string = 
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'content-security-policy': csp,
       'cache-control': 'no-store',
+      ...headers,
     });
     createReadStream(file).pipe(res);
   });

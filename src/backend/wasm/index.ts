@@ -12,15 +12,17 @@ export interface MemoryOptions {
 /**
  * Instantiates a compiled simdnet module synchronously with its own memory.
  * Synchronous `new WebAssembly.Instance` is what edge runtimes allow for a
- * `.wasm` imported as a module.
+ * `.wasm` imported as a module. `shared`: a shared memory, for a threads
+ * build (src/threads/), whose kernels the thread pool may replace later: the
+ * backend's `kernels` are then a copy of the exports, not the exports.
  */
-export function instantiateKernels(module: WebAssembly.Module, options: MemoryOptions = {}): Backend {
+export function instantiateKernels(module: WebAssembly.Module, options: MemoryOptions = {}, shared = false): Backend {
   const maximum = options.maximumPages ?? 65536;
   // the default start never exceeds a maximum given (init({ maximumPages: 8 }) is a valid request)
   const initial = options.initialPages ?? Math.min(16, maximum);
   let memory: WebAssembly.Memory;
   try {
-    memory = new WebAssembly.Memory({ initial, maximum });
+    memory = new WebAssembly.Memory({ initial, maximum, shared });
   } catch (e) {
     throw new InitError(`init: initialPages: ${initial} pages of linear memory could not be allocated (${(e as Error).message})`, { cause: e });
   }
@@ -40,5 +42,5 @@ export function instantiateKernels(module: WebAssembly.Module, options: MemoryOp
     );
   }
   const kind: BackendKind = exports.SIMD?.value === 1 ? 'wasm-simd' : 'wasm-scalar';
-  return { kind, kernels: exports, memory, maxBytes: maximum * PAGE_BYTES };
+  return { kind, kernels: shared ? { ...exports } : exports, memory, maxBytes: maximum * PAGE_BYTES };
 }

@@ -32,12 +32,15 @@ async function probe() {
   } catch (e) {
     initError = `${e.name}: ${e.message}`;
   }
+  // threads asked for: one thread here, and the runtime says why
+  const threaded = await init({ module: wasm, threads: 2, setDefault: false });
+  const threads = { threads: threaded.threads, note: threaded.threadsNote };
   const worked = new Network({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] });
   worked.setWeights(ARTICLE);
   const prediction = worked.predict([0.5, 0.6])[0];
   const batchPrediction = worked.predict(new Float32Array([0.5, 0.6, 0.5, 0.6]))[1];
   worked.dispose();
-  return { kind: runtime.kind, isModule: wasm instanceof WebAssembly.Module, compileError, initError, prediction, batchPrediction };
+  return { kind: runtime.kind, isModule: wasm instanceof WebAssembly.Module, compileError, initError, prediction, batchPrediction, threads };
 }
 
 // Trains the 2-3-1 student network on the CSV in the request and predicts the given rows (raw, unscaled).

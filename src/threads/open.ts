@@ -1,0 +1,71 @@
+/**
+ * A runtime on more than one thread, where this runtime allows it (loaded on
+ * demand with the rest of the threads code: the core only checks the option).
+ * Threads need a shared WebAssembly.Memory: SharedArrayBuffer and Atomics,
+ * which browsers give only to pages that are cross-origin isolated (served
+ * with COOP and COEP headers), and workers to run on (Node's worker_threads,
+ * Web Workers; edge runtimes have none and never load this). Where they
+ * cannot be had, the runtime of one thread, with a note saying why.
+ */
+import type { InitOptions, Runtime } from '../runtime.js';
+import type { Backend } from '../backend/backend.js';
+import type { MemoryOptions } from '../backend/wasm/index.js';
+import { MAX_THREADS } from './request.js';
+import { startThreads } from './start.js';
+import { threadsWasmUrl } from './threads-wasm-url.js';
+
+/**
+ * What the core lends the threads code: its classes and loaders, one copy of
+ * each whichever file this is bundled into (in the universal build,
+ * dist/threads.js is apart from the core: an InitError thrown here must be
+ * the core's). See src/runtime.ts.
+ */
+export interface ThreadsHost {
+  Runtime: new (backend: Backend) => Runtime;
+  createBackend(o: InitOptions): Promise<Backend>;
+  loading(option: string, what: string, compile: () => Promise<WebAssembly.Module>): Promise<WebAssembly.Module>;
+  compileUrl(url: URL): Promise<WebAssembly.Module>;
+  instantiateKernels(module: WebAssembly.Module, memory: MemoryOptions, shared: boolean): Backend;
+  memoryOptions(o: InitOptions): MemoryOptions;
+  useSimd(o: InitOptions): boolean;
+}
+
+export async function threadedRuntime(asked: number | 'auto', o: InitOptions, host: ThreadsHost): Promise<Runtime> {
+  const count = asked === 'auto' ? coreCount() : asked;
+  const given = (['module', 'bytes', 'url'] as const).find((k) => o[k] !== undefined);
+  const why = count < 2
+    ? null
+    : o.backend === 'js'
+      ? 'the pure-JS backend runs on one thread'
+      : given !== undefined
+        ? `a ${given} given is a one-thread build (threads use the bundled simd-threads.wasm or scalar-threads.wasm)`
+        : whyNoThreads();
+  if (count < 2 || why !== null) {
+    const single = new host.Runtime(await host.createBackend(o));
+    if (why !== null) single.note = `1 thread of the ${count} asked for: ${why}`;
+    return single;
+  }
+  const memory = host.memoryOptions(o);
+  const file = host.useSimd(o) ? 'simd-threads.wasm' : 'scalar-threads.wasm';
+  const module = await host.loading('threads', `the bundled ${file} could not be loaded`, () => host.compileUrl(threadsWasmUrl(file)));
+  const runtime = new host.Runtime(host.instantiateKernels(module, memory, true));
+  runtime.pool = await startThreads(runtime.heap, module, count);
+  return runtime;
+}
+
+/** Why this runtime cannot run threads, or null when it can (workers aside: starting them may still fail). */
+function whyNoThreads(): string | null {
+  const g = globalThis as { SharedArrayBuffer?: unknown; Atomics?: unknown; crossOriginIsolated?: boolean; Worker?: unknown; process?: unknown };
+  if (g.crossOriginIsolated === false) return 'this page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
+  if (typeof g.SharedArrayBuffer !== 'function' || typeof g.Atomics !== 'object') return 'this runtime has no SharedArrayBuffer';
+  if (typeof g.Worker !== 'function' && typeof g.process !== 'object') return 'this runtime has no workers';
+  return null;
+}
+
+/** The cores this runtime may use (os.availableParallelism, navigator.hardwareConcurrency), or 1 when it does not say. */
+function coreCount(): number {
+  const g = globalThis as { navigator?: { hardwareConcurrency?: number }; process?: { getBuiltinModule?: (id: string) => unknown } };
+  const os = typeof g.process?.getBuiltinModule === 'function' ? (g.process.getBuiltinModule('os') as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined) : undefined;
+  const n = os?.availableParallelism?.() ?? os?.cpus?.().length ?? g.navigator?.hardwareConcurrency ?? 1;
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_THREADS) : 1;
+}

@@ -1,0 +1,30 @@
+/**
+ * Starting a worker thread outside browsers (the universal build: Node, and
+ * Deno or Bun through their Node compatibility): a worker_threads Worker,
+ * unreferenced once it is ready, so that a process whose work is done exits whether or not
+ * the runtime's threads were disposed. The browser build swaps in
+ * spawn.browser.ts.
+ */
+import type { SpawnWorker } from './pool.js';
+import { workerUrl } from './worker-url.js';
+
+type WorkerThreads = typeof import('node:worker_threads');
+
+/** node:worker_threads, loaded before the first worker is needed (a pool may start one in the middle of a synchronous fit). */
+export async function loadSpawner(): Promise<SpawnWorker> {
+  const { Worker } = (await import(/* @vite-ignore */ 'node:worker_threads' as string)) as WorkerThreads;
+  return (start, onMessage, onError) => {
+    const worker = new Worker(workerUrl());
+    // referenced until it has answered: init awaits that answer, and an unreferenced worker would let the process end first
+    worker.on('message', (m: { ready?: boolean; error?: string }) => {
+      worker.unref();
+      onMessage(m);
+    });
+    worker.on('error', (e) => {
+      worker.unref();
+      onError(e);
+    });
+    worker.postMessage(start);
+    return { terminate: () => void worker.terminate() };
+  };
+}

@@ -1,0 +1,4 @@
+/** The threads code in browsers and bundles: a chunk loaded on demand (see threads-loader.ts). */
+export function loadThreads(): Promise<typeof import('./open.js')> {
+  return import('./open.js');
+}

@@ -1,0 +1,33 @@
+// Trains the same network on a runtime of one thread and on one asked for
+// two (Web Workers over a shared memory where the page is cross-origin
+// isolated; one thread elsewhere), and reports what each got and whether the
+// bits agree. The batch is large enough for a step to be shared.
+import { init, Network, Random, Trainer } from '/dist/browser.js';
+
+async function main() {
+  const rows = 256, inputs = 784;
+  const rng = new Random(3);
+  const x = new Float32Array(rows * inputs).map(() => rng.nextFloat());
+  const y = new Float32Array(rows * 10);
+  for (let r = 0; r < rows; r++) y[r * 10 + rng.nextInt(10)] = 1;
+  const fit = (runtime) => {
+    const net = new Network({ inputs, layers: [{ units: 128, activation: 'relu' }, { units: 64, activation: 'relu' }, { units: 10, activation: 'softmax' }], seed: 5, runtime });
+    const loss = new Trainer(net, { loss: 'cce', optimizer: 'adam', batchSize: 128, seed: 1 }).fit(x, y, { epochs: 3 }).loss;
+    const weights = net.getWeights({ flat: true }).map((l) => Array.from(new Uint32Array(Float32Array.from(l.W).buffer)).join(','));
+    const predictions = Array.from(new Uint32Array(net.predict(x).buffer)).join(',');
+    return JSON.stringify({ loss, weights, predictions });
+  };
+  const one = await init({ setDefault: false });
+  const two = await init({ threads: 2, setDefault: false });
+  const a = fit(one);
+  const b = fit(two);
+  const result = { isolated: globalThis.crossOriginIsolated === true, threads: two.threads, note: two.threadsNote, jobs: two.pool ? two.pool.jobs : 0, same: a === b, loss: JSON.parse(a).loss };
+  two.dispose();
+  result.afterDispose = two.threads;
+  return result;
+}
+
+main().then(
+  (r) => (window.__result = r),
+  (e) => (window.__error = `${e.name}: ${e.message}`),
+);
