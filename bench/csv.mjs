@@ -21,19 +21,15 @@ const COLUMNS = 20;
 const root = (f) => fileURLToPath(new URL(`../${f}`, import.meta.url));
 
 /** A seeded numeric CSV: 19 features (4 decimals, about ±100) and a 0/1 target. */
-export function generateCsv(rows) {
-  const file = join(os.tmpdir(), `simdnet-bench-${rows}x${COLUMNS}-v1.csv`);
+export async function generateCsv(rows) {
+  const file = join(os.tmpdir(), `simdnet-bench-${rows}x${COLUMNS}-v2.csv`);
   if (existsSync(file)) return file;
+  // the library's own generator: the same file on every machine
+  const { Random } = await import(pathToFileURL(root('dist/index.js')).href);
+  const random = new Random(7);
+  const rand = () => random.nextFloat();
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
-  let s = 0x9e3779b9;
-  const rand = () => {
-    // xorshift32: the same file on every machine
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
   const header = [...Array.from({ length: COLUMNS - 1 }, (_, i) => `f${i}`), 'target'].join(',');
   let out = `${header}\n`;
   for (let r = 0; r < rows; r++) {
@@ -110,7 +106,7 @@ function trainPeak(file, extra) {
 export async function benchCsv({ rows = 1_000_000, rounds = 3, memory = true, log = () => {} } = {}) {
   if (!existsSync(root('dist/csv.js'))) throw new Error('bench/csv.mjs: dist/csv.js is missing: run `npm run build` first');
   log(`csv: generating ${rows.toLocaleString('en')} rows × ${COLUMNS} columns in ${os.tmpdir()} (once)`);
-  const file = generateCsv(rows);
+  const file = await generateCsv(rows);
   const mb = statSync(file).size / 1e6;
   const samples = { simdnet: [], 'csv-parse': [] };
   const ratios = [];
