@@ -19,7 +19,8 @@ import { describe } from '../validate.js';
 import type { ColumnSchema } from '../table/column-schema.js';
 import { checkFitMemory } from './fit-memory.js';
 import { splitParts, type EncodingDataset, type PartRows } from './parts.js';
-import { pipelineNetwork, pipelineTrainer, resolve, summary, type TrainedModel, type TrainModelOptions } from './train-model.js';
+import { pipelineNetwork, pipelineTrainer, summary, type TrainedModel, type TrainModelOptions } from './train-model.js';
+import { resolve } from './train-options.js';
 
 /** The training part of a streaming dataset: its targets in memory, its rows a batch at a time. */
 export interface StreamTrainPart {
