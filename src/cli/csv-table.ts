@@ -11,6 +11,9 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { DataError } from '../index.js';
 import { CsvReader, type CsvFormat, type CsvSink } from '../table/csv-reader.js';
+import type { CsvEncoding } from '../table/csv-encoding.js';
+import type { CsvSeparator } from '../table/csv-separator.js';
+import { parseChoice, type ParsedArgs } from './args.js';
 import { quoteList } from '../table/csv-message.js';
 import { CliError } from './errors.js';
 import { reason } from './files.js';
@@ -24,6 +27,26 @@ export interface Table {
   lines: number[];
   /** The separator and encoding the file was read with. */
   format: CsvFormat;
+}
+
+/** A data file's separator and encoding as given by --separator and --encoding (each detected when left out). */
+export interface FileFormat {
+  separator?: CsvSeparator;
+  encoding?: CsvEncoding;
+}
+
+/**
+ * --separator (',', ';', tab as 'tab' or '\\t', '|') and --encoding
+ * ('utf-8', 'windows-1252', 'latin1'), checked before any file is read.
+ * @throws CliError naming the flag and the accepted values.
+ */
+export function fileFormat(args: ParsedArgs): FileFormat {
+  const format: FileFormat = {};
+  const separator = args.strings.get('separator');
+  if (separator !== undefined) format.separator = parseChoice('separator', separator === '\\t' || separator === 'tab' ? '\t' : separator, [',', ';', '\t', '|'] as const);
+  const encoding = args.strings.get('encoding');
+  if (encoding !== undefined) format.encoding = parseChoice('encoding', encoding, ['utf-8', 'windows-1252', 'latin1'] as const);
+  return format;
 }
 
 /**
@@ -43,7 +66,7 @@ export function readDataFile(path: string): Uint8Array {
  * @throws DataError for CSV that cannot be read (naming the row and line);
  *   CliError for a file without a header.
  */
-export function readTable(bytes: Uint8Array, source: string): Table {
+export function readTable(bytes: Uint8Array, source: string, format: FileFormat = {}): Table {
   const records: string[][] = [];
   const lines: number[] = [];
   const sink: CsvSink = {
@@ -55,7 +78,7 @@ export function readTable(bytes: Uint8Array, source: string): Table {
       lines.push(r.line);
     },
   };
-  const reader = new CsvReader(sink, { source });
+  const reader = new CsvReader(sink, { source, ...format });
   reader.push(bytes);
   reader.end();
   if (reader.header === null) throw new CliError(`${source}: expected a header row, got an empty file`);
@@ -67,7 +90,7 @@ export function readTable(bytes: Uint8Array, source: string): Table {
  * read whole for it).
  * @throws CliError naming the file and the reason.
  */
-export function readFileHeader(path: string): string[] {
+export function readFileHeader(path: string, format: FileFormat = {}): string[] {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -75,7 +98,7 @@ export function readFileHeader(path: string): string[] {
     throw new CliError(`cannot read data file '${path}': ${reason(err)}`, { cause: err });
   }
   try {
-    const reader = new CsvReader({ header: () => false, record: () => false }, { source: path });
+    const reader = new CsvReader({ header: () => false, record: () => false }, { source: path, ...format });
     const buffer = new Uint8Array(1 << 16);
     while (!reader.stopped) {
       const n = readHeaderBytes(fd, buffer, path);

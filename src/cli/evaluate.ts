@@ -5,7 +5,7 @@
 
 import { evaluate as evaluateModel, init } from '../index.js';
 import { parseCommandLine, type CommandSpec } from './args.js';
-import { readDataFile, readTable } from './csv-table.js';
+import { fileFormat, readDataFile, readTable, type FileFormat } from './csv-table.js';
 import { architecture, count, fields, metricsReport } from './format.js';
 import { EVALUATE_HELP } from './help.js';
 import type { Io } from './io.js';
@@ -20,6 +20,8 @@ export const EVALUATE: CommandSpec = {
   positionals: ['model.json', 'data.csv'],
   options: {
     target: { type: 'string' },
+    separator: { type: 'string' },
+    encoding: { type: 'string' },
     json: { type: 'boolean' },
   },
 };
@@ -42,11 +44,12 @@ export async function evaluate(argv: readonly string[], io: Io): Promise<number>
     return 0;
   }
   const [modelPath, dataPath] = args.positionals as [string, string];
+  const format = fileFormat(args); // checked before any file is read
   const runtime = await init();
   const model = loadModel(modelPath, runtime);
   const net = model.network;
   try {
-    const data = await rowsToEvaluate(model, dataPath, args.strings.get('target'), io, args.flags.has('json'));
+    const data = await rowsToEvaluate(model, dataPath, format, args.strings.get('target'), io, args.flags.has('json'));
     const result = evaluateModel(net, { x: data.x, y: data.y! });
     if (data.ignored.length > 0 && !args.flags.has('json')) {
       io.stderr.write(`ignoring column${data.ignored.length > 1 ? 's' : ''} ${data.ignored.map((c) => `'${c}'`).join(', ')} of ${dataPath} (not features of the model)\n`);
@@ -72,9 +75,9 @@ export async function evaluate(argv: readonly string[], io: Io): Promise<number>
  * trained on raw columns (rows without a target left out and counted), else
  * its numeric features by name.
  */
-async function rowsToEvaluate(model: Model, dataPath: string, target: string | undefined, io: Io, json: boolean): Promise<{ x: Float32Array; y: Float32Array | null; rows: number; target: string | null; ignored: string[] }> {
-  if (model.preprocessor === null) return rowsForModel(model.network, readTable(readDataFile(dataPath), dataPath), { target, requireTarget: true });
-  const file = await readRawFile(dataPath, model);
+async function rowsToEvaluate(model: Model, dataPath: string, format: FileFormat, target: string | undefined, io: Io, json: boolean): Promise<{ x: Float32Array; y: Float32Array | null; rows: number; target: string | null; ignored: string[] }> {
+  if (model.preprocessor === null) return rowsForModel(model.network, readTable(readDataFile(dataPath), dataPath, format), { target, requireTarget: true });
+  const file = await readRawFile(dataPath, model, format);
   const t = rawTargets(model, file, dataPath, target);
   const { x, report } = model.encode(t.table, dataPath);
   if (!json) {

@@ -107,6 +107,8 @@ labels are matched to the model's classes by label.
 Options:
   --target <col>         target column: header name or 0-based index
                          (default: the model's target column if present, else the last)
+  --separator <c>        , ; tab or | (default: detected)
+  --encoding <name>      utf-8 | windows-1252 | latin1 (default: detected)
   --json                 print one JSON object with the metrics
   --verbose              stack traces with errors
   -h, --help             this help
@@ -124,6 +126,8 @@ Options:
                          renamed into place
   --probabilities        add one p_<label> column per class (classification)
   --target <col>         a column to ignore as the target (header name or 0-based index)
+  --separator <c>        , ; tab or | (default: detected)
+  --encoding <name>      utf-8 | windows-1252 | latin1 (default: detected)
   --verbose              stack traces with errors
   -h, --help             this help
 `;

@@ -5,7 +5,7 @@
 
 import { init } from '../index.js';
 import { parseCommandLine, type CommandSpec } from './args.js';
-import { readDataFile, readTable } from './csv-table.js';
+import { fileFormat, readDataFile, readTable, type FileFormat } from './csv-table.js';
 import { CliError } from './errors.js';
 import { count, f32 } from './format.js';
 import { PREDICT_HELP } from './help.js';
@@ -23,6 +23,8 @@ export const PREDICT: CommandSpec = {
     out: { type: 'string', short: 'o' },
     probabilities: { type: 'boolean' },
     target: { type: 'string' },
+    separator: { type: 'string' },
+    encoding: { type: 'string' },
   },
 };
 
@@ -39,6 +41,7 @@ export async function predict(argv: readonly string[], io: Io): Promise<number> 
     return 0;
   }
   const [modelPath, dataPath] = args.positionals as [string, string];
+  const format = fileFormat(args); // checked before any file is read
   const out = args.strings.get('out');
   // '-' is the usual name for stdout
   const toFile = out !== undefined && out !== '-';
@@ -52,7 +55,7 @@ export async function predict(argv: readonly string[], io: Io): Promise<number> 
     if (probabilities && labels === null) {
       throw new CliError(`--probabilities: ${modelPath} is a regression model; it predicts values, not class probabilities`);
     }
-    const data = await rowsToPredict(model, dataPath, args.strings.get('target'), io);
+    const data = await rowsToPredict(model, dataPath, format, args.strings.get('target'), io);
     if (data.ignored.length > 0) {
       io.stderr.write(`ignoring column${data.ignored.length > 1 ? 's' : ''} ${data.ignored.map((c) => `'${c}'`).join(', ')} of ${dataPath} (not features of the model)\n`);
     }
@@ -86,9 +89,9 @@ export async function predict(argv: readonly string[], io: Io): Promise<number> 
  * The file's rows as the network's inputs: through the model's encoders for
  * a model trained on raw columns, else its numeric features by name.
  */
-async function rowsToPredict(model: Model, dataPath: string, target: string | undefined, io: Io): Promise<{ x: Float32Array; rows: number; ignored: string[] }> {
-  if (model.preprocessor === null) return rowsForModel(model.network, readTable(readDataFile(dataPath), dataPath), { target, requireTarget: false });
-  const file = await readRawFile(dataPath, model);
+async function rowsToPredict(model: Model, dataPath: string, format: FileFormat, target: string | undefined, io: Io): Promise<{ x: Float32Array; rows: number; ignored: string[] }> {
+  if (model.preprocessor === null) return rowsForModel(model.network, readTable(readDataFile(dataPath), dataPath, format), { target, requireTarget: false });
+  const file = await readRawFile(dataPath, model, format);
   const own = target === undefined ? model.network.targetName : predictTarget(model, file.table, target);
   const { x, report } = model.encode(file.table, dataPath);
   io.stderr.write(unseenNote(report.unseen, dataPath));

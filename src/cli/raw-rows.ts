@@ -9,7 +9,7 @@ import { loadTable } from '../model/load-csv.js';
 import { quoteCell, quoteList } from '../table/csv-message.js';
 import { MISSING, NUMBER, selectRows, type RawTable } from '../table/column.js';
 import { numberText } from '../table/encoders.js';
-import { readingDataFile } from './csv-table.js';
+import { readingDataFile, type FileFormat } from './csv-table.js';
 import { CliError } from './errors.js';
 
 /** The file read: its table and each row's line. */
@@ -18,9 +18,9 @@ export interface RawFile {
   lines: Int32Array;
 }
 
-/** Reads `path` as a raw table with the model's missing-value tokens. */
-export async function readRawFile(path: string, model: Model, onBytes?: (read: number, size: number) => void): Promise<RawFile> {
-  const { table, lines } = await readingDataFile(path, () => loadTable(path, { na: model.preprocessor?.na }, onBytes));
+/** Reads `path` as a raw table with the model's missing-value tokens (separator and encoding detected unless `format` gives them). */
+export async function readRawFile(path: string, model: Model, format: FileFormat = {}, onBytes?: (read: number, size: number) => void): Promise<RawFile> {
+  const { table, lines } = await readingDataFile(path, () => loadTable(path, { na: model.preprocessor?.na, ...format }, onBytes));
   return { table, lines };
 }
 

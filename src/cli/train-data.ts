@@ -8,7 +8,7 @@ import { DataError } from '../index.js';
 import { statSync } from 'node:fs';
 import { loadCsv, streamCsv, type CsvDataset, type CsvOptions, type StreamingCsvDataset } from '../csv.js';
 import { parseChoice, parseNumber, type ParsedArgs } from './args.js';
-import { readFileHeader, readingDataFile, resolveColumn } from './csv-table.js';
+import { fileFormat, readFileHeader, readingDataFile, resolveColumn } from './csv-table.js';
 import { CliError } from './errors.js';
 import type { Io } from './io.js';
 import { cliWording } from './train-wording.js';
@@ -48,11 +48,7 @@ function tableOptions(args: ParsedArgs, header: readonly string[], path: string)
   if (na !== undefined) o.na = na.split(',');
   const max = s.get('max-categories');
   if (max !== undefined) o.maxCategories = parseNumber('max-categories', max, { integer: true, min: 1, max: 65536 });
-  const separator = s.get('separator');
-  if (separator !== undefined) o.separator = parseChoice('separator', separator === '\\t' || separator === 'tab' ? '\t' : separator, [',', ';', '\t', '|'] as const);
-  const encoding = s.get('encoding');
-  if (encoding !== undefined) o.encoding = parseChoice('encoding', encoding, ['utf-8', 'windows-1252', 'latin1'] as const);
-  return o;
+  return { ...o, ...fileFormat(args) };
 }
 
 /**
@@ -77,9 +73,9 @@ export async function loadData(path: string, args: ParsedArgs, task: TaskChoice,
 }
 
 /** The file's header, with the reader's advice in flags (a header that is no text: 'pass --encoding latin1'). */
-export function headerOf(path: string): string[] {
+export function headerOf(path: string, args: ParsedArgs): string[] {
   try {
-    return readFileHeader(path);
+    return readFileHeader(path, fileFormat(args));
   } catch (err) {
     if (err instanceof DataError) throw new DataError(cliWording(err.message), { cause: err });
     throw err;

@@ -164,7 +164,7 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
 
   const maxMemory = args.strings.get('max-memory');
   const runtime = await init(maxMemory === undefined ? {} : { maximumPages: Math.floor(parseNumber('max-memory', maxMemory, { min: 1, max: 4096 }) * 16) });
-  const header = headerOf(dataPath);
+  const header = headerOf(dataPath, args);
   const streaming = (why: string) => io.stderr.write(`${why}: training from the file as a stream (read again each epoch; encoders fitted on a sample of the training rows)\n`);
   let stream = args.flags.has('stream');
   const estimate = stream ? null : estimateRows(dataPath);

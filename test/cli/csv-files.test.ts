@@ -80,4 +80,33 @@ describe('data files in the commands', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^simdnet: .*mixed\.csv: row 3 \(line 4\), column 'attendance': byte 0xC3 at byte offset 32 starts a UTF-8 character, but line 3 \(byte offset 28\) holds byte 0xE9, which is not UTF-8/);
   });
+
+  it('evaluate and predict take --separator and --encoding as train does: the same output as detection, a wrong one refused naming what the file holds', () => {
+    // one model with column encoders (a text column), one without (numbers only)
+    const lines = ['hours|club|passed'];
+    for (let i = 0; i < 60; i++) lines.push(`${(i * 7) % 10}|${['chess', 'café', 'choir'][i % 3]}|${(i * 7) % 10 > 4 ? 'yes' : 'no'}`);
+    const table = join(dir, 'clubs.csv');
+    writeFileSync(table, Uint8Array.from(lines.join('\n'), (c) => c.charCodeAt(0)));
+    const numeric = join(dir, 'numeric.csv');
+    writeFileSync(numeric, latin1Table('|', 40));
+    for (const [file, args] of [[table, ['--encoding', 'latin1']], [numeric, ['--encoding', 'windows-1252']]] as const) {
+      const model = file.replace(/\.csv$/, '.model.json');
+      const t = simdnet('train', file, '--epochs', '3', '--separator', '|', ...args, '--out', model);
+      expect(t.code, t.stderr).toBe(0);
+      for (const command of ['predict', 'evaluate'] as const) {
+        const detected = simdnet(command, model, file);
+        expect(detected.code, detected.stderr).toBe(0);
+        const given = simdnet(command, model, file, '--separator', '|', ...args);
+        expect(given.code, given.stderr).toBe(0);
+        expect(given.stdout).toBe(detected.stdout);
+        const wrong = simdnet(command, model, file, '--separator', ';');
+        expect(wrong.code).toBe(1);
+        expect(wrong.stdout).toBe('');
+        expect(wrong.stderr).toMatch(/^simdnet: .*it was read with the separator ';', but it holds '\|'\n$/);
+        const bad = simdnet(command, model, file, '--encoding', 'ascii');
+        expect(bad.code).toBe(2);
+        expect(bad.stderr).toBe("simdnet: --encoding: expected one of utf-8, windows-1252, latin1, got 'ascii'\n");
+      }
+    }
+  });
 });
