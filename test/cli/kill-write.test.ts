@@ -18,7 +18,7 @@ import { loadModel, saveModel } from '../../src/cli/model-file.js';
 import { init, Network, type Runtime } from '../../src/index.js';
 import { Random } from '../../src/random.js';
 
-const KILLS = 40;
+const KILLS = 25;
 
 let dir = '';
 let child = '';

@@ -19,7 +19,7 @@ import { modelChecksum, type ModelContent } from '../../src/io/model-json.js';
 import { PROTOTYPE_KEYS } from '../support/hostile.js';
 import { snapshot } from '../support/snapshot.js';
 
-const RUNS = 2000;
+const RUNS = 1200;
 const CONTENT_KEYS = ['inputs', 'layers', 'weights', 'scaler', 'targetScaler', 'classes', 'featureNames', 'targetName', 'training', 'preprocess'] as const;
 
 let runtime: Runtime;
