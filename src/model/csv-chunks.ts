@@ -6,6 +6,7 @@
 
 import { open } from 'node:fs/promises';
 import { DataError } from 'simdnet';
+import { attempt, READ_BYTES } from './file-read.js';
 import type { RawTable } from '../table/column.js';
 import { TableSink } from '../table/csv-sink.js';
 import { CsvReader, type CsvFormat, type CsvSink } from '../table/csv-reader.js';
@@ -14,7 +15,6 @@ import type { CsvSeparator } from '../table/csv-separator.js';
 
 /** Rows per chunk: small enough to encode in cache-sized pieces, large enough that the per-chunk work does not count. */
 export const CHUNK_ROWS = 1 << 14;
-const READ_BYTES = 1 << 20;
 
 /** How a pass reads the file: the same rules every pass, so every pass sees the same rows. */
 export interface ChunkOptions {
@@ -74,15 +74,5 @@ export async function* csvChunks(path: string, o: ChunkOptions, format: { value:
     }
   } finally {
     await file.close();
-  }
-}
-
-/** `io()`, with a failure of the file system as a DataError naming the file and the system's code. */
-async function attempt<T>(name: string, io: () => Promise<T>): Promise<T> {
-  try {
-    return await io();
-  } catch (err) {
-    const code = typeof err === 'object' && err !== null && 'code' in err ? ` (${String(err.code)})` : '';
-    throw new DataError(`path: could not read '${name}'${code}`, { cause: err });
   }
 }

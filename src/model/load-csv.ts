@@ -5,6 +5,7 @@
 
 import { open, type FileHandle } from 'node:fs/promises';
 import { DataError } from 'simdnet';
+import { attempt, READ_BYTES } from './file-read.js';
 import { TableSink } from '../table/csv-sink.js';
 import type { RawTable } from '../table/column.js';
 import { checkCsvOptions, tableReader, type CsvDataset, type CsvOptions } from './parse-csv.js';
@@ -12,7 +13,6 @@ import { checkPath, checkProgress } from './csv-options.js';
 import { CsvReader, type CsvFormat } from '../table/csv-reader.js';
 
 /** Bytes read per call: large enough to amortise the calls, small enough to stay in cache while tokenized. */
-const READ_BYTES = 1 << 20;
 
 /**
  * Reads a CSV file and parses it as {@link parseCsv} parses bytes (the
@@ -72,14 +72,4 @@ async function readInto(file: FileHandle, reader: CsvReader, name: string): Prom
     reader.push(buffer.subarray(0, bytesRead));
   }
   reader.end();
-}
-
-/** `io()`, with a failure of the file system as a DataError naming the file and the system's code. */
-async function attempt<T>(name: string, io: () => Promise<T>): Promise<T> {
-  try {
-    return await io();
-  } catch (err) {
-    const code = typeof err === 'object' && err !== null && 'code' in err ? ` (${String(err.code)})` : '';
-    throw new DataError(`path: could not read '${name}'${code}`, { cause: err });
-  }
 }

@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { init, Network, Random, Trainer, type Runtime } from '../../src/index.js';
 import type { LossName, OptimizerName } from '../../src/backend/abi.js';
 import { MIN_WORK } from '../../src/threads/pool.js';
+import { weightBits } from '../support/snapshot.js';
 
 interface Case {
   name: string;
@@ -113,7 +114,7 @@ describe.each([
     const inputs = 9;
     const x = new Float32Array(10 * inputs).map((_, i) => (i < 5 * inputs ? 1e-30 : 1));
     const y = new Float32Array(10 * 6);
-    const outcome = async (threads: number): Promise<{ message: string; weights: number[][] }> => {
+    const outcome = async (threads: number): Promise<{ message: string; weights: number[] }> => {
       const runtime = await init({ simd, threads, setDefault: false });
       if (runtime.pool) runtime.pool.minWork = 0;
       try {
@@ -126,7 +127,7 @@ describe.each([
           message = `${(e as Error).name}: ${(e as Error).message}`;
         }
         if (threads > 1) expect(runtime.pool!.jobs).toBeGreaterThan(0);
-        return { message, weights: net.getWeights({ flat: true }).map((l) => [...new Uint32Array(Float32Array.from(l.W).buffer), ...new Uint32Array(Float32Array.from(l.b).buffer)]) };
+        return { message, weights: weightBits(net) };
       } finally {
         runtime.dispose();
       }
@@ -147,7 +148,7 @@ describe.each([
     // the second batch's inputs overflow float32 in the first layer's sums
     const x = new Float32Array(20 * inputs).map((_, i) => (i >= 5 * inputs && i < 10 * inputs ? 3e38 : ((i * 7) % 11) / 11));
     const y = new Float32Array(20 * 6).fill(0.5);
-    const outcome = async (threads: number): Promise<{ message: string; weights: number[][] }> => {
+    const outcome = async (threads: number): Promise<{ message: string; weights: number[] }> => {
       const runtime = await init({ simd, threads, setDefault: false });
       if (runtime.pool) runtime.pool.minWork = 0;
       try {
@@ -159,7 +160,7 @@ describe.each([
           message = `${(e as Error).name}: ${(e as Error).message}`;
         }
         if (threads > 1) expect(runtime.pool!.jobs).toBeGreaterThan(0);
-        return { message, weights: net.getWeights({ flat: true }).map((l) => [...new Uint32Array(Float32Array.from(l.W).buffer), ...new Uint32Array(Float32Array.from(l.b).buffer)]) };
+        return { message, weights: weightBits(net) };
       } finally {
         runtime.dispose();
       }
