@@ -1,0 +1,30 @@
+/**
+ * How much work a call is, and how much a thread needs to be worth waking:
+ * what decides whether a call is shared among threads (threaded-kernels.ts)
+ * and whether a default runtime starts its workers (default-threads.ts).
+ */
+import { LAYER_BYTES, LayerField } from '../backend/abi.js';
+import type { Heap } from '../memory/heap.js';
+
+/**
+ * Multiply-adds of a forward pass (rows × Σ inputs·outputs) per thread below
+ * which a call gets fewer threads (4 Mi). A training step meets at four
+ * barriers; each costs a few microseconds when every thread has a core, but
+ * a whole time slice of the scheduler (milliseconds) when the cores are busy
+ * with other work, so a share must be large enough to pay for that: the
+ * 784-128-64-10 network (109 K multiply-adds a row) trains on one thread at
+ * batch 32 (3.5 M) and on up to 3 at batch 128 (14 M); a prediction goes in
+ * chunks of 1,024 rows, shared among every thread (see bench/threads.mjs).
+ */
+export const MIN_WORK = 1 << 22;
+
+/** Multiply-adds of one row's forward pass through the layer table at `table` (Σ inputs·outputs). */
+export function forwardMacs(heap: Heap, table: number, layerCount: number): number {
+  const i32 = heap.i32();
+  let macs = 0;
+  for (let l = 0; l < layerCount; l++) {
+    const L = (table + l * LAYER_BYTES) >> 2;
+    macs += i32[L + (LayerField.inputs >> 2)]! * i32[L + (LayerField.outputs >> 2)]!;
+  }
+  return macs;
+}
