@@ -76,7 +76,8 @@ export async function defaultThreadedRuntime(o: InitOptions, host: ThreadsHost):
 function threadsPossible(o: InitOptions): boolean {
   const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown; process?: unknown };
   return (
-    (o.backend ?? 'wasm') === 'wasm' &&
+    // null is a value given (refused by createBackend), not a request for the default
+    (o.backend === undefined || o.backend === 'wasm') &&
     (o.module ?? o.bytes ?? o.url) === undefined &&
     g.crossOriginIsolated !== false &&
     typeof SharedArrayBuffer === 'function' &&
