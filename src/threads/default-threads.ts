@@ -20,7 +20,7 @@ import { coreCount } from './cores.js';
 import { PoolHolder } from './pool-holder.js';
 import { loadThreads } from './threads-loader.js';
 import { threadsWasmUrl } from './threads-wasm-url.js';
-import { forwardMacs, MIN_WORK } from './work.js';
+import { atLeast, MIN_WORK } from './work.js';
 
 type Kernels = { -readonly [K in keyof KernelExports]: KernelExports[K] };
 
@@ -49,7 +49,7 @@ export async function defaultThreadedRuntime(o: InitOptions, host: ThreadsHost):
       .catch((e: unknown) => holder.close(`workers cannot be started here (${String(e)})`));
   });
   const spot = (table: number, layerCount: number, rows: number): void => {
-    if (rows * forwardMacs(heap, table, layerCount) >= 2 * MIN_WORK) holder.start();
+    if (atLeast(2 * MIN_WORK, heap, table, layerCount, rows)) holder.start();
   };
   k.mlp_train_step = (table, layerCount, X, Y, rows, lossCode, opt, scratch, undo) => {
     spot(table, layerCount, rows);

@@ -18,6 +18,17 @@ import type { Heap } from '../memory/heap.js';
  */
 export const MIN_WORK = 1 << 22;
 
+/**
+ * Whether a call of `rows` rows through the layer table at `table` has
+ * `work` multiply-adds or more. Every weight lies below the heap's end, so
+ * Σ inputs·outputs ≤ end / 4: below that bound, a field read answers without
+ * the walk over the layer table (the tiny path's steps take well under a
+ * microsecond, and the walk would be a few percent of one).
+ */
+export function atLeast(work: number, heap: Heap, table: number, layerCount: number, rows: number): boolean {
+  return rows * (heap.end / 4) >= work && rows * forwardMacs(heap, table, layerCount) >= work;
+}
+
 /** Multiply-adds of one row's forward pass through the layer table at `table` (Σ inputs·outputs). */
 export function forwardMacs(heap: Heap, table: number, layerCount: number): number {
   const i32 = heap.i32();
