@@ -83,6 +83,10 @@ async function main(): Promise<void> {
     inJob = true;
     try {
       k.mlp_thread_run(injectFault(i32, sync, index), index, 1);
+      if (failAfterJob) {
+        failAfterJob = false;
+        throw new Error('injected fault after its share of the update');
+      }
     } catch (e) {
       fail(i32, sync, index, describeError(e));
       Atomics.add(i32, (sync + Sync.done) >> 2, 1);
@@ -95,11 +99,17 @@ async function main(): Promise<void> {
   }
 }
 
+// Tests only: set by injectFault's mode 4, thrown once the job's own share has run.
+let failAfterJob = false;
+
 /**
  * Tests only (Sync.inject = 1 + this worker's index, plus 256 × the mode):
  * fail in the job about to run. Mode 1 throws; 2 exits the thread (Node);
  * 3 traps inside Wasm (the control block's address given past the end of
- * memory). Returns the control block's address to run the job with.
+ * memory); 4 runs its share of the job, the update of a training step
+ * included, and throws before it counts as done: to the calling thread, a
+ * worker that failed while the parameters were being updated. Returns the
+ * control block's address to run the job with.
  */
 function injectFault(i32: Int32Array, sync: number, index: number): number {
   const at = (sync + Sync.inject) >> 2;
@@ -108,8 +118,9 @@ function injectFault(i32: Int32Array, sync: number, index: number): number {
   Atomics.store(i32, at, 0);
   const mode = v >> 8;
   if (mode === 1) throw new Error('injected fault');
+  if (mode === 4) failAfterJob = true;
   if (mode === 2) (globalThis as { process?: { exit(code: number): never } }).process?.exit(3);
-  return 0xffffff00;
+  return mode === 3 ? 0xffffff00 : sync;
 }
 
 void main();
