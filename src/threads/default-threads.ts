@@ -4,12 +4,13 @@
  * threads are possible (Node with two cores or more, a cross-origin isolated
  * page; see threadsPossible), the backend is the threads build over a shared
  * memory, and nothing else of threads is loaded: no worker, no pool, no
- * threads code. Its three step kernels are wrapped only to spot the first
- * call large enough to share (the rule of threaded-kernels.ts): that call
- * runs on the calling thread as every call before it, and starts the
- * workers in the background (the threads code is loaded then); the calls
- * after it share among the workers that are ready. The bits are the same
- * either way, so results never depend on when the workers came.
+ * threads code. Its three step kernels are wrapped only to count the work
+ * of the calls large enough to share (the rule of threaded-kernels.ts):
+ * once they have done START_WORK (work.ts) on the calling thread, the call
+ * that passes it starts the workers in the background (the threads code is
+ * loaded then) and itself runs on the calling thread as every call before
+ * it; the calls after it share among the workers that are ready. The bits
+ * are the same either way, so results never depend on when the workers came.
  * Elsewhere: null, and init makes the one-thread runtime, with no note.
  * The edge build swaps in default-threads.edge.ts (no threads at all).
  */
@@ -20,7 +21,7 @@ import { coreCount } from './cores.js';
 import { PoolHolder } from './pool-holder.js';
 import { loadThreads } from './threads-loader.js';
 import { threadsWasmUrl } from './threads-wasm-url.js';
-import { atLeast, MIN_WORK } from './work.js';
+import { largeWork, MIN_WORK, START_WORK } from './work.js';
 
 type Kernels = { -readonly [K in keyof KernelExports]: KernelExports[K] };
 
@@ -48,8 +49,10 @@ export async function defaultThreadedRuntime(o: InitOptions, host: ThreadsHost):
       .then((threads) => threads.startThreads(heap, module, holder, false))
       .catch((e: unknown) => holder.close(`workers cannot be started here (${String(e)})`));
   });
+  let done = 0;
   const spot = (table: number, layerCount: number, rows: number): void => {
-    if (atLeast(2 * MIN_WORK, heap, table, layerCount, rows)) holder.start();
+    done += largeWork(2 * MIN_WORK, heap, table, layerCount, rows);
+    if (done >= START_WORK) holder.start();
   };
   k.mlp_train_step = (table, layerCount, X, Y, rows, lossCode, opt, scratch, undo) => {
     spot(table, layerCount, rows);

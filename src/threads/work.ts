@@ -1,7 +1,7 @@
 /**
  * How much work a call is, and how much a thread needs to be worth waking:
  * what decides whether a call is shared among threads (threaded-kernels.ts)
- * and whether a default runtime starts its workers (default-threads.ts).
+ * and when a default runtime starts its workers (default-threads.ts).
  */
 import { LAYER_BYTES, LayerField } from '../backend/abi.js';
 import type { Heap } from '../memory/heap.js';
@@ -19,14 +19,29 @@ import type { Heap } from '../memory/heap.js';
 export const MIN_WORK = 1 << 22;
 
 /**
- * Whether a call of `rows` rows through the layer table at `table` has
- * `work` multiply-adds or more. Every weight lies below the heap's end, so
- * Σ inputs·outputs ≤ end / 4: below that bound, a field read answers without
- * the walk over the layer table (the tiny path's steps take well under a
- * microsecond, and the walk would be a few percent of one).
+ * Forward multiply-adds the calls large enough to share must have done on
+ * the calling thread before a default runtime starts its workers (256 Mi:
+ * about 25 ms of training on one core). A worker takes tens of milliseconds
+ * of a core to start (a Node isolate, the kernels compiled again): a program
+ * that makes a few large calls and ends (a CLI run whose evaluation is the
+ * one large call, a script that predicts a batch once) would pay that for
+ * nothing; one that keeps making them gets its workers within its first
+ * tens of milliseconds of such work.
  */
-export function atLeast(work: number, heap: Heap, table: number, layerCount: number, rows: number): boolean {
-  return rows * (heap.end / 4) >= work && rows * forwardMacs(heap, table, layerCount) >= work;
+export const START_WORK = 1 << 28;
+
+/**
+ * The multiply-adds of a call of `rows` rows through the layer table at
+ * `table` (rows × Σ inputs·outputs) when they are `min` or more, else 0.
+ * Every weight lies below the heap's end, so Σ inputs·outputs ≤ end / 4:
+ * below that bound, a field read answers without the walk over the layer
+ * table (the tiny path's steps take well under a microsecond, and the walk
+ * would be a few percent of one).
+ */
+export function largeWork(min: number, heap: Heap, table: number, layerCount: number, rows: number): number {
+  if (rows * (heap.end / 4) < min) return 0;
+  const work = rows * forwardMacs(heap, table, layerCount);
+  return work >= min ? work : 0;
 }
 
 /** Multiply-adds of one row's forward pass through the layer table at `table` (Σ inputs·outputs). */

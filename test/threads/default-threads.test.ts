@@ -1,8 +1,9 @@
 /**
  * The default init (no `threads`): one thread per core where threads are
- * possible, its workers started by the first call large enough to share and
- * not before; the calls after that share among them with the same bits as
- * one thread. One core, a page that is not cross-origin isolated, the
+ * possible, its workers started once the calls large enough to share have
+ * done START_WORK (src/threads/work.ts) on the calling thread, and not
+ * before; the calls after that share among them with the same bits as one
+ * thread. One core, a page that is not cross-origin isolated, the
  * pure-JS backend or a module given: the one-thread runtime, with no note.
  * dispose() before the workers started keeps them from ever starting.
  * Needs dist/thread-worker.js (npm run build).
@@ -63,16 +64,18 @@ describe.runIf(CORES >= 2)('init() on a machine with more than one core', () => 
     expect(r.pool).toBeNull();
   });
 
-  it('the first large step starts the workers and runs on the calling thread; the steps after share among them; every bit as on one thread', async () => {
+  it('the workers start once the large calls have done START_WORK on the calling thread; the calls after share among them; every bit as on one thread', async () => {
     const single = await make({ threads: 1 });
     const r = await make();
     const expected = train(new Network({ inputs: INPUTS, layers: LAYERS, seed: 5, runtime: single }));
 
-    // fit is synchronous: its steps run before any worker could start
-    const first = train(new Network({ inputs: INPUTS, layers: LAYERS, seed: 5, runtime: r }));
-    expect(first).toEqual(expected);
+    // 4 steps and a prediction, 84 M multiply-adds of forward work: not enough to start the workers
+    expect(train(new Network({ inputs: INPUTS, layers: LAYERS, seed: 5, runtime: r }))).toEqual(expected);
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(r.pool).toBeNull();
-
+    // three times more of it: the call that passes START_WORK starts them (fit is synchronous: its steps run on the calling thread)
+    for (let i = 0; i < 3; i++) expect(train(new Network({ inputs: INPUTS, layers: LAYERS, seed: 5, runtime: r }))).toEqual(expected);
+    expect(r.pool).toBeNull();
     await workersReady(r);
     expect(r.pool!.jobs).toBe(0);
     const shared = train(new Network({ inputs: INPUTS, layers: LAYERS, seed: 5, runtime: r }));
@@ -88,7 +91,8 @@ describe.runIf(CORES >= 2)('init() on a machine with more than one core', () => 
     expect(r.threads).toBe(1);
     expect(r.threadsNote).toBe('the runtime was disposed');
     const net = new Network({ inputs: INPUTS, layers: LAYERS, seed: 5, runtime: r });
-    new Trainer(net, { loss: 'cce', optimizer: 'adam', batchSize: 128, seed: 1 }).fit(X, Y, { epochs: 1 });
+    // 20 steps of 14 M multiply-adds: past START_WORK
+    new Trainer(net, { loss: 'cce', optimizer: 'adam', batchSize: 128, seed: 1 }).fit(X, Y, { epochs: 10 });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(r.pool).toBeNull();
   });

@@ -3,8 +3,8 @@
  * and also when the program never disposes (the workers do not keep it
  * alive), from the built package (dist/, ESM and CommonJS: the universal
  * build loads dist/threads.js and starts dist/thread-worker.js), with
- * threads asked for (started by init) and by default (started by the first
- * large step). Each run trains on 2 threads and prints whether the threads
+ * threads asked for (started by init) and by default (started by the large
+ * steps). Each run trains on 2 threads and prints whether the threads
  * were used and the bits match one thread. A runtime nobody references any
  * more ends its workers once collected (a spawned process with --expose-gc).
  * Needs npm run build.
@@ -31,8 +31,12 @@ async function main() {
     const loss = new Trainer(net, { loss: 'bce', optimizer: 'adam', batchSize: 128, seed: 1 }).fit(x, y, { epochs: 3 }).loss;
     return JSON.stringify([loss, net.getWeights({ flat: true }).map((l) => Array.from(l.W))]);
   };
-  ${lazy ? `fit(two); // starts the workers
-  while (!(two.pool && two.pool.available() === two.threads)) await new Promise((resolve) => setTimeout(resolve, 5));` : ''}
+  ${lazy ? `// enough large steps to start the workers (START_WORK), then until they are ready
+  while (!two.pool) {
+    fit(two);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  while (two.pool.available() !== two.threads) await new Promise((resolve) => setTimeout(resolve, 5));` : ''}
   const same = fit(one) === fit(two);
   const out = { threads: two.threads, note: two.threadsNote, same, jobs: two.pool ? two.pool.jobs : -1 };
   ${dispose ? 'two.dispose(); out.after = two.threads;' : ''}
@@ -79,8 +83,12 @@ const y = new Float32Array(128).map((_, i) => i % 2);
 async function started() {
   const runtime = await init({ setDefault: false });
   const net = new Network({ inputs: 784, layers: [{ units: 128, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 2, runtime });
-  new Trainer(net, { loss: 'bce', optimizer: 'adam', batchSize: 128, seed: 1 }).fit(x, y, { epochs: 1 });
-  while (!(runtime.pool && runtime.pool.available() === runtime.threads)) await new Promise((resolve) => setTimeout(resolve, 5));
+  const trainer = new Trainer(net, { loss: 'bce', optimizer: 'adam', batchSize: 128, seed: 1 });
+  while (!runtime.pool) {
+    trainer.fit(x, y, { epochs: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  while (runtime.pool.available() !== runtime.threads) await new Promise((resolve) => setTimeout(resolve, 5));
   return runtime;
 }
 const kept = await started();
