@@ -47,12 +47,13 @@ export interface InitOptions extends MemoryOptions {
    *
    * Default: one per core where threads are possible (Node on two cores or
    * more, a cross-origin isolated page; the bundled Wasm builds only), else
-   * one thread with no note. The default starts no worker in init: the first
-   * call large enough to share starts them in the background (and itself
-   * runs on the calling thread), so a program that never makes one pays
-   * nothing for threads. The results are the same bits for any thread count
-   * and whenever the workers come; small steps always stay on the calling
-   * thread (see docs/threads.md).
+   * one thread with no note. The default starts no worker in init: once the
+   * calls large enough to share have done 256 Mi multiply-adds (about 25 ms
+   * of training on one core) on the calling thread, the workers start in the
+   * background, so a program that makes no such calls, or one or two and
+   * ends, pays nothing for threads. The results are the same bits for any
+   * thread count and whenever the workers come; small steps always stay on
+   * the calling thread (see docs/threads.md).
    */
   threads?: number | 'auto';
 }
@@ -87,8 +88,8 @@ export class Runtime {
    * Threads this runtime shares large calls among, the calling thread's
    * included: what `init({ threads })` asked for and got, or, by default,
    * one per core where threads are possible, else 1. A default runtime
-   * reports its count before its workers started (they start with the first
-   * call large enough to share; until they are ready such calls run on the
+   * reports its count before its workers started (they start once its large
+   * calls have done enough work; until they are ready such calls run on the
    * calling thread). A worker that failed, or `dispose()`, brings it to 1.
    */
   get threads(): number {

@@ -24,7 +24,7 @@ export class PoolHolder {
     private begin: ((holder: PoolHolder) => void) | null,
   ) {}
 
-  /** Starts a lazy pool's workers: the first call that would share does, once; nothing after close(). */
+  /** Starts a lazy pool's workers (default-threads.ts calls it once its large calls did START_WORK); once; nothing after close(). */
   start(): void {
     const begin = this.begin;
     this.begin = null;

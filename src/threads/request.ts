@@ -2,7 +2,7 @@
  * What init's `threads` option asks for: the one part of threads the core
  * carries (checked before anything is loaded); the rest is loaded on demand
  * (threads-loader.ts), only when more than one thread is asked for or, for
- * the default, when the first call large enough to share comes.
+ * the default, once its large calls have done enough work (work.ts START_WORK).
  */
 import { InitError } from '../errors.js';
 import { describe } from '../describe.js';

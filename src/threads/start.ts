@@ -1,7 +1,7 @@
 /**
  * Starting the threads of a runtime: at once for init({ threads: n | 'auto' })
- * (src/threads/open.ts), or when the first call large enough to share comes
- * for the default init (src/threads/default-threads.ts); both are loaded on
+ * (src/threads/open.ts), or once the large calls have done START_WORK for
+ * the default init (src/threads/default-threads.ts); both are loaded on
  * demand. The runtime's backend is a threads build over a shared memory;
  * this makes the pool, replaces the kernels that share their work
  * (src/threads/threaded-kernels.ts) and starts the workers. A call shares
