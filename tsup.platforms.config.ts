@@ -58,7 +58,7 @@ const platforms: Options[] = [
   // threads: a chunk loaded on demand, which starts module Web Workers (dist/thread-worker.js)
   { ...common, entry: { browser: 'src/index.ts' }, platform: 'browser', splitting: true, esbuildPlugins: [swap('browser', ['load', 'file-io', 'spawn', 'threads-loader'])] },
   // no threads code at all: edge runtimes have no threads
-  { ...common, entry: { edge: 'src/index.ts' }, platform: 'neutral', splitting: true, esbuildPlugins: [swap('edge', ['load', 'threads-loader']), swap('browser', ['file-io'])] },
+  { ...common, entry: { edge: 'src/index.ts' }, platform: 'neutral', splitting: true, esbuildPlugins: [swap('edge', ['load', 'threads-loader', 'default-threads']), swap('browser', ['file-io'])] },
   // the universal build's threads code, loaded by URL only when init asks for threads (index.cjs cannot split)
   { ...common, entry: { threads: 'src/threads/open.ts' }, platform: 'node' },
   // the worker script: for Node's worker_threads, and for module Web Workers (no Node code)

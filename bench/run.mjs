@@ -47,9 +47,10 @@ for (const f of ['simd.wasm', 'scalar.wasm']) {
 const lib = await import('../dist/index.js');
 const started = performance.now();
 await loadTf();
+// one thread: the peers run on one; threads have their own section (bench/threads.mjs)
 const runtimes = {
-  'wasm-simd': await lib.init({ simd: true, setDefault: false }),
-  'wasm-scalar': await lib.init({ simd: false, setDefault: false }),
+  'wasm-simd': await lib.init({ simd: true, threads: 1, setDefault: false }),
+  'wasm-scalar': await lib.init({ simd: false, threads: 1, setDefault: false }),
   js: await lib.init({ backend: 'js', setDefault: false }),
 };
 // the optional relaxed-SIMD build (FMA in the GEMM kernels), GEMM only: Node 20 needs a V8 flag for it

@@ -7,10 +7,10 @@
 //               hypervisor, other processes), the ceiling for any threaded
 //               training; sampled in every workload's rounds, side by side.
 //   train       784-128-64-10, batch 128, Adam: samples/s on n threads ÷ on one
-//               (the one-thread build, init() without threads); its share of
+//               (the one-thread build, init({ threads: 1 })); its share of
 //               the limit at the same n.
 //   batch 32    the same network at batch 32: must not be slower on threads
-//               (the per-step rule in src/threads/pool.ts, MIN_WORK).
+//               (the per-step rule in src/threads/work.ts, MIN_WORK).
 //   predict     predictInto of 10,000 rows.
 import { Worker } from 'node:worker_threads';
 import os from 'node:os';
@@ -111,7 +111,7 @@ export async function benchThreads({ lib, quick, rounds, targetMs, log }) {
     }
   };
 
-  const runtimes = { 1: await lib.init({ setDefault: false }) };
+  const runtimes = { 1: await lib.init({ threads: 1, setDefault: false }) };
   for (const n of counts.slice(1)) {
     runtimes[n] = await lib.init({ threads: n, setDefault: false });
     if (runtimes[n].threads !== n) log(`threads: asked for ${n}, got ${runtimes[n].threads}: ${runtimes[n].threadsNote}`);

@@ -8,6 +8,8 @@ import { describe } from './validate.js';
 import { Heap } from './memory/heap.js';
 import { requestedThreads } from './threads/request.js';
 import { loadThreads } from './threads/threads-loader.js';
+import { defaultThreadedRuntime } from './threads/default-threads.js';
+import type { PoolHolder } from './threads/pool-holder.js';
 import type { ThreadPool } from './threads/pool.js';
 
 /**
@@ -35,13 +37,23 @@ export interface InitOptions extends MemoryOptions {
   /** Make this runtime the default for networks created without one (default true). */
   setDefault?: boolean;
   /**
-   * Threads to share training steps and batch predictions among (default 1):
-   * a number from 1 to 64, or 'auto' for one per core. More than one needs a
-   * shared memory and workers: Node (worker_threads), or a browser page that
-   * is cross-origin isolated (Web Workers); elsewhere, and on edge runtimes,
-   * the runtime runs on one thread and `runtime.threadsNote` says why. The
-   * results are the same bits for any thread count; small steps stay on one
-   * thread (see docs/threads.md).
+   * Threads to share training steps and batch predictions among: a number
+   * from 1 to 64, or 'auto' for one per core (os.availableParallelism,
+   * navigator.hardwareConcurrency). More than one needs a shared memory and
+   * workers: Node (worker_threads), or a browser page that is cross-origin
+   * isolated (Web Workers); elsewhere, and on edge runtimes, the runtime runs
+   * on one thread and `runtime.threadsNote` says why. Asked for, the workers
+   * start before init resolves.
+   *
+   * Default: one per core where threads are possible (Node on two cores or
+   * more, a cross-origin isolated page; the bundled Wasm builds only), else
+   * one thread with no note. The default starts no worker in init: once the
+   * calls large enough to share have done 256 Mi multiply-adds (about 25 ms
+   * of training on one core) on the calling thread, the workers start in the
+   * background, so a program that makes no such calls, or one or two and
+   * ends, pays nothing for threads. The results are the same bits for any
+   * thread count and whenever the workers come; small steps always stay on
+   * the calling thread (see docs/threads.md).
    */
   threads?: number | 'auto';
 }
@@ -56,10 +68,15 @@ export class Runtime {
   /** @internal */
   readonly backend: Backend;
 
-  /** @internal the worker threads, when init was asked for more than one and got them */
-  pool: ThreadPool | null = null;
+  /** @internal the worker threads of a runtime on more than one thread (started or not) */
+  holder: PoolHolder | null = null;
   /** @internal why there are fewer threads than init was asked for, before any worker ran */
   note: string | null = null;
+
+  /** @internal the worker threads, once started */
+  get pool(): ThreadPool | null {
+    return this.holder?.pool ?? null;
+  }
 
   /** @internal */
   constructor(backend: Backend) {
@@ -68,17 +85,24 @@ export class Runtime {
   }
 
   /**
-   * Threads this runtime runs its work on now, the calling thread's included:
-   * 1 unless `init({ threads })` asked for more and got them (a worker that
-   * failed, or `dispose()`, brings it back to 1).
+   * Threads this runtime shares large calls among, the calling thread's
+   * included: what `init({ threads })` asked for and got, or, by default,
+   * one per core where threads are possible, else 1. A default runtime
+   * reports its count before its workers started (they start once its large
+   * calls have done enough work; until they are ready such calls run on the
+   * calling thread). A worker that failed, or `dispose()`, brings it to 1.
    */
   get threads(): number {
-    return this.pool ? this.pool.available() : 1;
+    return this.holder ? this.holder.threads : 1;
   }
 
-  /** Why `threads` is fewer than init was asked for (no shared memory, a worker that failed, disposed), or null. */
+  /**
+   * Why `threads` is fewer than init was asked for (no shared memory, a
+   * worker that failed or could not start, disposed), or null. The default
+   * on one thread says nothing (ask `init({ threads: 'auto' })` to learn why).
+   */
   get threadsNote(): string | null {
-    return this.pool?.failure ?? this.note;
+    return this.holder?.note ?? this.note;
   }
 
   /**
@@ -87,7 +111,7 @@ export class Runtime {
    * thread alone, with the same results. Calling it again does nothing.
    */
   dispose(): void {
-    this.pool?.close('the runtime was disposed');
+    this.holder?.close('the runtime was disposed');
   }
 
   /** 'wasm-simd', 'wasm-scalar' or 'js'. */
@@ -108,6 +132,11 @@ export class Runtime {
 
 let defaultRuntime: Runtime | null = null;
 
+// A runtime nobody references any more ends its workers: a program (or a
+// test suite) that calls init() again and again piles none up. The holder
+// references no runtime, or the registry would keep every runtime alive.
+const collected = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<PoolHolder>((holder) => holder.close('the runtime was collected')) : null;
+
 /**
  * Loads the kernels and returns a runtime (also made the default for new
  * networks unless `setDefault: false`). Nothing happens on import; nothing
@@ -116,7 +145,13 @@ let defaultRuntime: Runtime | null = null;
 export async function init(options: InitOptions = {}): Promise<Runtime> {
   const o = initOptions(options);
   const asked = requestedThreads(o.threads);
-  const runtime = asked === 1 ? new Runtime(await createBackend(o)) : await threadedRuntime(o, asked);
+  const runtime =
+    asked === 1
+      ? new Runtime(await createBackend(o))
+      : asked === 0
+        ? ((await defaultThreadedRuntime(o, HOST)) ?? new Runtime(await createBackend(o)))
+        : await threadedRuntime(o, asked);
+  if (runtime.holder) collected?.register(runtime, runtime.holder);
   if (o.setDefault !== false) defaultRuntime = runtime;
   return runtime;
 }
@@ -170,8 +205,11 @@ async function threadedRuntime(o: InitOptions, asked: number | 'auto'): Promise<
     single.note = `1 thread: ${(e as Error).message}`;
     return single;
   }
-  return threads.threadedRuntime(asked, o, { Runtime, createBackend, loading, compileUrl, instantiateKernels, memoryOptions, useSimd });
+  return threads.threadedRuntime(asked, o, HOST);
 }
+
+/** What the threads code borrows from the core (see ThreadsHost in src/threads/open.ts). */
+const HOST = { Runtime, createBackend, loading, compileUrl, instantiateKernels, memoryOptions, useSimd };
 
 function memoryOptions(options: InitOptions): MemoryOptions {
   const memory: MemoryOptions = {};

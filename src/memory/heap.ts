@@ -42,6 +42,11 @@ export class Heap {
     this.top = this.base;
   }
 
+  /** The address past the highest block: every block, and so every network's weights, lies below it. */
+  get end(): number {
+    return this.top;
+  }
+
   /** Bytes currently allocated (live blocks, padded), but the runtime's own (`reserve`). */
   get liveBytes(): number {
     let n = 0;

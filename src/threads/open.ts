@@ -10,7 +10,8 @@
 import type { InitOptions, Runtime } from '../runtime.js';
 import type { Backend } from '../backend/backend.js';
 import type { MemoryOptions } from '../backend/wasm/index.js';
-import { MAX_THREADS } from './request.js';
+import { coreCount } from './cores.js';
+import { PoolHolder } from './pool-holder.js';
 import { startThreads } from './start.js';
 import { threadsWasmUrl } from './threads-wasm-url.js';
 
@@ -30,6 +31,7 @@ export interface ThreadsHost {
   useSimd(o: InitOptions): boolean;
 }
 
+/** The runtime init({ threads: n | 'auto' }) asks for, its workers started and ready. */
 export async function threadedRuntime(asked: number | 'auto', o: InitOptions, host: ThreadsHost): Promise<Runtime> {
   const count = asked === 'auto' ? coreCount() : asked;
   const given = (['module', 'bytes', 'url'] as const).find((k) => o[k] !== undefined);
@@ -49,7 +51,9 @@ export async function threadedRuntime(asked: number | 'auto', o: InitOptions, ho
   const file = host.useSimd(o) ? 'simd-threads.wasm' : 'scalar-threads.wasm';
   const module = await host.loading('threads', `the bundled ${file} could not be loaded`, () => host.compileUrl(threadsWasmUrl(file)));
   const runtime = new host.Runtime(host.instantiateKernels(module, memory, true));
-  runtime.pool = await startThreads(runtime.heap, module, count);
+  // asked for threads: they start now, and init resolves once each is ready (or has failed to start)
+  const holder = (runtime.holder = new PoolHolder(count, null));
+  await startThreads(runtime.heap, module, holder, true);
   return runtime;
 }
 
@@ -62,10 +66,4 @@ function whyNoThreads(): string | null {
   return null;
 }
 
-/** The cores this runtime may use (os.availableParallelism, navigator.hardwareConcurrency), or 1 when it does not say. */
-function coreCount(): number {
-  const g = globalThis as { navigator?: { hardwareConcurrency?: number }; process?: { getBuiltinModule?: (id: string) => unknown } };
-  const os = typeof g.process?.getBuiltinModule === 'function' ? (g.process.getBuiltinModule('os') as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined) : undefined;
-  const n = os?.availableParallelism?.() ?? os?.cpus?.().length ?? g.navigator?.hardwareConcurrency ?? 1;
-  return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_THREADS) : 1;
-}
+export { startThreads };

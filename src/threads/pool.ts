@@ -11,6 +11,7 @@
 import { FAULT_TEXT_BYTES, Job, SLOT_BYTES, StepStatus, Sync, SyncSlot, type ThreadKernelExports } from '../backend/abi.js';
 import type { Heap } from '../memory/heap.js';
 import type { WorkerStart } from './worker-port.js';
+import { MIN_WORK } from './work.js';
 
 /** A running worker, as src/threads/spawn*.ts makes it. */
 export interface WorkerHandle {
@@ -20,17 +21,7 @@ export interface WorkerHandle {
 /** Starts the worker script with its first message; `onMessage` gets its replies, `onError` a failure to start. */
 export type SpawnWorker = (start: WorkerStart, onMessage: (m: { ready?: boolean; error?: string }) => void, onError: (e: unknown) => void) => WorkerHandle;
 
-/**
- * Multiply-adds of a forward pass (rows × Σ inputs·outputs) per thread below
- * which a call gets fewer threads (4 Mi). A training step meets at four
- * barriers; each costs a few microseconds when every thread has a core, but
- * a whole time slice of the scheduler (milliseconds) when the cores are busy
- * with other work, so a share must be large enough to pay for that: the
- * 784-128-64-10 network (109 K multiply-adds a row) trains on one thread at
- * batch 32 (3.5 M) and on up to 3 at batch 128 (14 M); a prediction goes in
- * chunks of 1,024 rows, shared among every thread (see bench/threads.mjs).
- */
-export const MIN_WORK = 1 << 22;
+export { MIN_WORK } from './work.js';
 
 // bytes of a thread's optimizer vector area (assembly/f32-update.ts UPDATE_VECTORS_BYTES), 16-aligned
 const VECTOR_BYTES = 160;

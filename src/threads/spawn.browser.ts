@@ -5,7 +5,8 @@
  */
 import type { SpawnWorker } from './pool.js';
 
-export function loadSpawner(): Promise<SpawnWorker> {
+/** `referenced` is Node's concern: a page has no process to keep alive. */
+export function loadSpawner(_referenced: boolean): Promise<SpawnWorker> {
   return Promise.resolve((start, onMessage, onError) => {
     const worker = new Worker(new URL('./thread-worker.browser.js', import.meta.url), { type: 'module' });
     worker.onmessage = (e: MessageEvent) => onMessage(e.data as { ready?: boolean; error?: string });

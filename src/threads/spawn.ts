@@ -10,12 +10,18 @@ import { workerUrl } from './worker-url.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
 
-/** node:worker_threads, loaded before the first worker is needed (a pool may start one in the middle of a synchronous fit). */
-export async function loadSpawner(): Promise<SpawnWorker> {
+/**
+ * node:worker_threads, loaded before the first worker is needed (a pool may
+ * start one in the middle of a synchronous fit). `referenced`: each worker
+ * keeps the process alive until it has answered (init awaits that answer);
+ * otherwise never (a lazy start: a process whose work is done exits without
+ * waiting for workers it no longer needs).
+ */
+export async function loadSpawner(referenced: boolean): Promise<SpawnWorker> {
   const { Worker } = (await import(/* @vite-ignore */ 'node:worker_threads' as string)) as WorkerThreads;
   return (start, onMessage, onError) => {
     const worker = new Worker(workerUrl());
-    // referenced until it has answered: init awaits that answer, and an unreferenced worker would let the process end first
+    if (!referenced) worker.unref();
     worker.on('message', (m: { ready?: boolean; error?: string }) => {
       worker.unref();
       onMessage(m);

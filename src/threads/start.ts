@@ -1,26 +1,48 @@
 /**
- * Starting the threads of a runtime (src/threads/open.ts calls it; both are
- * loaded on demand). The runtime's backend is a threads build over a shared
- * memory; this makes the pool, starts its workers, waits until each is ready
- * or has failed to start, and replaces the kernels that share their work
- * (src/threads/threaded-kernels.ts).
+ * Starting the threads of a runtime: at once for init({ threads: n | 'auto' })
+ * (src/threads/open.ts), or once the large calls have done START_WORK for
+ * the default init (src/threads/default-threads.ts); both are loaded on
+ * demand. The runtime's backend is a threads build over a shared memory;
+ * this makes the pool, replaces the kernels that share their work
+ * (src/threads/threaded-kernels.ts) and starts the workers. A call shares
+ * only among workers that are ready, so calls before that run on the calling
+ * thread: the same bits either way.
  */
 import type { Heap } from '../memory/heap.js';
-import { ThreadPool } from './pool.js';
+import { ThreadPool, type SpawnWorker } from './pool.js';
+import type { PoolHolder } from './pool-holder.js';
 import { loadSpawner } from './spawn.js';
 import { installThreadedKernels } from './threaded-kernels.js';
 
-/** A pool of `count` threads (the caller's included) over the heap's shared memory, its workers started. */
-export async function startThreads(heap: Heap, module: WebAssembly.Module, count: number): Promise<ThreadPool> {
-  const pool = new ThreadPool(heap, count);
-  let spawn;
+/**
+ * Makes the holder's pool over the heap's shared memory and starts its
+ * workers; resolves once each is ready or has failed to start (a failure
+ * closes the holder with the reason). `awaited`: init waits for the workers,
+ * so each keeps a Node process alive until it has answered; a lazy start
+ * nobody waits for must not keep it alive at all.
+ */
+export async function startThreads(heap: Heap, module: WebAssembly.Module, holder: PoolHolder, awaited: boolean): Promise<void> {
+  let spawn: SpawnWorker;
   try {
-    spawn = await loadSpawner();
+    spawn = await loadSpawner(awaited);
   } catch (e) {
-    pool.close(`workers cannot be started here (${e instanceof Error ? e.message : String(e)})`);
-    return pool;
+    holder.close(`workers cannot be started here (${describeError(e)})`);
+    return;
   }
-  await pool.start(module, spawn);
+  // disposed (or collected) while the spawner loaded
+  if (holder.note !== null) return;
+  let pool: ThreadPool;
+  try {
+    pool = new ThreadPool(heap, holder.size);
+  } catch (e) {
+    holder.close(`the threads' control block could not be allocated (${describeError(e)})`);
+    return;
+  }
+  holder.pool = pool;
   installThreadedKernels(heap, pool);
-  return pool;
+  await pool.start(module, spawn);
+}
+
+function describeError(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

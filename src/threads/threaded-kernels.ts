@@ -6,14 +6,16 @@
  * Network), is the same as on one thread: the bits are the same for any
  * number of threads, so nothing else needs to know.
  *
- * How many threads a call gets: one per MIN_WORK (src/threads/pool.ts)
+ * How many threads a call gets: one per MIN_WORK (src/threads/work.ts)
  * multiply-adds of its forward pass (rows × Σ inputs·outputs), at most what
  * the pool has ready; below 2 × MIN_WORK a call stays on the calling thread
- * and pays only this count (a loop over the layer table).
+ * and pays only this count (a field read for a small network, else a loop
+ * over the layer table: work.ts largeWork).
  */
 import { Job, LAYER_BYTES, LayerField, StepStatus, Sync, type KernelExports } from '../backend/abi.js';
 import type { Heap } from '../memory/heap.js';
 import type { ThreadPool } from './pool.js';
+import { largeWork } from './work.js';
 
 /** Replaces the three kernels in `heap.backend.kernels` (the threads build's copy of its exports) by their threaded forms. */
 export function installThreadedKernels(heap: Heap, pool: ThreadPool): void {
@@ -24,13 +26,9 @@ export function installThreadedKernels(heap: Heap, pool: ThreadPool): void {
 
   /** Threads for a call on `rows` rows of this table: 1, or 2 … what is ready, with the scratch in place. */
   const threadsFor = (table: number, layerCount: number, rows: number): number => {
-    const i32 = heap.i32();
-    let macs = 0;
-    for (let l = 0; l < layerCount; l++) {
-      const L = (table + l * LAYER_BYTES) >> 2;
-      macs += i32[L + (LayerField.inputs >> 2)]! * i32[L + (LayerField.outputs >> 2)]!;
-    }
-    const wanted = Math.min(pool.size, Math.floor((rows * macs) / pool.minWork));
+    const work = largeWork(2 * pool.minWork, heap, table, layerCount, rows);
+    if (work === 0) return 1;
+    const wanted = Math.min(pool.size, Math.floor(work / pool.minWork));
     if (wanted < 2) return 1;
     const threads = Math.min(wanted, pool.available());
     if (threads < 2 || !pool.ensureScratch(scratchBytes(k, heap, table, layerCount, rows))) return 1;

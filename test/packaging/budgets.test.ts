@@ -4,11 +4,15 @@
  * builds (index.js, browser.js, edge.js: what browsers and edge functions
  * load), with the chunks it imports up front (what it imports on demand, the
  * pure-JS kernels and the file writer, is loaded only by a program that uses
- * them); index.cjs, which cannot split and carries those inline, ≤ 46.5 KB
- * (44 KB before training from streams — Trainer.fitStream and
- * trainModelStream, about 1.8 KB, inline there too — and the threads
- * option's glue, ~0.5 KB, in every core entry; the threads code itself is
- * dist/threads.js, loaded only when threads are asked for); no runtime dependency in the core entry (no bare import at all in
+ * them), 41.5 KB for index.js and browser.js since threads are the default
+ * where possible (the default's glue, ~0.8 KB: deciding whether threads are
+ * possible, compiling the threads build, spotting the first call large
+ * enough to share; edge.js has none); index.cjs, which cannot split and
+ * carries those inline, ≤ 47.5 KB (44 KB before training from streams —
+ * Trainer.fitStream and trainModelStream, about 1.8 KB, inline there too —
+ * the threads option's glue, ~0.5 KB, in every core entry, and the default's
+ * ~0.8 KB; the threads code itself is dist/threads.js, loaded only when
+ * threads are asked for or a default runtime starts its workers); no runtime dependency in the core entry (no bare import at all in
  * the browser and edge builds; only Node's fs, lazily, in the universal one);
  * no eval / new Function anywhere; no top-level await; every file the
  * exports map names exists.
@@ -22,7 +26,7 @@ import { ROOT } from '../support/packed.js';
 const DIST = join(ROOT, 'dist');
 const WASM_BUDGET = 64 * 1024;
 const CORE_BUILDS = ['index.js', 'index.cjs', 'browser.js', 'edge.js'];
-const CORE_BUDGETS: Record<string, number> = { 'index.js': 40 * 1024, 'browser.js': 40 * 1024, 'edge.js': 40 * 1024, 'index.cjs': 46.5 * 1024 };
+const CORE_BUDGETS: Record<string, number> = { 'index.js': 41.5 * 1024, 'browser.js': 41.5 * 1024, 'edge.js': 40 * 1024, 'index.cjs': 47.5 * 1024 };
 /** The interchange entries (minified + gzipped), each apart from the core it imports. */
 const INTERCHANGE_BUDGETS: Record<string, number> = { onnx: 12 * 1024, tfjs: 6 * 1024, brain: 5 * 1024 };
 const INTERCHANGE = Object.keys(INTERCHANGE_BUDGETS).flatMap((e) => [`${e}.js`, `${e}.cjs`]);

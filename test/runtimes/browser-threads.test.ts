@@ -3,7 +3,9 @@
  * served cross-origin isolated (COOP and COEP headers), where init({ threads:
  * 2 }) gets two threads (module Web Workers running dist/thread-worker.browser.js over
  * a shared memory), and from the same page served without them, where it gets
- * one thread and says why; both train to the same bits as one thread. Under
+ * one thread and says why; both train to the same bits as one thread. The
+ * default init gets one thread per core in the isolated page (its workers
+ * started by the large steps) and the one-thread build in the other. Under
  * the strict CSP of the other browser tests.
  */
 import { existsSync } from 'node:fs';
@@ -24,6 +26,7 @@ interface ThreadsResult {
   same: boolean;
   loss: number[];
   afterDispose: number;
+  default: { threads: number; note: string | null; memory: string; started: boolean; jobs: number; same: boolean };
 }
 
 if (skip && CHROMIUM_REQUIRED) {
@@ -73,6 +76,13 @@ describe.skipIf(skip !== '')('browser threads (headless Chromium): dist/browser.
     expect(result.same).toBe(true);
     expect(result.loss.every(Number.isFinite)).toBe(true);
     expect(result.afterDispose).toBe(1);
+    // the default: one thread per core (this page has at least two), its workers started by the large steps, then shared, the same bits
+    expect(result.default.threads).toBeGreaterThanOrEqual(2);
+    expect(result.default.note).toBeNull();
+    expect(result.default.memory).toBe('SharedArrayBuffer');
+    expect(result.default.started).toBe(true);
+    expect(result.default.jobs).toBeGreaterThanOrEqual(6);
+    expect(result.default.same).toBe(true);
   }, 90_000);
 
   it('not isolated: one thread, a note saying why, the same bits', async () => {
@@ -83,5 +93,7 @@ describe.skipIf(skip !== '')('browser threads (headless Chromium): dist/browser.
     expect(result.note).toBe('1 thread of the 2 asked for: this page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)');
     expect(result.jobs).toBe(0);
     expect(result.same).toBe(true);
+    // the default: one thread, the one-thread build, no note
+    expect(result.default).toEqual({ threads: 1, note: null, memory: 'ArrayBuffer', started: false, jobs: 0, same: true });
   }, 90_000);
 });

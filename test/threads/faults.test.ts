@@ -1,7 +1,9 @@
 /**
  * Faults on threads: a worker that throws, exits or traps in the middle of a
  * training step turns into a TrainingError naming it, with the weights of the
- * last finished step and the runtime going on on one thread (the same bits);
+ * last finished step (or, when it failed during the update, of the start of
+ * the epoch, the optimizer state reset) and the runtime going on on one
+ * thread (the same bits);
  * a prediction whose worker fails is done again on one thread; dispose()
  * ends every worker; a shared memory that grows in the middle of training
  * (in place: no view is detached) changes no bit. Needs dist/thread-worker.js.
@@ -39,8 +41,8 @@ function network(runtime: Runtime): Network {
   return new Network({ inputs: 12, layers: [{ units: 20, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 9, runtime });
 }
 
-/** Makes worker `index` fail in the next job it runs: 1 throws, 2 exits the thread, 3 traps in Wasm. */
-function inject(runtime: Runtime, index: number, mode: 1 | 2 | 3): void {
+/** Makes worker `index` fail in the next job it runs: 1 throws, 2 exits the thread, 3 traps in Wasm, 4 throws once its share (the update included) has run. */
+function inject(runtime: Runtime, index: number, mode: 1 | 2 | 3 | 4): void {
   runtime.heap.i32()[(runtime.pool!.sync + Sync.inject) >> 2] = (index + 1) | (mode << 8);
 }
 
@@ -76,7 +78,7 @@ describe('a worker that fails in the middle of a training step', () => {
     expect(runtime.threadsNote).toContain('worker thread 2');
 
     // the runtime goes on, on one thread, with the bits a one-thread runtime gives from the same state
-    const single = await init({ setDefault: false });
+    const single = await init({ threads: 1, setDefault: false });
     const twin = network(single);
     twin.setWeights(net.getWeights());
     const opts = { loss: 'bce' as const, optimizer: 'sgd' as const, batchSize: 10, seed: 4 };
@@ -85,6 +87,55 @@ describe('a worker that fails in the middle of a training step', () => {
     expect(a).toEqual(b);
     expect(weights(net)).toEqual(weights(twin));
   });
+
+  it('mode 4 (fails once its share of the update has run): a TrainingError saying so, the weights of the start of the epoch, the optimizer state reset', async () => {
+    const { x, y } = dataset(60, 12);
+    const runtime = await threaded(3);
+    const net = network(runtime);
+    const trainer = new Trainer(net, { loss: 'bce', optimizer: 'adam', batchSize: 10, seed: 4 });
+    let epochStart: number[] = [];
+    let afterStep3: number[] = [];
+    expectError(
+      () =>
+        trainer.fit(x, y, {
+          epochs: 2,
+          onEpochBegin: ({ epoch }) => {
+            if (epoch === 2) epochStart = weights(net);
+          },
+          onBatchEnd: (info) => {
+            if (info.epoch === 2 && info.batch === 3) {
+              afterStep3 = weights(net);
+              inject(runtime, 2, 4);
+            }
+          },
+        }),
+      TrainingError,
+      'worker thread 2 of the 3 of a job failed',
+      'injected fault after its share of the update',
+      'at epoch 2, batch 4',
+      'the weights are those of the start of epoch 2 (optimizer state reset)',
+    );
+    // restored: neither the half-applied step nor the three finished ones of the epoch
+    expect(weights(net)).toEqual(epochStart);
+    expect(weights(net)).not.toEqual(afterStep3);
+    expect(runtime.threads).toBe(1);
+
+    // the optimizer state was reset: the trainer goes on as a new trainer would from these weights, on one thread
+    const single = await init({ threads: 1, setDefault: false });
+    const twin = network(single);
+    twin.setWeights(net.getWeights());
+    const opts = { loss: 'bce' as const, optimizer: 'adam' as const, batchSize: 10, seed: 4, shuffle: false };
+    const a = new Trainer(net, opts).fit(x, y, { epochs: 1 }).loss;
+    const b = new Trainer(twin, opts).fit(x, y, { epochs: 1 }).loss;
+    expect(a).toEqual(b);
+    expect(weights(net)).toEqual(weights(twin));
+  });
+
+  // Found by the test above before its worker waited for thread 0's update: a worker that fails after the
+  // last barrier before the update, while thread 0 has not yet seen that barrier open, makes thread 0's
+  // barrier() return false (it looks at Sync.abort after the release), so the step is reported as failed
+  // before the update (weights "after the last finished step") although that worker's share was updated.
+  it.todo('a worker that fails right after the last barrier, before thread 0 saw it open: reported as mid-update (assembly/thread-sync.ts barrier)');
 
   it('a prediction whose worker fails is computed again on one thread: the same outputs', async () => {
     const { x } = dataset(40, 12);

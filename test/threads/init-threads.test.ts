@@ -2,8 +2,8 @@
  * init's `threads` option: what it accepts, what it refuses (an InitError
  * naming threads before anything is loaded), and what a runtime says it got:
  * `runtime.threads`, and `runtime.threadsNote` when that is fewer than asked.
- * One thread (the default, or threads: 1) loads the one-thread build and no
- * threads code at all.
+ * threads: 1 loads the one-thread build and no threads code at all; the
+ * default is in default-threads.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,15 +34,19 @@ describe('init({ threads })', () => {
     await expectRejection(() => init({ threads: threads as number }), InitError, "init: threads: expected 'auto' or an integer from 1 to 64, got", shown);
   });
 
-  it('the default and threads: 1 run on one thread with the one-thread build and no pool', async () => {
-    for (const options of [{}, { threads: 1 }]) {
-      const r = await make(options);
-      expect(r.threads).toBe(1);
-      expect(r.threadsNote).toBeNull();
-      expect(r.pool).toBeNull();
-      expect('mlp_thread_run' in r.backend.kernels).toBe(false);
-      expect(r.backend.memory.buffer).toBeInstanceOf(ArrayBuffer);
-    }
+  it('threads: 1 runs on one thread with the one-thread build and no pool (the default: default-threads.test.ts)', async () => {
+    const r = await make({ threads: 1 });
+    expect(r.threads).toBe(1);
+    expect(r.threadsNote).toBeNull();
+    expect(r.pool).toBeNull();
+    expect('mlp_thread_run' in r.backend.kernels).toBe(false);
+    expect(r.backend.memory.buffer).toBeInstanceOf(ArrayBuffer);
+  });
+
+  it('threads: 2 starts its workers before init resolves', async () => {
+    const r = await make({ threads: 2 });
+    expect(r.pool).not.toBeNull();
+    expect(r.pool!.available()).toBe(2);
   });
 
   it('threads: 2 gives two threads over a shared memory; dispose() brings it back to one and says so', async () => {

@@ -91,7 +91,7 @@ describe.each([
   };
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_, c) => {
-    const one = train(await init({ simd, setDefault: false }), c);
+    const one = train(await init({ simd, threads: 1, setDefault: false }), c);
     expect(one.loss.every(Number.isFinite)).toBe(true);
     for (const threads of [1, 2, 3]) {
       const r = await runtime(threads);
