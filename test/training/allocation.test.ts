@@ -37,6 +37,23 @@ function bytesPer(run: (n: number) => void, few: number, many: number): number {
   return best;
 }
 
+/**
+ * bytesPer once the code runs optimized: V8 optimizes on a background
+ * thread, and on a busy machine that job may not have finished when the
+ * measurement starts (the interpreter boxes every float it passes: ~32 bytes
+ * a call). A real allocation shows in every try; one that goes away after a
+ * pause and more warm-up was the unoptimized code.
+ */
+async function steadyBytesPer(run: (n: number) => void, few: number, many: number, bound: number): Promise<number> {
+  let best = bytesPer(run, few, many);
+  for (let i = 0; i < 4 && best >= bound; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    run(many);
+    best = Math.min(best, bytesPer(run, few, many));
+  }
+  return best;
+}
+
 const ROWS = 256, INPUTS = 12, CLASSES = 3;
 
 function setup(runtime: Runtime, optimizer: OptimizerName, batchSize: number, schedule?: ScheduleOptions) {
@@ -73,7 +90,7 @@ describe.each(BACKENDS)('JS allocation per training step on $name', ({ name, opt
       }
     };
     steps(5000); // the step's code compiled and optimized
-    const perStep = bytesPer(steps, 200, 6200);
+    const perStep = await steadyBytesPer(steps, 200, 6200, allowed);
     expect(perStep, `${perStep} bytes per step`).toBeLessThan(allowed);
     // and the steps trained
     expect(Number.isFinite(heap.f64()[(net.plan.tail + Tail.result) >>> 3]!)).toBe(true);
@@ -114,7 +131,7 @@ describe.each(BACKENDS)('JS allocation per training step on $name', ({ name, opt
       for (let i = 0; i < n; i++) net.predictInto(x, out);
     };
     predict(20000); // past the generated code's threshold, and optimized
-    const perCall = bytesPer(predict, 1000, 21000);
+    const perCall = await steadyBytesPer(predict, 1000, 21000, allowed);
     expect(perCall, `${perCall} bytes per call`).toBeLessThan(allowed);
     expect(out[0]).toBeCloseTo(net.predict([0.5, 0.6])[0]!, 6);
     net.dispose();
