@@ -110,7 +110,7 @@ function weightedCce(rows: i32, cols: i32, Z: usize, A: usize, Y: usize, dZ: usi
  * terms are float32 exponentials (≈ 2 ulp, the softmax's own), a tenth of the
  * cost of f64 Math.exp; log of the sum is then within ~3·10⁻⁷ of the f64 one.
  */
-function sumExp(cols: i32, z: usize, m: f32): f64 {
+export function sumExp(cols: i32, z: usize, m: f32): f64 {
   let s: f64 = 0;
   let c = 0;
   if (ASC_FEATURE_SIMD) {
@@ -144,7 +144,7 @@ function meanSquaredError(act: i32, rows: i32, cols: i32, alpha: f32, Z: usize, 
 }
 
 /** dZ = (A − Y)·scale over n values. */
-function scaledDifference(n: usize, A: usize, Y: usize, scale: f32, dZ: usize): void {
+export function scaledDifference(n: usize, A: usize, Y: usize, scale: f32, dZ: usize): void {
   let i: usize = 0;
   if (ASC_FEATURE_SIMD) {
     const vs = f32x4.splat(scale);

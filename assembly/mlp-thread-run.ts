@@ -1,13 +1,14 @@
 // mlp_thread_run: every thread's entry into a job of the threads build (Sync
 // and ThreadKernelExports in src/backend/abi.ts). A training step is
 // mlp_train_step cut into parts with a barrier between each and the next:
-//   pack W (only when stale) │ forward, own rows │ loss and the output layer's
-//   dZ, thread 0 alone │ input gradients, own rows │ weight gradients, own rows
-//   of W and columns of b │ [clipping factor, thread 0 │] [parameter bounds │]
+//   pack W (only when stale) │ forward, the output layer's dZ and the loss
+//   terms (mlp-thread-loss.ts), input gradients, own rows of the batch │
+//   the loss value from the terms on thread 0; weight gradients, own rows of
+//   W and columns of b │ [clipping factor, thread 0 │] [parameter bounds │]
 //   update and repack, own rows │ thread 0 waits for the workers, combines
 // Each decision (skip, clip, save for undo) is taken by every thread alike
-// from the same values in memory. The loss, the norm for clipping and the
-// restore of an undone update run on thread 0 over all rows, as
+// from the same values in memory. The sum of the loss, the norm for clipping
+// and the restore of an undone update run on thread 0 over all rows, as
 // mlp_train_step sums them: the same bits whatever the number of threads.
 
 import { Job, LayerField, Opt, StepStatus, Sync, SyncSlot, Tail } from './abi';
@@ -15,7 +16,8 @@ import { gradientNorm } from './mlp-clip-grad-norm';
 import { outputLayerLoss } from './mlp-forward';
 import { backwardRows, copyShare, forwardRows, gradientShare, maxShare, packShare, scaleShare, share, shareFinite, shareMaxParam, shareMaxState, updateShare } from './mlp-thread-shares';
 import { copyParamsAndState, updateCouldOverflow } from './mlp-train-step';
-import { fieldF32, layerAt, tailOf } from './layer-table';
+import { fieldF32, fieldI32, fieldPtr, layerAt, tailOf } from './layer-table';
+import { lossRows, lossValue } from './mlp-thread-loss';
 import { aborted, barrier, slotOf, waitForWorkers } from './thread-sync';
 
 // Thread 0's state between the parts of a step (globals are per instance: per thread).
@@ -73,17 +75,23 @@ function stepShare(sync: usize, t: i32, T: i32, wait: bool, table: usize, layerC
     // every thread has read the flag (before the barrier)
     if (t == 0) store<i32>(tail, 1, Tail.packed);
   }
+  // a row's forward pass, loss gradient and input gradients need no other row: no barrier between them
   const s = share(rows, t, T);
   const r0 = <i32>(s >> 32), r1 = <i32>s;
   forwardRows(table, layerCount, X, r0, r1, scratch);
-  if (!barrier(sync, T, wait)) return NaN;
-  if (t == 0) {
-    const Y = <usize>load<u32>(sync, Sync.Y);
-    store<f64>(sync, outputLayerLoss(table, layerCount, Y, rows, load<i32>(sync, Sync.loss), true), Sync.value);
-  }
-  if (!barrier(sync, T, wait)) return NaN;
+  const lossCode = load<i32>(sync, Sync.loss);
+  const classWeights = <usize>load<u32>(tail, Tail.classWeights);
+  const terms = <usize>load<u32>(sync, Sync.terms);
+  const out = layerAt(table, layerCount - 1);
+  const outputs = fieldI32(out, LayerField.outputs);
+  lossRows(
+    lossCode, fieldI32(out, LayerField.act), rows, r0, r1, outputs, fieldF32(out, LayerField.alpha),
+    fieldPtr(out, LayerField.Z), fieldPtr(out, LayerField.A), <usize>load<u32>(sync, Sync.Y), fieldPtr(out, LayerField.dZ), classWeights, terms,
+  );
   backwardRows(table, layerCount, r0, r1, scratch);
   if (!barrier(sync, T, wait)) return NaN;
+  // the value from every row's terms, in row order (read by every thread after the next barrier)
+  if (t == 0) store<f64>(sync, lossValue(lossCode, rows, outputs, classWeights, terms), Sync.value);
   store<f32>(slot, gradientShare(table, layerCount, X, rows, t, T, scratch), SyncSlot.maxGrad);
   if (!barrier(sync, T, wait)) return NaN;
 

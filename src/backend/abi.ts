@@ -26,7 +26,7 @@
  * Bumped whenever an export's contract (a name, a signature, a code, the
  * table's layout) changes; the facade refuses a Wasm module built for another.
  */
-export const ABI_VERSION = 8;
+export const ABI_VERSION = 9;
 
 /** Activation codes (`act` arguments and LayerField.act). */
 export const Act = {
@@ -212,6 +212,12 @@ export const Sync = {
   faultLength: 80,
   /** tests only: a worker fails on purpose (see src/threads/thread-worker.ts) */
   inject: 84,
+  /**
+   * the job's loss terms area (8 bytes per output value of a batch, see
+   * assembly/mlp-thread-loss.ts): each thread writes its rows' terms there,
+   * thread 0 adds them up
+   */
+  terms: 88,
   /** 256 bytes */
   faultText: 128,
   slots: 384,

@@ -45,6 +45,7 @@ export class ThreadPool {
   private readonly canWait: number;
   private scratch = 0;
   private scratchBytes = 0;
+  private termsBytes = 0;
   private closed = false;
 
   constructor(heap: Heap, size: number) {
@@ -100,22 +101,26 @@ export class ThreadPool {
   }
 
   /**
-   * Gives every worker (and the caller) `bytes` of GEMM scratch; false when
-   * memory has no room for it (the job then runs on fewer threads: the same bits).
+   * Gives every worker (and the caller) `bytes` of GEMM scratch, and the job
+   * a loss terms area (Sync.terms) of `termsBytes`; false when memory has no
+   * room for them (the job then runs on fewer threads: the same bits).
    */
-  ensureScratch(bytes: number): boolean {
-    if (bytes <= this.scratchBytes) return true;
-    const each = Math.ceil(Math.max(bytes, 16) / 64) * 64;
+  ensureScratch(bytes: number, termsBytes: number): boolean {
+    if (bytes <= this.scratchBytes && termsBytes <= this.termsBytes) return true;
+    const each = Math.ceil(Math.max(bytes, this.scratchBytes, 16) / 64) * 64;
+    const terms = Math.ceil(Math.max(termsBytes, this.termsBytes, 8) / 64) * 64;
     let block: number;
     try {
-      block = this.heap.reserve(each * (this.size - 1), 'scratch for the worker threads');
+      block = this.heap.reserve(each * (this.size - 1) + terms, 'scratch for the worker threads');
     } catch {
       return false;
     }
     if (this.scratch) this.heap.release(this.scratch);
     this.scratch = block;
     this.scratchBytes = each;
+    this.termsBytes = terms;
     for (let t = 1; t < this.size; t++) this.i32[this.slotWord(t, SyncSlot.scratch)] = block + (t - 1) * each;
+    this.i32[(this.sync + Sync.terms) >> 2] = block + (this.size - 1) * each;
     return true;
   }
 

@@ -31,7 +31,9 @@ export function installThreadedKernels(heap: Heap, pool: ThreadPool): void {
     const wanted = Math.min(pool.size, Math.floor(work / pool.minWork));
     if (wanted < 2) return 1;
     const threads = Math.min(wanted, pool.available());
-    if (threads < 2 || !pool.ensureScratch(scratchBytes(k, heap, table, layerCount, rows))) return 1;
+    const outputs = heap.i32()[(table + (layerCount - 1) * LAYER_BYTES + LayerField.outputs) >> 2]!;
+    // the loss terms: 8 bytes per output value of the batch (assembly/mlp-thread-loss.ts)
+    if (threads < 2 || !pool.ensureScratch(scratchBytes(k, heap, table, layerCount, rows), rows * outputs * 8)) return 1;
     return threads;
   };
 

@@ -8,8 +8,8 @@ import type { Heap } from '../memory/heap.js';
 
 /**
  * Multiply-adds of a forward pass (rows × Σ inputs·outputs) per thread below
- * which a call gets fewer threads (4 Mi). A training step meets at four
- * barriers; each costs a few microseconds when every thread has a core, but
+ * which a call gets fewer threads (4 Mi). A training step meets at two
+ * barriers and at its end; each costs a few microseconds when every thread has a core, but
  * a whole time slice of the scheduler (milliseconds) when the cores are busy
  * with other work, so a share must be large enough to pay for that: the
  * 784-128-64-10 network (109 K multiply-adds a row) trains on one thread at
