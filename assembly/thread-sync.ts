@@ -36,6 +36,16 @@ export function aborted(sync: usize): bool {
  * Waits until every one of `threads` threads has arrived; false when the job
  * was aborted (a thread failed), in which case the caller gives up its share.
  * Writes made before the barrier are seen by every thread after it.
+ *
+ * Whether a barrier opened is one decision that every thread sees alike:
+ * the word at Sync.sense goes from `sense` to sense + 1 (open: the last to
+ * arrive, when no thread has failed) or to sense + 2 (given up: a waiting
+ * thread that saw a failure, or the last to arrive after one), by
+ * compare-and-exchange, so exactly one of them wins. A thread that saw the
+ * failure before it saw the barrier open therefore still learns that it
+ * opened, and goes on as the others do: once one thread is past the barrier
+ * before an update, every thread is, and thread 0 reports a failure from
+ * then on as one during the update.
  */
 export function barrier(sync: usize, threads: i32, canWait: bool): bool {
   const senseAt = sync + <usize>Sync.sense;
@@ -43,17 +53,30 @@ export function barrier(sync: usize, threads: i32, canWait: bool): bool {
   if (atomic.add<i32>(sync + <usize>Sync.arrived, 1) == threads - 1) {
     // the last to arrive resets the count before releasing the others, who may arrive at the next barrier at once
     atomic.store<i32>(sync + <usize>Sync.arrived, 0);
-    atomic.store<i32>(senseAt, sense + 1);
+    const next = aborted(sync) ? sense + 2 : sense + 1;
+    const seen = atomic.cmpxchg<i32>(senseAt, sense, next);
     if (atomic.load<i32>(sync + <usize>Sync.sleepers) > 0) atomic.notify(senseAt, -1);
-    return !aborted(sync);
+    return opened(seen == sense ? next : seen, sense);
   }
   let spins = 0;
-  while (atomic.load<i32>(senseAt) == sense) {
-    if (aborted(sync)) return false;
-    if (++spins < SPINS || !canWait) continue;
-    sleep(sync, senseAt, sense);
+  let now = atomic.load<i32>(senseAt);
+  while (now == sense) {
+    if (aborted(sync)) {
+      const seen = atomic.cmpxchg<i32>(senseAt, sense, sense + 2);
+      if (seen != sense) return opened(seen, sense);
+      if (atomic.load<i32>(sync + <usize>Sync.sleepers) > 0) atomic.notify(senseAt, -1);
+      return false;
+    }
+    if (++spins >= SPINS && canWait) sleep(sync, senseAt, sense);
+    now = atomic.load<i32>(senseAt);
   }
-  return !aborted(sync);
+  return opened(now, sense);
+}
+
+// @ts-ignore: decorator
+@inline
+function opened(now: i32, sense: i32): bool {
+  return now == sense + 1;
 }
 
 /** Thread 0: waits until `workers` workers have finished the job (normally or not). */

@@ -14,7 +14,7 @@
  * the worker ends. In Node, process.exit() in a job is caught the same way
  * by the 'exit' handler.
  */
-import { FAULT_TEXT_BYTES, Job, LAYER_BYTES, SLOT_BYTES, Sync, SyncSlot, Tail, type ThreadKernelExports } from '../backend/abi.js';
+import { FAULT_TEXT_BYTES, Job, SLOT_BYTES, Sync, SyncSlot, type ThreadKernelExports } from '../backend/abi.js';
 import { port, type WorkerStart } from './worker-port.js';
 
 export type { WorkerStart } from './worker-port.js';
@@ -85,7 +85,6 @@ async function main(): Promise<void> {
       k.mlp_thread_run(injectFault(i32, sync, index), index, 1);
       if (failAfterJob) {
         failAfterJob = false;
-        afterUpdateBegan(i32, sync);
         throw new Error('injected fault after its share of the update');
       }
     } catch (e) {
@@ -102,22 +101,6 @@ async function main(): Promise<void> {
 
 // Tests only: set by injectFault's mode 4, thrown once the job's own share has run.
 let failAfterJob = false;
-
-/**
- * Tests only (mode 4): returns once thread 0 has begun its share of the
- * update (it marks the packed weights stale then: Tail.packed 0), or after a
- * second. A failure before that, while thread 0 has not yet seen the last
- * barrier open, is reported as one before the update although this share of
- * it was applied: a race of the barrier (assembly/thread-sync.ts) that this
- * injection keeps out of its way.
- */
-function afterUpdateBegan(i32: Int32Array, sync: number): void {
-  const tail = Atomics.load(i32, (sync + Sync.table) >> 2) + Atomics.load(i32, (sync + Sync.layerCount) >> 2) * LAYER_BYTES;
-  const until = performance.now() + 1000;
-  while (Atomics.load(i32, (tail + Tail.packed) >> 2) !== 0 && performance.now() < until) {
-    /* spin: thread 0 is a barrier away */
-  }
-}
 
 /**
  * Tests only (Sync.inject = 1 + this worker's index, plus 256 × the mode):

@@ -131,12 +131,6 @@ describe('a worker that fails in the middle of a training step', () => {
     expect(weights(net)).toEqual(weights(twin));
   });
 
-  // Found by the test above before its worker waited for thread 0's update: a worker that fails after the
-  // last barrier before the update, while thread 0 has not yet seen that barrier open, makes thread 0's
-  // barrier() return false (it looks at Sync.abort after the release), so the step is reported as failed
-  // before the update (weights "after the last finished step") although that worker's share was updated.
-  it.todo('a worker that fails right after the last barrier, before thread 0 saw it open: reported as mid-update (assembly/thread-sync.ts barrier)');
-
   it('a prediction whose worker fails is computed again on one thread: the same outputs', async () => {
     const { x } = dataset(40, 12);
     const runtime = await threaded(2);
