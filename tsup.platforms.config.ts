@@ -61,6 +61,19 @@ const platforms: Options[] = [
   { ...common, entry: { edge: 'src/index.ts' }, platform: 'neutral', splitting: true, esbuildPlugins: [swap('edge', ['load', 'threads-loader', 'default-threads']), swap('browser', ['file-io'])] },
   // the universal build's threads code, loaded by URL only when init asks for threads (index.cjs cannot split)
   { ...common, entry: { threads: 'src/threads/open.ts' }, platform: 'node' },
+  // the same as CommonJS, which a default runtime loads with require in the middle of a synchronous fit (threads-loader.ts)
+  {
+    ...common,
+    entry: { threads: 'src/threads/open.ts' },
+    format: ['cjs'],
+    platform: 'node',
+    esbuildOptions(options) {
+      common.esbuildOptions?.(options, { format: 'cjs' });
+      // import.meta.url (where the .wasm and the worker script are) from __filename, as index.cjs has it (tsup.config.ts)
+      options.define = { ...options.define, 'import.meta.url': 'importMetaUrl' };
+      options.inject = [...(options.inject ?? []), 'src/shims/cjs-import-meta-url.ts'];
+    },
+  },
   // the worker script: for Node's worker_threads, and for module Web Workers (no Node code)
   { ...common, entry: { 'thread-worker': 'src/threads/thread-worker.ts' }, platform: 'node' },
   { ...common, entry: { 'thread-worker.browser': 'src/threads/thread-worker.ts' }, platform: 'browser', esbuildPlugins: [swap('browser', ['worker-port'])] },

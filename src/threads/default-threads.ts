@@ -19,7 +19,7 @@ import type { KernelExports } from '../backend/abi.js';
 import type { ThreadsHost } from './open.js';
 import { coreCount } from './cores.js';
 import { PoolHolder } from './pool-holder.js';
-import { loadThreads } from './threads-loader.js';
+import { loadThreads, loadThreadsNow } from './threads-loader.js';
 import { threadsWasmUrl } from './threads-wasm-url.js';
 import { largeWork, MIN_WORK, START_WORK } from './work.js';
 
@@ -45,6 +45,8 @@ export async function defaultThreadedRuntime(o: InitOptions, host: ThreadsHost):
   const holder = new PoolHolder(count, () => {
     // the one-thread kernels back: the threads code puts its own over them
     Object.assign(k, { mlp_train_step: trainStep, mlp_forward: forward, mlp_loss: loss });
+    // Node: the workers spawned within this call, so that a synchronous fit shares its later steps
+    if (loadThreadsNow()?.startThreadsNow(heap, module, holder)) return;
     loadThreads()
       .then((threads) => threads.startThreads(heap, module, holder, false))
       .catch((e: unknown) => holder.close(`workers cannot be started here (${String(e)})`));

@@ -12,7 +12,7 @@ import type { Backend } from '../backend/backend.js';
 import type { MemoryOptions } from '../backend/wasm/index.js';
 import { coreCount } from './cores.js';
 import { PoolHolder } from './pool-holder.js';
-import { startThreads } from './start.js';
+import { startThreads, startThreadsNow } from './start.js';
 import { threadsWasmUrl } from './threads-wasm-url.js';
 
 /**
@@ -66,4 +66,4 @@ function whyNoThreads(): string | null {
   return null;
 }
 
-export { startThreads };
+export { startThreads, startThreadsNow };

@@ -15,3 +15,8 @@ export function loadSpawner(_referenced: boolean): Promise<SpawnWorker> {
     return { terminate: () => worker.terminate() };
   });
 }
+
+/** A page's workers start asynchronously: the pool starts the asynchronous way (see spawn.ts). */
+export function spawnerNow(_referenced: boolean): SpawnWorker | null {
+  return null;
+}

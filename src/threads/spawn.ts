@@ -18,7 +18,21 @@ type WorkerThreads = typeof import('node:worker_threads');
  * waiting for workers it no longer needs).
  */
 export async function loadSpawner(referenced: boolean): Promise<SpawnWorker> {
-  const { Worker } = (await import(/* @vite-ignore */ 'node:worker_threads' as string)) as WorkerThreads;
+  return spawner((await import(/* @vite-ignore */ 'node:worker_threads' as string)) as WorkerThreads, referenced);
+}
+
+/**
+ * loadSpawner without waiting, where process.getBuiltinModule hands
+ * node:worker_threads over (Node >= 20.16, Deno, Bun): a pool can then start
+ * its workers in the middle of a synchronous fit. Null elsewhere.
+ */
+export function spawnerNow(referenced: boolean): SpawnWorker | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const threads = typeof proc?.getBuiltinModule === 'function' ? (proc.getBuiltinModule('node:worker_threads') as WorkerThreads | undefined) : undefined;
+  return threads ? spawner(threads, referenced) : null;
+}
+
+function spawner({ Worker }: WorkerThreads, referenced: boolean): SpawnWorker {
   return (start, onMessage, onError) => {
     const worker = new Worker(workerUrl());
     if (!referenced) worker.unref();

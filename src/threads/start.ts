@@ -11,7 +11,7 @@
 import type { Heap } from '../memory/heap.js';
 import { ThreadPool, type SpawnWorker } from './pool.js';
 import type { PoolHolder } from './pool-holder.js';
-import { loadSpawner } from './spawn.js';
+import { loadSpawner, spawnerNow } from './spawn.js';
 import { installThreadedKernels } from './threaded-kernels.js';
 
 /**
@@ -41,6 +41,32 @@ export async function startThreads(heap: Heap, module: WebAssembly.Module, holde
   holder.pool = pool;
   installThreadedKernels(heap, pool);
   await pool.start(module, spawn);
+}
+
+/**
+ * startThreads for a lazy pool, within the call where the workers can be
+ * spawned without waiting (Node: spawnerNow): the pool made, the kernels
+ * replaced and the workers spawned before it returns. A worker says it is
+ * ready in the shared memory, not only by a message that a synchronous fit
+ * holding the event loop would keep back, so the steps after it share once
+ * the workers are up. False where it cannot (the caller then goes the
+ * asynchronous way).
+ */
+export function startThreadsNow(heap: Heap, module: WebAssembly.Module, holder: PoolHolder): boolean {
+  const spawn = spawnerNow(false);
+  if (spawn === null) return false;
+  if (holder.note !== null) return true;
+  let pool: ThreadPool;
+  try {
+    pool = new ThreadPool(heap, holder.size);
+  } catch (e) {
+    holder.close(`the threads' control block could not be allocated (${describeError(e)})`);
+    return true;
+  }
+  holder.pool = pool;
+  installThreadedKernels(heap, pool);
+  void pool.start(module, spawn);
+  return true;
 }
 
 function describeError(e: unknown): string {

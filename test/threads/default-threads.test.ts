@@ -73,16 +73,32 @@ describe.runIf(CORES >= 2)('init() on a machine with more than one core', () => 
     expect(train(new Network({ inputs: INPUTS, layers: LAYERS, seed: 5, runtime: r }))).toEqual(expected);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(r.pool).toBeNull();
-    // three times more of it: the call that passes START_WORK starts them (fit is synchronous: its steps run on the calling thread)
+    // three times more of it: the call that passes START_WORK makes the pool and spawns the workers within it
+    // (Node: dist/threads.cjs by require, worker_threads by process.getBuiltinModule)
     for (let i = 0; i < 3; i++) expect(train(new Network({ inputs: INPUTS, layers: LAYERS, seed: 5, runtime: r }))).toEqual(expected);
-    expect(r.pool).toBeNull();
+    expect(r.pool).not.toBeNull();
     await workersReady(r);
-    expect(r.pool!.jobs).toBe(0);
     const shared = train(new Network({ inputs: INPUTS, layers: LAYERS, seed: 5, runtime: r }));
     expect(r.pool!.jobs).toBeGreaterThan(0);
     expect(shared).toEqual(expected);
     expect(r.threads).toBe(CORES);
     expect(r.threadsNote).toBeNull();
+  });
+
+  it('a synchronous fit that passes START_WORK shares its later steps once the workers are up (they say so in the shared memory), every bit as on one thread', async () => {
+    const single = await make({ threads: 1 });
+    const r = await make();
+    const fit = (runtime: Runtime): unknown[] => {
+      const net = new Network({ inputs: INPUTS, layers: LAYERS, seed: 5, runtime });
+      // 120 epochs of 2 steps: START_WORK within the first 20 steps, then far longer than a worker takes to start
+      const loss = new Trainer(net, { loss: 'cce', optimizer: 'adam', batchSize: 128, seed: 1 }).fit(X, Y, { epochs: 120 }).loss;
+      return [loss, weightBits(net)];
+    };
+    const expected = fit(single);
+    const result = fit(r);
+    expect(r.pool).not.toBeNull();
+    expect(r.pool!.jobs).toBeGreaterThan(0);
+    expect(result).toEqual(expected);
   });
 
   it('dispose() before the workers started: one thread, the note says so, and no large call starts them after', async () => {
