@@ -31,33 +31,49 @@ export function forwardRows(net: Network, m: Matrix, out: Float32Array): Float32
 
 /**
  * The rows of x when forwardDirect can take it (a Float32Array of whole
- * rows, at most one chunk, and a network without an input scaler), else 0.
+ * rows and a network without an input scaler), else 0.
  */
 export function directRows(net: Network, x: MatrixInput): number {
   if (!(x instanceof Float32Array) || net.scaler !== null) return 0;
   const rows = x.length / net.inputs;
-  return rows >= 1 && rows <= MAX_PREDICT_CHUNK && Number.isInteger(rows) ? rows : 0;
+  return rows >= 1 && Number.isInteger(rows) ? rows : 0;
 }
 
 /**
  * forwardRows for a Float32Array of `rows` rows (see directRows), copied
- * straight into linear memory and checked for finite values there:
- * prepareInputs' copy into a new array and its scan in JS take longer than
- * the forward pass of one 784-input sample. Null, with nothing written to
- * out, when a value is not finite (the checked path then names it).
+ * straight into linear memory a chunk at a time and checked for finite
+ * values there: prepareInputs' copy into a new array and its scan in JS take
+ * longer than the forward pass of one 784-input sample, and for a large
+ * batch that copy is a new allocation as large as x, every call. Rows of
+ * more than one chunk are all checked before any output is written (a pass
+ * that copies each chunk once more). Null, with nothing written to out, when
+ * a value is not finite (the checked path then names it).
  */
 export function forwardDirect(net: Network, x: Float32Array, rows: number, out: Float32Array): Float32Array | null {
   const plan = net.plan;
+  const chunk = Math.max(plan.capacity, Math.min(rows, MAX_PREDICT_CHUNK));
   // no batch block grows for bad input: a batch larger than any before is checked first
-  if (rows > plan.capacity) assertFinite(x, net.inputs, 'x');
-  plan.ensureCapacity(rows);
+  if (Math.min(rows, chunk) > plan.capacity) assertFinite(x, net.inputs, 'x');
+  plan.ensureCapacity(Math.min(rows, chunk));
   const heap = net.runtime.heap;
   const k = net.runtime.backend.kernels;
-  heap.f32().set(x, plan.X >>> 2);
-  if (!k.f32_all_finite(x.length, plan.X)) return null;
+  const inputs = net.inputs;
+  const single = rows <= chunk;
+  if (!single) {
+    for (let r = 0; r < rows; r += chunk) {
+      const n = Math.min(chunk, rows - r);
+      heap.f32().set(x.subarray(r * inputs, (r + n) * inputs), plan.X >>> 2);
+      if (!k.f32_all_finite(n * inputs, plan.X)) return null;
+    }
+  }
   const layers = net.shapes.length;
-  k.mlp_forward(plan.table, layers, plan.X, rows, plan.scratch);
-  const A = plan.activations(layers - 1).A >>> 2;
-  out.set(heap.f32().subarray(A, A + rows * net.outputs));
+  for (let r = 0; r < rows; r += chunk) {
+    const n = Math.min(chunk, rows - r);
+    heap.f32().set(x.subarray(r * inputs, (r + n) * inputs), plan.X >>> 2);
+    if (single && !k.f32_all_finite(n * inputs, plan.X)) return null;
+    k.mlp_forward(plan.table, layers, plan.X, n, plan.scratch);
+    const A = plan.activations(layers - 1).A >>> 2;
+    out.set(heap.f32().subarray(A, A + n * net.outputs), r * net.outputs);
+  }
   return net.targetScaler ? net.targetScaler.inverseTransform(out, rows) : out;
 }

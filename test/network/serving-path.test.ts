@@ -8,7 +8,7 @@ import { values } from '../support/random-values.js';
 // The serving path of a network over the tiny path's limit: the forward pass
 // reads weights packed once (src/network/plan.ts, Tail.packed), and a
 // Float32Array of whole rows goes straight into linear memory and is checked
-// there (Network.forwardDirect). What must hold: the same bits as the checked
+// there, a chunk at a time (Network.forwardDirect). What must hold: the same bits as the checked
 // path (nested rows) and as a batch of any size; never a stale weight after
 // setWeights, training, or a restored snapshot; bad values refused by name with
 // nothing written and no memory taken.
@@ -105,6 +105,16 @@ describe.each(BACKENDS)('the serving path on $name', ({ options }) => {
         expect(rt.liveBytes).toBe(live);
       }
     }
+    // rows of several chunks once their batch block is laid out: every chunk is checked in linear memory before an output is written
+    const many = 2500;
+    const fine = rows(many, shape.inputs, 33);
+    const expected = net.predict(nest(fine, shape.inputs)).flat();
+    const big = Float32Array.from(fine);
+    new Uint32Array(big.buffer)[2400 * shape.inputs + 5] = NAN_POSITIVE;
+    const bigOut = new Float32Array(many * net.outputs).fill(-7);
+    expectError(() => net.predictInto(big, bigOut), ValueError, 'x: expected finite numbers, got 1 non-finite value (first: NaN at row 2400, column 5)');
+    expect(bigOut.every((v) => v === -7)).toBe(true);
+    expect(Array.from(net.predictInto(fine, bigOut))).toEqual(expected);
     // and the network still serves
     expect(net.predict(good)).toEqual(net.predict(Float32Array.from(good)));
     net.dispose();
