@@ -119,6 +119,7 @@ export async function benchThreads({ lib, quick, rounds, targetMs, log }) {
   const weights = network(lib, runtimes[1]).getWeights({ flat: true });
   const rows = quick ? 1024 : 2048;
   const data = dataset(lib, rows);
+  warmUp(lib, runtimes, data, quick ? 1000 : 3000, log);
   for (const batch of [128, 32]) {
     const contenders = counts.map((n) => {
       const net = network(lib, runtimes[n]);
@@ -144,4 +145,30 @@ export async function benchThreads({ lib, quick, rounds, targetMs, log }) {
   for (const r of Object.values(runtimes)) r.dispose();
   await copies.end();
   return out;
+}
+
+// V8 compiles a Wasm function's optimized code in the background once it has
+// run enough; with every core busy with a step's threads, that waits for a
+// time slice, and the threads build (a module of its own) trains at ~1.2×
+// one thread for its first seconds here, then at its steady speed. The
+// sections measure steady speeds: each runtime trains for `ms` first (the
+// log shows the threads' speed-up over the first and the last part of it).
+function warmUp(lib, runtimes, data, ms, log) {
+  const speeds = {};
+  for (const [n, runtime] of Object.entries(runtimes)) {
+    const net = network(lib, runtime);
+    const trainer = new lib.Trainer(net, { loss: 'cce', optimizer: ADAM, batchSize: 128, shuffle: false });
+    const seen = [];
+    for (const t0 = performance.now(); performance.now() - t0 < ms; ) {
+      const t = performance.now();
+      trainer.fit(data.x, data.y, { epochs: 1 });
+      seen.push(performance.now() - t);
+    }
+    const part = Math.max(1, Math.floor(seen.length / 5));
+    const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+    speeds[n] = [median(seen.slice(0, part)), median(seen.slice(-part))];
+    net.dispose();
+  }
+  const of = (n, i) => (speeds[1][i] / speeds[n][i]).toFixed(2);
+  log(`threads: warm-up, ${ms} ms of training each: speed-up over one thread in its first fifth ${Object.keys(speeds).slice(1).map((n) => `${n}: ${of(n, 0)}x`).join(', ')}, in its last ${Object.keys(speeds).slice(1).map((n) => `${n}: ${of(n, 1)}x`).join(', ')}`);
 }
