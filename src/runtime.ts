@@ -49,9 +49,10 @@ export interface InitOptions extends MemoryOptions {
    * more, a cross-origin isolated page; the bundled Wasm builds only), else
    * one thread with no note. The default starts no worker in init: once the
    * calls large enough to share have done 256 Mi multiply-adds (about 25 ms
-   * of training on one core) on the calling thread, the workers start in the
-   * background, so a program that makes no such calls, or one or two and
-   * ends, pays nothing for threads. The results are the same bits for any
+   * of training on one core) on the calling thread, the workers start (in
+   * Node within that call, so a synchronous `fit` shares its later steps;
+   * elsewhere in the background), so a program that makes no such calls, or
+   * one or two and ends, pays nothing for threads. The results are the same bits for any
    * thread count and whenever the workers come; small steps always stay on
    * the calling thread (see docs/threads.md).
    */
