@@ -5,7 +5,9 @@
  * build loads dist/threads.js and starts dist/thread-worker.js), with
  * threads asked for (started by init) and by default (started by the large
  * steps). Each run trains on 2 threads and prints whether the threads
- * were used and the bits match one thread. A runtime nobody references any
+ * were used and the bits match one thread. By default, from the package, a
+ * synchronous fit shares its own later steps (dist/threads.cjs loaded by
+ * require within the step that starts the workers). A runtime nobody references any
  * more ends its workers once collected (a spawned process with --expose-gc).
  * Needs npm run build.
  */
@@ -69,6 +71,39 @@ describe('a Node process with threads ends on its own', () => {
     expect(out.same).toBe(true);
     if (dispose) expect(out.after).toBe(1);
     expect(performance.now() - started).toBeLessThan(30_000);
+  });
+});
+
+describe.runIf(availableParallelism() >= 2)('the default init from the built package: a synchronous fit starts the workers within it', () => {
+  it.each(['import', 'require'] as const)('via %s: dist/threads.cjs by require, the later steps of the same fit shared, the same bits, the process ends', (how) => {
+    const dist = join(ROOT, 'dist', how === 'import' ? 'index.js' : 'index.cjs');
+    const script = join(dir, `sync-fit-${how}.${how === 'import' ? 'mjs' : 'cjs'}`);
+    const body = `
+async function main() {
+  const one = await init({ threads: 1, setDefault: false });
+  const two = await init({ setDefault: false });
+  const x = new Float32Array(128 * 784).map((_, i) => Math.sin(i));
+  const y = new Float32Array(128).map((_, i) => i % 2);
+  const fit = (runtime) => {
+    const net = new Network({ inputs: 784, layers: [{ units: 128, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 2, runtime });
+    // one step an epoch of 13 M multiply-adds: the workers start after about 20, and have long been ready by the last
+    const loss = new Trainer(net, { loss: 'bce', optimizer: 'adam', batchSize: 128, seed: 1 }).fit(x, y, { epochs: 600 }).loss;
+    return JSON.stringify([loss, net.getWeights({ flat: true }).map((l) => Array.from(l.W))]);
+  };
+  const same = fit(one) === fit(two);
+  return { same, jobs: two.pool ? two.pool.jobs : -1, note: two.threadsNote };
+}
+`;
+    writeFileSync(
+      script,
+      how === 'import'
+        ? `import { init, Network, Trainer } from ${JSON.stringify(dist)};\n${body}\nconsole.log(JSON.stringify(await main()));\n`
+        : `const { init, Network, Trainer } = require(${JSON.stringify(dist)});\n${body}\nmain().then((out) => console.log(JSON.stringify(out)), (e) => { console.error(e); process.exit(1); });\n`,
+    );
+    const out = JSON.parse(execFileSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000 }));
+    expect(out.note).toBeNull();
+    expect(out.jobs).toBeGreaterThan(0);
+    expect(out.same).toBe(true);
   });
 });
 
