@@ -72,37 +72,46 @@ function weightedBce(n: usize, Z: usize, A: usize, Y: usize, dZ: usize, W: usize
   return sum * inv;
 }
 
-// w_r = Σ_c y_c·W_c per row, in column order
 function weightedCce(rows: i32, cols: i32, Z: usize, A: usize, Y: usize, dZ: usize, W: usize): f64 {
-  const rowBytes = <usize>cols << 2;
   const inv = 1.0 / <f64>rows;
   let sum: f64 = 0;
-  for (let r = 0; r < rows; r++) {
-    const z = Z + <usize>r * rowBytes;
-    const y = Y + <usize>r * rowBytes;
-    let w: f32 = 0;
-    for (let c = 0; c < cols; c++) w += load<f32>(y + (<usize>c << 2)) * load<f32>(W + (<usize>c << 2));
-    let m: f32 = -Infinity;
-    for (let c = 0; c < cols; c++) m = max<f32>(m, load<f32>(z + (<usize>c << 2)));
-    const lse = <f64>m + Math.log(sumExp(cols, z, m));
-    let rowLoss: f64 = 0;
+  for (let r = 0; r < rows; r++) sum += weightedCceRow(r, cols, inv, Z, A, Y, dZ, W);
+  return sum * inv;
+}
+
+/**
+ * Row r of the class-weighted cce: its term w_r·(−Σ_c y_c·(z_c − lse)), with
+ * w_r = Σ_c y_c·W_c in column order, and its dZ (unless dZ is 0) scaled by
+ * w_r·inv. The threads build computes each thread's rows with this too
+ * (mlp-thread-loss.ts): the same operations in the same order, the same bits.
+ */
+// @ts-ignore: decorator
+@inline
+export function weightedCceRow(r: i32, cols: i32, inv: f64, Z: usize, A: usize, Y: usize, dZ: usize, W: usize): f64 {
+  const rowBytes = <usize>cols << 2;
+  const z = Z + <usize>r * rowBytes;
+  const y = Y + <usize>r * rowBytes;
+  let w: f32 = 0;
+  for (let c = 0; c < cols; c++) w += load<f32>(y + (<usize>c << 2)) * load<f32>(W + (<usize>c << 2));
+  let m: f32 = -Infinity;
+  for (let c = 0; c < cols; c++) m = max<f32>(m, load<f32>(z + (<usize>c << 2)));
+  const lse = <f64>m + Math.log(sumExp(cols, z, m));
+  let rowLoss: f64 = 0;
+  for (let c = 0; c < cols; c++) {
+    const p = <usize>c << 2;
+    const yc = <f64>load<f32>(y + p);
+    if (yc != 0) rowLoss -= yc * (<f64>load<f32>(z + p) - lse);
+  }
+  if (dZ != 0) {
+    const scale = <f32>(<f64>w * inv);
+    const a = A + <usize>r * rowBytes;
+    const d = dZ + <usize>r * rowBytes;
     for (let c = 0; c < cols; c++) {
       const p = <usize>c << 2;
-      const yc = <f64>load<f32>(y + p);
-      if (yc != 0) rowLoss -= yc * (<f64>load<f32>(z + p) - lse);
-    }
-    sum += <f64>w * rowLoss;
-    if (dZ != 0) {
-      const scale = <f32>(<f64>w * inv);
-      const a = A + <usize>r * rowBytes;
-      const d = dZ + <usize>r * rowBytes;
-      for (let c = 0; c < cols; c++) {
-        const p = <usize>c << 2;
-        store<f32>(d + p, (load<f32>(a + p) - load<f32>(y + p)) * scale);
-      }
+      store<f32>(d + p, (load<f32>(a + p) - load<f32>(y + p)) * scale);
     }
   }
-  return sum * inv;
+  return <f64>w * rowLoss;
 }
 
 /**

@@ -10,7 +10,7 @@
 
 import { Loss } from './abi';
 import { f32_act_backward } from './f32-act';
-import { scaledDifference, sumExp } from './f32-loss';
+import { scaledDifference, sumExp, weightedCceRow } from './f32-loss';
 
 /** Bytes of the terms area for `rows` rows of `cols` outputs. */
 // @ts-ignore: decorator
@@ -103,29 +103,6 @@ function weightedBce(n: usize, all: usize, Z: usize, A: usize, Y: usize, dZ: usi
 
 // f32-loss.ts weightedCce over rows [r0, r1) of `rows`: row r's term at terms + r·cols·8
 function weightedCce(r0: i32, r1: i32, rows: i32, cols: i32, Z: usize, A: usize, Y: usize, dZ: usize, W: usize, terms: usize): void {
-  const rowBytes = <usize>cols << 2;
   const inv = 1.0 / <f64>rows;
-  for (let r = r0; r < r1; r++) {
-    const z = Z + <usize>r * rowBytes;
-    const y = Y + <usize>r * rowBytes;
-    let w: f32 = 0;
-    for (let c = 0; c < cols; c++) w += load<f32>(y + (<usize>c << 2)) * load<f32>(W + (<usize>c << 2));
-    let m: f32 = -Infinity;
-    for (let c = 0; c < cols; c++) m = max<f32>(m, load<f32>(z + (<usize>c << 2)));
-    const lse = <f64>m + Math.log(sumExp(cols, z, m));
-    let rowLoss: f64 = 0;
-    for (let c = 0; c < cols; c++) {
-      const p = <usize>c << 2;
-      const yc = <f64>load<f32>(y + p);
-      if (yc != 0) rowLoss -= yc * (<f64>load<f32>(z + p) - lse);
-    }
-    store<f64>(terms + (<usize>r * rowBytes << 1), <f64>w * rowLoss);
-    const scale = <f32>(<f64>w * inv);
-    const a = A + <usize>r * rowBytes;
-    const d = dZ + <usize>r * rowBytes;
-    for (let c = 0; c < cols; c++) {
-      const p = <usize>c << 2;
-      store<f32>(d + p, (load<f32>(a + p) - load<f32>(y + p)) * scale);
-    }
-  }
+  for (let r = r0; r < r1; r++) store<f64>(terms + (<usize>r * <usize>cols << 3), weightedCceRow(r, cols, inv, Z, A, Y, dZ, W));
 }

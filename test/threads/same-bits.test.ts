@@ -107,6 +107,28 @@ describe.each([
   });
 });
 
+/**
+ * A fit that fails on `threads` threads, every call shared among them: the
+ * error it ends with ('no error' if none) and the weights after it.
+ */
+async function failure(simd: boolean, threads: number, make: (runtime: Runtime) => { net: Network; fit: () => void }): Promise<{ message: string; weights: number[] }> {
+  const runtime = await init({ simd, threads, setDefault: false });
+  if (runtime.pool) runtime.pool.minWork = 0;
+  try {
+    const { net, fit } = make(runtime);
+    let message = 'no error';
+    try {
+      fit();
+    } catch (e) {
+      message = `${(e as Error).name}: ${(e as Error).message}`;
+    }
+    if (threads > 1) expect(runtime.pool!.jobs).toBeGreaterThan(0);
+    return { message, weights: weightBits(net) };
+  } finally {
+    runtime.dispose();
+  }
+}
+
 describe.each([
   ['wasm-simd', true],
   ['wasm-scalar', false],
@@ -116,24 +138,12 @@ describe.each([
     const inputs = 9;
     const x = new Float32Array(10 * inputs).map((_, i) => (i < 5 * inputs ? 1e-30 : 1));
     const y = new Float32Array(10 * 6);
-    const outcome = async (threads: number): Promise<{ message: string; weights: number[] }> => {
-      const runtime = await init({ simd, threads, setDefault: false });
-      if (runtime.pool) runtime.pool.minWork = 0;
-      try {
+    const outcome = (threads: number) =>
+      failure(simd, threads, (runtime) => {
         const net = new Network({ inputs, layers: [{ units: 6 }], runtime });
         net.setWeights([{ W: Array.from({ length: inputs }, () => Array(6).fill(0.5)), b: Array(6).fill(0) }]);
-        let message = 'no error';
-        try {
-          new Trainer(net, { loss: 'mse', optimizer: { type, lr: 1e38 }, batchSize: 5, shuffle: false }).fit(x, y, { epochs: 2 });
-        } catch (e) {
-          message = `${(e as Error).name}: ${(e as Error).message}`;
-        }
-        if (threads > 1) expect(runtime.pool!.jobs).toBeGreaterThan(0);
-        return { message, weights: weightBits(net) };
-      } finally {
-        runtime.dispose();
-      }
-    };
+        return { net, fit: () => void new Trainer(net, { loss: 'mse', optimizer: { type, lr: 1e38 }, batchSize: 5, shuffle: false }).fit(x, y, { epochs: 2 }) };
+      });
     const one = await outcome(1);
     for (const threads of [2, 3]) expect(await outcome(threads)).toEqual(one);
     // the undo block: saved by every thread's share before the update, restored on thread 0
@@ -150,23 +160,11 @@ describe.each([
     // the second batch's inputs overflow float32 in the first layer's sums
     const x = new Float32Array(20 * inputs).map((_, i) => (i >= 5 * inputs && i < 10 * inputs ? 3e38 : ((i * 7) % 11) / 11));
     const y = new Float32Array(20 * 6).fill(0.5);
-    const outcome = async (threads: number): Promise<{ message: string; weights: number[] }> => {
-      const runtime = await init({ simd, threads, setDefault: false });
-      if (runtime.pool) runtime.pool.minWork = 0;
-      try {
+    const outcome = (threads: number) =>
+      failure(simd, threads, (runtime) => {
         const net = new Network({ inputs, layers: [{ units: 12, activation: 'linear' }, { units: 6 }], seed: 4, runtime });
-        let message = 'no error';
-        try {
-          new Trainer(net, { loss: 'mse', optimizer: 'adam', batchSize: 5, shuffle: false }).fit(x, y, { epochs: 1 });
-        } catch (e) {
-          message = `${(e as Error).name}: ${(e as Error).message}`;
-        }
-        if (threads > 1) expect(runtime.pool!.jobs).toBeGreaterThan(0);
-        return { message, weights: weightBits(net) };
-      } finally {
-        runtime.dispose();
-      }
-    };
+        return { net, fit: () => void new Trainer(net, { loss: 'mse', optimizer: 'adam', batchSize: 5, shuffle: false }).fit(x, y, { epochs: 1 }) };
+      });
     const one = await outcome(1);
     expect(one.message).toMatch(/^TrainingError: fit: the loss or a gradient is not finite at epoch 1, batch 2/);
     for (const threads of [2, 3]) expect(await outcome(threads)).toEqual(one);
