@@ -4,14 +4,8 @@ import { buildCli } from './tsup.cli.config';
 import { buildInterchange } from './tsup.interchange.config';
 import { asciiComments } from './scripts/ascii-comments.mjs';
 import { buildPlatforms, CHUNK_NAMES } from './tsup.platforms.config';
-import { buildLazyPart, lazyStubs, planLazySplit } from './tsup.lazy.config';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
-
-const define = { __SIMDNET_VERSION__: JSON.stringify(version) };
-// dist/index.js and dist/index.cjs load in two parts (see tsup.lazy.config.ts)
-const lazyOptions = { platform: 'node', target: 'es2022', charset: 'ascii', define } as const;
-const lazySplit = await planLazySplit('src/index.ts', lazyOptions);
 
 export default defineConfig({
   // The universal build of the core. What a program may never need (the
@@ -35,8 +29,7 @@ export default defineConfig({
   },
   // @internal members stay out of the public declarations
   dts: { entry: { index: 'src/index.ts' }, compilerOptions: { stripInternal: true } },
-  define,
-  esbuildPlugins: [lazyStubs(lazySplit.linked)],
+  define: { __SIMDNET_VERSION__: JSON.stringify(version) },
   sourcemap: true,
   // Readable code, as libraries ship: names as in the sources (an error
   // prints as ShapeError, a network as Network {…}; test/packaging/names.test.ts
@@ -51,8 +44,6 @@ export default defineConfig({
   target: 'es2022',
   async onSuccess() {
     mkdirSync('dist', { recursive: true });
-    // dist/index.lazy.cjs, the part of index.js and index.cjs loaded on first use (see tsup.lazy.config.ts)
-    await buildLazyPart(lazySplit, { ...lazyOptions, sourcemap: true });
     for (const f of ['simd.wasm', 'scalar.wasm', 'simd-threads.wasm', 'scalar-threads.wasm']) copyFileSync(`build/${f}`, `dist/${f}`);
     // dist/cli.js, the `simdnet` command (see tsup.cli.config.ts)
     await buildCli();

@@ -135,11 +135,6 @@ function checkNonNegativeInt(v: unknown, name: string): number {
   return checkPositiveInt(v, name);
 }
 
-/** One fit's run of schedule `s` (a function, so that the trainer need not hold the class: see tsup.lazy.config.ts). */
-export function startSchedule(s: ResolvedSchedule, base: number, rate: Float64Array, epochs: number, batches: number, loss: LossName, hasValidation: boolean): ScheduleRun {
-  return new ScheduleRun(s, base, rate, epochs, batches, loss, hasValidation);
-}
-
 /**
  * One fit's run of a schedule. `rate` is where the training step reads the
  * rate from (the Trainer's one-element array): the schedule writes it.

@@ -1,20 +1,20 @@
 import { Loss, StepStatus, Tail, type LossName, type OptCode } from '../backend/abi.js';
 import { StateError, ValueError } from '../errors.js';
+import { labelTargets } from '../network/class-labels.js';
 import { Network } from '../network/network.js';
 import { checkLossFits, type TargetInput } from '../network/targets.js';
 import { lookupName, optionalBoolean, optionalFunction, readOptions } from '../options.js';
 import { Random } from '../random.js';
-import { checkNumberIn, checkPositiveInt, checkSeed, describe, type MatrixInput } from '../validate.js';
-import type { FitRun } from './fit-run.js';
-import { startFit, validationRows } from './fit-start.js';
+import { checkNumberIn, checkPositiveInt, checkSeed, describe, toMatrix, type MatrixInput } from '../validate.js';
+import { FitRun } from './fit-run.js';
 import { fitStream, type BatchSource, type FitStreamOptions } from './fit-stream.js';
 import type { FitOptions, History, TrainerOptions } from './options.js';
 import {
-  balancedClassWeights, isAbortSignal, resolveClassWeight, resolveEarlyStopping, resolveOptimizer,
+  balancedClassWeights, FIT_KEYS, isAbortSignal, resolveClassWeight, resolveEarlyStopping, resolveOptimizer,
   type ResolvedEarlyStopping, type ResolvedOptimizer,
 } from './resolve-options.js';
-import { resolveSchedule, startSchedule, type ResolvedSchedule, type ScheduleRun } from './schedules.js';
-import type { Rows } from './validation-split.js';
+import { resolveSchedule, ScheduleRun, type ResolvedSchedule } from './schedules.js';
+import { holdOut, type Rows } from './validation-split.js';
 
 /** What fit's `y` takes: targets (class indices, 0/1 values, one-hot rows, regression values) or class labels. */
 export type FitTargets = TargetInput | readonly string[];
@@ -163,12 +163,50 @@ export class Trainer {
   }
 
   private start(x: MatrixInput, y: FitTargets, options: FitOptions): FitRun {
-    return startFit(this, x, y, options);
+    const net = this.network;
+    net.plan; // throws if disposed
+    if (net.training) throw new StateError('fit: this network is already being trained; wait for that fit to return');
+    const o = readOptions(options, 'fit options', FIT_KEYS, `{ ${FIT_KEYS.join(', ')} }`) as FitOptions;
+    const epochs = o.epochs === undefined ? 10 : checkPositiveInt(o.epochs, 'epochs');
+    const numbersAreLabels = optionalBoolean(o.labels, 'labels') ?? false;
+    if (o.validation !== undefined && o.validationSplit !== undefined) {
+      throw new ValueError('validationSplit: expected either validation data or validationSplit, got both; remove one');
+    }
+    // no defensive copy: FitRun copies the rows into linear memory before fit
+    // returns or awaits, and checks that copy for non-finite values (held-out
+    // validation rows are checked here, as they never go there)
+    const xs = net.prepareInputs(x, 'x', false, o.validationSplit !== undefined);
+    const labels = labelTargets(y, xs.rows, net.shapes, net.classes, 'y', numbersAreLabels);
+    const classes = net.classes ?? labels?.newClasses ?? null;
+    const ys = net.prepareTargets((labels?.targets ?? y) as TargetInput, xs.rows, this.loss, false);
+    let train: Rows = { x: xs.data, y: ys, rows: xs.rows };
+    let val = this.validationRows(o, classes, numbersAreLabels);
+    if (val === null && o.validationSplit !== undefined) {
+      ({ train, validation: val } = holdOut(train, net.inputs, net.outputs, this.loss, o.validationSplit, this.seed));
+    }
+    const early = this.fitControls(o, val !== null);
+    const batches = Math.ceil(train.rows / Math.min(this.batchSize, train.rows));
+    const schedule = this.scheduleRun(epochs, batches, val !== null);
+    const rejectNonFinite = (): never => {
+      // names the first bad value as the caller gave it (the scaler may have changed it)
+      toMatrix(x, net.inputs, 'x', "the network's inputs", false);
+      throw new ValueError('x: expected finite numbers, but scaling them with the network\'s scaler gave non-finite values');
+    };
+    const run = new FitRun(this, train, epochs, val, early, schedule, o, rejectNonFinite);
+    // every check has passed and the memory is in place: only now does the network take the labels' classes
+    if (labels?.newClasses) net.classes = labels.newClasses;
+    return run;
   }
 
   /** @internal `validation` ({ x, y }) of fit options, checked and prepared; null when not given */
   validationRows(o: FitOptions, classes: readonly string[] | null, numbersAreLabels: boolean): Rows | null {
-    return validationRows(this, o, classes, numbersAreLabels);
+    if (o.validation === undefined) return null;
+    const net = this.network;
+    const v = readOptions(o.validation, 'validation', ['x', 'y'], '{ x, y }');
+    if (v.x === undefined || v.y === undefined) throw new ValueError(`validation: expected { x, y }, got no ${v.x === undefined ? 'x' : 'y'}`);
+    const vx = net.prepareInputs(v.x as MatrixInput, 'validation.x');
+    const vl = labelTargets(v.y, vx.rows, net.shapes, classes, 'validation.y', numbersAreLabels);
+    return { x: vx.data, y: net.prepareTargets((vl?.targets ?? v.y) as TargetInput, vx.rows, this.loss, true, 'validation.y'), rows: vx.rows };
   }
 
   /** @internal early stopping, the callbacks and the signal of fit options, checked */
@@ -181,7 +219,7 @@ export class Trainer {
 
   /** @internal this trainer's schedule for a fit of `epochs` epochs of `batches` batches (0: unknown), or null */
   scheduleRun(epochs: number, batches: number, hasValidation: boolean): ScheduleRun | null {
-    return this.schedule && startSchedule(this.schedule, this.optimizer.lr, this.rate, epochs, batches, this.loss, hasValidation);
+    return this.schedule && new ScheduleRun(this.schedule, this.optimizer.lr, this.rate, epochs, batches, this.loss, hasValidation);
   }
 
   /** @internal whether this trainer's schedule changes the rate within an epoch (it then needs the batches of an epoch in advance) */

@@ -1,22 +1,21 @@
 /**
  * Budgets and promises of the built package (dist/, as `npm test` builds it):
- * each .wasm ≤ 64 KB; the core entry minified + gzipped, with the chunks it
- * imports up front (what it imports on demand, the pure-JS kernels and the
- * file writer, is loaded only by a program that uses them): browser.js
- * ≤ 41.5 KB (40 KB until threads became the default where possible: the
- * default's glue, ~0.8 KB, deciding whether threads are possible, compiling
- * the threads build, spotting the first call large enough to share), edge.js
- * ≤ 40 KB (no threads code). The Node builds load in two parts
- * (tsup.lazy.config.ts): index.js ≤ 26 KB and index.cjs (which cannot split)
- * ≤ 29 KB are what a program serving a model compiles before its first
- * prediction, down from 41.5 KB and 47.5 KB when each held everything; the
- * rest, index.lazy.cjs, loads with the first Trainer, trainModel, metric or
- * summary. The threads code itself is dist/threads.js, loaded only when
- * threads are asked for or a default runtime starts its workers. No runtime
- * dependency in the core entry (no bare import at all in the browser and
- * edge builds; only Node's fs, lazily, in the universal one); no eval / new
- * Function anywhere; no top-level await; every file the exports map names
- * exists.
+ * each .wasm ≤ 64 KB; the core entry ≤ 40 KB minified + gzipped in the ESM
+ * builds (index.js, browser.js, edge.js: what browsers and edge functions
+ * load), with the chunks it imports up front (what it imports on demand, the
+ * pure-JS kernels and the file writer, is loaded only by a program that uses
+ * them), 41.5 KB for index.js and browser.js since threads are the default
+ * where possible (the default's glue, ~0.8 KB: deciding whether threads are
+ * possible, compiling the threads build, spotting the first call large
+ * enough to share; edge.js has none); index.cjs, which cannot split and
+ * carries those inline, ≤ 47.5 KB (44 KB before training from streams —
+ * Trainer.fitStream and trainModelStream, about 1.8 KB, inline there too —
+ * the threads option's glue, ~0.5 KB, in every core entry, and the default's
+ * ~0.8 KB; the threads code itself is dist/threads.js, loaded only when
+ * threads are asked for or a default runtime starts its workers); no runtime dependency in the core entry (no bare import at all in
+ * the browser and edge builds; only Node's fs, lazily, in the universal one);
+ * no eval / new Function anywhere; no top-level await; every file the
+ * exports map names exists.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +26,7 @@ import { ROOT } from '../support/packed.js';
 const DIST = join(ROOT, 'dist');
 const WASM_BUDGET = 64 * 1024;
 const CORE_BUILDS = ['index.js', 'index.cjs', 'browser.js', 'edge.js'];
-const CORE_BUDGETS: Record<string, number> = { 'index.js': 26 * 1024, 'browser.js': 41.5 * 1024, 'edge.js': 40 * 1024, 'index.cjs': 29 * 1024 };
+const CORE_BUDGETS: Record<string, number> = { 'index.js': 41.5 * 1024, 'browser.js': 41.5 * 1024, 'edge.js': 40 * 1024, 'index.cjs': 47.5 * 1024 };
 /** The interchange entries (minified + gzipped), each apart from the core it imports. */
 const INTERCHANGE_BUDGETS: Record<string, number> = { onnx: 12 * 1024, tfjs: 6 * 1024, brain: 5 * 1024 };
 const INTERCHANGE = Object.keys(INTERCHANGE_BUDGETS).flatMap((e) => [`${e}.js`, `${e}.cjs`]);
@@ -147,8 +146,6 @@ describe('no runtime dependencies in the core entry', () => {
     const node = ['crypto', 'fs', 'fs/promises', 'path'];
     expect(await imports('index.js')).toEqual(node.map((m) => `dynamic-import ${m}`));
     expect(await imports('index.cjs')).toEqual(node.map((m) => `dynamic-import ${m}`));
-    // the part loaded on first use (tsup.lazy.config.ts) imports nothing either: the first part hands it what it uses
-    expect(await imports('index.lazy.cjs')).toEqual([]);
   });
 
   it('browser.js and edge.js do not mention Node; edge.js has no import.meta.url, fetch or compile from bytes', () => {
