@@ -1,7 +1,7 @@
 // mlp_thread_run: every thread's entry into a job of the threads build (Sync
 // and ThreadKernelExports in src/backend/abi.ts). A training step is
 // mlp_train_step cut into parts with a barrier between each and the next:
-//   pack W (only when stale) │ forward, the output layer's dZ and the loss
+//   pack W (only when stale) │ own rows of a shuffled batch gathered, forward, the output layer's dZ and the loss
 //   terms (mlp-thread-loss.ts), input gradients, own rows of the batch │
 //   the loss value from the terms on thread 0; weight gradients, own rows of
 //   W and columns of b │ [clipping factor, thread 0 │] [parameter bounds │]
@@ -12,6 +12,7 @@
 // mlp_train_step sums them: the same bits whatever the number of threads.
 
 import { Job, LayerField, Opt, StepStatus, Sync, SyncSlot, Tail } from './abi';
+import { gatherBatch } from './f32-gather';
 import { gradientNorm } from './mlp-clip-grad-norm';
 import { outputLayerLoss } from './mlp-forward';
 import { backwardRows, copyShare, forwardRows, gradientShare, maxShare, packShare, scaleShare, share, shareFinite, shareMaxParam, shareMaxState, updateShare } from './mlp-thread-shares';
@@ -78,6 +79,8 @@ function stepShare(sync: usize, t: i32, T: i32, wait: bool, table: usize, layerC
   // a row's forward pass, loss gradient and input gradients need no other row: no barrier between them
   const s = share(rows, t, T);
   const r0 = <i32>(s >> 32), r1 = <i32>s;
+  // a shuffled batch: this thread's rows of it (every row is in place by the barrier after the input gradients)
+  gatherBatch(table, layerCount, tail, X, <usize>load<u32>(sync, Sync.Y), r0, r1);
   forwardRows(table, layerCount, X, r0, r1, scratch);
   const lossCode = load<i32>(sync, Sync.loss);
   const classWeights = <usize>load<u32>(tail, Tail.classWeights);

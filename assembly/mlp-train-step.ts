@@ -5,6 +5,7 @@
 
 import { LayerField, Opt, StepStatus, Tail } from './abi';
 import { f32_max_abs_finite } from './f32-finite';
+import { gatherBatch } from './f32-gather';
 import { adamUpdateChecked, lastMaxParam, lastMaxState, momentumUpdateChecked, sgdUpdateChecked, UPDATE_VECTORS } from './f32-update';
 import { fieldF32, fieldI32, fieldPtr, layerAt, tailOf } from './layer-table';
 import { mlp_clip_grad_norm } from './mlp-clip-grad-norm';
@@ -74,6 +75,7 @@ export function mlp_train_step(
   table: usize, layerCount: i32, X: usize, Y: usize, rows: i32, loss: i32, opt: i32, scratch: usize, undo: usize,
 ): i32 {
   const tail = tailOf(table, layerCount);
+  gatherBatch(table, layerCount, tail, X, Y, 0, rows);
   const value = trainStep(
     table, layerCount, X, Y, rows, loss, opt,
     <f32>load<f64>(tail, Tail.lr), <f32>load<f64>(tail, Tail.beta1), <f32>load<f64>(tail, Tail.beta2), <f32>load<f64>(tail, Tail.eps),

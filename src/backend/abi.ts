@@ -26,7 +26,7 @@
  * Bumped whenever an export's contract (a name, a signature, a code, the
  * table's layout) changes; the facade refuses a Wasm module built for another.
  */
-export const ABI_VERSION = 9;
+export const ABI_VERSION = 10;
 
 /** Activation codes (`act` arguments and LayerField.act). */
 export const Act = {
@@ -118,7 +118,7 @@ export const LAYER_BYTES = 80;
  * (and so every mlp_* kernel that runs the network) packs every layer's W into
  * its Wp first when it reads 0, then writes 1. Zeroed memory reads "not packed".
  *
- * The rest are f64. lr, beta1 (momentum's μ), beta2, eps (each rounded to
+ * These are f64: lr, beta1 (momentum's μ), beta2, eps (each rounded to
  * f32 by the kernel, as an f32 argument would be), clipNorm (0 = none) and t
  * (Adam's step count): the step's hyperparameters, written by the facade
  * before each call. result: where mlp_train_step leaves its value. lossSum:
@@ -126,6 +126,14 @@ export const LAYER_BYTES = 80;
  * In memory rather than as arguments and return values: a JS caller boxes
  * every float it passes to, or gets back from, a call it cannot inline — an
  * allocation per training step.
+ *
+ * gatherOrder (u32), gatherStart (i32), gatherX, gatherY (u32): a shuffled
+ * batch, gathered by mlp_train_step itself. When gatherOrder is not 0, rows
+ * i < rows of X and Y are first filled with rows order[gatherStart + i] of
+ * the training rows at gatherX and targets at gatherY (order: u32 row
+ * indices). The threads build has each thread gather its own rows, so the
+ * copy runs in parallel with nothing serial before the step. 0: X and Y hold
+ * the batch already. The facade writes all four before each step.
  */
 export const Tail = {
   maxParam: 0,
@@ -140,9 +148,13 @@ export const Tail = {
   t: 56,
   result: 64,
   lossSum: 72,
+  gatherOrder: 80,
+  gatherStart: 84,
+  gatherX: 88,
+  gatherY: 92,
 } as const;
 /** Bytes of the table's tail. */
-export const TAIL_BYTES = 80;
+export const TAIL_BYTES = 96;
 
 /** mlp_train_step's return value. */
 export const StepStatus = {

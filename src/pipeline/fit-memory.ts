@@ -58,8 +58,10 @@ export function fitMemory(kernels: KernelExports, layers: readonly LayerSize[], 
   const outputs = layers[layers.length - 1]!.outputs;
   const network = paramBlockBytes(layers, kernels);
   const snapshots = 2 * paramRegionBytes(layers);
-  // the targets' block also holds the class weights (one f32 per class: 2 for one sigmoid unit)
-  const data = rows.trainRows > 0 ? aligned(rows.trainRows * inputs * 4) + aligned(rows.trainRows * outputs * 4 + classWeightBytes(outputs)) : 0;
+  // the targets' block also holds the class weights (one f32 per class: 2 for one sigmoid unit); then the shuffled order (u32 per row)
+  const data = rows.trainRows > 0
+    ? aligned(rows.trainRows * inputs * 4) + aligned(rows.trainRows * outputs * 4 + classWeightBytes(outputs)) + aligned(rows.trainRows * 4)
+    : 0;
   // a new network lays out a batch of one row; a fit with larger batches lays
   // out its own before releasing that one
   const batchRows = Math.max(1, rows.batchRows);

@@ -23,6 +23,8 @@ export class FitRun {
   private readonly monitor: Monitor;
   private readonly rows: number;
   private readonly order: Uint32Array;
+  /** The order in linear memory, copied there every epoch, from which the step kernel gathers a shuffled batch (Tail.gatherOrder); 0 without shuffling. */
+  private orderAt = 0;
   private readonly batch: number;
   /** Steps per epoch. */
   private readonly batches: number;
@@ -73,6 +75,8 @@ export class FitRun {
       // the class weights, if any, right after the targets (a stream's targets come a batch at a time: there, the weights alone)
       this.dataY = heap.alloc(rows * net.outputs * 4 + classWeightBytes(net.outputs), train ? `the ${rows} training targets` : 'the class weights', false);
       blocks.push(this.dataY);
+      this.orderAt = train && trainer.shuffle ? heap.alloc(rows * 4, `the order of the ${rows} training rows`, false) : 0;
+      if (this.orderAt) blocks.push(this.orderAt);
       this.epochStart = heap.alloc(region, 'a snapshot of the weights', false);
       blocks.push(this.epochStart);
       this.best = this.early?.restoreBest ? heap.alloc(region, 'a snapshot of the best weights', false) : 0;
@@ -115,17 +119,11 @@ export class FitRun {
     for (let b = 0; b < batches; b++) {
       const start = b * this.batch;
       const n = Math.min(this.batch, this.rows - start);
-      let X = this.dataX + start * inputs * 4;
-      let Y = this.dataY + start * outputs * 4;
-      if (trainer.shuffle) {
-        // views are taken after the last allocation and stay valid for the whole step
-        const f32 = trainer.network.runtime.heap.f32();
-        gatherRows(f32, this.dataX >>> 2, this.order, start, n, inputs, plan.X >>> 2);
-        gatherRows(f32, this.dataY >>> 2, this.order, start, n, outputs, plan.Y >>> 2);
-        X = plan.X;
-        Y = plan.Y;
-      }
-      if (!this.step(epoch, b, batches, n, X, Y)) return false;
+      // a shuffled batch is gathered into the network's batch block by the step kernel (on every thread, its own rows)
+      const ok = this.orderAt
+        ? this.step(epoch, b, batches, n, plan.X, plan.Y, start)
+        : this.step(epoch, b, batches, n, this.dataX + start * inputs * 4, this.dataY + start * outputs * 4);
+      if (!ok) return false;
     }
     return this.endEpoch(epoch, this.rows);
   }
@@ -147,7 +145,10 @@ export class FitRun {
       this.schedule?.atEpoch(epoch);
       options.onEpochBegin?.({ epoch, epochs: this.epochs, lr: trainer.learningRate });
     }
-    if (trainer.shuffle && this.rows > 0) trainer.random.shuffle(this.order);
+    if (trainer.shuffle && this.rows > 0) {
+      trainer.random.shuffle(this.order);
+      if (this.orderAt) trainer.network.runtime.heap.u32().set(this.order, this.orderAt >>> 2);
+    }
     plan.snapshotParams(this.epochStart);
     // the step kernel sums loss × rows into the tail: no float is handled here per step
     trainer.network.runtime.heap.f64()[(plan.tail + Tail.lossSum) >>> 3] = 0;
@@ -156,16 +157,17 @@ export class FitRun {
 
   /**
    * Batch `b` (0-based) of `epoch`: one optimizer step on `n` rows at byte
-   * pointers X and Y. False when the signal has aborted the fit (no step
+   * pointers X and Y (with `orderStart`, rows orderStart… of this fit's
+   * shuffled order, which the kernel gathers there first). False when the signal has aborted the fit (no step
    * taken); a TrainingError when the step could not be applied. @internal
    */
-  step(epoch: number, b: number, batches: number, n: number, X: number, Y: number): boolean {
+  step(epoch: number, b: number, batches: number, n: number, X: number, Y: number, orderStart = -1): boolean {
     const { trainer, options, schedule } = this;
     const net = trainer.network;
     const plan = net.plan;
     if (options.signal?.aborted) return this.stop('aborted');
     if (schedule !== null && b > 0 && schedule.perStep) schedule.atStep(epoch, b);
-    const status = trainer.step(n, X, Y, this.undo);
+    const status = orderStart < 0 ? trainer.step(n, X, Y, this.undo) : trainer.step(n, X, Y, this.undo, this.orderAt, orderStart, this.dataX, this.dataY);
     if (status !== StepStatus.applied) this.refuseStep(status, epoch, b);
     if (options.onBatchEnd) options.onBatchEnd({ epoch, batch: b + 1, batches, loss: net.runtime.heap.f64()[(plan.tail + Tail.result) >>> 3]! });
     return true;
@@ -275,6 +277,7 @@ export class FitRun {
     const heap = this.trainer.network.runtime.heap;
     this.trainer.network.plan.setClassWeights(0);
     if (this.dataX) heap.release(this.dataX);
+    if (this.orderAt) heap.release(this.orderAt);
     heap.release(this.dataY);
     heap.release(this.epochStart);
     if (this.undo) heap.release(this.undo);
@@ -290,26 +293,5 @@ function allocOptional(heap: Heap, bytes: number, what: string): number {
   } catch (e) {
     if (e instanceof MemoryError) return 0;
     throw e;
-  }
-}
-
-// Rows `order[start..start+n)` of the matrix at float index `src` to `dst`,
-// both in the heap view `f32`: memmove per row when rows are wide, a plain
-// loop when they are narrow (where the call would cost more than the copy).
-// Neither allocates.
-function gatherRows(
-  f32: Float32Array, src: number, order: Uint32Array, start: number, n: number, cols: number, dst: number,
-): void {
-  if (cols >= 16) {
-    for (let i = 0; i < n; i++) {
-      const s = src + order[start + i]! * cols;
-      f32.copyWithin(dst + i * cols, s, s + cols);
-    }
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    const s = src + order[start + i]! * cols;
-    const d = dst + i * cols;
-    for (let c = 0; c < cols; c++) f32[d + c] = f32[s + c]!;
   }
 }

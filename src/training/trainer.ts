@@ -230,12 +230,15 @@ export class Trainer {
   /**
    * @internal one optimizer step on `rows` rows at byte pointers X and Y, with
    * `undo` (0 or a block of plan.undoBytes) to undo an overflowing update in.
+   * With `order` (a pointer to u32 row indices; 0: none), the kernel first
+   * gathers rows order[orderStart…] of the rows at fromX and the targets at
+   * fromY into X and Y (Tail.gatherOrder).
    * Returns a StepStatus; the kernel's value (the loss, see mlp_train_step in
    * src/backend/abi.ts) is in `heap.f64()[(plan.tail + Tail.result) >>> 3]`
    * and the running loss × rows in Tail.lossSum: a float returned would be
    * a new heap number every step.
    */
-  step(rows: number, X: number, Y: number, undo = 0): number {
+  step(rows: number, X: number, Y: number, undo = 0, order = 0, orderStart = 0, fromX = 0, fromY = 0): number {
     const net = this.network;
     const plan = net.plan;
     const heap = net.runtime.heap;
@@ -248,6 +251,12 @@ export class Trainer {
     f64[(plan.tail + Tail.eps) >>> 3] = o.eps;
     f64[(plan.tail + Tail.clipNorm) >>> 3] = o.clipNorm;
     f64[(plan.tail + Tail.t) >>> 3] = this.steps + 1;
+    // a shuffled batch: rows order[orderStart…] of the rows at fromX and fromY, gathered into X and Y by the kernel (0: X and Y hold the batch)
+    const u32 = heap.u32();
+    u32[(plan.tail + Tail.gatherOrder) >>> 2] = order;
+    u32[(plan.tail + Tail.gatherStart) >>> 2] = orderStart;
+    u32[(plan.tail + Tail.gatherX) >>> 2] = fromX;
+    u32[(plan.tail + Tail.gatherY) >>> 2] = fromY;
     const status = net.runtime.backend.kernels.mlp_train_step(plan.table, plan.layers.length, X, Y, rows, Loss[this.loss], o.code, plan.scratch, undo);
     if (status === StepStatus.applied) this.steps++;
     net.weightsVersion++;

@@ -81,8 +81,8 @@ describe('the kernel ABI, declared once', () => {
     // the undo block is filled by walking W, b and then mW, mb, vW, vb as consecutive words
     expect(LayerField.b - LayerField.W).toBe(4);
     expect([LayerField.mb, LayerField.vW, LayerField.vb].map((o) => o - LayerField.mW)).toEqual([4, 8, 12]);
-    // 32-bit words: maxParam and maxState (f32), classWeights (a u32 pointer), packed (i32)
-    const f32Words = [Tail.maxParam, Tail.maxState, Tail.classWeights, Tail.packed];
+    // 32-bit words: maxParam and maxState (f32), classWeights (a u32 pointer), packed (i32), the gather's order, start and sources (u32, i32)
+    const f32Words = [Tail.maxParam, Tail.maxState, Tail.classWeights, Tail.packed, Tail.gatherOrder, Tail.gatherStart, Tail.gatherX, Tail.gatherY];
     const f64Words = [Tail.lr, Tail.beta1, Tail.beta2, Tail.eps, Tail.clipNorm, Tail.t, Tail.result, Tail.lossSum];
     expect(f32Words.length + f64Words.length).toBe(Object.keys(Tail).length);
     const spans = [...f32Words.map((o) => [o, o + 4]), ...f64Words.map((o) => [o, o + 8])].sort((a, b) => a[0]! - b[0]!);

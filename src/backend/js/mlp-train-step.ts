@@ -53,11 +53,29 @@ function copyParamsAndState(mem: JsMemory, table: number, layerCount: number, op
   }
 }
 
+/** Rows of a shuffled batch into X and Y when the tail asks for it (Tail.gatherOrder), as assembly/f32-gather.ts does. */
+function gatherBatch(mem: JsMemory, table: number, layerCount: number, tail: number, X: number, Y: number, rows: number): void {
+  const w = mem.i32;
+  const order = w[(tail + Tail.gatherOrder) >>> 2]! >>> 0;
+  if (order === 0) return;
+  const start = w[(tail + Tail.gatherStart) >>> 2]!;
+  const f = mem.f32;
+  const gather = (src: number, cols: number, dst: number): void => {
+    for (let i = 0; i < rows; i++) {
+      const s = (src >>> 2) + (w[(order >>> 2) + start + i]! >>> 0) * cols;
+      f.copyWithin((dst >>> 2) + i * cols, s, s + cols);
+    }
+  };
+  gather(w[(tail + Tail.gatherX) >>> 2]! >>> 0, w[word(table, 0, LayerField.inputs)]!, X);
+  gather(w[(tail + Tail.gatherY) >>> 2]! >>> 0, w[word(table, layerCount - 1, LayerField.outputs)]!, Y);
+}
+
 /** mlp_train_step as the ABI has it: hyperparameters from the table's tail, the value left in Tail.result, a StepStatus back. */
 export function mlp_train_step(
   mem: JsMemory, table: number, layerCount: number, X: number, Y: number, rows: number, loss: number, opt: number, scratch: number, undo: number,
 ): number {
   const tail = tailOf(table, layerCount);
+  gatherBatch(mem, table, layerCount, tail, X, Y, rows);
   const f64 = mem.f64;
   // lr, β1, β2, eps rounded to f32, as the Wasm kernel does
   const value = trainStep(
