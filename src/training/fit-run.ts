@@ -158,8 +158,9 @@ export class FitRun {
   /**
    * Batch `b` (0-based) of `epoch`: one optimizer step on `n` rows at byte
    * pointers X and Y (with `orderStart`, rows orderStart… of this fit's
-   * shuffled order, which the kernel gathers there first). False when the signal has aborted the fit (no step
-   * taken); a TrainingError when the step could not be applied. @internal
+   * shuffled order, which the kernel gathers there first). False when the
+   * signal has aborted the fit (no step taken); a TrainingError when the step
+   * could not be applied. @internal
    */
   step(epoch: number, b: number, batches: number, n: number, X: number, Y: number, orderStart = -1): boolean {
     const { trainer, options, schedule } = this;
