@@ -17,14 +17,28 @@ export function f32_loss_grad(loss: i32, act: i32, rows: i32, cols: i32, alpha: 
   return meanSquaredError(act, rows, cols, alpha, Z, A, Y, dZ);
 }
 
-// mean of max(z,0) − z·y + log1p(e^−|z|); dL/dz = (σ(z) − y)/n
+/** One value's binary cross-entropy from its logit: max(z,0) − z·y + log1p(e^−|z|) (the threads build's terms too). */
+// @ts-ignore: decorator
+@inline
+export function bceTerm(z: f64, y: f64): f64 {
+  return max<f64>(z, 0) - z * y + Math.log1p(Math.exp(-abs<f64>(z)));
+}
+
+/** log Σ_c e^(z_c) of one row, from its max (the threads build's too). */
+// @ts-ignore: decorator
+@inline
+export function rowLogSumExp(cols: i32, z: usize): f64 {
+  let m: f32 = -Infinity;
+  for (let c = 0; c < cols; c++) m = max<f32>(m, load<f32>(z + (<usize>c << 2)));
+  return <f64>m + Math.log(sumExp(cols, z, m));
+}
+
+// mean of bceTerm; dL/dz = (σ(z) − y)/n
 function bceWithLogits(n: usize, Z: usize, A: usize, Y: usize, dZ: usize): f64 {
   let sum: f64 = 0;
   for (let i: usize = 0; i < n; i++) {
     const p = i << 2;
-    const z = <f64>load<f32>(Z + p);
-    const y = <f64>load<f32>(Y + p);
-    sum += max<f64>(z, 0) - z * y + Math.log1p(Math.exp(-abs<f64>(z)));
+    sum += bceTerm(<f64>load<f32>(Z + p), <f64>load<f32>(Y + p));
   }
   if (dZ != 0) scaledDifference(n, A, Y, <f32>(1.0 / <f64>n), dZ);
   return sum / <f64>n;
@@ -37,9 +51,7 @@ function softmaxCrossEntropy(rows: i32, cols: i32, Z: usize, A: usize, Y: usize,
   for (let r = 0; r < rows; r++) {
     const z = Z + <usize>r * rowBytes;
     const y = Y + <usize>r * rowBytes;
-    let m: f32 = -Infinity;
-    for (let c = 0; c < cols; c++) m = max<f32>(m, load<f32>(z + (<usize>c << 2)));
-    const lse = <f64>m + Math.log(sumExp(cols, z, m));
+    const lse = rowLogSumExp(cols, z);
     for (let c = 0; c < cols; c++) {
       const p = <usize>c << 2;
       const yc = <f64>load<f32>(y + p);
@@ -60,16 +72,22 @@ function weightedBce(n: usize, Z: usize, A: usize, Y: usize, dZ: usize, W: usize
   const w1 = load<f32>(W, 4);
   const inv = 1.0 / <f64>n;
   let sum: f64 = 0;
-  for (let i: usize = 0; i < n; i++) {
-    const p = i << 2;
-    const yf = load<f32>(Y + p);
-    const w: f32 = yf * w1 + (<f32>1 - yf) * w0;
-    const z = <f64>load<f32>(Z + p);
-    const y = <f64>yf;
-    sum += <f64>w * (max<f64>(z, 0) - z * y + Math.log1p(Math.exp(-abs<f64>(z))));
-    if (dZ != 0) store<f32>(dZ + p, (load<f32>(A + p) - yf) * <f32>(<f64>w * inv));
-  }
+  for (let i: usize = 0; i < n; i++) sum += weightedBceValue(i << 2, w0, w1, inv, Z, A, Y, dZ);
   return sum * inv;
+}
+
+/**
+ * Value p (a byte offset) of the class-weighted bce: its weighted term, and
+ * its dZ (unless dZ is 0) scaled by w·inv. The threads build computes each
+ * thread's values with this too (mlp-thread-loss.ts): the same bits.
+ */
+// @ts-ignore: decorator
+@inline
+export function weightedBceValue(p: usize, w0: f32, w1: f32, inv: f64, Z: usize, A: usize, Y: usize, dZ: usize): f64 {
+  const yf = load<f32>(Y + p);
+  const w: f32 = yf * w1 + (<f32>1 - yf) * w0;
+  if (dZ != 0) store<f32>(dZ + p, (load<f32>(A + p) - yf) * <f32>(<f64>w * inv));
+  return <f64>w * bceTerm(<f64>load<f32>(Z + p), <f64>yf);
 }
 
 function weightedCce(rows: i32, cols: i32, Z: usize, A: usize, Y: usize, dZ: usize, W: usize): f64 {
@@ -93,9 +111,7 @@ export function weightedCceRow(r: i32, cols: i32, inv: f64, Z: usize, A: usize, 
   const y = Y + <usize>r * rowBytes;
   let w: f32 = 0;
   for (let c = 0; c < cols; c++) w += load<f32>(y + (<usize>c << 2)) * load<f32>(W + (<usize>c << 2));
-  let m: f32 = -Infinity;
-  for (let c = 0; c < cols; c++) m = max<f32>(m, load<f32>(z + (<usize>c << 2)));
-  const lse = <f64>m + Math.log(sumExp(cols, z, m));
+  const lse = rowLogSumExp(cols, z);
   let rowLoss: f64 = 0;
   for (let c = 0; c < cols; c++) {
     const p = <usize>c << 2;

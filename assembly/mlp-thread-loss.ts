@@ -10,7 +10,7 @@
 
 import { Loss } from './abi';
 import { f32_act_backward } from './f32-act';
-import { scaledDifference, sumExp, weightedCceRow } from './f32-loss';
+import { bceTerm, rowLogSumExp, scaledDifference, weightedBceValue, weightedCceRow } from './f32-loss';
 
 /** Bytes of the terms area for `rows` rows of `cols` outputs. */
 // @ts-ignore: decorator
@@ -37,9 +37,7 @@ export function lossRows(
   else if (loss == Loss.bce) {
     for (let i: usize = 0; i < n; i++) {
       const p = i << 2;
-      const z = <f64>load<f32>(Z + off + p);
-      const y = <f64>load<f32>(Y + off + p);
-      store<f64>(T + (i << 3), max<f64>(z, 0) - z * y + Math.log1p(Math.exp(-abs<f64>(z))));
+      store<f64>(T + (i << 3), bceTerm(<f64>load<f32>(Z + off + p), <f64>load<f32>(Y + off + p)));
     }
     scaledDifference(n, A + off, Y + off, <f32>(1.0 / <f64>all), dZ + off);
   } else if (loss == Loss.cce) {
@@ -48,9 +46,7 @@ export function lossRows(
       const z = Z + <usize>r * rowBytes;
       const y = Y + <usize>r * rowBytes;
       const t = terms + (<usize>r * rowBytes << 1);
-      let m: f32 = -Infinity;
-      for (let c = 0; c < cols; c++) m = max<f32>(m, load<f32>(z + (<usize>c << 2)));
-      const lse = <f64>m + Math.log(sumExp(cols, z, m));
+      const lse = rowLogSumExp(cols, z);
       for (let c = 0; c < cols; c++) {
         const p = <usize>c << 2;
         const yc = <f64>load<f32>(y + p);
@@ -90,15 +86,7 @@ function weightedBce(n: usize, all: usize, Z: usize, A: usize, Y: usize, dZ: usi
   const w0 = load<f32>(W);
   const w1 = load<f32>(W, 4);
   const inv = 1.0 / <f64>all;
-  for (let i: usize = 0; i < n; i++) {
-    const p = i << 2;
-    const yf = load<f32>(Y + p);
-    const w: f32 = yf * w1 + (<f32>1 - yf) * w0;
-    const z = <f64>load<f32>(Z + p);
-    const y = <f64>yf;
-    store<f64>(T + (i << 3), <f64>w * (max<f64>(z, 0) - z * y + Math.log1p(Math.exp(-abs<f64>(z)))));
-    store<f32>(dZ + p, (load<f32>(A + p) - yf) * <f32>(<f64>w * inv));
-  }
+  for (let i: usize = 0; i < n; i++) store<f64>(T + (i << 3), weightedBceValue(i << 2, w0, w1, inv, Z, A, Y, dZ));
 }
 
 // f32-loss.ts weightedCce over rows [r0, r1) of `rows`: row r's term at terms + r·cols·8
