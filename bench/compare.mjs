@@ -5,8 +5,10 @@
 // and the median of per-round ratios (> 1: this build is faster).
 //
 //   git worktree add /tmp/base <commit> && (cd /tmp/base && npm ci && npm run build)
-//   npm run build && node bench/compare.mjs /tmp/base [--rounds=15] [--only=train,fresh] [--json]
-//   (--only: the workloads whose names contain one of the words)
+//   npm run build && node bench/compare.mjs /tmp/base [--rounds=15] [--only=train,fresh] [--threads=N] [--json]
+//   (--only: the workloads whose names contain one of the words; --threads:
+//   both builds on init({ threads: N }) instead of the default, e.g. 1 for
+//   the one-thread figures, 2 to compare threaded training from its first step)
 //
 // Both builds are driven through the public API only, with the same data
 // and weights, so any build since the Trainer/Network API settled compares.
@@ -21,11 +23,13 @@ const baseDir = args.find((a) => !a.startsWith('--'));
 const rounds = Number(args.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 15);
 const json = args.includes('--json');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const threadsArg = args.find((a) => a.startsWith('--threads='))?.slice(10);
+const threads = threadsArg === undefined ? undefined : Number(threadsArg);
 const log = (msg) => process.stderr.write(`${msg}\n`);
 const here = fileURLToPath(new URL('..', import.meta.url));
 
-if (!baseDir || !Number.isInteger(rounds) || rounds < 3) {
-  log('usage: node bench/compare.mjs <other checkout, built> [--rounds=N (≥ 3, default 15)] [--json]');
+if (!baseDir || !Number.isInteger(rounds) || rounds < 3 || (threads !== undefined && !(Number.isInteger(threads) && threads >= 1))) {
+  log('usage: node bench/compare.mjs <other checkout, built> [--rounds=N (≥ 3, default 15)] [--only=word,…] [--threads=N (≥ 1)] [--json]');
   process.exit(2);
 }
 const entry = (dir) => join(resolve(dir), 'dist/index.js');
@@ -39,7 +43,9 @@ for (const dir of [here, baseDir]) {
 const builds = {};
 for (const [name, dir] of [['this', here], ['base', baseDir]]) {
   const lib = await import(pathToFileURL(entry(dir)).href);
-  builds[name] = { lib, runtime: await lib.init({ backend: 'wasm' }) };
+  const runtime = await lib.init(threads === undefined ? { backend: 'wasm' } : { backend: 'wasm', threads });
+  if (threads !== undefined && runtime.threads !== threads) log(`bench/compare.mjs: ${name}: ${runtime.threads} thread(s), not ${threads}: ${runtime.threadsNote ?? 'this build has no threads option'}`);
+  builds[name] = { lib, runtime };
 }
 // one generator for both builds' data and weights: the same numbers go in
 const rng = builds.this.lib;
@@ -118,9 +124,10 @@ for (const [workload, make] of WORKLOADS) {
   log(`${workload}: this ${fmt(row.thisMs)}, base ${fmt(row.baseMs)}, this is ${row.speedup.toFixed(3)}× base`);
 }
 
-if (json) process.stdout.write(`${JSON.stringify({ base: resolve(baseDir), results }, null, 2)}\n`);
+const threadsText = threads === undefined ? 'the default init' : `init({ threads: ${threads} })`;
+if (json) process.stdout.write(`${JSON.stringify({ base: resolve(baseDir), threads: threads ?? null, results }, null, 2)}\n`);
 else {
-  const lines = [`this checkout vs ${resolve(baseDir)}: median ms per operation, ${rounds} interleaved rounds; ratio = median of per-round base/this (> 1: this is faster)`, ''];
+  const lines = [`this checkout vs ${resolve(baseDir)}, both on ${threadsText}: median ms per operation, ${rounds} interleaved rounds; ratio = median of per-round base/this (> 1: this is faster)`, ''];
   lines.push('| workload | this | base | this vs base |', '|---|---:|---:|---:|');
   for (const r of results) lines.push(`| ${r.workload} | ${fmt(r.thisMs)} | ${fmt(r.baseMs)} | ${r.speedup.toFixed(3)}× |`);
   process.stdout.write(`${lines.join('\n')}\n`);
