@@ -59,15 +59,18 @@ function gatherBatch(mem: JsMemory, table: number, layerCount: number, tail: num
   const order = w[(tail + Tail.gatherOrder) >>> 2]! >>> 0;
   if (order === 0) return;
   const start = w[(tail + Tail.gatherStart) >>> 2]!;
+  gatherRows(mem, order, start, rows, w[(tail + Tail.gatherX) >>> 2]! >>> 0, w[word(table, 0, LayerField.inputs)]!, X);
+  gatherRows(mem, order, start, rows, w[(tail + Tail.gatherY) >>> 2]! >>> 0, w[word(table, layerCount - 1, LayerField.outputs)]!, Y);
+}
+
+// rows order[start + i] (i < rows) of the matrix at byte `src`, `cols` floats wide, to rows i at byte `dst`
+function gatherRows(mem: JsMemory, order: number, start: number, rows: number, src: number, cols: number, dst: number): void {
+  const w = mem.i32;
   const f = mem.f32;
-  const gather = (src: number, cols: number, dst: number): void => {
-    for (let i = 0; i < rows; i++) {
-      const s = (src >>> 2) + (w[(order >>> 2) + start + i]! >>> 0) * cols;
-      f.copyWithin((dst >>> 2) + i * cols, s, s + cols);
-    }
-  };
-  gather(w[(tail + Tail.gatherX) >>> 2]! >>> 0, w[word(table, 0, LayerField.inputs)]!, X);
-  gather(w[(tail + Tail.gatherY) >>> 2]! >>> 0, w[word(table, layerCount - 1, LayerField.outputs)]!, Y);
+  for (let i = 0; i < rows; i++) {
+    const s = (src >>> 2) + (w[(order >>> 2) + start + i]! >>> 0) * cols;
+    f.copyWithin((dst >>> 2) + i * cols, s, s + cols);
+  }
 }
 
 /** mlp_train_step as the ABI has it: hyperparameters from the table's tail, the value left in Tail.result, a StepStatus back. */
